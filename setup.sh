@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what pyramid-bench needs on a fresh Debian machine: the system packages (only those missing), then
+# the npm dependencies from package-lock.json. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# canvas (for chartjs-node-canvas) builds from source against cairo/pango; ffmpeg reads and writes videos;
+# Debian's NumPy/SciPy make reference vectors; OpenBLAS/LAPACKE serve the fast linear algebra.
+packages=(
+  build-essential pkg-config python3
+  libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev libpixman-1-dev
+  ffmpeg python3-numpy python3-scipy
+  libopenblas-dev liblapacke-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: Debian packages present"
+fi
+
+echo "setup: npm ci"
+npm ci --no-audit --no-fund
+echo "setup: done"

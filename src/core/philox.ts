@@ -1,0 +1,155 @@
+/**
+ * Philox4x32-10, the counter-based generator of Salmon et al., "Parallel random numbers: as easy as 1, 2, 3"
+ * (SC 2011), bit-exact with Random123's `philox4x32_R(10, ctr, key)` (its kat_vectors), and the Gaussian
+ * noise source built on it: the values for (seed, sampleIndex, purpose) depend on nothing else, so a sample's
+ * noise is the same whatever the batch size or the order in which samples are generated.
+ */
+
+const M0 = 0xd2511f53;
+const M1 = 0xcd9e8d57;
+const W0 = 0x9e3779b9;
+const W1 = 0xbb67ae85;
+
+/** High 32 bits of the 64-bit product of two uint32 values (exact in doubles via 16-bit limbs). */
+export function mulhi32(a: number, b: number): number {
+  const aL = a & 0xffff;
+  const aH = a >>> 16;
+  const bL = b & 0xffff;
+  const bH = b >>> 16;
+  const ll = aL * bL;
+  const lh = aL * bH;
+  const hl = aH * bL;
+  const hh = aH * bH;
+  const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (hh + (lh >>> 16) + (hl >>> 16) + Math.floor(mid / 65536)) >>> 0;
+}
+
+/**
+ * One Philox4x32 block: 4 output words from a 4-word counter and a 2-word key, `rounds` rounds (10 is the
+ * standard, and the only one the known-answer vectors cover).
+ */
+export function philox4x32(counter: ArrayLike<number>, key: ArrayLike<number>, rounds = 10): Uint32Array {
+  const out = new Uint32Array(4);
+  philoxInto(out, 0, counter[0] >>> 0, counter[1] >>> 0, counter[2] >>> 0, counter[3] >>> 0, key[0] >>> 0, key[1] >>> 0, rounds);
+  return out;
+}
+
+function philoxInto(
+  out: Uint32Array,
+  offset: number,
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  rounds: number,
+): void {
+  for (let r = 0; r < rounds; r++) {
+    if (r > 0) {
+      k0 = (k0 + W0) >>> 0;
+      k1 = (k1 + W1) >>> 0;
+    }
+    const hi0 = mulhi32(M0, c0);
+    const lo0 = Math.imul(M0, c0) >>> 0;
+    const hi1 = mulhi32(M1, c2);
+    const lo1 = Math.imul(M1, c2) >>> 0;
+    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c3 = lo0;
+  }
+  out[offset] = c0;
+  out[offset + 1] = c1;
+  out[offset + 2] = c2;
+  out[offset + 3] = c3;
+}
+
+/** 64-bit FNV-1a of a string's UTF-8 bytes, as two uint32 words [low, high]. */
+export function fnv1a64(text: string): [number, number] {
+  let h = 0xcbf29ce484222325n;
+  const prime = 0x100000001b3n;
+  for (const byte of new TextEncoder().encode(text)) {
+    h ^= BigInt(byte);
+    h = (h * prime) & 0xffffffffffffffffn;
+  }
+  return [Number(h & 0xffffffffn), Number(h >> 32n)];
+}
+
+/** A source of i.i.d. standard Gaussian noise addressed by sample index and purpose. */
+export interface NoiseSource {
+  /** The seed, recorded in reports. */
+  readonly seed: number;
+  /**
+   * `length` i.i.d. N(0, 1) values for sample `sampleIndex` and the named purpose (e.g. "initial",
+   * "jump/unit3/stage1"). The same arguments always give the same values, and a longer request starts with
+   * the values of a shorter one.
+   */
+  gaussian(sampleIndex: number, purpose: string, length: number): Float32Array;
+  /** `length` i.i.d. uniform values in (0, 1), addressed the same way (a separate stream per purpose). */
+  uniform(sampleIndex: number, purpose: string, length: number): Float64Array;
+}
+
+const TWO_PI = 2 * Math.PI;
+const INV_2_32 = 1 / 4294967296;
+
+/**
+ * Gaussian noise from Philox4x32-10. Key = the seed's two 32-bit halves; counter = (block, sampleIndex,
+ * FNV-1a-64 of the purpose). Each block's four words become four uniforms in (0, 1) ((w + 0.5) / 2^32) and
+ * then four normals by Box-Muller (pairs (u0, u1) and (u2, u3): r cos, r sin).
+ */
+export class PhiloxNoise implements NoiseSource {
+  readonly seed: number;
+  private readonly k0: number;
+  private readonly k1: number;
+
+  constructor(seed: number) {
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw new RangeError(`seed ${seed} is not allowed: use an integer from 0 to ${Number.MAX_SAFE_INTEGER}`);
+    }
+    this.seed = seed;
+    this.k0 = seed % 4294967296 >>> 0;
+    this.k1 = Math.floor(seed / 4294967296) >>> 0;
+  }
+
+  uniform(sampleIndex: number, purpose: string, length: number): Float64Array {
+    this.check(sampleIndex, length);
+    const [p0, p1] = fnv1a64(`uniform/${purpose}`);
+    const out = new Float64Array(length);
+    const words = new Uint32Array(4);
+    for (let block = 0; block < Math.ceil(length / 4); block++) {
+      philoxInto(words, 0, block, sampleIndex, p0, p1, this.k0, this.k1, 10);
+      for (let j = 0; j < 4 && 4 * block + j < length; j++) out[4 * block + j] = (words[j] + 0.5) * INV_2_32;
+    }
+    return out;
+  }
+
+  private check(sampleIndex: number, length: number): void {
+    if (!Number.isInteger(sampleIndex) || sampleIndex < 0 || sampleIndex > 0xffffffff) {
+      throw new RangeError(`sample index ${sampleIndex} is not allowed: use an integer from 0 to 4294967295`);
+    }
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`noise length ${length} must be a non-negative integer`);
+  }
+
+  gaussian(sampleIndex: number, purpose: string, length: number): Float32Array {
+    this.check(sampleIndex, length);
+    const [p0, p1] = fnv1a64(purpose);
+    const out = new Float32Array(length);
+    const words = new Uint32Array(4);
+    const blocks = Math.ceil(length / 4);
+    for (let block = 0; block < blocks; block++) {
+      philoxInto(words, 0, block, sampleIndex, p0, p1, this.k0, this.k1, 10);
+      const base = block * 4;
+      for (let pair = 0; pair < 2; pair++) {
+        const u1 = (words[2 * pair] + 0.5) * INV_2_32;
+        const u2 = (words[2 * pair + 1] + 0.5) * INV_2_32;
+        const radius = Math.sqrt(-2 * Math.log(u1));
+        const angle = TWO_PI * u2;
+        const i = base + 2 * pair;
+        if (i < length) out[i] = radius * Math.cos(angle);
+        if (i + 1 < length) out[i + 1] = radius * Math.sin(angle);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Dense float64 linear algebra for the metrics: a symmetric eigensolver (Householder tridiagonalisation, then
+ * implicit QL with Wilkinson-type shifts; Golub & Van Loan, "Matrix Computations", 4th ed., algorithms 8.3.1 and
+ * 8.3.3) and matrix products. Matrices are row-major Float64Arrays of n x n.
+ */
+
+/** Eigenvalues (ascending) and, if asked for, eigenvectors as the rows of `vectors` (row i pairs with values[i]). */
+export interface SymmetricEigen {
+  readonly values: Float64Array;
+  readonly vectors?: Float64Array;
+}
+
+/** Throws when `a` is not n x n, not finite, or not symmetric within `tolerance` (relative to its largest entry). */
+export function assertSymmetric(a: Float64Array, n: number, what: string, tolerance = 1e-9): void {
+  if (a.length !== n * n) throw new RangeError(`${what}: expected ${n}x${n} = ${n * n} values, got ${a.length}`);
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) throw new RangeError(`${what}: entry (${Math.floor(i / n)}, ${i % n}) is ${a[i]}; all entries must be finite`);
+    scale = Math.max(scale, Math.abs(a[i]));
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const d = Math.abs(a[i * n + j] - a[j * n + i]);
+      if (d > tolerance * Math.max(scale, 1e-300)) {
+        throw new RangeError(`${what}: not symmetric: entries (${i}, ${j}) = ${a[i * n + j]} and (${j}, ${i}) = ${a[j * n + i]} differ by ${d}`);
+      }
+    }
+  }
+}
+
+/**
+ * Householder reduction of symmetric `a` (destroyed) to tridiagonal form T = Q^T A Q. Returns the diagonal,
+ * the subdiagonal (e[i] couples i and i+1; e[n-1] = 0) and, if asked for, Q.
+ */
+function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float64Array; e: Float64Array; q?: Float64Array } {
+  const vs: { v: Float64Array; beta: number }[] = [];
+  const p = new Float64Array(n);
+  const w = new Float64Array(n);
+  const e = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    const m = n - k - 1; // length of x = a[k+1:n, k]
+    const x0 = a[(k + 1) * n + k];
+    let sigma = 0;
+    for (let i = 1; i < m; i++) {
+      const xi = a[(k + 1 + i) * n + k];
+      sigma += xi * xi;
+    }
+    const v = new Float64Array(m);
+    if (sigma === 0) {
+      e[k] = x0;
+      vs.push({ v, beta: 0 });
+      continue;
+    }
+    // Householder vector with v[0] = 1 that maps x to mu e1 (Golub & Van Loan algorithm 5.1.1)
+    const mu = Math.sqrt(x0 * x0 + sigma);
+    const v0 = x0 <= 0 ? x0 - mu : -sigma / (x0 + mu);
+    const beta = (2 * v0 * v0) / (sigma + v0 * v0);
+    v[0] = 1;
+    for (let i = 1; i < m; i++) v[i] = a[(k + 1 + i) * n + k] / v0;
+    e[k] = mu;
+    // p = beta * A22 v, w = p - (beta p.v / 2) v; A22 -= v w^T + w v^T
+    let pv = 0;
+    for (let i = 0; i < m; i++) {
+      const row = (k + 1 + i) * n + k + 1;
+      let s = 0;
+      for (let j = 0; j < m; j++) s += a[row + j] * v[j];
+      p[i] = beta * s;
+      pv += p[i] * v[i];
+    }
+    const half = (beta * pv) / 2;
+    for (let i = 0; i < m; i++) w[i] = p[i] - half * v[i];
+    for (let i = 0; i < m; i++) {
+      const row = (k + 1 + i) * n + k + 1;
+      const vi = v[i];
+      const wi = w[i];
+      for (let j = 0; j < m; j++) a[row + j] -= vi * w[j] + wi * v[j];
+    }
+    vs.push({ v, beta });
+  }
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = a[i * n + i];
+  if (n >= 2) e[n - 2] = a[(n - 1) * n + n - 2];
+  e[n - 1] = 0;
+  if (!wantQ) return { d, e };
+  // Q = H_0 H_1 ... H_{n-3}, accumulated backwards on the trailing blocks
+  const q = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) q[i * n + i] = 1;
+  const u = new Float64Array(n);
+  for (let k = vs.length - 1; k >= 0; k--) {
+    const { v, beta } = vs[k];
+    if (beta === 0) continue;
+    const m = v.length;
+    const off = k + 1;
+    u.fill(0, 0, m);
+    for (let i = 0; i < m; i++) {
+      const row = (off + i) * n + off;
+      const vi = v[i];
+      for (let j = 0; j < m; j++) u[j] += vi * q[row + j];
+    }
+    for (let i = 0; i < m; i++) {
+      const row = (off + i) * n + off;
+      const bv = beta * v[i];
+      for (let j = 0; j < m; j++) q[row + j] -= bv * u[j];
+    }
+  }
+  return { d, e, q };
+}
+
+/**
+ * Implicit QL iterations on a symmetric tridiagonal matrix (diagonal d, subdiagonal e), in place; rotations are
+ * applied to the rows of `zt` (Q transposed) when given, so row i ends as the eigenvector of d[i].
+ */
+function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt?: Float64Array): void {
+  for (let l = 0; l < n; l++) {
+    let iterations = 0;
+    for (;;) {
+      let m = l;
+      for (; m < n - 1; m++) {
+        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+      }
+      if (m === l) break;
+      if (++iterations > 60) throw new Error(`symmetric eigensolver: no convergence for eigenvalue ${l} after 60 iterations`);
+      // shift from the leading 2x2 block
+      let g = (d[l + 1] - d[l]) / (2 * e[l]);
+      let r = Math.hypot(g, 1);
+      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+      let s = 1;
+      let c = 1;
+      let p = 0;
+      let i = m - 1;
+      let deflated = false;
+      for (; i >= l; i--) {
+        const f = s * e[i];
+        const b = c * e[i];
+        r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          d[i + 1] -= p;
+          e[m] = 0;
+          deflated = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1] - p;
+        r = (d[i] - g) * s + 2 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+        if (zt) {
+          // rotate rows i and i+1
+          const ri = i * n;
+          const rj = (i + 1) * n;
+          for (let k = 0; k < n; k++) {
+            const zi = zt[ri + k];
+            const zj = zt[rj + k];
+            zt[rj + k] = s * zi + c * zj;
+            zt[ri + k] = c * zi - s * zj;
+          }
+        }
+      }
+      if (deflated) continue;
+      d[l] -= p;
+      e[l] = g;
+      e[m] = 0;
+    }
+  }
+}
+
+/** Eigen-decomposition of a symmetric matrix (the input is not modified). */
+export function symmetricEigen(a: Float64Array, n: number, wantVectors = true): SymmetricEigen {
+  if (a.length !== n * n) throw new RangeError(`symmetricEigen: expected ${n * n} values for ${n}x${n}, got ${a.length}`);
+  if (n === 0) return { values: new Float64Array(0), vectors: wantVectors ? new Float64Array(0) : undefined };
+  const work = Float64Array.from(a);
+  const { d, e, q } = tridiagonalize(work, n, wantVectors);
+  let zt: Float64Array | undefined;
+  if (q) {
+    zt = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) zt[j * n + i] = q[i * n + j];
+  }
+  tridiagonalQL(d, e, n, zt);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
+  const values = Float64Array.from(order, (i) => d[i]);
+  if (!zt) return { values };
+  const vectors = new Float64Array(n * n);
+  order.forEach((src, dst) => vectors.set(zt!.subarray(src * n, (src + 1) * n), dst * n));
+  return { values, vectors };
+}
+
+/** C = A B for row-major n x n matrices (i-k-j order, contiguous inner loop). */
+export function matmul(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const c = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ci = i * n;
+    for (let k = 0; k < n; k++) {
+      const aik = a[i * n + k];
+      if (aik === 0) continue;
+      const bk = k * n;
+      for (let j = 0; j < n; j++) c[ci + j] += aik * b[bk + j];
+    }
+  }
+  return c;
+}
+
+/** The PSD square root V diag(sqrt(max(w, 0))) V^T of a symmetric matrix. */
+export function psdSqrt(a: Float64Array, n: number): Float64Array {
+  const { values, vectors } = symmetricEigen(a, n, true);
+  const v = vectors!;
+  const out = new Float64Array(n * n);
+  const scaled = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const root = Math.sqrt(Math.max(values[k], 0));
+    if (root === 0) continue;
+    const row = v.subarray(k * n, (k + 1) * n);
+    for (let j = 0; j < n; j++) scaled[j] = root * row[j];
+    for (let i = 0; i < n; i++) {
+      const vi = row[i];
+      if (vi === 0) continue;
+      const oi = i * n;
+      for (let j = 0; j < n; j++) out[oi + j] += vi * scaled[j];
+    }
+  }
+  return out;
+}

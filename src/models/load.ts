@@ -1,0 +1,22 @@
+/**
+ * Resolves a model reference to the models a sampler can use. `analytic:<preset>` gives the exact analytic
+ * testbed; other backends register a loader for their own prefix or path form.
+ */
+import { Registry } from '../core/registry.ts';
+import type { ModelSet } from './velocity-model.ts';
+import { analyticModelSet } from './analytic/backend.ts';
+import { analyticPreset } from './analytic/presets.ts';
+
+/** A backend: turns the part of a reference after its prefix into a model set. */
+export type ModelLoader = (rest: string) => Promise<ModelSet>;
+
+/** Model backends by prefix ("analytic"). */
+export const backends = new Registry<ModelLoader>('backend');
+backends.register('analytic', async (rest) => analyticModelSet(analyticPreset(rest)), 'exact ideal velocities for a Gaussian-mixture target (analytic:<preset>)');
+
+/** Loads `reference` ("<backend>:<rest>"). */
+export async function loadModelSet(reference: string): Promise<ModelSet> {
+  const colon = reference.indexOf(':');
+  if (colon <= 0) throw new RangeError(`model reference '${reference}' has no backend; use <backend>:<name>, e.g. analytic:tiny-video (backends: ${backends.names().join(', ')})`);
+  return backends.get(reference.slice(0, colon))(reference.slice(colon + 1));
+}
