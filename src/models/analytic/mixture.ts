@@ -5,6 +5,7 @@
  */
 import type { NoiseSource } from '../../core/philox.ts';
 import type { Condition } from '../velocity-model.ts';
+import { blockMeans } from './posterior.ts';
 
 /** One mixture component. */
 export interface MixtureComponent {
@@ -35,21 +36,6 @@ export interface LevelMeans {
   readonly width: number;
   /** Per component: [C, frames, h, w]. */
   readonly means: readonly Float64Array[];
-}
-
-function down2Plane(src: Float64Array, planes: number, h: number, w: number): Float64Array {
-  const out = new Float64Array((planes * h * w) / 4);
-  const hh = h / 2;
-  const ww = w / 2;
-  for (let p = 0; p < planes; p++) {
-    for (let y = 0; y < hh; y++) {
-      for (let x = 0; x < ww; x++) {
-        const a = p * h * w + 2 * y * w + 2 * x;
-        out[p * hh * ww + y * ww + x] = (src[a] + src[a + 1] + src[a + w] + src[a + w + 1]) / 4;
-      }
-    }
-  }
-  return out;
 }
 
 /** A Gaussian mixture of videos with isotropic per-component noise. */
@@ -104,7 +90,10 @@ export class GaussianMixture {
       if (height % 2 ** level !== 0 || width % 2 ** level !== 0) {
         throw new RangeError(`level ${level}: ${height}x${width} cannot be halved ${level} times`);
       }
-      means = level === 0 ? this.components.map((c) => Float64Array.from(c.mean)) : this.levelMeans(level - 1).map((m) => down2Plane(m, channels * frames, height / 2 ** (level - 1), width / 2 ** (level - 1)));
+      means =
+        level === 0
+          ? this.components.map((c) => Float64Array.from(c.mean))
+          : this.levelMeans(level - 1).map((m) => blockMeans(m, { planes: channels * frames, height: height / 2 ** (level - 1), width: width / 2 ** (level - 1) }));
       this.levels.set(level, means);
     }
     return means;
