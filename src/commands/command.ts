@@ -1,0 +1,37 @@
+/**
+ * A CLI command: its name, a one-line usage, and what it does with its arguments. Commands live one per file in
+ * `src/commands/` and are registered in `src/commands/index.ts`.
+ */
+export interface Command {
+  readonly name: string;
+  /** Usage line(s) shown by `pyramid-bench --help`, without the program name. */
+  readonly usage: string;
+  readonly summary: string;
+  run(argv: string[]): Promise<void>;
+}
+
+/** A mistake in the command line: printed with the usage, exit status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Parses an integer option, naming the option and the allowed range on error. */
+export function integerOption(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} is '${value}'; allowed: an integer >= ${min}`);
+  return n;
+}
+
+/** Parses a JSON option, naming the option on error. */
+export function jsonOption(value: string | undefined, name: string): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new UsageError(`--${name} is not JSON: ${(error as Error).message}`);
+  }
+}

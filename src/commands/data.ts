@@ -1,0 +1,67 @@
+/**
+ * `pyramid-bench data shapes`: writes the project's procedural moving-shapes data set as an .npz
+ * (videos float32 [N, 3, T, H, W] in [-1, 1], labels int64), as a folder of mp4/gif/webm videos, or as a folder of
+ * PNG images (first frames), named `<index>-<class>.<ext>`.
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { encodeNpz, npyArray } from '../io/npy.ts';
+import { DEFAULT_SHAPES, SHAPE_CLASSES, shapesBatch, shapesVideo } from '../data/shapes.ts';
+import { tensorToFrames } from '../data/quantize.ts';
+import { writeVideo } from '../data/video.ts';
+import { writePng } from '../data/images.ts';
+import { integerOption, UsageError, type Command } from './command.ts';
+
+export const dataCommand: Command = {
+  name: 'data',
+  usage: 'data shapes --n <N> [--seed <S>] [--start <i>] [--frames <T>] [--size <px>] [--format npz|mp4|gif|webm|png] --out <file|dir>',
+  summary: 'write the procedural moving-shapes data set (npz, videos or images)',
+  async run(argv) {
+    const [which, ...rest] = argv;
+    if (which !== 'shapes') throw new UsageError(`data set '${which ?? ''}' is not known; allowed: shapes`);
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        n: { type: 'string', default: '64' },
+        seed: { type: 'string', default: '0' },
+        start: { type: 'string', default: '0' },
+        frames: { type: 'string', default: String(DEFAULT_SHAPES.frames) },
+        size: { type: 'string', default: String(DEFAULT_SHAPES.height) },
+        format: { type: 'string', default: 'npz' },
+        out: { type: 'string' },
+      },
+      strict: true,
+    });
+    if (!values.out) throw new UsageError('--out is required');
+    const n = integerOption(values.n, 'n', 1)!;
+    const seed = integerOption(values.seed, 'seed', 0)!;
+    const start = integerOption(values.start, 'start', 0)!;
+    const frames = integerOption(values.frames, 'frames', 1)!;
+    const size = integerOption(values.size, 'size', 8)!;
+    const config = { frames, height: size, width: size };
+    const format = values.format!;
+    if (format === 'npz') {
+      const { values: videos, labels } = shapesBatch(seed, start, n, config);
+      writeFileAtomic(
+        values.out,
+        encodeNpz({
+          videos: npyArray(videos, [n, 3, frames, size, size]),
+          labels: npyArray(new BigInt64Array(labels.map(BigInt)), [n], '<i8'),
+          indices: npyArray(new BigInt64Array(Array.from({ length: n }, (_, i) => BigInt(start + i))), [n], '<i8'),
+        }),
+      );
+    } else if (['mp4', 'gif', 'webm', 'png'].includes(format)) {
+      for (let i = 0; i < n; i++) {
+        const { values: v, meta } = shapesVideo(seed, start + i, config);
+        const name = `${start + i}-${meta.className.replace(' ', '-')}`;
+        const rgb = tensorToFrames(v, 3, frames, size, size);
+        if (format === 'png') await writePng(path.join(values.out, `${name}.png`), { width: size, height: size, data: rgb[0] });
+        else await writeVideo(path.join(values.out, `${name}.${format}`), rgb, size, size, 8);
+      }
+    } else {
+      throw new UsageError(`--format is '${format}'; allowed: npz, mp4, gif, webm, png`);
+    }
+    process.stdout.write(`wrote ${n} ${format === 'png' ? 'images' : 'clips'} of the shapes data set (classes: ${SHAPE_CLASSES.join(', ')}) to ${values.out}\n`);
+  },
+};

@@ -1,0 +1,10 @@
+/** Every CLI command, by name. Add a command by writing `src/commands/<name>.ts` and registering it here. */
+import { Registry } from '../core/registry.ts';
+import type { Command } from './command.ts';
+import { sampleCommand } from './sample.ts';
+import { defaultCommand } from './default.ts';
+import { listCommand } from './list.ts';
+import { dataCommand } from './data.ts';
+
+export const commands = new Registry<Command>('command');
+for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand]) commands.register(c.name, c, c.summary);

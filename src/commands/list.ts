@@ -1,0 +1,24 @@
+/** `pyramid-bench list`: what can be named in commands and suites. */
+import type { Registry } from '../core/registry.ts';
+import { backends } from '../models/load.ts';
+import { samplers } from '../models/samplers.ts';
+import { analyticPresets } from '../models/analytic/presets.ts';
+import type { Command } from './command.ts';
+
+/** Registries shown by `list`, by heading. Modules add theirs here. */
+export const listed: [string, Registry<unknown>][] = [
+  ['samplers', samplers as Registry<unknown>],
+  ['backends', backends as Registry<unknown>],
+  ['analytic presets (analytic:<name>)', analyticPresets as Registry<unknown>],
+];
+
+export const listCommand: Command = {
+  name: 'list',
+  usage: 'list',
+  summary: 'samplers, backends, presets and the other registries',
+  async run() {
+    const section = (title: string, rows: { name: string; description: string }[]) =>
+      `${title}:\n${rows.map((r) => `  ${r.name.padEnd(18)} ${r.description}`).join('\n')}\n`;
+    process.stdout.write(listed.map(([title, registry]) => section(title, registry.list())).join(''));
+  },
+};
