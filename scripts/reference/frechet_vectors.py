@@ -3,7 +3,8 @@
 
 Writes test/fixtures/frechet-small.npz: feature sets f{case}_a, f{case}_b (float64, rows = samples) and the
 expected distance fd{case} computed as pytorch-fid's calculate_frechet_distance does (np.cov with N - 1,
-scipy.linalg.sqrtm of sigma1 @ sigma2, real part), plus the mean and covariance of f0_a.
+scipy.linalg.sqrtm of sigma1 @ sigma2, the eps retry when the root is not finite, real part), plus the mean and
+covariance of f0_a. Case 3 has fewer samples than dimensions (singular covariances).
 """
 import sys
 
@@ -25,7 +26,7 @@ def frechet(x, y):
 
 rng = np.random.default_rng(20241025)
 arrays = {}
-cases = [(8, 200, 200, 0.3), (32, 500, 400, 0.1), (3, 50, 60, 1.0)]
+cases = [(8, 200, 200, 0.3), (32, 500, 400, 0.1), (3, 50, 60, 1.0), (64, 40, 50, 0.2)]
 for i, (d, n1, n2, shift) in enumerate(cases):
     mix = rng.normal(size=(d, d)) / np.sqrt(d)
     a = rng.normal(size=(n1, d)) @ mix

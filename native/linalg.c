@@ -1,0 +1,213 @@
+/*
+ * A small N-API addon over Debian's OpenBLAS/LAPACKE: the dense float64 kernels the Fréchet distance needs at
+ * d = 2048 (symmetric eigenvalues and eigenvectors by divide and conquer, Cholesky, the congruence L^T S L and a
+ * matrix product). Matrices are n x n row-major Float64Arrays; inputs are never modified. Built by
+ * scripts/build-native.sh; src/metrics/native-linalg.ts loads it and falls back to TypeScript when it is absent.
+ */
+#include <node_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#include <lapacke.h>
+
+#define CHECK(call)                                                   \
+  do {                                                                \
+    if ((call) != napi_ok) {                                          \
+      napi_throw_error(env, NULL, "linalg addon: N-API call failed"); \
+      return NULL;                                                    \
+    }                                                                 \
+  } while (0)
+
+/* Reads argument i as a Float64Array of n*n values (n = argument i+1 when `square`) and copies it into a new buffer. */
+static double *copy_matrix(napi_env env, napi_value array, int64_t n, const char *what) {
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  napi_value buffer;
+  size_t offset;
+  bool is_typed = false;
+  if (napi_is_typedarray(env, array, &is_typed) != napi_ok || !is_typed) {
+    napi_throw_type_error(env, NULL, what);
+    return NULL;
+  }
+  napi_get_typedarray_info(env, array, &type, &length, &data, &buffer, &offset);
+  if (type != napi_float64_array || (int64_t)length != n * n) {
+    napi_throw_range_error(env, NULL, what);
+    return NULL;
+  }
+  double *out = malloc(sizeof(double) * (size_t)(n * n));
+  if (!out) {
+    napi_throw_error(env, NULL, "linalg addon: out of memory");
+    return NULL;
+  }
+  memcpy(out, data, sizeof(double) * (size_t)(n * n));
+  return out;
+}
+
+/* A new Float64Array of `count` values copied from `values`. */
+static napi_value to_float64_array(napi_env env, const double *values, size_t count) {
+  void *data;
+  napi_value buffer, array;
+  if (napi_create_arraybuffer(env, sizeof(double) * count, &data, &buffer) != napi_ok) return NULL;
+  memcpy(data, values, sizeof(double) * count);
+  if (napi_create_typedarray(env, napi_float64_array, count, buffer, 0, &array) != napi_ok) return NULL;
+  return array;
+}
+
+static int read_args(napi_env env, napi_callback_info info, size_t wanted, napi_value *argv, int64_t *n) {
+  size_t argc = wanted;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < wanted) {
+    napi_throw_type_error(env, NULL, "linalg addon: missing arguments");
+    return 0;
+  }
+  if (napi_get_value_int64(env, argv[wanted - 1], n) != napi_ok || *n < 1 || *n > 65536) {
+    napi_throw_range_error(env, NULL, "linalg addon: n must be an integer in [1, 65536]");
+    return 0;
+  }
+  return 1;
+}
+
+/* eigenvalues(a, n): the eigenvalues of symmetric a, ascending (LAPACK dsyevd, no vectors). */
+static napi_value eigenvalues(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int64_t n;
+  if (!read_args(env, info, 2, argv, &n)) return NULL;
+  double *a = copy_matrix(env, argv[0], n, "eigenvalues: a must be a Float64Array of n*n values");
+  if (!a) return NULL;
+  double *w = malloc(sizeof(double) * (size_t)n);
+  lapack_int status = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)n, a, (lapack_int)n, w);
+  free(a);
+  if (status != 0) {
+    free(w);
+    napi_throw_error(env, NULL, status > 0 ? "eigenvalues: dsyevd did not converge" : "eigenvalues: dsyevd rejected an argument");
+    return NULL;
+  }
+  napi_value out = to_float64_array(env, w, (size_t)n);
+  free(w);
+  return out;
+}
+
+/* eigen(a, n): { values (ascending), vectors (row k = eigenvector of values[k]) } of symmetric a (dsyevd). */
+static napi_value eigen(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int64_t n;
+  if (!read_args(env, info, 2, argv, &n)) return NULL;
+  double *a = copy_matrix(env, argv[0], n, "eigen: a must be a Float64Array of n*n values");
+  if (!a) return NULL;
+  double *w = malloc(sizeof(double) * (size_t)n);
+  /* a symmetric matrix reads the same in either layout; in column-major the eigenvectors come back as columns,
+     which are the rows of the same memory read row-major */
+  lapack_int status = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)n, a, (lapack_int)n, w);
+  if (status != 0) {
+    free(a);
+    free(w);
+    napi_throw_error(env, NULL, status > 0 ? "eigen: dsyevd did not converge" : "eigen: dsyevd rejected an argument");
+    return NULL;
+  }
+  napi_value result, values, vectors;
+  CHECK(napi_create_object(env, &result));
+  values = to_float64_array(env, w, (size_t)n);
+  vectors = to_float64_array(env, a, (size_t)(n * n));
+  free(a);
+  free(w);
+  if (!values || !vectors) return NULL;
+  CHECK(napi_set_named_property(env, result, "values", values));
+  CHECK(napi_set_named_property(env, result, "vectors", vectors));
+  return result;
+}
+
+/* cholesky(a, n): lower-triangular L with L L^T = a (row-major, zeros above the diagonal), or null when a is not
+   numerically positive definite (dpotrf). */
+static napi_value cholesky(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int64_t n;
+  if (!read_args(env, info, 2, argv, &n)) return NULL;
+  double *a = copy_matrix(env, argv[0], n, "cholesky: a must be a Float64Array of n*n values");
+  if (!a) return NULL;
+  /* row-major lower L is column-major upper U with a = U^T U */
+  lapack_int status = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, a, (lapack_int)n);
+  if (status != 0) {
+    free(a);
+    napi_value null_value;
+    CHECK(napi_get_null(env, &null_value));
+    return null_value;
+  }
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = i + 1; j < n; j++) a[i * n + j] = 0.0;
+  napi_value out = to_float64_array(env, a, (size_t)(n * n));
+  free(a);
+  return out;
+}
+
+/* congruence(l, s, n): L^T S L for lower-triangular L (two dtrmm calls). */
+static napi_value congruence(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int64_t n;
+  if (!read_args(env, info, 3, argv, &n)) return NULL;
+  double *l = copy_matrix(env, argv[0], n, "congruence: l must be a Float64Array of n*n values");
+  if (!l) return NULL;
+  double *b = copy_matrix(env, argv[1], n, "congruence: s must be a Float64Array of n*n values");
+  if (!b) {
+    free(l);
+    return NULL;
+  }
+  int ni = (int)n;
+  cblas_dtrmm(CblasRowMajor, CblasRight, CblasLower, CblasNoTrans, CblasNonUnit, ni, ni, 1.0, l, ni, b, ni); /* B = S L */
+  cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, ni, ni, 1.0, l, ni, b, ni);   /* B = L^T S L */
+  free(l);
+  napi_value out = to_float64_array(env, b, (size_t)(n * n));
+  free(b);
+  return out;
+}
+
+/* matmul(a, b, n): A B (dgemm). */
+static napi_value matmul(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int64_t n;
+  if (!read_args(env, info, 3, argv, &n)) return NULL;
+  double *a = copy_matrix(env, argv[0], n, "matmul: a must be a Float64Array of n*n values");
+  if (!a) return NULL;
+  double *b = copy_matrix(env, argv[1], n, "matmul: b must be a Float64Array of n*n values");
+  if (!b) {
+    free(a);
+    return NULL;
+  }
+  double *c = calloc((size_t)(n * n), sizeof(double));
+  int ni = (int)n;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0, a, ni, b, ni, 0.0, c, ni);
+  free(a);
+  free(b);
+  napi_value out = to_float64_array(env, c, (size_t)(n * n));
+  free(c);
+  return out;
+}
+
+/* config(): the OpenBLAS build string and thread count, for benchmark provenance. */
+extern char *openblas_get_config(void);
+extern int openblas_get_num_threads(void);
+
+static napi_value config(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result, text, threads;
+  CHECK(napi_create_object(env, &result));
+  CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &text));
+  CHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
+  CHECK(napi_set_named_property(env, result, "openblas", text));
+  CHECK(napi_set_named_property(env, result, "threads", threads));
+  return result;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor properties[] = {
+      {"eigenvalues", NULL, eigenvalues, NULL, NULL, NULL, napi_default, NULL},
+      {"eigen", NULL, eigen, NULL, NULL, NULL, napi_default, NULL},
+      {"cholesky", NULL, cholesky, NULL, NULL, NULL, napi_default, NULL},
+      {"congruence", NULL, congruence, NULL, NULL, NULL, napi_default, NULL},
+      {"matmul", NULL, matmul, NULL, NULL, NULL, napi_default, NULL},
+      {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
