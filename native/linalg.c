@@ -1,7 +1,7 @@
 /*
  * A small N-API addon over Debian's OpenBLAS/LAPACKE: the dense float64 kernels the Fréchet distance needs at
- * d = 2048 (symmetric eigenvalues and eigenvectors by divide and conquer, Cholesky, the congruence L^T S L and a
- * matrix product). Matrices are n x n row-major Float64Arrays; inputs are never modified. Built by
+ * d = 2048 (symmetric eigenvalues and eigenvectors by divide and conquer, Cholesky, the congruence L^T S L and
+ * matrix products; the KID and precision/recall Gram matrices). Matrices are n x n row-major Float64Arrays; inputs are never modified. Built by
  * scripts/build-native.sh; src/metrics/native-linalg.ts loads it and falls back to TypeScript when it is absent.
  */
 #include <node_api.h>
@@ -182,6 +182,50 @@ static napi_value matmul(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* Reads a Float64Array of exactly `count` values without copying (BLAS only reads it). */
+static const double *view_f64(napi_env env, napi_value array, int64_t count, const char *what) {
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  napi_value buffer;
+  size_t offset;
+  bool is_typed = false;
+  if (napi_is_typedarray(env, array, &is_typed) != napi_ok || !is_typed) {
+    napi_throw_type_error(env, NULL, what);
+    return NULL;
+  }
+  napi_get_typedarray_info(env, array, &type, &length, &data, &buffer, &offset);
+  if (type != napi_float64_array || (int64_t)length != count) {
+    napi_throw_range_error(env, NULL, what);
+    return NULL;
+  }
+  return (const double *)data;
+}
+
+/* gramCross(a, rowsA, b, rowsB, dim): A B^T for row-major A (rowsA x dim) and B (rowsB x dim) (dgemm). */
+static napi_value gram_cross(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int64_t rows_a, rows_b, dim;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 ||
+      napi_get_value_int64(env, argv[1], &rows_a) != napi_ok || napi_get_value_int64(env, argv[3], &rows_b) != napi_ok ||
+      napi_get_value_int64(env, argv[4], &dim) != napi_ok || rows_a < 1 || rows_b < 1 || dim < 1 ||
+      rows_a > 1 << 24 || rows_b > 1 << 24 || dim > 1 << 20) {
+    napi_throw_range_error(env, NULL, "gramCross: expected (a, rowsA, b, rowsB, dim) with positive sizes");
+    return NULL;
+  }
+  const double *a = view_f64(env, argv[0], rows_a * dim, "gramCross: a must be a Float64Array of rowsA*dim values");
+  if (!a) return NULL;
+  const double *b = view_f64(env, argv[2], rows_b * dim, "gramCross: b must be a Float64Array of rowsB*dim values");
+  if (!b) return NULL;
+  void *data;
+  napi_value buffer, out;
+  CHECK(napi_create_arraybuffer(env, sizeof(double) * (size_t)(rows_a * rows_b), &data, &buffer));
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows_a, (int)rows_b, (int)dim, 1.0, a, (int)dim, b, (int)dim, 0.0, (double *)data, (int)rows_b);
+  CHECK(napi_create_typedarray(env, napi_float64_array, (size_t)(rows_a * rows_b), buffer, 0, &out));
+  return out;
+}
+
 /* config(): the OpenBLAS build string and thread count, for benchmark provenance. */
 extern char *openblas_get_config(void);
 extern int openblas_get_num_threads(void);
@@ -204,6 +248,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"cholesky", NULL, cholesky, NULL, NULL, NULL, napi_default, NULL},
       {"congruence", NULL, congruence, NULL, NULL, NULL, napi_default, NULL},
       {"matmul", NULL, matmul, NULL, NULL, NULL, napi_default, NULL},
+      {"gramCross", NULL, gram_cross, NULL, NULL, NULL, napi_default, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties) != napi_ok) return NULL;

@@ -278,3 +278,19 @@ export function congruence(l: Float64Array, s: Float64Array, n: number): Float64
   }
   return c;
 }
+
+/** A B^T for row-major A (rowsA x dim) and B (rowsB x dim): entry (i, j) is the dot product of rows i and j. */
+export function gramCross(a: Float64Array, rowsA: number, b: Float64Array, rowsB: number, dim: number): Float64Array {
+  if (a.length !== rowsA * dim || b.length !== rowsB * dim) throw new RangeError(`gramCross: expected ${rowsA}x${dim} and ${rowsB}x${dim} values, got ${a.length} and ${b.length}`);
+  const out = new Float64Array(rowsA * rowsB);
+  for (let i = 0; i < rowsA; i++) {
+    const ai = i * dim;
+    for (let j = 0; j < rowsB; j++) {
+      const bj = j * dim;
+      let s = 0;
+      for (let k = 0; k < dim; k++) s += a[ai + k] * b[bj + k];
+      out[i * rowsB + j] = s;
+    }
+  }
+  return out;
+}

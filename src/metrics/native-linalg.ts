@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cholesky, congruence, matmul, symmetricEigen } from './linalg.ts';
+import { cholesky, congruence, gramCross, matmul, symmetricEigen } from './linalg.ts';
 
 /** Symmetric eigensolver, Cholesky, congruence and product on n x n row-major float64 matrices. */
 export interface LinalgBackend {
@@ -22,6 +22,8 @@ export interface LinalgBackend {
   /** L^T S L for lower-triangular L. */
   congruence(l: Float64Array, s: Float64Array, n: number): Float64Array;
   matmul(a: Float64Array, b: Float64Array, n: number): Float64Array;
+  /** A B^T for row-major A (rowsA x dim) and B (rowsB x dim): the Gram matrix of dot products. */
+  gramCross(a: Float64Array, rowsA: number, b: Float64Array, rowsB: number, dim: number): Float64Array;
 }
 
 /** The TypeScript implementation (always available). */
@@ -35,6 +37,7 @@ export const typescriptLinalg: LinalgBackend = {
   cholesky,
   congruence,
   matmul,
+  gramCross,
 };
 
 interface Addon {
@@ -43,6 +46,7 @@ interface Addon {
   cholesky(a: Float64Array, n: number): Float64Array | null;
   congruence(l: Float64Array, s: Float64Array, n: number): Float64Array;
   matmul(a: Float64Array, b: Float64Array, n: number): Float64Array;
+  gramCross(a: Float64Array, rowsA: number, b: Float64Array, rowsB: number, dim: number): Float64Array;
   config(): { openblas: string; threads: number };
 }
 
@@ -75,6 +79,7 @@ export function openblasLinalg(): { backend: LinalgBackend | null; reason: strin
     cholesky: (a, n) => addon.cholesky(a, n),
     congruence: (l, s, n) => addon.congruence(l, s, n),
     matmul: (a, b, n) => addon.matmul(a, b, n),
+    gramCross: (a, ra, b, rb, dim) => addon.gramCross(a, ra, b, rb, dim),
   };
   return { backend, reason, config: addon.config() };
 }
