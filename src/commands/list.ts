@@ -3,6 +3,7 @@ import type { Registry } from '../core/registry.ts';
 import { backends } from '../models/load.ts';
 import { samplers } from '../models/samplers.ts';
 import { analyticPresets } from '../models/analytic/presets.ts';
+import { extractors } from '../features/registry.ts';
 import type { Command } from './command.ts';
 
 /** Registries shown by `list`, by heading. Modules add theirs here. */
@@ -10,6 +11,7 @@ export const listed: [string, Registry<unknown>][] = [
   ['samplers', samplers as Registry<unknown>],
   ['backends', backends as Registry<unknown>],
   ['analytic presets (analytic:<name>)', analyticPresets as Registry<unknown>],
+  ['feature extractors (or a manifest file)', extractors as Registry<unknown>],
 ];
 
 export const listCommand: Command = {
