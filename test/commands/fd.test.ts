@@ -1,0 +1,65 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin', 'pyramid-bench.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'fd-cli-'));
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+const at = (f: string) => path.join(dir, f);
+const extractor = ['--extractor', 'random-conv2d-v1'];
+
+cli('stats', 'shapes:n=300,seed=0,size=16', ...extractor, '-o', at('a.npz'));
+cli('stats', 'shapes:n=280,seed=1,size=16', ...extractor, '-o', at('b.npz'));
+
+test('fd of two statistics files prints the value and both counts, and equals pytorch-fid\'s formula (SciPy sqrtm) on the same files within 1e-6', () => {
+  const r = cli('fd', at('a.npz'), at('b.npz'));
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^FD [0-9.e-]+ {2}\(N1 = 300, N2 = 280, d = 256; lower is better\)/);
+  const json = JSON.parse(cli('fd', at('a.npz'), at('b.npz'), '--json').stdout);
+  assert.equal(json.counts, [300, 280]);
+  const scipy = Number(
+    execFileSync('python3', [
+      '-c',
+      'import numpy as np,sys; from scipy import linalg; a=np.load(sys.argv[1]); b=np.load(sys.argv[2]); c=np.real(linalg.sqrtm(a["sigma"]@b["sigma"])); d=a["mu"]-b["mu"]; print(repr(float(d@d+np.trace(a["sigma"])+np.trace(b["sigma"])-2*np.trace(c))))',
+      at('a.npz'),
+      at('b.npz'),
+    ]).toString(),
+  );
+  // N barely above d = 256 makes the covariances ill-conditioned; the routes then agree to ~1e-8
+  assert.ok(Math.abs(json.fd - scipy) <= 1e-6 * Math.abs(scipy), `${json.fd} vs SciPy ${scipy}`);
+});
+
+test('fd of an input and a statistics file extracts the input; --kid and --pr with two inputs', () => {
+  const mixed = JSON.parse(cli('fd', 'shapes:n=280,seed=1,size=16', at('a.npz'), ...extractor, '--json').stdout);
+  const files = JSON.parse(cli('fd', at('b.npz'), at('a.npz'), '--json').stdout);
+  assert.is(mixed.fd, files.fd);
+  const both = cli('fd', 'shapes:n=120,seed=0,size=16', 'shapes:n=120,seed=1,size=16', ...extractor, '--kid', '--kid-subsets', '5', '--kid-subset-size', '100', '--pr', '--json');
+  assert.is(both.status, 0, both.stderr);
+  const j = JSON.parse(both.stdout);
+  assert.is(j.kid.subsets, 5);
+  assert.ok(j.precision >= 0 && j.precision <= 1 && j.recall >= 0 && j.recall <= 1);
+  assert.ok(typeof j.fd === 'number');
+  assert.match(j.warnings[0], /120 feature vectors for dimension 256/);
+});
+
+test('a small sample warns; mismatched extractors, missing features and bad options are refused with a message', () => {
+  const small = cli('fd', 'shapes:n=20,seed=0,size=16', 'shapes:n=20,seed=1,size=16', ...extractor);
+  assert.match(small.stdout, /warning: sample 1 has 20 feature vectors for dimension 256/);
+  cli('stats', 'shapes:n=50,size=8', '--extractor', 'pixels-v1', '-o', at('pixels.npz'));
+  let r = cli('fd', at('a.npz'), at('pixels.npz'));
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /different extractors: .*random-conv2d-v1.*pixels-v1/);
+  r = cli('fd', 'shapes:n=20', at('a.npz'));
+  assert.match(r.stderr, /an input needs --extractor/);
+  r = cli('fd', at('a.npz'), at('b.npz'), '--kid');
+  assert.match(r.stderr, /KID and precision\/recall need every feature vector/);
+  r = cli('fd', at('a.npz'), at('b.npz'), '--compat', 'tf');
+  assert.match(r.stderr, /--compat is 'tf'; allowed: none, pytorch-fid, clean-fid/);
+});
+
+test.run();
