@@ -5,7 +5,7 @@
  * under `fd`.
  */
 import { parseArgs } from 'node:util';
-import { openClipSource } from '../data/clip-sources.ts';
+import { framesAsImages, openClipSource } from '../data/clip-sources.ts';
 import { extractStatistics } from '../features/extract-stats.ts';
 import { openExtractor } from '../features/registry.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
@@ -24,14 +24,15 @@ interface Side {
   readonly features?: FeatureMatrix;
 }
 
-async function side(reference: string, extractor: () => Promise<FeatureExtractor>, needFeatures: boolean): Promise<Side> {
+async function side(reference: string, extractor: () => Promise<FeatureExtractor>, needFeatures: boolean, frame: number | undefined): Promise<Side> {
   if (isStatsFile(reference)) {
     const s = readStatsFile(reference);
     const name = s.meta?.extractor ? `${s.meta.extractor.name} ${s.meta.extractor.version}` : null;
     const features = s.features ? { data: s.features, rows: s.count!, dim: s.dim } : undefined;
     return { what: `${reference} (${s.format} statistics)`, gaussian: { mu: s.mu, sigma: s.sigma, count: s.count }, extractor: name, ...(features ? { features } : {}) };
   }
-  const source = openClipSource(reference);
+  const opened = openClipSource(reference);
+  const source = frame === undefined ? opened : framesAsImages(opened, frame);
   try {
     const e = await extractor();
     const r = await extractStatistics(source, e, { keepFeatures: needFeatures });
@@ -45,7 +46,7 @@ export const fdCommand: Command = {
   name: 'fd',
   usage:
     'fd <a> <b> [--extractor <name|manifest>] [--compat none|pytorch-fid|clean-fid] [--backend auto|openblas|typescript]\n' +
-    '       [--kid [--kid-subsets <n>] [--kid-subset-size <m>]] [--pr] [--json]   (a, b: statistics files or inputs)',
+    '       [--kid [--kid-subsets <n>] [--kid-subset-size <m>]] [--pr] [--frame <t>] [--json]   (a, b: statistics files or inputs)',
   summary: 'Fréchet distance (and optionally KID, precision/recall) between two statistics files or inputs',
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -59,6 +60,7 @@ export const fdCommand: Command = {
         'kid-subsets': { type: 'string', default: '100' },
         'kid-subset-size': { type: 'string', default: '1000' },
         pr: { type: 'boolean', default: false },
+        frame: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -74,8 +76,9 @@ export const fdCommand: Command = {
       return opened;
     };
     try {
-      const a = await side(positionals[0], extractor, needFeatures);
-      const b = await side(positionals[1], extractor, needFeatures);
+      const frame = integerOption(values.frame, 'frame', 0);
+      const a = await side(positionals[0], extractor, needFeatures, frame);
+      const b = await side(positionals[1], extractor, needFeatures, frame);
       if (a.extractor && b.extractor && a.extractor !== b.extractor) {
         throw new UsageError(`the two sides come from different extractors: ${a.what} from ${a.extractor}, ${b.what} from ${b.extractor}; their distance means nothing`);
       }

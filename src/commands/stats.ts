@@ -4,7 +4,7 @@
  * bit for bit with `stats --merge`) or in pytorch-fid's, clean-fid's or guided-diffusion's format.
  */
 import { parseArgs } from 'node:util';
-import { openClipSource } from '../data/clip-sources.ts';
+import { framesAsImages, openClipSource } from '../data/clip-sources.ts';
 import { extractStatistics } from '../features/extract-stats.ts';
 import { openExtractor } from '../features/registry.ts';
 import { mergeStats, moments } from '../metrics/feature-stats.ts';
@@ -32,7 +32,7 @@ export const statsCommand: Command = {
   name: 'stats',
   usage:
     'stats <input> --extractor <name|manifest> -o <stats.npz> [--format pyramid-bench|pytorch-fid|clean-fid|clean-fid-kid|adm]\n' +
-    '       [--start <i>] [--count <n>] [--no-state] [--json]\n' +
+    '       [--start <i>] [--count <n>] [--frame <t>] [--no-state] [--json]\n' +
     'stats --merge <shard1.npz> <shard2.npz> ... -o <stats.npz>',
   summary: 'feature statistics (mean, covariance, count) of an input, or merge shards',
   async run(argv) {
@@ -45,6 +45,7 @@ export const statsCommand: Command = {
         format: { type: 'string', default: 'pyramid-bench' },
         start: { type: 'string', default: '0' },
         count: { type: 'string' },
+        frame: { type: 'string' },
         'no-state': { type: 'boolean', default: false },
         merge: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -60,7 +61,9 @@ export const statsCommand: Command = {
     const start = integerOption(values.start, 'start', 0)!;
     const count = integerOption(values.count, 'count', 2);
     const extractor = await openExtractor(values.extractor);
-    const source = openClipSource(positionals[0]);
+    const frame = integerOption(values.frame, 'frame', 0);
+    const opened = openClipSource(positionals[0]);
+    const source = frame === undefined ? opened : framesAsImages(opened, frame);
     try {
       const started = performance.now();
       const result = await extractStatistics(source, extractor, { start, count, keepFeatures: format === 'clean-fid-kid', keepImages: format === 'adm' });

@@ -154,3 +154,21 @@ export function openClipSource(input: string, options: { maxFrames?: number } = 
   if (VIDEO_EXTENSIONS.includes(ext)) return fileSource([input], 'video', `video ${input}`, options.maxFrames);
   throw new RangeError(`input ${input}: '${ext}' files are not inputs; allowed: an image or video folder, a video file (${VIDEO_EXTENSIONS.join(', ')}), an .npz of samples, or shapes:n=<N>`);
 }
+
+/** Frame `frame` of every clip as an image, e.g. the first frames of generated videos for an image FID. */
+export function framesAsImages(source: ClipSource, frame: number): ClipSource {
+  if (!Number.isInteger(frame) || frame < 0) throw new RangeError(`frame ${frame} must be an integer >= 0`);
+  return {
+    description: `frame ${frame} of ${source.description}`,
+    count: source.count,
+    kind: 'image',
+    async read(start, count) {
+      const clips = await source.read(start, count);
+      return clips.map((clip, i) => {
+        if (frame >= clip.frames.length) throw new RangeError(`input ${start + i} of ${source.description} has ${clip.frames.length} frames; frame ${frame} does not exist`);
+        return { width: clip.width, height: clip.height, frames: [clip.frames[frame]] };
+      });
+    },
+    close: () => source.close(),
+  };
+}
