@@ -18,8 +18,8 @@
     }                                                                 \
   } while (0)
 
-/* Reads argument i as a Float64Array of n*n values (n = argument i+1 when `square`) and copies it into a new buffer. */
-static double *copy_matrix(napi_env env, napi_value array, int64_t n, const char *what) {
+/* The data of a Float64Array of exactly `count` values, or NULL after throwing a JS error naming `what`. */
+static double *float64_data(napi_env env, napi_value array, int64_t count, const char *what) {
   napi_typedarray_type type;
   size_t length;
   void *data;
@@ -31,10 +31,17 @@ static double *copy_matrix(napi_env env, napi_value array, int64_t n, const char
     return NULL;
   }
   napi_get_typedarray_info(env, array, &type, &length, &data, &buffer, &offset);
-  if (type != napi_float64_array || (int64_t)length != n * n) {
+  if (type != napi_float64_array || (int64_t)length != count) {
     napi_throw_range_error(env, NULL, what);
     return NULL;
   }
+  return (double *)data;
+}
+
+/* A malloc'd copy of an n x n Float64Array (LAPACK overwrites its input), or NULL after throwing. */
+static double *copy_matrix(napi_env env, napi_value array, int64_t n, const char *what) {
+  const double *data = float64_data(env, array, n * n, what);
+  if (!data) return NULL;
   double *out = malloc(sizeof(double) * (size_t)(n * n));
   if (!out) {
     napi_throw_error(env, NULL, "linalg addon: out of memory");
@@ -139,67 +146,47 @@ static napi_value cholesky(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* congruence(l, s, n): L^T S L for lower-triangular L (two dtrmm calls). */
-static napi_value congruence(napi_env env, napi_callback_info info) {
+/* Reads (x, y, n) with x and y n x n Float64Arrays; returns 0 after throwing. */
+static int read_pair(napi_env env, napi_callback_info info, const char *what, const double **x, const double **y, int64_t *n) {
   napi_value argv[3];
+  if (!read_args(env, info, 3, argv, n)) return 0;
+  *x = float64_data(env, argv[0], *n * *n, what);
+  if (!*x) return 0;
+  *y = float64_data(env, argv[1], *n * *n, what);
+  return *y != NULL;
+}
+
+/* congruence(l, s, n): L^T S L for lower-triangular L (two dtrmm calls on a copy of S). */
+static napi_value congruence(napi_env env, napi_callback_info info) {
+  const double *l, *s;
   int64_t n;
-  if (!read_args(env, info, 3, argv, &n)) return NULL;
-  double *l = copy_matrix(env, argv[0], n, "congruence: l must be a Float64Array of n*n values");
-  if (!l) return NULL;
-  double *b = copy_matrix(env, argv[1], n, "congruence: s must be a Float64Array of n*n values");
-  if (!b) {
-    free(l);
-    return NULL;
-  }
+  if (!read_pair(env, info, "congruence: l and s must be Float64Arrays of n*n values", &l, &s, &n)) return NULL;
   int ni = (int)n;
+  napi_value out;
+  void *data;
+  napi_value buffer;
+  CHECK(napi_create_arraybuffer(env, sizeof(double) * (size_t)(n * n), &data, &buffer));
+  double *b = (double *)data;
+  memcpy(b, s, sizeof(double) * (size_t)(n * n));
   cblas_dtrmm(CblasRowMajor, CblasRight, CblasLower, CblasNoTrans, CblasNonUnit, ni, ni, 1.0, l, ni, b, ni); /* B = S L */
   cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, ni, ni, 1.0, l, ni, b, ni);   /* B = L^T S L */
-  free(l);
-  napi_value out = to_float64_array(env, b, (size_t)(n * n));
-  free(b);
+  CHECK(napi_create_typedarray(env, napi_float64_array, (size_t)(n * n), buffer, 0, &out));
   return out;
 }
 
 /* matmul(a, b, n): A B (dgemm). */
 static napi_value matmul(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
+  const double *a, *b;
   int64_t n;
-  if (!read_args(env, info, 3, argv, &n)) return NULL;
-  double *a = copy_matrix(env, argv[0], n, "matmul: a must be a Float64Array of n*n values");
-  if (!a) return NULL;
-  double *b = copy_matrix(env, argv[1], n, "matmul: b must be a Float64Array of n*n values");
-  if (!b) {
-    free(a);
-    return NULL;
-  }
-  double *c = calloc((size_t)(n * n), sizeof(double));
+  if (!read_pair(env, info, "matmul: a and b must be Float64Arrays of n*n values", &a, &b, &n)) return NULL;
   int ni = (int)n;
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0, a, ni, b, ni, 0.0, c, ni);
-  free(a);
-  free(b);
-  napi_value out = to_float64_array(env, c, (size_t)(n * n));
-  free(c);
-  return out;
-}
-
-/* Reads a Float64Array of exactly `count` values without copying (BLAS only reads it). */
-static const double *view_f64(napi_env env, napi_value array, int64_t count, const char *what) {
-  napi_typedarray_type type;
-  size_t length;
+  napi_value out;
   void *data;
   napi_value buffer;
-  size_t offset;
-  bool is_typed = false;
-  if (napi_is_typedarray(env, array, &is_typed) != napi_ok || !is_typed) {
-    napi_throw_type_error(env, NULL, what);
-    return NULL;
-  }
-  napi_get_typedarray_info(env, array, &type, &length, &data, &buffer, &offset);
-  if (type != napi_float64_array || (int64_t)length != count) {
-    napi_throw_range_error(env, NULL, what);
-    return NULL;
-  }
-  return (const double *)data;
+  CHECK(napi_create_arraybuffer(env, sizeof(double) * (size_t)(n * n), &data, &buffer));
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0, a, ni, b, ni, 0.0, (double *)data, ni);
+  CHECK(napi_create_typedarray(env, napi_float64_array, (size_t)(n * n), buffer, 0, &out));
+  return out;
 }
 
 /* gramCross(a, rowsA, b, rowsB, dim): A B^T for row-major A (rowsA x dim) and B (rowsB x dim) (dgemm). */
@@ -214,9 +201,9 @@ static napi_value gram_cross(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "gramCross: expected (a, rowsA, b, rowsB, dim) with positive sizes");
     return NULL;
   }
-  const double *a = view_f64(env, argv[0], rows_a * dim, "gramCross: a must be a Float64Array of rowsA*dim values");
+  const double *a = float64_data(env, argv[0], rows_a * dim, "gramCross: a must be a Float64Array of rowsA*dim values");
   if (!a) return NULL;
-  const double *b = view_f64(env, argv[2], rows_b * dim, "gramCross: b must be a Float64Array of rowsB*dim values");
+  const double *b = float64_data(env, argv[2], rows_b * dim, "gramCross: b must be a Float64Array of rowsB*dim values");
   if (!b) return NULL;
   void *data;
   napi_value buffer, out;

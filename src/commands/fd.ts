@@ -5,7 +5,7 @@
  * under `fd`.
  */
 import { parseArgs } from 'node:util';
-import { framesAsImages, openClipSource } from '../data/clip-sources.ts';
+import { openClipSource } from '../data/clip-sources.ts';
 import { extractStatistics } from '../features/extract-stats.ts';
 import { openExtractor } from '../features/registry.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
@@ -31,8 +31,7 @@ async function side(reference: string, extractor: () => Promise<FeatureExtractor
     const features = s.features ? { data: s.features, rows: s.count!, dim: s.dim } : undefined;
     return { what: `${reference} (${s.format} statistics)`, gaussian: { mu: s.mu, sigma: s.sigma, count: s.count }, extractor: name, ...(features ? { features } : {}) };
   }
-  const opened = openClipSource(reference);
-  const source = frame === undefined ? opened : framesAsImages(opened, frame);
+  const source = openClipSource(reference, { frame });
   try {
     const e = await extractor();
     const r = await extractStatistics(source, e, { keepFeatures: needFeatures });

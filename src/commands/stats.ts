@@ -4,7 +4,7 @@
  * bit for bit with `stats --merge`) or in pytorch-fid's, clean-fid's or guided-diffusion's format.
  */
 import { parseArgs } from 'node:util';
-import { framesAsImages, openClipSource } from '../data/clip-sources.ts';
+import { openClipSource } from '../data/clip-sources.ts';
 import { extractStatistics } from '../features/extract-stats.ts';
 import { openExtractor } from '../features/registry.ts';
 import { mergeStats, moments } from '../metrics/feature-stats.ts';
@@ -61,9 +61,7 @@ export const statsCommand: Command = {
     const start = integerOption(values.start, 'start', 0)!;
     const count = integerOption(values.count, 'count', 2);
     const extractor = await openExtractor(values.extractor);
-    const frame = integerOption(values.frame, 'frame', 0);
-    const opened = openClipSource(positionals[0]);
-    const source = frame === undefined ? opened : framesAsImages(opened, frame);
+    const source = openClipSource(positionals[0], { frame: integerOption(values.frame, 'frame', 0) });
     try {
       const started = performance.now();
       const result = await extractStatistics(source, extractor, { start, count, keepFeatures: format === 'clean-fid-kid', keepImages: format === 'adm' });

@@ -137,8 +137,16 @@ function shapesSource(spec: string): ClipSource {
   };
 }
 
-/** Opens an input by what it is: a `shapes:` spec, a folder of images or videos, a video file or an .npz. */
-export function openClipSource(input: string, options: { maxFrames?: number } = {}): ClipSource {
+/**
+ * Opens an input by what it is: a `shapes:` spec, a folder of images or videos, a video file or an .npz.
+ * `frame` turns every clip into the image of that frame; `maxFrames` limits video decoding.
+ */
+export function openClipSource(input: string, options: { maxFrames?: number; frame?: number } = {}): ClipSource {
+  const source = openWhole(input, options.maxFrames);
+  return options.frame === undefined ? source : framesAsImages(source, options.frame);
+}
+
+function openWhole(input: string, maxFrames: number | undefined): ClipSource {
   if (input.startsWith('shapes:')) return shapesSource(input);
   if (!existsSync(input)) throw new RangeError(`input ${input} does not exist; allowed: an image or video folder, a video file, an .npz of samples, or shapes:n=<N>`);
   if (statSync(input).isDirectory()) {
@@ -146,12 +154,12 @@ export function openClipSource(input: string, options: { maxFrames?: number } = 
     const videos = listVideos(input);
     if (images.length && videos.length) throw new RangeError(`input folder ${input} holds both images (${images.length}) and videos (${videos.length}); use one kind per folder`);
     if (images.length) return fileSource(images, 'image', `image folder ${input} (${images.length} images)`);
-    if (videos.length) return fileSource(videos, 'video', `video folder ${input} (${videos.length} videos)`, options.maxFrames);
+    if (videos.length) return fileSource(videos, 'video', `video folder ${input} (${videos.length} videos)`, maxFrames);
     throw new RangeError(`input folder ${input} holds no images or videos (looked for ${['.png', '.jpg', ...VIDEO_EXTENSIONS].join(', ')}, ...)`);
   }
   const ext = path.extname(input).toLowerCase();
   if (ext === '.npz') return npzSource(input);
-  if (VIDEO_EXTENSIONS.includes(ext)) return fileSource([input], 'video', `video ${input}`, options.maxFrames);
+  if (VIDEO_EXTENSIONS.includes(ext)) return fileSource([input], 'video', `video ${input}`, maxFrames);
   throw new RangeError(`input ${input}: '${ext}' files are not inputs; allowed: an image or video folder, a video file (${VIDEO_EXTENSIONS.join(', ')}), an .npz of samples, or shapes:n=<N>`);
 }
 

@@ -40,15 +40,8 @@ export const typescriptLinalg: LinalgBackend = {
   gramCross,
 };
 
-interface Addon {
-  eigenvalues(a: Float64Array, n: number): Float64Array;
-  eigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array };
-  cholesky(a: Float64Array, n: number): Float64Array | null;
-  congruence(l: Float64Array, s: Float64Array, n: number): Float64Array;
-  matmul(a: Float64Array, b: Float64Array, n: number): Float64Array;
-  gramCross(a: Float64Array, rowsA: number, b: Float64Array, rowsB: number, dim: number): Float64Array;
-  config(): { openblas: string; threads: number };
-}
+/** The addon's exports: the backend's kernels and the OpenBLAS build it was linked with. */
+type Addon = Omit<LinalgBackend, 'name'> & { config(): { openblas: string; threads: number } };
 
 /** Where the addon is built. */
 export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../build/native/linalg.node', import.meta.url));
