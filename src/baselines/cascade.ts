@@ -92,7 +92,7 @@ async function sampleCascade(models: ModelSet, plan: SamplingPlan<CascadeSetting
           previousStage: previous,
         },
         scale,
-        (rowsPerSample, call) => records.push(callRecord(model, call, 0, s, level, rowsPerSample)),
+        (rowsPerSample, call, ms) => records.push(callRecord(model, call, 0, s, level, rowsPerSample, ms)),
       );
       eulerStep(x, v, ratios[i], ratios[i + 1]);
       onStep?.({ unit: 0, units: 1, stage: s, stages: stages.length, step: i, steps: timesteps.length, ratio: ratios[i], timestep: timesteps[i] });

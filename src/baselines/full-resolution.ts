@@ -164,7 +164,7 @@ async function sampleFull(models: ModelSet, plan: SamplingPlan<FullSettings>, no
         model,
         { x, flow: { kind: 'full' }, ratio: ratios[i], timestep: timesteps[i], conditions, history, firstFrame: unit.firstFrame },
         unit.guidanceScale,
-        (rowsPerSample, call) => records.push(callRecord(model, call, unit.unit, 0, 0, rowsPerSample)),
+        (rowsPerSample, call, ms) => records.push(callRecord(model, call, unit.unit, 0, 0, rowsPerSample, ms)),
       );
       eulerStep(x, v, ratios[i], ratios[i + 1]);
       onStep?.({ unit: unit.unit, units: timeline.length, stage: 0, stages: 1, step: i, steps: timesteps.length, ratio: ratios[i], timestep: timesteps[i] });

@@ -149,7 +149,7 @@ async function samplePyramid(models: ModelSet, plan: SamplingPlan<PyramidSetting
           model,
           { x, flow: { kind: 'pyramid', stage: stage.stage }, ratio, timestep: stage.timesteps[i], conditions, history, firstFrame: unit.firstFrame },
           unit.guidanceScale,
-          (rowsPerSample, call) => records.push(callRecord(model, call, unit.unit, stage.stage, stage.level, rowsPerSample)),
+          (rowsPerSample, call, ms) => records.push(callRecord(model, call, unit.unit, stage.stage, stage.level, rowsPerSample, ms)),
         );
         eulerStep(x, v, ratio, stage.ratios[i + 1]);
         onStep?.({ unit: unit.unit, units: timeline.length, stage: stage.stage, stages: K, step: i, steps, ratio, timestep: stage.timesteps[i] });
