@@ -70,7 +70,7 @@ def export_network(role, model, path, frames):
         net = PyramidNet(model)
         hist = [torch.randn(B, C, 2, H // 2 ** level, W // 2 ** level) for level in range(3)]
         for level in range(3):
-            dyn[f"hist_{level}"] = {0: "batch", 2: f"frames_{level}", 3: f"height_{level}", 4: f"width_{level}"}
+            dyn[f"hist_{level}"] = {0: "batch", 2: f"frames_{level}"}
         args = (x, t, y, torch.tensor([2]), torch.tensor([1]), *hist, torch.tensor([[0, 1], [0, 1], [0, 2]], dtype=torch.int64))
         names = ["x", "timestep", "label", "x_frame0", "x_level", "hist_0", "hist_1", "hist_2", "hist_layout"]
         inputs = {"x": "x", "timestep": "timestep", "label": "label", "frame0": "x_frame0", "level": "x_level", "history": ["hist_0", "hist_1", "hist_2"], "historyLayout": "hist_layout"}

@@ -87,19 +87,19 @@ class PyramidDiT(nn.Module):
         """Patch-embed [B, C, F, h, w] and add position (full-resolution pixel centres), frame, level and role."""
         B, C, F, h, w = frames_bcfhw.shape
         p = self.patch
-        t = embed(frames_bcfhw.permute(0, 2, 1, 3, 4).reshape(B * F, C, h, w))  # [B*F, D, h/p, w/p]
+        t = embed(frames_bcfhw.permute(0, 2, 1, 3, 4).reshape(-1, C, h, w))  # [B*F, D, h/p, w/p]; -1 keeps F = 0 valid in ONNX
         gh, gw = t.shape[-2], t.shape[-1]
-        t = t.flatten(2).transpose(1, 2).reshape(B, F, gh * gw, self.dim)
+        t = t.permute(0, 2, 3, 1).reshape(B, -1, gh * gw, self.dim)
         scale = torch.pow(torch.tensor(2.0), level.float())  # pixels of full resolution per pixel at this level
         ys = (torch.arange(gh).float() + 0.5) * p * scale
         xs = (torch.arange(gw).float() + 0.5) * p * scale
         pos = torch.cat([sincos(ys / self.height * 64.0, self.dim // 2, 256.0).unsqueeze(1).expand(-1, gw, -1),
                          sincos(xs / self.width * 64.0, self.dim // 2, 256.0).unsqueeze(0).expand(gh, -1, -1)], dim=-1)
         frames = frame0 + torch.arange(F)
-        t = t + pos.reshape(1, 1, gh * gw, self.dim) + sincos(frames.float(), self.dim, 1000.0).reshape(1, F, 1, self.dim)
+        t = t + pos.reshape(1, 1, gh * gw, self.dim) + sincos(frames.float(), self.dim, 1000.0).reshape(1, -1, 1, self.dim)
         t = t + self.level_embed(level).reshape(1, 1, 1, self.dim) + self.role_embed.weight[role].reshape(1, 1, 1, self.dim)
-        frame_of_token = frames.reshape(F, 1).expand(F, gh * gw).reshape(F * gh * gw)
-        return t.reshape(B, F * gh * gw, self.dim), frame_of_token, gh, gw
+        frame_of_token = (frames.reshape(-1, 1) + torch.zeros(1, gh * gw, dtype=frames.dtype)).reshape(-1)
+        return t.reshape(B, -1, self.dim), frame_of_token, gh, gw
 
     def forward(self, x, timestep, label, x_frame0, x_level, hist, hist_layout, low_res=None):
         """`hist` is a list of `levels` tensors; see the module docstring for the contract."""

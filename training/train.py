@@ -72,6 +72,7 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
     g = torch.Generator().manual_seed(args.seed)
     step = 0
+    elapsed_before = 0.0  # training seconds of earlier sessions of this run (the budget counts all of them)
     state_file = os.path.join(args.out, "state.pt")
     log_file = os.path.join(args.out, "log.jsonl")
     if os.path.exists(state_file):
@@ -81,7 +82,8 @@ def main():
         opt.load_state_dict(st["opt"])
         g.set_state(st["generator"])
         step = st["step"]
-        print(f"resumed {args.role} at step {step}", flush=True)
+        elapsed_before = st.get("elapsed", 0.0)
+        print(f"resumed {args.role} at step {step} after {elapsed_before:.0f} s", flush=True)
     windows = stage_windows()
     units = len(video_units(T, 1))
 
@@ -90,14 +92,15 @@ def main():
 
     def save(final=False):
         tmp = state_file + ".tmp"
-        torch.save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), generator=g.get_state(), step=step, cfg=cfg, role=args.role), tmp)
+        torch.save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), generator=g.get_state(), step=step, cfg=cfg, role=args.role,
+                        elapsed=elapsed_before + time.time() - started), tmp)
         os.replace(tmp, state_file)
         if final or (args.snapshot_every and step % args.snapshot_every == 0):
             torch.save(dict(ema=ema.state_dict(), step=step, cfg=cfg, role=args.role), os.path.join(args.out, f"ema-{step}.pt"))
 
     started = time.time()
     print(f"{args.role}: {model.parameter_count()} parameters, data {tuple(videos_u8.shape)}, batch {args.batch}", flush=True)
-    while step < args.steps and time.time() - started < args.minutes * 60:
+    while step < args.steps and elapsed_before + time.time() - started < args.minutes * 60:
         lr = args.lr * min(1.0, (step + 1) / 200)
         for group in opt.param_groups:
             group["lr"] = lr
@@ -134,7 +137,7 @@ def main():
             for pe, pm in zip(ema.parameters(), model.parameters()):
                 pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
         if step % 20 == 0:
-            line = dict(step=step, loss=total, lr=lr, seconds=round(time.time() - started, 1))
+            line = dict(step=step, loss=total, lr=lr, seconds=round(elapsed_before + time.time() - started, 1))
             print(json.dumps(line), flush=True)
             with open(log_file, "a") as f:
                 f.write(json.dumps(line) + "\n")

@@ -8,6 +8,8 @@ import { samplers } from '../models/samplers.ts';
 import type { Condition, ModelSet } from '../models/velocity-model.ts';
 import type { CostSummary, SampleItem } from '../models/sampling.ts';
 import { integerOption, jsonOption, UsageError, type Command } from './command.ts';
+import { gridFrames } from '../data/grid.ts';
+import { writeVideo } from '../data/video.ts';
 
 async function conditionsFor(models: ModelSet, n: number, classOption: string | undefined, unconditional: boolean, prompts: string[]): Promise<Condition[]> {
   const spec = (models.pyramid ?? models.full ?? models.cascade?.[0])!.spec.conditioning;
@@ -51,7 +53,8 @@ export const sampleCommand: Command = {
   name: 'sample',
   usage:
     'sample --model <ref> --sampler <pyramid|full|cascade> --n <N> --seed <S> --out <file.npz>\n' +
-    '       [--class <k> | --unconditional | --prompt <text>...] [--guidance <first>,<video>] [--steps <a,b,c>] [--settings <json>] [--json]',
+    '       [--class <k> | --unconditional | --prompt <text>...] [--guidance <first>,<video>] [--steps <a,b,c>] [--settings <json>] [--json]\n' +
+    '       [--video <grid.gif|.mp4> [--fps <n>]]',
   summary: 'generate samples and write them as .npz, printing the cost summary',
   async run(argv) {
     const { values } = parseArgs({
@@ -69,6 +72,8 @@ export const sampleCommand: Command = {
         steps: { type: 'string' },
         settings: { type: 'string' },
         json: { type: 'boolean', default: false },
+        video: { type: 'string' },
+        fps: { type: 'string' },
       },
       strict: true,
     });
@@ -105,6 +110,12 @@ export const sampleCommand: Command = {
       arrays.prompts = npyArray(text, [text.length]);
     }
     writeFileAtomic(values.out, encodeNpz(arrays));
+    if (values.video) {
+      // the samples tiled into one clip, to look at
+      const grid = gridFrames(pixels);
+      const fps = values.fps ? Number(values.fps) : (models.decoder?.fps ?? models.fps ?? 8);
+      await writeVideo(values.video, grid.frames, grid.width, grid.height, fps);
+    }
     const { records: _records, ...cost } = result.cost;
     if (values.json) {
       process.stdout.write(
@@ -116,6 +127,8 @@ export const sampleCommand: Command = {
       `wrote ${values.out}: samples [${pixels.shape.join(', ')}] float32, labels, indices${models.decoder ? `, latents [${result.samples.shape.join(', ')}]` : ''}\n` +
         `model ${models.id}, sampler ${sampler.name}, seed ${seed}, ${seconds.toFixed(2)} s\n` +
         (result.resolved ? `resolved settings: ${JSON.stringify(result.resolved)}\n` : '') +
+        ('provider' in models ? `onnxruntime execution provider: ${(models as { provider: string }).provider}\n` : '') +
+        (values.video ? `wrote ${values.video}: the samples side by side\n` : '') +
         formatCost(result.cost) +
         '\n',
     );

@@ -38,13 +38,7 @@ export function expectations(m: PackageManifest, n: NetworkEntry): { inputs: Exp
   if (n.inputs.frame0) inputs.push({ name: n.inputs.frame0, what: 'frame0 (first frame index)', type: 'int64', dims: [1] });
   if (n.inputs.level) inputs.push({ name: n.inputs.level, what: 'level (downsampling exponent of x)', type: 'int64', dims: [1] });
   n.inputs.history?.forEach((name, level) =>
-    inputs.push({
-      name,
-      what: `history at level ${level}`,
-      type: 'float32',
-      dims: ['dynamic', C, 'dynamic', 'dynamic', 'dynamic'],
-      why: `frame counts vary per unit, and an unused level is one frame of one patch (${m.patchSize}x${m.patchSize}) instead of ${n.height / 2 ** level}x${n.width / 2 ** level}`,
-    }),
+    inputs.push({ name, what: `history at level ${level}`, type: 'float32', dims: ['dynamic', C, 'dynamic', n.height / 2 ** level, n.width / 2 ** level], why: 'frame counts vary per unit; an unused level has 0 frames' }),
   );
   if (n.inputs.historyLayout) inputs.push({ name: n.inputs.historyLayout, what: 'history layout', type: 'int64', dims: [n.inputs.history?.length ?? K, 2] });
   if (n.inputs.lowRes) inputs.push({ name: n.inputs.lowRes, what: 'low-resolution condition', type: 'float32', dims: xDims });

@@ -33,7 +33,6 @@ export interface RunStats {
 
 export class OnnxVelocityModel implements VelocityModel {
   readonly runStats: RunStats = { calls: 0, milliseconds: 0 };
-  private readonly padding = new Map<string, Float32Array>();
   private readonly scalars = { frame0: new BigInt64Array(1), level: new BigInt64Array(1) };
   private timestepBuffer = new Float32Array(0);
 
@@ -52,19 +51,10 @@ export class OnnxVelocityModel implements VelocityModel {
     return this.session.provider;
   }
 
-  private zeros(rows: number, frames: number, h: number, w: number): Float32Array {
-    const key = `${rows}:${frames}:${h}:${w}`;
-    let z = this.padding.get(key);
-    if (!z) {
-      z = new Float32Array(rows * this.spec.channels * frames * h * w);
-      this.padding.set(key, z);
-    }
-    return z;
-  }
-
   /**
-   * Per level: the history frames given at that level (one contiguous block), or, when the level is unused, one
-   * zero frame of a single patch marked unused in the layout (so padding costs one token, not a frame).
+   * Per level: the history frames given at that level (one contiguous block), or, when the level is unused, a
+   * tensor with 0 frames (the contract requires networks to accept empty levels, so nothing is padded and the
+   * tokens processed are exactly those the cost model counts).
    */
   private historyFeeds(history: readonly HistoryEntry[], rows: number, feeds: Record<string, TensorValue>): void {
     const names = this.network.inputs.history ?? [];
@@ -74,8 +64,7 @@ export class OnnxVelocityModel implements VelocityModel {
       const h = this.network.height / 2 ** level;
       const w = this.network.width / 2 ** level;
       if (entries.length === 0) {
-        const p = this.spec.patchSize;
-        feeds[name] = { type: 'float32', data: this.zeros(rows, 1, p, p), dims: [rows, this.spec.channels, 1, p, p] };
+        feeds[name] = { type: 'float32', data: new Float32Array(0), dims: [rows, this.spec.channels, 0, h, w] };
         return;
       }
       entries.forEach((e, i) => {

@@ -136,4 +136,32 @@ test('the pyramid sampler feeds history per level with unused levels as one-patc
   await rejects(() => tm.conditioner!.encode('unknown prompt'), /no embedding for prompt 'unknown prompt'/);
 });
 
+test('a latent package: the decoder turns 4-channel latents into RGB, and the sample command writes both', async () => {
+  const pkg = writeToyPackage(fresh(), { channels: 4 });
+  // decoder: a 1x1x1 convolution taking the first three latent channels (times 2) to RGB
+  const g = new GraphBuilder('decoder');
+  const z = g.input('latent', 'float32', ['batch', 4, 'frames', 'height', 'width']);
+  const w = new Float32Array(3 * 4);
+  for (let c = 0; c < 3; c++) w[c * 4 + c] = 2;
+  g.output(g.op('Conv', [z, g.initializer('w', 'float32', [3, 4, 1, 1, 1], w)]), 'pixels', 'float32', ['batch', 3, 'frames', 'height', 'width']);
+  writeFileSync(path.join(pkg, 'decoder.onnx'), g.toBytes());
+  const m = JSON.parse(readFileSync(path.join(pkg, 'manifest.json'), 'utf8'));
+  m.decoder = { file: 'decoder.onnx', sha256: fileSha256(path.join(pkg, 'decoder.onnx')), input: 'latent', output: 'pixels', fps: 24 };
+  writeFileSync(path.join(pkg, 'manifest.json'), JSON.stringify(m));
+  const models = await loadOnnxPackage(pkg, quiet);
+  const latents = new Tensor([1, 4, 3, 8, 8], Float32Array.from({ length: 4 * 3 * 64 }, (_, i) => i / 1000));
+  const pixels = await models.decoder!.decode(latents);
+  assert.equal(pixels.shape, [1, 3, 3, 8, 8]);
+  assert.ok(Math.abs(pixels.data[5] - 2 * latents.data[5]) < 1e-6);
+  assert.is(models.decoder!.fps, 24);
+  const { spawnSync } = await import('node:child_process');
+  const out = path.join(dir, 'latent.npz');
+  const r = spawnSync(process.execPath, ['bin/pyramid-bench.js', 'sample', '--model', pkg, '--sampler', 'full', '--n', '2', '--steps', '2', '--out', out], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const { decodeNpz } = await import('../../../src/io/npy.ts');
+  const npz = decodeNpz(readFileSync(out));
+  assert.equal(npz.samples.shape, [2, 3, 3, 8, 8]);
+  assert.equal(npz.latents.shape, [2, 4, 3, 8, 8]);
+});
+
 test.run();
