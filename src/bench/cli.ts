@@ -9,6 +9,7 @@ import os from 'node:os';
 import { Registry } from '../core/registry.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { runOnnxBenchmark } from './onnx-bench.ts';
+import { FRECHET_SPEED_USAGE, runFrechetSpeed } from './frechet-speed.ts';
 
 /** A benchmark: parses its own arguments and returns a JSON-serialisable result. */
 export interface Benchmark {
@@ -53,6 +54,8 @@ benchmarks.register(
   },
   'harness overhead over session.run, and the pyramid speed-up over full resolution against the FLOP model',
 );
+
+benchmarks.register('fd', { usage: FRECHET_SPEED_USAGE, run: runFrechetSpeed }, 'the d = 2048 Fréchet distance beside SciPy sqrtm (pytorch-fid route), side by side in alternating rounds');
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

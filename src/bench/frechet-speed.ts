@@ -1,9 +1,9 @@
 /**
- * `npm run bench:fd`: the d = 2048 Fréchet distance, ours beside SciPy's `sqrtm` route (pytorch-fid, clean-fid,
+ * `npm run bench -- fd`: the d = 2048 Fréchet distance, ours beside SciPy's `sqrtm` route (pytorch-fid, clean-fid,
  * ADM) on the same inputs and the same machine, in alternating rounds so that load from other work hits both
- * alike. Writes reports/bench/frechet-speed.json with every timing, the values, their relative differences and
- * the machine (CPU, cores, memory, Node, onnxruntime, OpenBLAS, NumPy/SciPy). Options:
- * `--rounds <n>` (default 3), `--typescript` (also time the pure-TypeScript fallback once), `--out <file>`.
+ * alike. The result (reports/bench/fd.json) has every timing, the values, their relative differences and the
+ * machine (CPU, cores, memory, load, Node, onnxruntime, OpenBLAS, NumPy/SciPy). Options: `--rounds <n>`
+ * (default 3), `--typescript` (also time the pure-TypeScript fallback once).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,11 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from '../io/atomic.ts';
 import { decodeNpz } from '../io/npy.ts';
 import { frechetDistance } from '../metrics/frechet.ts';
 import { openblasLinalg, typescriptLinalg, type LinalgBackend } from '../metrics/native-linalg.ts';
-import { onnxRuntimeVersion } from '../models/onnx/runtime.ts';
+import { describeMachine } from './machine.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -52,18 +51,20 @@ function timeScipy(casesFile: string, routes: string, dir: string, round: number
   return { runs, versions: { python: r.python, numpy: r.numpy, scipy: r.scipy, numpyBlas: r.blas } };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '3' }, typescript: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench/frechet-speed.json' } },
-    strict: true,
-  });
+/** Usage line for the benchmark registry. */
+export const FRECHET_SPEED_USAGE = 'fd [--rounds 3] [--typescript]';
+
+/** Runs the comparison; `log` gets progress and the summary lines. Returns the JSON-serialisable result. */
+export async function runFrechetSpeed(argv: string[], log: (line: string) => void): Promise<unknown> {
+  const { values } = parseArgs({ args: argv, options: { rounds: { type: 'string', default: '3' }, typescript: { type: 'boolean', default: false } }, strict: true });
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds is '${values.rounds}'; allowed: an integer >= 1`);
   const native = openblasLinalg();
-  if (!native.backend) process.stderr.write(`bench: ${native.reason}; timing the TypeScript fallback only\n`);
+  if (!native.backend) log(`bench: ${native.reason}; timing the TypeScript fallback only`);
+  const machine = describeMachine();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'frechet-speed-'));
   const casesFile = path.join(dir, 'cases.npz');
-  process.stderr.write('bench: generating the d = 2048 case with NumPy (scripts/reference/frechet_large.py)\n');
+  log('bench: generating the d = 2048 case with NumPy (scripts/reference/frechet_large.py)');
   execFileSync('python3', [path.join(root, 'scripts/reference/frechet_large.py'), casesFile], { stdio: 'inherit' });
   const npz = decodeNpz(readFileSync(casesFile));
   const c = { mu_a: npz.mu0_a.data, sigma_a: npz.sigma0_a.data, mu_b: npz.mu0_b.data, sigma_b: npz.sigma0_b.data } as Record<string, Float64Array>;
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     runs.push(...s.runs);
     versions = s.versions;
     if (scipyFirst) runs.push(timeOurs(ours, c, round));
-    process.stderr.write(`bench: round ${round + 1}/${rounds} done\n`);
+    log(`bench: round ${round + 1}/${rounds} done`);
   }
   if (values.typescript && native.backend) runs.push(timeOurs(typescriptLinalg, c, 0));
   rmSync(dir, { recursive: true, force: true });
@@ -99,35 +100,19 @@ async function main(): Promise<void> {
   const ourRuns = runs.filter((r) => r.implementation.startsWith(`pyramid-bench (${ours.name}`));
   // per-round ratios: each pair ran back to back
   const ratios = scipyRuns.map((s) => s.seconds / ourRuns.find((o) => o.round === s.round)!.seconds);
-  const cpus = os.cpus();
   const result = {
     benchmark: 'frechet-distance-d2048',
     description: 'Fréchet distance of two d = 2048 Gaussians (np.cov of 3000 and 2600 seeded feature vectors); lower seconds is better',
     date: new Date().toISOString(),
-    machine: {
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      logicalCores: cpus.length,
-      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-      loadAverageAtStart: os.loadavg(),
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-      node: process.version,
-      onnxruntime: onnxRuntimeVersion,
-      openblas: native.config ?? null,
-      ...versions,
-    },
+    machine: { ...machine, openblas: native.config ?? null, ...versions },
     referenceFd: reference,
     speedupOverSqrtm: { median: median(ratios), perRound: ratios },
     summary,
     runs,
   };
-  writeFileAtomic(values.out!, JSON.stringify(result, null, 2) + '\n');
   for (const s of summary) {
-    process.stdout.write(`${s.implementation.padEnd(48)} median ${s.medianSeconds.toFixed(3)} s over ${s.n} (min ${s.minSeconds.toFixed(3)}, max ${s.maxSeconds.toFixed(3)})  fd ${s.fd.toPrecision(12)}  rel. diff to sqrtm ${s.relativeDifferenceToSqrtm.toExponential(2)}\n`);
+    log(`${s.implementation.padEnd(48)} median ${s.medianSeconds.toFixed(3)} s over ${s.n} (min ${s.minSeconds.toFixed(3)}, max ${s.maxSeconds.toFixed(3)})  fd ${s.fd.toPrecision(12)}  rel. diff to sqrtm ${s.relativeDifferenceToSqrtm.toExponential(2)}`);
   }
-  process.stdout.write(`speed-up over scipy sqrtm, per round: ${ratios.map((r) => r.toFixed(1)).join(', ')} (median ${median(ratios).toFixed(1)}x)\nwrote ${values.out}\n`);
+  log(`speed-up over scipy sqrtm, per round: ${ratios.map((r) => r.toFixed(1)).join(', ')} (median ${median(ratios).toFixed(1)}x)`);
+  return result;
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});

@@ -47,6 +47,20 @@ test('fd of an input and a statistics file extracts the input; --kid and --pr wi
   assert.match(j.warnings[0], /120 feature vectors for dimension 256/);
 });
 
+test('FVD-style: video clips through random-conv3d-v1 (16 frames), from the shapes data set and from a sample file', () => {
+  const clips = at('clips.npz');
+  assert.is(cli('data', 'shapes', '--n', '12', '--frames', '16', '--size', '16', '--seed', '3', '--out', clips).status, 0);
+  const r = cli('fd', clips, 'shapes:n=12,frames=16,size=16,seed=4', '--extractor', 'random-conv3d-v1', '--json');
+  assert.is(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal([j.dim, j.counts], [256, [12, 12]]);
+  assert.ok(j.fd > 0);
+  assert.match(j.warnings[0], /12 feature vectors for dimension 256/);
+  // an image extractor refuses clips unless one frame is chosen
+  assert.match(cli('fd', clips, clips, '--extractor', 'random-conv2d-v1').stderr, /takes images, but input 0 is a clip of 16 frames/);
+  assert.is(JSON.parse(cli('fd', clips, clips, '--extractor', 'random-conv2d-v1', '--frame', '3', '--json').stdout).meanTerm, 0);
+});
+
 test('a small sample warns; mismatched extractors, missing features and bad options are refused with a message', () => {
   const small = cli('fd', 'shapes:n=20,seed=0,size=16', 'shapes:n=20,seed=1,size=16', ...extractor);
   assert.match(small.stdout, /warning: sample 1 has 20 feature vectors for dimension 256/);
