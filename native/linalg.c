@@ -51,13 +51,19 @@ static double *copy_matrix(napi_env env, napi_value array, int64_t n, const char
   return out;
 }
 
+/* A new Float64Array of `count` values; *data points at its storage. NULL on failure (an error is pending). */
+static napi_value new_float64_array(napi_env env, size_t count, double **data) {
+  napi_value buffer, array;
+  if (napi_create_arraybuffer(env, sizeof(double) * count, (void **)data, &buffer) != napi_ok) return NULL;
+  if (napi_create_typedarray(env, napi_float64_array, count, buffer, 0, &array) != napi_ok) return NULL;
+  return array;
+}
+
 /* A new Float64Array of `count` values copied from `values`. */
 static napi_value to_float64_array(napi_env env, const double *values, size_t count) {
-  void *data;
-  napi_value buffer, array;
-  if (napi_create_arraybuffer(env, sizeof(double) * count, &data, &buffer) != napi_ok) return NULL;
-  memcpy(data, values, sizeof(double) * count);
-  if (napi_create_typedarray(env, napi_float64_array, count, buffer, 0, &array) != napi_ok) return NULL;
+  double *data;
+  napi_value array = new_float64_array(env, count, &data);
+  if (array) memcpy(data, values, sizeof(double) * count);
   return array;
 }
 
@@ -74,50 +80,48 @@ static int read_args(napi_env env, napi_callback_info info, size_t wanted, napi_
   return 1;
 }
 
+/* Runs dsyevd on a copy of argument 0 (n x n, symmetric). jobz 'N': values only; 'V': also vectors, left in *a as
+   rows (a symmetric matrix reads the same in either layout; in column-major the eigenvectors come back as
+   columns, which are the rows of the same memory read row-major). Returns 0 after throwing. */
+static int symmetric_eigen(napi_env env, napi_callback_info info, char jobz, const char *what, double **a, double **w, int64_t *n) {
+  napi_value argv[2];
+  if (!read_args(env, info, 2, argv, n)) return 0;
+  *a = copy_matrix(env, argv[0], *n, what);
+  if (!*a) return 0;
+  *w = malloc(sizeof(double) * (size_t)*n);
+  lapack_int status = LAPACKE_dsyevd(LAPACK_COL_MAJOR, jobz, 'U', (lapack_int)*n, *a, (lapack_int)*n, *w);
+  if (status != 0) {
+    free(*a);
+    free(*w);
+    napi_throw_error(env, NULL, status > 0 ? "dsyevd did not converge" : "dsyevd rejected an argument");
+    return 0;
+  }
+  return 1;
+}
+
 /* eigenvalues(a, n): the eigenvalues of symmetric a, ascending (LAPACK dsyevd, no vectors). */
 static napi_value eigenvalues(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
+  double *a, *w;
   int64_t n;
-  if (!read_args(env, info, 2, argv, &n)) return NULL;
-  double *a = copy_matrix(env, argv[0], n, "eigenvalues: a must be a Float64Array of n*n values");
-  if (!a) return NULL;
-  double *w = malloc(sizeof(double) * (size_t)n);
-  lapack_int status = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)n, a, (lapack_int)n, w);
-  free(a);
-  if (status != 0) {
-    free(w);
-    napi_throw_error(env, NULL, status > 0 ? "eigenvalues: dsyevd did not converge" : "eigenvalues: dsyevd rejected an argument");
-    return NULL;
-  }
+  if (!symmetric_eigen(env, info, 'N', "eigenvalues: a must be a Float64Array of n*n values", &a, &w, &n)) return NULL;
   napi_value out = to_float64_array(env, w, (size_t)n);
+  free(a);
   free(w);
   return out;
 }
 
 /* eigen(a, n): { values (ascending), vectors (row k = eigenvector of values[k]) } of symmetric a (dsyevd). */
 static napi_value eigen(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
+  double *a, *w;
   int64_t n;
-  if (!read_args(env, info, 2, argv, &n)) return NULL;
-  double *a = copy_matrix(env, argv[0], n, "eigen: a must be a Float64Array of n*n values");
-  if (!a) return NULL;
-  double *w = malloc(sizeof(double) * (size_t)n);
-  /* a symmetric matrix reads the same in either layout; in column-major the eigenvectors come back as columns,
-     which are the rows of the same memory read row-major */
-  lapack_int status = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)n, a, (lapack_int)n, w);
-  if (status != 0) {
-    free(a);
-    free(w);
-    napi_throw_error(env, NULL, status > 0 ? "eigen: dsyevd did not converge" : "eigen: dsyevd rejected an argument");
-    return NULL;
-  }
+  if (!symmetric_eigen(env, info, 'V', "eigen: a must be a Float64Array of n*n values", &a, &w, &n)) return NULL;
   napi_value result, values, vectors;
-  CHECK(napi_create_object(env, &result));
   values = to_float64_array(env, w, (size_t)n);
   vectors = to_float64_array(env, a, (size_t)(n * n));
   free(a);
   free(w);
   if (!values || !vectors) return NULL;
+  CHECK(napi_create_object(env, &result));
   CHECK(napi_set_named_property(env, result, "values", values));
   CHECK(napi_set_named_property(env, result, "vectors", vectors));
   return result;
@@ -156,36 +160,35 @@ static int read_pair(napi_env env, napi_callback_info info, const char *what, co
   return *y != NULL;
 }
 
+/* Reads (x, y, n) and allocates the n x n result; returns it, or NULL after throwing. */
+static napi_value pair_and_result(napi_env env, napi_callback_info info, const char *what, const double **x, const double **y, int64_t *n, double **result) {
+  if (!read_pair(env, info, what, x, y, n)) return NULL;
+  return new_float64_array(env, (size_t)(*n * *n), result);
+}
+
 /* congruence(l, s, n): L^T S L for lower-triangular L (two dtrmm calls on a copy of S). */
 static napi_value congruence(napi_env env, napi_callback_info info) {
   const double *l, *s;
+  double *b;
   int64_t n;
-  if (!read_pair(env, info, "congruence: l and s must be Float64Arrays of n*n values", &l, &s, &n)) return NULL;
+  napi_value out = pair_and_result(env, info, "congruence: l and s must be Float64Arrays of n*n values", &l, &s, &n, &b);
+  if (!out) return NULL;
   int ni = (int)n;
-  napi_value out;
-  void *data;
-  napi_value buffer;
-  CHECK(napi_create_arraybuffer(env, sizeof(double) * (size_t)(n * n), &data, &buffer));
-  double *b = (double *)data;
   memcpy(b, s, sizeof(double) * (size_t)(n * n));
   cblas_dtrmm(CblasRowMajor, CblasRight, CblasLower, CblasNoTrans, CblasNonUnit, ni, ni, 1.0, l, ni, b, ni); /* B = S L */
   cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, ni, ni, 1.0, l, ni, b, ni);   /* B = L^T S L */
-  CHECK(napi_create_typedarray(env, napi_float64_array, (size_t)(n * n), buffer, 0, &out));
   return out;
 }
 
 /* matmul(a, b, n): A B (dgemm). */
 static napi_value matmul(napi_env env, napi_callback_info info) {
   const double *a, *b;
+  double *c;
   int64_t n;
-  if (!read_pair(env, info, "matmul: a and b must be Float64Arrays of n*n values", &a, &b, &n)) return NULL;
+  napi_value out = pair_and_result(env, info, "matmul: a and b must be Float64Arrays of n*n values", &a, &b, &n, &c);
+  if (!out) return NULL;
   int ni = (int)n;
-  napi_value out;
-  void *data;
-  napi_value buffer;
-  CHECK(napi_create_arraybuffer(env, sizeof(double) * (size_t)(n * n), &data, &buffer));
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0, a, ni, b, ni, 0.0, (double *)data, ni);
-  CHECK(napi_create_typedarray(env, napi_float64_array, (size_t)(n * n), buffer, 0, &out));
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0, a, ni, b, ni, 0.0, c, ni);
   return out;
 }
 
@@ -205,11 +208,10 @@ static napi_value gram_cross(napi_env env, napi_callback_info info) {
   if (!a) return NULL;
   const double *b = float64_data(env, argv[2], rows_b * dim, "gramCross: b must be a Float64Array of rowsB*dim values");
   if (!b) return NULL;
-  void *data;
-  napi_value buffer, out;
-  CHECK(napi_create_arraybuffer(env, sizeof(double) * (size_t)(rows_a * rows_b), &data, &buffer));
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows_a, (int)rows_b, (int)dim, 1.0, a, (int)dim, b, (int)dim, 0.0, (double *)data, (int)rows_b);
-  CHECK(napi_create_typedarray(env, napi_float64_array, (size_t)(rows_a * rows_b), buffer, 0, &out));
+  double *c;
+  napi_value out = new_float64_array(env, (size_t)(rows_a * rows_b), &c);
+  if (!out) return NULL;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows_a, (int)rows_b, (int)dim, 1.0, a, (int)dim, b, (int)dim, 0.0, c, (int)rows_b);
   return out;
 }
 

@@ -8,20 +8,13 @@ Gaussian features) and fd{k} as pytorch-fid computes it (scipy.linalg.sqrtm of s
 when the root is not finite, real part). Case 0 is d = 2048 (full rank, N = 3000 and 2600), case 1 d = 256 with
 N = 1000 and 800, case 2 d = 256 with N = 200 < d (singular).
 """
+import os
 import sys
 
 import numpy as np
-from scipy import linalg
 
-
-def frechet(mu1, s1, mu2, s2):
-    covmean = linalg.sqrtm(s1.dot(s2))
-    if not np.isfinite(covmean).all():
-        offset = np.eye(s1.shape[0]) * 1e-6
-        covmean = linalg.sqrtm((s1 + offset).dot(s2 + offset))
-    covmean = np.real(covmean)
-    diff = mu1 - mu2
-    return float(diff.dot(diff) + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytorch_fid_formula import frechet_distance  # noqa: E402
 
 
 def features(rng, n, d, mix, shift):
@@ -39,5 +32,5 @@ for k, (d, n1, n2) in enumerate([(2048, 3000, 2600), (256, 1000, 800), (256, 200
     s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     arrays.update({f"mu{k}_a": mu_a, f"sigma{k}_a": s_a, f"mu{k}_b": mu_b, f"sigma{k}_b": s_b})
     arrays[f"count{k}"] = np.array([n1, n2], dtype=np.int64)
-    arrays[f"fd{k}"] = np.array(frechet(mu_a, s_a, mu_b, s_b))
+    arrays[f"fd{k}"] = np.array(frechet_distance(mu_a, s_a, mu_b, s_b))
 np.savez(sys.argv[1], **arrays)

@@ -9,22 +9,16 @@ eps retry, real part) and `eigvals` (torch-fidelity >= 0.4: sum of Re sqrt of np
 complex). Writes {route: {seconds, fd}} plus the NumPy/SciPy versions and BLAS to OUT.json.
 """
 import json
+import os
 import sys
 import time
 
 import numpy as np
 import scipy
-from scipy import linalg
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytorch_fid_formula import frechet_distance as sqrtm_route  # noqa: E402
 
-def sqrtm_route(mu1, s1, mu2, s2):
-    covmean = linalg.sqrtm(s1.dot(s2))
-    if not np.isfinite(covmean).all():
-        offset = np.eye(s1.shape[0]) * 1e-6
-        covmean = linalg.sqrtm((s1 + offset).dot(s2 + offset))
-    covmean = np.real(covmean)
-    diff = mu1 - mu2
-    return float(diff.dot(diff) + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
 
 
 def eigvals_route(mu1, s1, mu2, s2):

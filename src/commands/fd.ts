@@ -4,7 +4,6 @@
  * where features are available (inputs, clean-fid KID files); `--json` prints one object with the distance
  * under `fd`.
  */
-import { parseArgs } from 'node:util';
 import { openClipSource } from '../data/clip-sources.ts';
 import { extractStatistics } from '../features/extract-stats.ts';
 import { openExtractor } from '../features/registry.ts';
@@ -16,6 +15,7 @@ import { precisionRecall } from '../metrics/precision-recall.ts';
 import type { LinalgChoice } from '../metrics/native-linalg.ts';
 import { isStatsFile, readStatsFile } from '../io/stats-file.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
+import { parseInputArgs } from './input-options.ts';
 
 interface Side {
   readonly what: string;
@@ -48,21 +48,13 @@ export const fdCommand: Command = {
     '       [--kid [--kid-subsets <n>] [--kid-subset-size <m>]] [--pr] [--frame <t>] [--json]   (a, b: statistics files or inputs)',
   summary: 'Fréchet distance (and optionally KID, precision/recall) between two statistics files or inputs',
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        extractor: { type: 'string' },
-        compat: { type: 'string', default: 'none' },
-        backend: { type: 'string', default: 'auto' },
-        kid: { type: 'boolean', default: false },
-        'kid-subsets': { type: 'string', default: '100' },
-        'kid-subset-size': { type: 'string', default: '1000' },
-        pr: { type: 'boolean', default: false },
-        frame: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      strict: true,
+    const { values, positionals } = parseInputArgs(argv, {
+      compat: { type: 'string', default: 'none' },
+      backend: { type: 'string', default: 'auto' },
+      kid: { type: 'boolean', default: false },
+      'kid-subsets': { type: 'string', default: '100' },
+      'kid-subset-size': { type: 'string', default: '1000' },
+      pr: { type: 'boolean', default: false },
     });
     if (positionals.length !== 2) throw new UsageError(`fd takes two statistics files or inputs, got ${positionals.length}`);
     if (!(values.compat! in FRECHET_COMPAT)) throw new UsageError(`--compat is '${values.compat}'; allowed: ${Object.keys(FRECHET_COMPAT).join(', ')}`);

@@ -3,13 +3,13 @@
  * through an extractor, written as a statistics file in our format (mergeable: `--start/--count` shards merge
  * bit for bit with `stats --merge`) or in pytorch-fid's, clean-fid's or guided-diffusion's format.
  */
-import { parseArgs } from 'node:util';
 import { openClipSource } from '../data/clip-sources.ts';
 import { extractStatistics } from '../features/extract-stats.ts';
 import { openExtractor } from '../features/registry.ts';
 import { mergeStats, moments } from '../metrics/feature-stats.ts';
 import { readStatsFile, STATS_FORMATS, writeStatsFile, type StatsFormat, type StatsMeta } from '../io/stats-file.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
+import { parseInputArgs } from './input-options.ts';
 
 async function merge(files: string[], out: string, json: boolean): Promise<void> {
   if (files.length < 2) throw new UsageError('--merge needs at least two statistics files (shards in row order)');
@@ -36,21 +36,13 @@ export const statsCommand: Command = {
     'stats --merge <shard1.npz> <shard2.npz> ... -o <stats.npz>',
   summary: 'feature statistics (mean, covariance, count) of an input, or merge shards',
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        extractor: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        format: { type: 'string', default: 'pyramid-bench' },
-        start: { type: 'string', default: '0' },
-        count: { type: 'string' },
-        frame: { type: 'string' },
-        'no-state': { type: 'boolean', default: false },
-        merge: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-      },
-      strict: true,
+    const { values, positionals } = parseInputArgs(argv, {
+      out: { type: 'string', short: 'o' },
+      format: { type: 'string', default: 'pyramid-bench' },
+      start: { type: 'string', default: '0' },
+      count: { type: 'string' },
+      'no-state': { type: 'boolean', default: false },
+      merge: { type: 'boolean', default: false },
     });
     if (!values.out) throw new UsageError('-o/--out is required: the statistics file to write');
     if (values.merge) return merge(positionals, values.out, values.json!);
