@@ -5,6 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fdCommand } from '../../src/commands/fd.ts';
+import { rejects } from '../helpers/assert.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin', 'pyramid-bench.js');
@@ -47,7 +49,7 @@ test('fd of an input and a statistics file extracts the input; --kid and --pr wi
   assert.match(j.warnings[0], /120 feature vectors for dimension 256/);
 });
 
-test('FVD-style: video clips through random-conv3d-v1 (16 frames), from the shapes data set and from a sample file', () => {
+test('FVD-style: video clips through random-conv3d-v1 (16 frames), from the shapes data set and from a sample file', async () => {
   const clips = at('clips.npz');
   assert.is(cli('data', 'shapes', '--n', '12', '--frames', '16', '--size', '16', '--seed', '3', '--out', clips).status, 0);
   const r = cli('fd', clips, 'shapes:n=12,frames=16,size=16,seed=4', '--extractor', 'random-conv3d-v1', '--json');
@@ -57,23 +59,20 @@ test('FVD-style: video clips through random-conv3d-v1 (16 frames), from the shap
   assert.ok(j.fd > 0);
   assert.match(j.warnings[0], /12 feature vectors for dimension 256/);
   // an image extractor refuses clips unless one frame is chosen
-  assert.match(cli('fd', clips, clips, '--extractor', 'random-conv2d-v1').stderr, /takes images, but input 0 is a clip of 16 frames/);
+  await rejects(() => fdCommand.run([clips, clips, '--extractor', 'random-conv2d-v1']), /takes images, but input 0 is a clip of 16 frames/);
   assert.is(JSON.parse(cli('fd', clips, clips, '--extractor', 'random-conv2d-v1', '--frame', '3', '--json').stdout).meanTerm, 0);
 });
 
-test('a small sample warns; mismatched extractors, missing features and bad options are refused with a message', () => {
+test('a small sample warns; mismatched extractors, missing features and bad options are refused with a message', async () => {
   const small = cli('fd', 'shapes:n=20,seed=0,size=16', 'shapes:n=20,seed=1,size=16', ...extractor);
   assert.match(small.stdout, /warning: sample 1 has 20 feature vectors for dimension 256/);
-  cli('stats', 'shapes:n=50,size=8', '--extractor', 'pixels-v1', '-o', at('pixels.npz'));
-  let r = cli('fd', at('a.npz'), at('pixels.npz'));
-  assert.is(r.status, 2);
-  assert.match(r.stderr, /different extractors: .*random-conv2d-v1.*pixels-v1/);
-  r = cli('fd', 'shapes:n=20', at('a.npz'));
-  assert.match(r.stderr, /an input needs --extractor/);
-  r = cli('fd', at('a.npz'), at('b.npz'), '--kid');
-  assert.match(r.stderr, /KID and precision\/recall need every feature vector/);
-  r = cli('fd', at('a.npz'), at('b.npz'), '--compat', 'tf');
-  assert.match(r.stderr, /--compat is 'tf'; allowed: none, pytorch-fid, clean-fid/);
+  // the refusals in process: the same command code without a process start each
+  assert.is(cli('stats', 'shapes:n=50,size=8', '--extractor', 'pixels-v1', '-o', at('pixels.npz')).status, 0);
+  await rejects(() => fdCommand.run([at('a.npz'), at('pixels.npz')]), /different extractors: .*random-conv2d-v1.*pixels-v1/);
+  await rejects(() => fdCommand.run(['shapes:n=20', at('a.npz')]), /an input needs --extractor/);
+  await rejects(() => fdCommand.run([at('a.npz'), at('b.npz'), '--kid']), /KID and precision\/recall need every feature vector/);
+  await rejects(() => fdCommand.run([at('a.npz'), at('b.npz'), '--compat', 'tf']), /--compat is 'tf'; allowed: none, pytorch-fid, clean-fid/);
+  await rejects(() => fdCommand.run([at('a.npz')]), /fd takes two statistics files or inputs, got 1/);
 });
 
 test.run();

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeNpz } from '../../src/io/npy.ts';
+import { statsCommand } from '../../src/commands/stats.ts';
+import { rejects } from '../helpers/assert.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin', 'pyramid-bench.js');
@@ -45,14 +47,15 @@ test('other formats: pytorch-fid and clean-fid files hold what those tools write
   assert.equal(decodeNpz(readFileSync(at('kid.npz'))).feats.shape, [50, 192]);
 });
 
-test('bad command lines say what is allowed', () => {
-  let r = cli('stats', 'shapes:n=5', '-o', at('x.npz'));
+test('bad command lines say what is allowed (usage errors exit 2)', async () => {
+  const r = cli('stats', 'shapes:n=5', '-o', at('x.npz'));
   assert.is(r.status, 2);
   assert.match(r.stderr, /--extractor is required/);
-  r = cli('stats', 'shapes:n=5', '--extractor', 'pixels-v1', '--format', 'tf', '-o', at('x.npz'));
-  assert.match(r.stderr, /--format is 'tf'; allowed: pyramid-bench, pytorch-fid, clean-fid, clean-fid-kid, adm/);
-  r = cli('stats', 'shapes:n=5', '--extractor', 'inception-v3', '-o', at('x.npz'));
-  assert.match(r.stderr, /Unknown feature extractor 'inception-v3'/);
+  // the rest in process: the same command code without a process start each
+  await rejects(() => statsCommand.run(['shapes:n=5', '--extractor', 'pixels-v1', '--format', 'tf', '-o', at('x.npz')]), /--format is 'tf'; allowed: pyramid-bench, pytorch-fid, clean-fid, clean-fid-kid, adm/);
+  await rejects(() => statsCommand.run(['shapes:n=5', '--extractor', 'inception-v3', '-o', at('x.npz')]), /Unknown feature extractor 'inception-v3'/);
+  await rejects(() => statsCommand.run(['a', 'b', '--extractor', 'pixels-v1', '-o', at('x.npz')]), /stats takes one input, got 2/);
+  await rejects(() => statsCommand.run(['--merge', at('a.npz'), '-o', at('x.npz')]), /--merge needs at least two statistics files/);
 });
 
 test.run();
