@@ -28,7 +28,17 @@ async function side(reference: string, extractor: () => Promise<FeatureExtractor
   if (isStatsFile(reference)) {
     const s = readStatsFile(reference);
     const name = s.meta?.extractor ? `${s.meta.extractor.name} ${s.meta.extractor.version}` : null;
-    const features = s.features ? { data: s.features, rows: s.count!, dim: s.dim } : undefined;
+    let features = s.features ? { data: s.features, rows: s.count!, dim: s.dim } : undefined;
+    if (needFeatures && s.format === 'adm') {
+      // as guided-diffusion's evaluator: FD from the stored full-set statistics, precision/recall and KID from the
+      // features of the reference images in arr_0
+      const images = openClipSource(reference);
+      try {
+        features = (await extractStatistics(images, await extractor(), { keepFeatures: true })).features;
+      } finally {
+        images.close();
+      }
+    }
     return { what: `${reference} (${s.format} statistics)`, gaussian: { mu: s.mu, sigma: s.sigma, count: s.count }, extractor: name, ...(features ? { features } : {}) };
   }
   const source = openClipSource(reference, { frame });
@@ -78,7 +88,7 @@ export const fdCommand: Command = {
       const extra: Record<string, unknown> = {};
       if (needFeatures) {
         const missing = [a, b].filter((s) => !s.features).map((s) => s.what);
-        if (missing.length) throw new UsageError(`KID and precision/recall need every feature vector; ${missing.join(' and ')} hold(s) only mean and covariance (pass an input, or a clean-fid KID file)`);
+        if (missing.length) throw new UsageError(`KID and precision/recall need every feature vector; ${missing.join(' and ')} hold(s) only mean and covariance (pass an input, a clean-fid KID file or a guided-diffusion reference batch with arr_0)`);
         if (values.kid) {
           const kid = kernelInceptionDistance(a.features!, b.features!, { subsets: integerOption(values['kid-subsets'], 'kid-subsets', 1), subsetSize: integerOption(values['kid-subset-size'], 'kid-subset-size', 2) });
           extra.kid = { mean: kid.kid, std: kid.std, subsets: kid.subsets, subsetSize: kid.subsetSize, protocol: kid.protocol, seed: kid.seed };

@@ -46,6 +46,13 @@ test('fd of an input and a statistics file extracts the input; --kid and --pr wi
   assert.is(j.kid.subsets, 5);
   assert.ok(j.precision >= 0 && j.precision <= 1 && j.recall >= 0 && j.recall <= 1);
   assert.ok(typeof j.fd === 'number');
+  // a guided-diffusion reference batch: FD from its stored mu/sigma, precision/recall from its arr_0 images
+  assert.is(cli('stats', 'shapes:n=300,seed=0,size=16', ...extractor, '--format', 'adm', '-o', at('adm.npz')).status, 0);
+  const adm = cli('fd', at('b.npz'), at('adm.npz'), ...extractor, '--pr', '--json');
+  assert.is(adm.status, 2, 'b.npz holds no features');
+  const withImages = JSON.parse(cli('fd', 'shapes:n=280,seed=1,size=16', at('adm.npz'), ...extractor, '--pr', '--json').stdout);
+  assert.is(withImages.fd, files.fd);
+  assert.ok(withImages.precision > 0 && withImages.recall > 0);
   assert.match(j.warnings[0], /120 feature vectors for dimension 256/);
 });
 
