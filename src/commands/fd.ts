@@ -51,6 +51,7 @@ async function side(reference: string, extractor: () => Promise<FeatureExtractor
   }
 }
 
+/** The `fd` command. */
 export const fdCommand: Command = {
   name: 'fd',
   usage:

@@ -28,6 +28,7 @@ async function merge(files: string[], out: string, json: boolean): Promise<void>
   process.stdout.write(json ? JSON.stringify(summary) + '\n' : `wrote ${out}: ${m.count} feature vectors of dimension ${state.dim} merged from ${files.length} shards\n`);
 }
 
+/** The `stats` command. */
 export const statsCommand: Command = {
   name: 'stats',
   usage:

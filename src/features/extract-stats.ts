@@ -9,6 +9,7 @@ import type { ClipSource } from '../data/clip-sources.ts';
 import { accumulate, createStats, type FeatureStats } from '../metrics/feature-stats.ts';
 import type { FeatureExtractor } from './extractor.ts';
 
+/** Which inputs to read and what to keep besides the statistics. */
 export interface ExtractionOptions {
   /** First input index (default 0). */
   readonly start?: number;
@@ -20,6 +21,7 @@ export interface ExtractionOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** Statistics of the inputs read, with the features (float32, rows x dim) and images when kept. */
 export interface Extraction {
   readonly stats: FeatureStats;
   readonly features?: { readonly data: Float32Array; readonly rows: number; readonly dim: number };

@@ -18,6 +18,7 @@
 /** A resize mode by name. */
 export type ResizeMethod = 'clean-bicubic' | 'legacy-tensorflow-bilinear' | 'legacy-pytorch-bilinear' | 'none';
 
+/** Every resize mode, as manifests and messages list them. */
 export const RESIZE_METHODS: readonly ResizeMethod[] = ['clean-bicubic', 'legacy-tensorflow-bilinear', 'legacy-pytorch-bilinear', 'none'];
 
 /** Pillow's bicubic kernel with a = -0.5 (Resample.c `bicubic_filter`), support 2. */

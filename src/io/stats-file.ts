@@ -20,6 +20,7 @@ import { momentsOf, packedLength, STATS_BLOCK_ROWS, type FeatureStats, type Stat
 
 /** Formats this module reads and writes. */
 export type StatsFormat = 'pyramid-bench' | 'pytorch-fid' | 'clean-fid' | 'clean-fid-kid' | 'adm';
+/** Every format `writeStatsFile` takes, as `stats --format` lists them. */
 export const STATS_FORMATS: readonly StatsFormat[] = ['pyramid-bench', 'pytorch-fid', 'clean-fid', 'clean-fid-kid', 'adm'];
 
 /** Extractor provenance kept with our statistics. */

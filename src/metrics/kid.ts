@@ -26,6 +26,7 @@ export interface FeatureMatrix {
  */
 export type KidProtocol = 'torch-fidelity' | 'clean-fid';
 
+/** KID settings; defaults are torch-fidelity's (100 subsets of 1000, seed 2020). */
 export interface KidOptions {
   readonly protocol?: KidProtocol;
   /** Number of subsets (default 100, both libraries). */

@@ -10,6 +10,7 @@
 import { linalgBackend, type LinalgBackend, type LinalgChoice } from './native-linalg.ts';
 import type { FeatureMatrix } from './kid.ts';
 
+/** Precision/recall settings (torch-fidelity's defaults: k = 3). */
 export interface PrecisionRecallOptions {
   /** k of the k-NN radius (default 3, as torch-fidelity and the paper; dgm-eval uses 5). */
   readonly neighborhood?: number;
@@ -18,6 +19,7 @@ export interface PrecisionRecallOptions {
   readonly backend?: LinalgChoice | LinalgBackend;
 }
 
+/** Precision, recall (fractions in [0, 1]) and their F-score. */
 export interface PrecisionRecallResult {
   /** Fraction of generated samples inside the real manifold (higher is better). */
   readonly precision: number;
