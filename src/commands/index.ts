@@ -5,6 +5,7 @@ import { sampleCommand } from './sample.ts';
 import { defaultCommand } from './default.ts';
 import { listCommand } from './list.ts';
 import { dataCommand } from './data.ts';
+import { vbenchCommand } from './vbench.ts';
 
 export const commands = new Registry<Command>('command');
-for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand]) commands.register(c.name, c, c.summary);
+for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, vbenchCommand]) commands.register(c.name, c, c.summary);
