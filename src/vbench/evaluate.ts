@@ -60,8 +60,6 @@ export interface EvaluateOptions {
   readonly onVideo?: (report: VideoReport, seconds: number) => void;
 }
 
-const isSubstitute = (name: string) => (name.startsWith('onnx:') ? null : `substitute:${name}`);
-
 /** Accumulates one dimension's per-video results and its cost. */
 class Tally<T> {
   readonly items: { entry: VideoEntry; value: T }[] = [];
@@ -88,9 +86,10 @@ export async function evaluateVideos(sources: readonly VideoSource[], toolkit: T
   const want = new Set(options.dims);
   const staticFilter = options.staticFilter ?? true;
   const perPrompt = options.staticPerPrompt ?? 5;
-  const flowBackbone = isSubstitute(toolkit.flow.name);
-  const interpBackbone = isSubstitute(toolkit.interpolator.name);
-  const embedBackbone = (e: FrameEmbedder) => (e.backbone.kind === 'substitute' ? `substitute:${e.backbone.name}` : null);
+  const mark = (tool: { kind: 'network' | 'substitute'; name: string }) => (tool.kind === 'substitute' ? `substitute:${tool.name}` : null);
+  const flowBackbone = mark(toolkit.flow);
+  const interpBackbone = mark(toolkit.interpolator);
+  const embedBackbone = (e: FrameEmbedder) => mark(e.backbone);
   const tallies = Object.fromEntries(COMPUTABLE.map((d) => [d, new Tally<unknown>()])) as Record<ComputableDimension, Tally<unknown>>;
   const flicker: { path: string; prompt: string; static: boolean; entry: VideoEntry }[] = [];
   const videos: VideoReport[] = [];

@@ -4,7 +4,7 @@ import type { VideoClip } from '../../src/vbench/clip.ts';
 import { evaluateVideos, type DimensionOutcome } from '../../src/vbench/evaluate.ts';
 import type { FrameScorer } from '../../src/vbench/features/extractor.ts';
 import type { FlowEstimator } from '../../src/vbench/flow/flow-field.ts';
-import { BlendInterpolator } from '../../src/vbench/interpolation/interpolator.ts';
+import { BlendInterpolator, type FrameInterpolator } from '../../src/vbench/interpolation/interpolator.ts';
 import type { VideoSource } from '../../src/vbench/sources.ts';
 import { defaultToolkit, type Toolkit } from '../../src/vbench/toolkit.ts';
 import { rejects } from '../helpers/assert.ts';
@@ -63,9 +63,10 @@ test('with the default toolkit: substitutes are marked, aesthetic/imaging are no
 });
 
 test("ONNX-backed tools are reported as 'network' with no substitute marks; without the filter, flickering is exact on every video", async () => {
-  const zeroFlow: FlowEstimator = { name: 'onnx:raft.onnx', estimate: async (_a, _b, width, height) => ({ width, height, u: new Float32Array(width * height), v: new Float32Array(width * height) }) };
+  const zeroFlow: FlowEstimator = { name: 'onnx:raft.onnx', kind: 'network', estimate: async (_a, _b, width, height) => ({ width, height, u: new Float32Array(width * height), v: new Float32Array(width * height) }) };
   const musiq: FrameScorer = { backbone: { kind: 'network', name: 'musiq-spaq' }, score: async (frames) => frames.map(() => 50) };
-  const interp = Object.assign(new BlendInterpolator(), { name: 'onnx:amt.onnx' });
+  const blend = new BlendInterpolator();
+  const interp: FrameInterpolator = { name: 'onnx:amt.onnx', kind: 'network', interpolate: (a, b, w, h) => blend.interpolate(a, b, w, h) };
   const toolkit: Toolkit = { ...defaultToolkit(), flow: zeroFlow, interpolator: interp, imaging: musiq };
   const { outcomes } = await evaluateVideos(sources.slice(0, 2), toolkit, { dims: ['dynamic_degree', 'imaging_quality', 'motion_smoothness', 'temporal_flickering'], staticFilter: false });
   const o = byId(outcomes);

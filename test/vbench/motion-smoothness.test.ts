@@ -36,6 +36,7 @@ test('frames are padded to a multiple of 16 for the interpolator and unpadded af
   const sizes: [number, number][] = [];
   const spy: FrameInterpolator = {
     name: 'spy',
+    kind: 'substitute',
     async interpolate(a, b, w, h) {
       sizes.push([w, h]);
       return new BlendInterpolator().interpolate(a, b, w, h);
@@ -49,7 +50,7 @@ test('frames are padded to a multiple of 16 for the interpolator and unpadded af
 
 test('too few frames and a wrong-sized prediction are errors; the dimension is the mean over videos', async () => {
   await rejects(() => motionSmoothnessVideo(clip([flat(4, 4, 0), flat(4, 4, 0)], 4, 4), new BlendInterpolator()), /has 2 frames; at least 3/);
-  const broken: FrameInterpolator = { name: 'broken', interpolate: async () => new Float32Array(3) };
+  const broken: FrameInterpolator = { name: 'broken', kind: 'substitute', interpolate: async () => new Float32Array(3) };
   await rejects(() => motionSmoothnessVideo(clip([flat(4, 4, 0), flat(4, 4, 0), flat(4, 4, 0)], 4, 4), broken), /broken: returned 3 values for a 16x16 RGB frame/);
   assert.is(motionSmoothnessScore([0.5, 1]), 0.75);
 });

@@ -243,6 +243,7 @@ export function clgFlowGrey(
 /** The CLG estimator behind the FlowEstimator interface, on the BT.601 luma of RGB24 frames. */
 export class ClgFlowEstimator implements FlowEstimator {
   readonly name: string;
+  readonly kind = 'substitute' as const;
 
   constructor(readonly settings: ClgSettings = DEFAULT_CLG) {
     checkSettings(settings);

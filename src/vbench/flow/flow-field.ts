@@ -18,6 +18,8 @@ export interface FlowField {
 export interface FlowEstimator {
   /** Names the method in results and reports, e.g. "clg-pyramid" or "onnx:raft-things". */
   readonly name: string;
+  /** "network": VBench's network (RAFT) from ONNX; "substitute": the harness's own method in its place. */
+  readonly kind: 'network' | 'substitute';
   /** The flow from `frame1` to `frame2` (RGB24, `height * width * 3` bytes each), same size as the frames. */
   estimate(frame1: Uint8Array, frame2: Uint8Array, width: number, height: number): Promise<FlowField>;
 }

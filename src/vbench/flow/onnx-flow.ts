@@ -22,6 +22,7 @@ export interface OnnxFlowOptions {
 /** A flow network in an ONNX session. */
 export class OnnxFlowEstimator implements FlowEstimator {
   readonly name: string;
+  readonly kind = 'network' as const;
   private readonly inputs: [string, string];
   private readonly output: string;
   private readonly scale: number;

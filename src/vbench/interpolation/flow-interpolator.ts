@@ -20,6 +20,7 @@ function channel(frame: Uint8Array, plane: number, c: number): Float32Array {
 /** Midpoint frames from two warped copies, with flows from `estimator`. */
 export class FlowInterpolator implements FrameInterpolator {
   readonly name: string;
+  readonly kind = 'substitute' as const;
 
   constructor(readonly estimator: FlowEstimator) {
     this.name = `flow-warp:${estimator.name}`;

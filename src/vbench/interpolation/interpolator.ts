@@ -8,6 +8,8 @@
 export interface FrameInterpolator {
   /** Names the method in results, e.g. "flow-warp:clg-pyramid" or "onnx:amt-s.onnx". */
   readonly name: string;
+  /** "network": VBench's network (AMT) from ONNX; "substitute": the harness's own method in its place. */
+  readonly kind: 'network' | 'substitute';
   /**
    * The midpoint (t = 1/2) between RGB24 frames `frame0` and `frame1` (`height * width * 3` bytes each), as
    * RGB floats on the 0-255 scale, interleaved like the input. The caller quantises it as VBench does.
@@ -24,6 +26,7 @@ export function checkFramePair(who: string, frame0: Uint8Array, frame1: Uint8Arr
 /** The mean of the two frames: exact for static videos and for linear fades, blind to motion. */
 export class BlendInterpolator implements FrameInterpolator {
   readonly name = 'blend';
+  readonly kind = 'substitute' as const;
 
   async interpolate(frame0: Uint8Array, frame1: Uint8Array, width: number, height: number): Promise<Float32Array> {
     checkFramePair(this.name, frame0, frame1, width, height);

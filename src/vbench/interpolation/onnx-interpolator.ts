@@ -20,6 +20,7 @@ export interface OnnxInterpolatorOptions {
 /** A frame-interpolation network in an ONNX session. */
 export class OnnxInterpolator implements FrameInterpolator {
   readonly name: string;
+  readonly kind = 'network' as const;
   private readonly inputs: [string, string, string];
   private readonly output: string;
 

@@ -6,6 +6,7 @@ import { PairScorer } from '../../../src/vbench/flow/pair-scores.ts';
 /** A test double: flow (j - i) * (3, 4) px everywhere when frame k is filled with the value k; records sizes. */
 class ConstantFlow implements FlowEstimator {
   readonly name = 'constant';
+  readonly kind = 'substitute' as const;
   readonly sizes: [number, number][] = [];
   async estimate(a: Uint8Array, b: Uint8Array, width: number, height: number): Promise<FlowField> {
     this.sizes.push([width, height]);
