@@ -18,8 +18,8 @@ export function scaleOnly(scale: number): PixelNormalisation {
   return { scale, mean: [0, 0, 0], std: [1, 1, 1] };
 }
 
-/** RGB24 images (each `height * width * 3`) to one float32 tensor [N, 3, height, width]. */
-export function planarBatch(images: readonly Uint8Array[], width: number, height: number, norm: PixelNormalisation): TensorValue {
+/** Interleaved RGB images (bytes or 0-255 floats, each `height * width * 3`) to one float32 tensor [N, 3, height, width]. */
+export function planarBatch(images: readonly (Uint8Array | Float32Array)[], width: number, height: number, norm: PixelNormalisation): TensorValue {
   const plane = width * height;
   const data = new Float32Array(images.length * 3 * plane);
   images.forEach((img, n) => {

@@ -1,11 +1,12 @@
 /**
- * PyTorch's image resizing as torchvision applies it to uint8 tensors with `antialias=False`
- * (`F.interpolate(..., align_corners=False)`; output rounded half-to-even and clamped to uint8, as
- * torchvision's `_cast_squeeze_out` does), and torchvision's `CenterCrop`. Bilinear: source coordinate
- * (x + 0.5) * in / out - 0.5, clamped at 0, neighbours i0 and min(i0 + 1, in - 1). Bicubic: the same
- * coordinate without the clamp, Keys' cubic convolution with A = -0.75 over 4 taps, indices clamped to the
- * image. Computed separably (x, then y) in float64; results can differ from PyTorch's float32 arithmetic by
- * one grey level where a value sits within float32 rounding of a half.
+ * PyTorch's image resizing as VBench's transforms run it, and torchvision's `CenterCrop`. VBench's
+ * `load_video` hands the transforms a float32 tensor (`torch.Tensor(frames)`, values 0-255;
+ * `vbench/utils.py:171-175`, Vchitect/VBench 45e79ec), so `Resize(..., antialias=False)` is
+ * `F.interpolate(..., align_corners=False)` on floats: no rounding to uint8, and bicubic overshoot is kept.
+ * Bilinear: source coordinate (x + 0.5) * in / out - 0.5, clamped at 0, neighbours i0 and min(i0 + 1, in - 1).
+ * Bicubic: the same coordinate without the clamp, Keys' cubic convolution with A = -0.75 over 4 taps, indices
+ * clamped to the image. Computed separably (x, then y) in float64 and stored as float32; PyTorch's float32
+ * arithmetic differs by rounding only (relative 1e-6).
  */
 import { roundHalfEven } from './frame-sampling.ts';
 
@@ -60,13 +61,16 @@ function axisTaps(inSize: number, outSize: number, mode: Interpolation): Taps {
   return { index, weight, count };
 }
 
-/** Resizes an interleaved RGB24 image to `outWidth` x `outHeight` as torchvision does for uint8 tensors (antialias off). */
-export function resizeRgb(src: Uint8Array, width: number, height: number, outWidth: number, outHeight: number, mode: Interpolation): Uint8Array {
+/** An interleaved RGB image: bytes, or floats on the 0-255 scale after a resize. */
+export type RgbPixels = Uint8Array | Float32Array;
+
+/** Resizes an interleaved RGB image to `outWidth` x `outHeight` as `F.interpolate` does on float tensors (antialias off). */
+export function resizeRgb(src: RgbPixels, width: number, height: number, outWidth: number, outHeight: number, mode: Interpolation): Float32Array {
   if (src.length !== width * height * 3) throw new RangeError(`resizeRgb: ${src.length} bytes for a ${width}x${height} RGB24 image`);
   for (const [name, v] of [['output width', outWidth], ['output height', outHeight]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`resizeRgb: ${name} ${v} must be an integer >= 1`);
   }
-  if (outWidth === width && outHeight === height) return src.slice();
+  if (outWidth === width && outHeight === height) return Float32Array.from(src);
   const tx = axisTaps(width, outWidth, mode);
   const ty = axisTaps(height, outHeight, mode);
   // horizontal pass into float64 rows
@@ -89,14 +93,13 @@ export function resizeRgb(src: Uint8Array, width: number, height: number, outWid
       mid[d + 2] = b;
     }
   }
-  const out = new Uint8Array(outWidth * outHeight * 3);
+  const out = new Float32Array(outWidth * outHeight * 3);
   const rowValues = outWidth * 3;
   for (let o = 0; o < outHeight; o++) {
     for (let x = 0; x < rowValues; x++) {
       let s = 0;
       for (let k = 0; k < ty.count; k++) s += ty.weight[o * ty.count + k] * mid[ty.index[o * ty.count + k] * rowValues + x];
-      const v = roundHalfEven(s);
-      out[o * rowValues + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+      out[o * rowValues + x] = s;
     }
   }
   return out;
@@ -112,11 +115,11 @@ export function shorterSideSize(width: number, height: number, size: number): [n
 }
 
 /** torchvision `CenterCrop(size)` of an image at least `size` on both sides: offsets `int(round((in - size) / 2))`. */
-export function centerCropRgb(src: Uint8Array, width: number, height: number, size: number): Uint8Array {
+export function centerCropRgb<T extends RgbPixels>(src: T, width: number, height: number, size: number): T {
   if (width < size || height < size) throw new RangeError(`centerCropRgb: a ${width}x${height} image is smaller than the ${size}x${size} crop`);
   const top = roundHalfEven((height - size) / 2);
   const left = roundHalfEven((width - size) / 2);
-  const out = new Uint8Array(size * size * 3);
+  const out = new (src.constructor as { new (n: number): T })(size * size * 3);
   for (let y = 0; y < size; y++) {
     const s = ((y + top) * width + left) * 3;
     out.set(src.subarray(s, s + size * 3), y * size * 3);

@@ -5,19 +5,20 @@
  * - `dino_transform(224)`: bilinear resize of the shorter side to 224 (aspect kept, no crop), /255, ImageNet
  *   mean/std;
  * - imaging quality's resize rule (`--imaging_quality_preprocessing_mode`, default `longer`).
- * The resize steps return RGB24 frames; the mean/std step is the PixelNormalisation given to the ONNX input.
+ * The resize steps return float RGB on the 0-255 scale (VBench resizes float tensors); the /255 and mean/std
+ * step is the PixelNormalisation given to the ONNX input.
  */
 import type { PixelNormalisation } from './onnx-io.ts';
-import { centerCropRgb, resizeRgb, shorterSideSize } from './resize.ts';
+import { centerCropRgb, resizeRgb, shorterSideSize, type RgbPixels } from './resize.ts';
 
 /** CLIP's normalisation on 0-1 values. */
 export const CLIP_NORMALISATION: PixelNormalisation = { scale: 1 / 255, mean: [0.48145466, 0.4578275, 0.40821073], std: [0.26862954, 0.26130258, 0.27577711] };
 /** ImageNet's normalisation on 0-1 values (DINO). */
 export const IMAGENET_NORMALISATION: PixelNormalisation = { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 
-/** A frame after a transform's geometric steps. */
+/** A frame after a transform's geometric steps: RGB on the 0-255 scale (floats once resized). */
 export interface TransformedFrame {
-  readonly data: Uint8Array;
+  readonly data: RgbPixels;
   readonly width: number;
   readonly height: number;
 }
