@@ -4,7 +4,7 @@ import type { VideoClip } from '../../src/vbench/clip.ts';
 import { dynamicDegreeParams, dynamicDegreeScore, dynamicDegreeVideo, isDynamic } from '../../src/vbench/dynamic-degree.ts';
 import { ClgFlowEstimator } from '../../src/vbench/flow/clg-flow.ts';
 import { PairScorer } from '../../src/vbench/flow/pair-scores.ts';
-import { renderFrame, texture } from '../helpers/synthetic-motion.ts';
+import { renderFrame, texture } from '../../src/data/synthetic-motion.ts';
 
 test('thresholds scale with resolution and kept frames: thres = 6 min(H, W) / 256, count = round(4 N / 16)', () => {
   assert.equal(dynamicDegreeParams(256, 256, 16), { thres: 6, countNum: 4 });

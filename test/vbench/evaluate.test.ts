@@ -8,7 +8,7 @@ import { BlendInterpolator, type FrameInterpolator } from '../../src/vbench/inte
 import type { VideoSource } from '../../src/vbench/sources.ts';
 import { defaultToolkit, type Toolkit } from '../../src/vbench/toolkit.ts';
 import { rejects } from '../helpers/assert.ts';
-import { renderFrame, texture } from '../helpers/synthetic-motion.ts';
+import { renderFrame, texture } from '../../src/data/synthetic-motion.ts';
 
 const SIZE = 48;
 const f = texture(41);

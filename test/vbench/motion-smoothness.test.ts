@@ -6,7 +6,7 @@ import { FlowInterpolator } from '../../src/vbench/interpolation/flow-interpolat
 import { BlendInterpolator, type FrameInterpolator } from '../../src/vbench/interpolation/interpolator.ts';
 import { motionSmoothnessScore, motionSmoothnessVideo, quantiseTruncate } from '../../src/vbench/motion-smoothness.ts';
 import { rejects } from '../helpers/assert.ts';
-import { renderFrame, texture } from '../helpers/synthetic-motion.ts';
+import { renderFrame, texture } from '../../src/data/synthetic-motion.ts';
 
 const flat = (w: number, h: number, v: number) => new Uint8Array(w * h * 3).fill(v);
 const clip = (frames: Uint8Array[], w: number, h: number): VideoClip => ({ id: 'v', width: w, height: h, fps: 8, frames });

@@ -4,7 +4,7 @@ import type { VideoClip } from '../../src/vbench/clip.ts';
 import { ClgFlowEstimator } from '../../src/vbench/flow/clg-flow.ts';
 import { PairScorer } from '../../src/vbench/flow/pair-scores.ts';
 import { isStatic, selectStatic, staticFilterParams, staticFilterVideo } from '../../src/vbench/static-filter.ts';
-import { renderFrame, texture } from '../helpers/synthetic-motion.ts';
+import { renderFrame, texture } from '../../src/data/synthetic-motion.ts';
 
 test('thresholds: thres = 3 min(H, W) / 256, count_num = round(2 T / 16)', () => {
   assert.equal(staticFilterParams(512, 768, 16), { thres: 6, countNum: 2 });

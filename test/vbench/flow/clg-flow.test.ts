@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ClgFlowEstimator, DEFAULT_CLG } from '../../../src/vbench/flow/clg-flow.ts';
 import { topFractionMeanMagnitude } from '../../../src/vbench/flow/flow-field.ts';
-import { endPointError, renderFrame, rotationPair, texture, translationPair } from '../../helpers/synthetic-motion.ts';
+import { endPointError, renderFrame, rotationPair, texture, translationPair } from '../../../src/data/synthetic-motion.ts';
 
 // End-point error bounds (pixels), over pixels at least 10 px from every border, measured on textures of
 // wavelengths 7-40 px quantised to uint8: at the defaults the translations below give mean EPE about 0.011

@@ -1,10 +1,12 @@
 /**
- * Synthetic frames with known motion for the flow tests: a smooth random texture (a sum of seeded sinusoids
- * of wavelengths 7 to 40 pixels) sampled exactly at moved coordinates, so the true flow is known in closed form.
+ * Synthetic frames with known motion, for the optical-flow tests and the flow accuracy benchmark: a smooth
+ * seeded texture (a sum of 24 sinusoids of wavelengths 7 to 40 pixels around grey 127.5, standard deviation
+ * about 55 grey levels) sampled exactly at translated or rotated coordinates, rounded and clipped to uint8 (a
+ * few per cent of pixels saturate), so the true flow (pixels) is known in closed form.
  */
-import { PhiloxNoise } from '../../src/core/philox.ts';
+import { PhiloxNoise } from '../core/philox.ts';
 
-/** A texture function (x, y) -> grey level in about [20, 235]. */
+/** A texture function (x, y) -> grey level, centred on 127.5 (not bounded: renderFrame clips to 0-255). */
 export function texture(seed: number, waves = 24): (x: number, y: number) => number {
   const u = new PhiloxNoise(seed).uniform(0, 'test/texture', waves * 4);
   const params = Array.from({ length: waves }, (_, k) => {
