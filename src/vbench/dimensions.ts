@@ -4,15 +4,12 @@
  * VBench++ Table II), and what this harness can compute of each.
  */
 
+/** The quality dimensions' ids, which are also the ones the harness computes. */
+export const QUALITY_IDS = ['subject_consistency', 'background_consistency', 'temporal_flickering', 'motion_smoothness', 'dynamic_degree', 'aesthetic_quality', 'imaging_quality'] as const;
+
 /** Dimension ids as VBench's results files spell them (`vbench/__init__.py:18-19`). */
 export const DIMENSION_IDS = [
-  'subject_consistency',
-  'background_consistency',
-  'temporal_flickering',
-  'motion_smoothness',
-  'dynamic_degree',
-  'aesthetic_quality',
-  'imaging_quality',
+  ...QUALITY_IDS,
   'object_class',
   'multiple_objects',
   'human_action',
@@ -72,14 +69,6 @@ export function dimension(id: string, where = 'dimension'): DimensionInfo {
   return found;
 }
 
-/** The dimensions the harness computes (the quality ones) and how. */
-export const COMPUTABLE = [
-  'subject_consistency',
-  'background_consistency',
-  'temporal_flickering',
-  'motion_smoothness',
-  'dynamic_degree',
-  'aesthetic_quality',
-  'imaging_quality',
-] as const satisfies readonly DimensionId[];
+/** The dimensions the harness computes: the quality ones (evaluate.ts says how). */
+export const COMPUTABLE = QUALITY_IDS;
 export type ComputableDimension = (typeof COMPUTABLE)[number];

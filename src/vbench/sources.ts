@@ -46,39 +46,30 @@ function imageFiles(folder: string): string[] {
     .map((f) => path.join(folder, f));
 }
 
+/** A source named by its path, with VBench's prompt and index read from the name. */
+function named(id: string, kind: VideoSource['kind'], load: () => Promise<VideoClip>): VideoSource {
+  return { id, kind, ...parseVbenchName(id), load };
+}
+
 function videoFile(file: string): VideoSource {
-  const { prompt, index } = parseVbenchName(file);
-  return {
-    id: file,
-    kind: 'video-file',
-    prompt,
-    index,
-    async load() {
-      const { info, frames } = await readVideo(file);
-      return checkClip({ id: file, width: info.width, height: info.height, fps: Number.isFinite(info.fps) ? info.fps : null, frames });
-    },
-  };
+  return named(file, 'video-file', async () => {
+    const { info, frames } = await readVideo(file);
+    return checkClip({ id: file, width: info.width, height: info.height, fps: Number.isFinite(info.fps) ? info.fps : null, frames });
+  });
 }
 
 function frameFolder(folder: string, fps: number | null): VideoSource {
-  const { prompt, index } = parseVbenchName(folder);
-  return {
-    id: folder,
-    kind: 'frame-folder',
-    prompt,
-    index,
-    async load() {
-      const files = imageFiles(folder);
-      if (files.length === 0) throw new RangeError(`frame folder ${folder} has no image files (${IMAGE_EXTENSIONS.join(', ')})`);
-      const images = [];
-      for (const f of files) images.push(await readImage(f));
-      const { width, height } = images[0];
-      images.forEach((img, i) => {
-        if (img.width !== width || img.height !== height) throw new RangeError(`frame folder ${folder}: ${files[i]} is ${img.width}x${img.height}, ${files[0]} is ${width}x${height}; all frames must have one size`);
-      });
-      return checkClip({ id: folder, width, height, fps, frames: images.map((i) => i.data) });
-    },
-  };
+  return named(folder, 'frame-folder', async () => {
+    const files = imageFiles(folder);
+    if (files.length === 0) throw new RangeError(`frame folder ${folder} has no image files (${IMAGE_EXTENSIONS.join(', ')})`);
+    const images = [];
+    for (const f of files) images.push(await readImage(f));
+    const { width, height } = images[0];
+    images.forEach((img, i) => {
+      if (img.width !== width || img.height !== height) throw new RangeError(`frame folder ${folder}: ${files[i]} is ${img.width}x${img.height}, ${files[0]} is ${width}x${height}; all frames must have one size`);
+    });
+    return checkClip({ id: folder, width, height, fps, frames: images.map((i) => i.data) });
+  });
 }
 
 /** The videos of a sample store: key `samples` (from `sample`) or `videos` (from `data shapes`). */
