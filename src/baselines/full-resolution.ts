@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Tensor, concatFrames, sliceFrames, assertFinite } from '../core/tensor.ts';
 import type { NoiseSource } from '../core/philox.ts';
 import { parseWith, SchemaError } from '../core/schema.ts';
-import type { HistoryEntry, ModelSet, ModelSpec, VelocityModel } from '../models/velocity-model.ts';
+import { withDefaults, type HistoryEntry, type ModelSet, type ModelSpec, type VelocityModel } from '../models/velocity-model.ts';
 import {
   callRecord,
   eulerStep,
@@ -100,7 +100,10 @@ function fullModel(models: ModelSet): VelocityModel {
 }
 
 function parseFullSettings(raw: unknown, models: ModelSet): FullSettings {
-  const r = parseWith(rawSchema, raw ?? {}, 'full settings');
+    // a model's default step counts give way when the caller asks to match a pyramid plan
+  const asksMatch = typeof raw === 'object' && raw !== null && 'match' in raw;
+  const merged = asksMatch ? { ...Object.fromEntries(Object.entries((withDefaults(models, 'full', {}) as object) ?? {}).filter(([k]) => k !== 'steps' && k !== 'videoSteps')), ...(raw as object) } : withDefaults(models, 'full', raw);
+  const r = parseWith(rawSchema, merged, 'full settings');
   fullModel(models);
   const base = { temporal: r.temporal, framesPerUnit: r.framesPerUnit };
   if (r.match === undefined) {
@@ -164,7 +167,7 @@ async function sampleFull(models: ModelSet, plan: SamplingPlan<FullSettings>, no
         model,
         { x, flow: { kind: 'full' }, ratio: ratios[i], timestep: timesteps[i], conditions, history, firstFrame: unit.firstFrame },
         unit.guidanceScale,
-        (rowsPerSample, call) => records.push(callRecord(model, call, unit.unit, 0, 0, rowsPerSample)),
+        (rowsPerSample, call, ms) => records.push(callRecord(model, call, unit.unit, 0, 0, rowsPerSample, ms)),
       );
       eulerStep(x, v, ratios[i], ratios[i + 1]);
       onStep?.({ unit: unit.unit, units: timeline.length, stage: 0, stages: 1, step: i, steps: timesteps.length, ratio: ratios[i], timestep: timesteps[i] });

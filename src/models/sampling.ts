@@ -79,6 +79,8 @@ export interface CallRecord {
   readonly historyTokens: number;
   /** FLOPs of the whole call (all rows), or null when the backend cannot say. */
   readonly flops: number | null;
+  /** Wall time of the model's predict, milliseconds (0 until measured). */
+  readonly durationMs: number;
 }
 
 /** Cost totals of one stage (or cascade model). */
@@ -90,6 +92,8 @@ export interface StageCost {
   /** Tokens processed per sample (current plus history, summed over evaluations). */
   readonly tokensPerSample: number;
   readonly flopsPerSample: number | null;
+  /** Summed wall time of this stage's model calls, seconds (the whole batch). */
+  readonly modelSeconds: number;
 }
 
 /** What generation cost, per sample and in total. */
@@ -100,6 +104,8 @@ export interface CostSummary {
   readonly nfe: number;
   readonly tokensPerSample: number;
   readonly flopsPerSample: number | null;
+  /** Summed wall time of all model calls, seconds (the whole batch). */
+  readonly modelSeconds: number;
   readonly stages: readonly StageCost[];
   readonly records: readonly CallRecord[];
 }
@@ -133,7 +139,8 @@ export function summarizeCost(records: readonly CallRecord[], batch: number): Co
     const nfe = list.reduce((a, r) => a + r.rowsPerSample, 0);
     const tokens = list.reduce((a, r) => a + r.rowsPerSample * (r.tokens + r.historyTokens), 0);
     const flops = list.every((r) => r.flops !== null) ? list.reduce((a, r) => a + (r.flops as number), 0) / Math.max(batch, 1) : null;
-    return { stage, calls: list.length, nfe, tokensPerSample: tokens, flopsPerSample: flops };
+    const modelSeconds = list.reduce((a, r) => a + r.durationMs, 0) / 1000;
+    return { stage, calls: list.length, nfe, tokensPerSample: tokens, flopsPerSample: flops, modelSeconds };
   };
   const stages = [...byStage.keys()].sort((a, b) => a - b).map((s) => stageCost(s, byStage.get(s)!));
   const total = stageCost(-1, records);
@@ -142,6 +149,7 @@ export function summarizeCost(records: readonly CallRecord[], batch: number): Co
     nfe: total.nfe,
     tokensPerSample: total.tokensPerSample,
     flopsPerSample: total.flopsPerSample,
+    modelSeconds: total.modelSeconds,
     stages,
     records,
   };
@@ -156,14 +164,14 @@ export function tensorTokens(model: VelocityModel, frames: number, height: numbe
  * The cost record of one call: tokens from the shapes, FLOPs from the model's transformer dimensions (history
  * blocks oldest first, then the current unit, block-causal).
  */
-export function callRecord(model: VelocityModel, input: VelocityInput, unit: number, stage: number, level: number, rowsPerSample: number): CallRecord {
+export function callRecord(model: VelocityModel, input: VelocityInput, unit: number, stage: number, level: number, rowsPerSample: number, durationMs = 0): CallRecord {
   const [rows, , frames, height, width] = input.x.shape;
   const tokens = tensorTokens(model, frames, height, width);
   const historyBlocks = input.history.map((h) => tensorTokens(model, h.tensor.frames, h.tensor.height, h.tensor.width));
   const historyTokens = historyBlocks.reduce((a, b) => a + b, 0);
   const cost = model.spec.cost;
   const flops = cost ? rows * rowFlops(cost, [...historyBlocks, tokens]) : null;
-  return { model: model.id, unit, stage, level, rows, rowsPerSample, frames, height, width, tokens, historyTokens, flops };
+  return { model: model.id, unit, stage, level, rows, rowsPerSample, frames, height, width, tokens, historyTokens, flops, durationMs };
 }
 
 /**
@@ -175,12 +183,14 @@ export async function guidedVelocity(
   model: VelocityModel,
   input: VelocityInput,
   scale: number,
-  record: (rowsPerSample: number, call: VelocityInput) => void,
+  record: (rowsPerSample: number, call: VelocityInput, durationMs: number) => void,
 ): Promise<Tensor> {
   const B = input.x.batch;
   if (scale === 1) {
-    record(1, input);
-    return checkVelocity(model, input, await model.predict(input));
+    const started = performance.now();
+    const v = await model.predict(input);
+    record(1, input, performance.now() - started);
+    return checkVelocity(model, input, v);
   }
   const doubled = (t: Tensor) => concatBatch([t, t]);
   const unconditional: Condition[] = input.conditions.map(() => ({ kind: 'unconditional' }));
@@ -191,8 +201,10 @@ export async function guidedVelocity(
     history: input.history.map((h): HistoryEntry => ({ ...h, tensor: doubled(h.tensor) })),
     previousStage: input.previousStage ? doubled(input.previousStage) : undefined,
   };
-  record(2, call);
-  const v = checkVelocity(model, call, await model.predict(call));
+  const started = performance.now();
+  const predicted = await model.predict(call);
+  record(2, call, performance.now() - started);
+  const v = checkVelocity(model, call, predicted);
   const n = B * input.x.sampleSize;
   const out = new Tensor(input.x.shape);
   const d = v.data;
