@@ -4,13 +4,11 @@
  * rotations about the centre, mean and maximum EPE (pixels) over pixels at least 10 px from every border.
  * Lower is better. Deterministic: the textures are seeded.
  *
- *   npm run bench:flow -- [--out reports/bench/flow-accuracy.json]
+ *   npm run bench -- flow      (writes reports/bench/flow.json)
  */
-import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { endPointError, rotationPair, translationPair } from '../data/synthetic-motion.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
 import { ClgFlowEstimator, DEFAULT_CLG } from '../vbench/flow/clg-flow.ts';
+import { describeMachine } from './machine.ts';
 
 /** One synthetic case's error. */
 export interface EpeRecord {
@@ -22,8 +20,8 @@ export interface EpeRecord {
   readonly maxEpePx: number;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { out: { type: 'string', default: 'reports/bench/flow-accuracy.json' } } });
+/** Measures every case; `log` receives a header and one line per case. */
+export async function runFlowAccuracy(log: (line: string) => void): Promise<unknown> {
   const estimator = new ClgFlowEstimator();
   const margin = 10;
   const records: EpeRecord[] = [];
@@ -42,12 +40,7 @@ async function main(argv: string[]): Promise<void> {
       records.push({ motion: `rotation ${degrees} deg`, size, maxDisplacementPx: Math.hypot(corner[0], corner[1]), meanEpePx: e.mean, maxEpePx: e.max });
     }
   }
-  writeFileAtomic(values.out!, JSON.stringify({ benchmark: 'flow-accuracy', version: 1, settings: DEFAULT_CLG, marginPx: margin, node: process.version, cpuModel: os.cpus()[0]?.model, records }, null, 2) + '\n');
-  const lines = records.map((r) => `${String(r.size).padStart(4)}  ${r.motion.padEnd(24)} ${r.maxDisplacementPx.toFixed(2).padStart(6)} px  mean EPE ${r.meanEpePx.toFixed(4)}  max EPE ${r.maxEpePx.toFixed(3)}`);
-  process.stdout.write(`size  motion                   |d| max   end-point error (px, ${margin} px border excluded)\n${lines.join('\n')}\nwrote ${values.out}\n`);
+  log(`size  motion                   |d| max   end-point error (px, ${margin} px border excluded)`);
+  for (const r of records) log(`${String(r.size).padStart(4)}  ${r.motion.padEnd(24)} ${r.maxDisplacementPx.toFixed(2).padStart(6)} px  mean EPE ${r.meanEpePx.toFixed(4)}  max EPE ${r.maxEpePx.toFixed(3)}`);
+  return { benchmark: 'flow', version: 1, settings: DEFAULT_CLG, marginPx: margin, machine: describeMachine(), records };
 }
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`flow-accuracy: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});

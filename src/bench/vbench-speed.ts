@@ -5,13 +5,11 @@
  * Each figure is the mean over `--repeats` passes over the clips, with its standard error and n, per second of
  * wall-clock time and per second of the process's CPU time. Higher is better.
  *
- *   npm run bench:vbench -- [--clips 3] [--repeats 3] [--out reports/bench/vbench-speed.json]
+ *   npm run bench -- vbench [--clips 3] [--repeats 3]      (writes reports/bench/vbench.json)
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { tensorToFrames } from '../data/quantize.ts';
 import { shapesVideo } from '../data/shapes.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
 import type { VideoClip } from '../vbench/clip.ts';
 import { consistencyVideo } from '../vbench/consistency.ts';
 import { dynamicDegreeVideo } from '../vbench/dynamic-degree.ts';
@@ -23,6 +21,7 @@ import { motionSmoothnessVideo } from '../vbench/motion-smoothness.ts';
 import { staticFilterVideo } from '../vbench/static-filter.ts';
 import { temporalFlickeringVideo } from '../vbench/temporal-flickering.ts';
 import { clipGeometry, dinoGeometry } from '../vbench/transforms.ts';
+import { describeMachine } from './machine.ts';
 
 /** One measured rate. */
 export interface SpeedRecord {
@@ -66,26 +65,11 @@ async function measure(name: string, unit: SpeedRecord['unit'], note: string, cl
   return { name, unit, perSecondMean, perSecondStderr, perCpuSecondMean, perCpuSecondStderr, n: repeats, note };
 }
 
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    availableParallelism: os.availableParallelism(),
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    loadAverage: os.loadavg(),
-  };
-}
-
-async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { clips: { type: 'string', default: '3' }, repeats: { type: 'string', default: '3' }, out: { type: 'string', default: 'reports/bench/vbench-speed.json' } } });
-  const nClips = Number(values.clips);
-  const repeats = Number(values.repeats);
-  if (!Number.isInteger(nClips) || nClips < 1) throw new RangeError(`--clips is '${values.clips}'; allowed: an integer >= 1`);
-  if (!Number.isInteger(repeats) || repeats < 2) throw new RangeError(`--repeats is '${values.repeats}'; allowed: an integer >= 2`);
-  const before = machine();
+/** Runs every measurement on `nClips` clips, `repeats` passes each; `log` receives one line per figure. */
+export async function runVbenchSpeed(nClips: number, repeats: number, log: (line: string) => void): Promise<unknown> {
+  if (!Number.isInteger(nClips) || nClips < 1) throw new RangeError(`--clips is '${nClips}'; allowed: an integer >= 1`);
+  if (!Number.isInteger(repeats) || repeats < 2) throw new RangeError(`--repeats is '${repeats}'; allowed: an integer >= 2`);
+  const before = describeMachine();
   const config = { frames: 16, height: 256, width: 256 };
   const clips: VideoClip[] = Array.from({ length: nClips }, (_, i) => ({ id: `shapes-${i}`, width: 256, height: 256, fps: 8, frames: tensorToFrames(shapesVideo(0, i, config).values, 3, 16, 256, 256) }));
   const flow = new ClgFlowEstimator();
@@ -96,7 +80,7 @@ async function main(argv: string[]): Promise<void> {
   const run = async (r: Promise<SpeedRecord>) => {
     const rec = await r;
     records.push(rec);
-    process.stderr.write(`[bench] ${rec.name}: ${rec.perSecondMean.toFixed(1)} ± ${rec.perSecondStderr.toFixed(1)} ${rec.unit}/s wall, ${rec.perCpuSecondMean.toFixed(1)} per CPU-second (n = ${rec.n})\n`);
+    log(`${rec.name}: ${rec.perSecondMean.toFixed(1)} ± ${rec.perSecondStderr.toFixed(1)} ${rec.unit} per wall-second, ${rec.perCpuSecondMean.toFixed(1)} ± ${rec.perCpuSecondStderr.toFixed(1)} per CPU-second (n = ${rec.n})`);
   };
   await run(measure('temporal flickering (formula)', 'frames', 'all 16 frames, exact', clips, repeats, async (c) => (temporalFlickeringVideo(c), T)));
   await run(measure('optical flow (clg-pyramid)', 'flow pairs', 'one frame pair at 256x256', clips, repeats, async (c) => {
@@ -114,29 +98,16 @@ async function main(argv: string[]): Promise<void> {
   await run(measure('subject/background consistency (substitute backbone)', 'frames', 'colour-gradient descriptor + the formula', clips, repeats, async (c) => (consistencyVideo(await embedder.embed(c.frames, c.width, c.height)), T)));
   await run(measure('clip_transform preprocessing', 'frames', 'bicubic resize to 224 + crop (ONNX network time not included)', clips, repeats, async (c) => (c.frames.forEach((f) => clipGeometry(f, c.width, c.height)), T)));
   await run(measure('dino_transform preprocessing', 'frames', 'bilinear resize to 224 (ONNX network time not included)', clips, repeats, async (c) => (c.frames.forEach((f) => dinoGeometry(f, c.width, c.height)), T)));
-  const report = {
-    benchmark: 'vbench-speed',
+  const after = os.loadavg()[0];
+  log(`${before.cpuModel}, ${before.cores} cores, ${before.memoryGiB} GiB, node ${before.node}; 1-minute load average ${before.loadAverage.toFixed(2)} before, ${after.toFixed(2)} after (above ${before.cores}: other work shared the cores, compare the per-CPU-second figures)`);
+  return {
+    benchmark: 'vbench',
     version: 1,
     clips: { count: nClips, frames: T, width: 256, height: 256, source: 'moving shapes (src/data/shapes.ts), seed 0' },
     threads: 1,
-    machineBefore: before,
-    loadAverageAfter: os.loadavg(),
+    machine: before,
+    loadAverageAfter: after,
     records,
     notComputed: { aesthetic_quality: 'needs CLIP ViT-L/14 + LAION head ONNX', imaging_quality: 'needs MUSIQ ONNX' },
   };
-  writeFileAtomic(values.out!, JSON.stringify(report, null, 2) + '\n');
-  const header = `${'dimension / stage'.padEnd(56)} ${'per wall-second'.padStart(18)}  ${'per CPU-second'.padStart(18)}  unit`;
-  const lines = records.map(
-    (r) =>
-      `${r.name.padEnd(56)} ${`${r.perSecondMean.toFixed(1)} ± ${r.perSecondStderr.toFixed(1)}`.padStart(18)}  ${`${r.perCpuSecondMean.toFixed(1)} ± ${r.perCpuSecondStderr.toFixed(1)}`.padStart(18)}  ${r.unit}`,
-  );
-  process.stdout.write(
-    `${header}\n${lines.join('\n')}\n\n${before.cpuModel}, ${before.cores} cores, ${before.memoryGiB} GiB, node ${before.node}; load average ${before.loadAverage.map((x) => x.toFixed(2)).join(' ')} before, ` +
-      `${report.loadAverageAfter.map((x) => x.toFixed(2)).join(' ')} after (above ${before.cores} means other work shared the cores)\nwrote ${values.out}\n`,
-  );
 }
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`vbench-speed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
