@@ -55,7 +55,9 @@ async function score(argv: string[]): Promise<void> {
   for (const [id, r] of Object.entries(results) as [DimensionId, NonNullable<VbenchResults[DimensionId]>][]) {
     scores[id] = r.score;
     const sub = substituteBackbone(r);
-    if (sub) notes[id] = `substitute backbone: ${sub.replace(/substitute:/g, '')}`;
+    // the consistency dimensions swap a feature backbone; the others swap RAFT or AMT for the harness's own method
+    const what = id === 'subject_consistency' || id === 'background_consistency' ? 'substitute backbone' : 'substitute network';
+    if (sub) notes[id] = `${what}: ${sub.replace(/substitute:/g, '')}`;
   }
   const agg = aggregate(scores, values.missing as MissingPolicy);
   if (values.json) {

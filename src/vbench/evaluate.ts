@@ -32,7 +32,10 @@ export interface DimensionOutcome {
   readonly method: string;
   /** The VBench-shaped result; null when not computed. */
   readonly result: DimensionResult | null;
-  /** Wall-clock seconds spent on this dimension and frames it read (for frames per second). */
+  /**
+   * Wall-clock seconds spent on this dimension (flows shared with another dimension counted in full, as if it
+   * ran alone) and frames it read, for frames per second.
+   */
   readonly seconds: number;
   readonly frames: number;
 }
@@ -66,10 +69,15 @@ class Tally<T> {
   seconds = 0;
   frames = 0;
 
-  async time<R>(frames: number, work: () => Promise<R>): Promise<R> {
+  /**
+   * Runs `work`, charging its wall time and, when `scorer` is given, the original cost of the flow pairs it
+   * reused from another dimension, so each dimension's rate is what it would cost alone.
+   */
+  async time<R>(frames: number, work: () => Promise<R>, scorer?: PairScorer): Promise<R> {
     const t0 = performance.now();
+    const reused0 = scorer?.reusedSeconds ?? 0;
     const r = await work();
-    this.seconds += (performance.now() - t0) / 1000;
+    this.seconds += (performance.now() - t0) / 1000 + ((scorer?.reusedSeconds ?? 0) - reused0);
     this.frames += frames;
     return r;
   }
@@ -104,14 +112,14 @@ export async function evaluateVideos(sources: readonly VideoSource[], toolkit: T
 
     if (want.has('temporal_flickering')) {
       const tally = tallies.temporal_flickering;
-      const [filter, flick] = await tally.time(T, async () => [staticFilter ? await staticFilterVideo(clip, scorer) : null, temporalFlickeringVideo(clip)] as const);
+      const [filter, flick] = await tally.time(T, async () => [staticFilter ? await staticFilterVideo(clip, scorer) : null, temporalFlickeringVideo(clip)] as const, scorer);
       const isStaticVideo = filter === null ? true : filter.static;
       flicker.push({ path: clip.id, prompt: source.prompt, static: isStaticVideo, entry: withBackbone(entry(flick.score), filter ? flowBackbone : null) });
       details.temporal_flickering = { static: isStaticVideo, staticFilter: filter, score: flick.score, pairMae: flick.pairMae };
     }
     if (want.has('dynamic_degree')) {
       const tally = tallies.dynamic_degree;
-      const d = await tally.time(T, () => dynamicDegreeVideo(clip, scorer));
+      const d = await tally.time(T, () => dynamicDegreeVideo(clip, scorer), scorer);
       tally.items.push({ entry: withBackbone(entry(d.dynamic), flowBackbone), value: d.dynamic });
       details.dynamic_degree = d;
     }

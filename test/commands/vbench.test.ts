@@ -69,6 +69,7 @@ test('vbench eval on a folder of mp4 clips writes VBench-shaped results, a summa
   const scored = cli('vbench', 'score', path.join(out, 'shapes_eval_results.json'), '--missing', 'zero');
   assert.is(scored.status, 0, scored.stderr);
   assert.match(scored.stdout, /subject consistency\s+\d+\.\d\d\s+[-\d.]+\s+substitute backbone: colour-gradient-grid-v1/);
+  assert.match(scored.stdout, /dynamic degree\s+\d+\.\d\d\s+[-\d.]+\s+substitute network: clg-pyramid/);
 });
 
 test('vbench videos writes a sample store as {prompt}-{index}.mp4; vbench published prints the shipped rows', () => {

@@ -23,8 +23,11 @@ export interface PairScore {
 /** Flow statistics for pairs of one video's frames, computed on demand and kept. */
 export class PairScorer {
   private readonly cache = new Map<string, Promise<PairScore>>();
+  private readonly computeSeconds = new Map<string, number>();
   /** Flow estimates run so far (for speed accounting). */
   estimates = 0;
+  /** Seconds the reused (cached) pairs took when they were computed: what a caller saved by sharing. */
+  reusedSeconds = 0;
 
   /** `frames` are RGB24 at `width` x `height`. */
   constructor(
@@ -40,15 +43,20 @@ export class PairScorer {
       if (!Number.isInteger(k) || k < 0 || k >= this.frames.length) throw new RangeError(`PairScorer: frame index ${k} is outside 0..${this.frames.length - 1}`);
     }
     const key = `${i}:${j}`;
-    let hit = this.cache.get(key);
-    if (hit === undefined) {
-      hit = this.compute(i, j);
-      this.cache.set(key, hit);
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      return hit.then((s) => {
+        this.reusedSeconds += this.computeSeconds.get(key) ?? 0;
+        return s;
+      });
     }
-    return hit;
+    const fresh = this.compute(i, j, key);
+    this.cache.set(key, fresh);
+    return fresh;
   }
 
-  private async compute(i: number, j: number): Promise<PairScore> {
+  private async compute(i: number, j: number, key: string): Promise<PairScore> {
+    const t0 = performance.now();
     const pads = padAmounts(this.height, this.width, 8);
     const w = this.width + pads.left + pads.right;
     const h = this.height + pads.top + pads.bottom;
@@ -57,6 +65,8 @@ export class PairScorer {
     const field = await this.estimator.estimate(a, b, w, h);
     if (field.width !== w || field.height !== h) throw new RangeError(`${this.estimator.name}: returned a ${field.width}x${field.height} field for ${w}x${h} frames`);
     this.estimates++;
-    return { top5: topFractionMeanMagnitude(field, DYNAMIC_DEGREE_FRACTION), top2: topFractionMeanMagnitude(field, STATIC_FILTER_FRACTION) };
+    const score = { top5: topFractionMeanMagnitude(field, DYNAMIC_DEGREE_FRACTION), top2: topFractionMeanMagnitude(field, STATIC_FILTER_FRACTION) };
+    this.computeSeconds.set(key, (performance.now() - t0) / 1000);
+    return score;
   }
 }

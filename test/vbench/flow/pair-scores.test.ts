@@ -30,7 +30,9 @@ test('scores are memoised per ordered pair', async () => {
   const est = new ConstantFlow();
   const scorer = new PairScorer(est, frames(4, 8, 8), 8, 8);
   await scorer.score(0, 1);
+  assert.is(scorer.reusedSeconds, 0);
   await scorer.score(0, 1);
+  assert.ok(scorer.reusedSeconds > 0, 'a reused pair is charged what it first cost');
   const back = await scorer.score(1, 0);
   assert.is(back.top5, 5);
   assert.is(scorer.estimates, 2);
