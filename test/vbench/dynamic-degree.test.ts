@@ -6,11 +6,17 @@ import { ClgFlowEstimator } from '../../src/vbench/flow/clg-flow.ts';
 import { PairScorer } from '../../src/vbench/flow/pair-scores.ts';
 import { renderFrame, texture } from '../../src/data/synthetic-motion.ts';
 
+import { bookkeeping as fixture } from '../helpers/vbench-bookkeeping.ts';
+
 test('thresholds scale with resolution and kept frames: thres = 6 min(H, W) / 256, count = round(4 N / 16)', () => {
   assert.equal(dynamicDegreeParams(256, 256, 16), { thres: 6, countNum: 4 });
   assert.equal(dynamicDegreeParams(320, 512, 8), { thres: 7.5, countNum: 2 });
   // Python rounding: N = 6 -> round(1.5) = 2, N = 10 -> round(2.5) = 2, N = 2 -> round(0.5) = 0
   assert.equal([6, 10, 2].map((n) => dynamicDegreeParams(128, 128, n).countNum), [2, 2, 0]);
+});
+
+test('thresholds agree with Python on every fixture case (sizes, kept-frame counts 1-32)', () => {
+  for (const c of fixture.dynamic) assert.equal(dynamicDegreeParams(c.height, c.width, c.kept), { thres: c.thres, countNum: c.countNum }, `${c.height}x${c.width}, N = ${c.kept}`);
 });
 
 test("check_move: dynamic once count_num scores exceed thres; count_num 0 makes any video with one pair dynamic", () => {

@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { everyNth, middleFrameIndices, roundHalfEven, subsampleInterval } from '../../src/vbench/frame-sampling.ts';
 
+import { bookkeeping as fixture } from '../helpers/vbench-bookkeeping.ts';
+
 test("roundHalfEven is Python 3's round: halves go to the even neighbour", () => {
   assert.equal([0.5, 1.5, 2.5, 3.5, -0.5, -1.5, -2.5].map(roundHalfEven), [0, 2, 2, 4, -0, -2, -2]);
   assert.equal([0.49, 0.51, 2.4999, 2.5001, 7].map(roundHalfEven), [0, 1, 2, 3, 7]);
@@ -39,6 +41,11 @@ test('everyNth keeps items start, start + n, ...', () => {
   assert.equal(everyNth(items, 2, 1), [1, 3, 5]);
   assert.equal(everyNth(items, 1), items);
   assert.throws(() => everyNth(items, 0), /interval 0/);
+});
+
+test('middle sampling and the fps stride agree with NumPy / Python on every fixture case', () => {
+  for (const c of fixture.middle) assert.equal(middleFrameIndices(c.numFrames, c.videoLength), c.indices, `${c.numFrames} of ${c.videoLength}`);
+  for (const c of fixture.fps) assert.is(subsampleInterval(c.fps), c.interval, `fps ${c.fps}`);
 });
 
 test.run();

@@ -58,6 +58,11 @@ export function kthLargest(values: Float32Array, k: number): number {
   return values[target];
 }
 
+/** How many magnitudes VBench averages: `int(h * w * fraction)`, the product taken in float64 as Python does. */
+export function topCount(pixels: number, fraction: number): number {
+  return Math.trunc(pixels * fraction);
+}
+
 /**
  * Mean of the `int(H * W * fraction)` largest flow magnitudes sqrt(u^2 + v^2), in pixels. When that count is 0
  * (a field smaller than 1 / fraction pixels) NumPy's mean of an empty slice is NaN, and so is this: VBench
@@ -66,7 +71,7 @@ export function kthLargest(values: Float32Array, k: number): number {
 export function topFractionMeanMagnitude(field: FlowField, fraction: number): number {
   if (!(fraction > 0 && fraction <= 1)) throw new RangeError(`topFractionMeanMagnitude: fraction ${fraction} must be in (0, 1]`);
   const n = field.width * field.height;
-  const k = Math.trunc(n * fraction);
+  const k = topCount(n, fraction);
   if (k === 0) return NaN;
   const magnitude = new Float32Array(n);
   const { u, v } = field;

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { kthLargest, topFractionMeanMagnitude, type FlowField } from '../../../src/vbench/flow/flow-field.ts';
+import { kthLargest, topCount, topFractionMeanMagnitude, type FlowField } from '../../../src/vbench/flow/flow-field.ts';
+
+import { bookkeeping as fixture } from '../../helpers/vbench-bookkeeping.ts';
 
 test('kthLargest agrees with a full sort, runs of equal values included', () => {
   const cases = [
@@ -37,6 +39,10 @@ test("a field under 1 / fraction pixels gives NaN, as NumPy's mean of an empty s
   // 4 x 4 = 16 pixels, int(16 * 0.05) = 0
   assert.ok(Number.isNaN(topFractionMeanMagnitude(field(4, 4, new Array(16).fill(3)), 0.05)));
   assert.throws(() => topFractionMeanMagnitude(field(4, 4, new Array(16).fill(3)), 0), /fraction 0/);
+});
+
+test('the cut int(h * w * fraction) agrees with Python, including sizes where the float product matters', () => {
+  for (const c of fixture.cut) assert.is(topCount(c.height * c.width, c.fraction), c.k, `${c.height}x${c.width} at ${c.fraction}`);
 });
 
 test.run();
