@@ -5,7 +5,6 @@ import { dynamicDegreeParams, dynamicDegreeScore, dynamicDegreeVideo, isDynamic 
 import { ClgFlowEstimator } from '../../src/vbench/flow/clg-flow.ts';
 import { PairScorer } from '../../src/vbench/flow/pair-scores.ts';
 import { renderFrame, texture } from '../../src/data/synthetic-motion.ts';
-
 import { bookkeeping as fixture } from '../helpers/vbench-bookkeeping.ts';
 
 test('thresholds scale with resolution and kept frames: thres = 6 min(H, W) / 256, count = round(4 N / 16)', () => {

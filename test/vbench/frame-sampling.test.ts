@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { everyNth, middleFrameIndices, roundHalfEven, subsampleInterval } from '../../src/vbench/frame-sampling.ts';
-
 import { bookkeeping as fixture } from '../helpers/vbench-bookkeeping.ts';
 
 test("roundHalfEven is Python 3's round: halves go to the even neighbour", () => {

@@ -5,7 +5,6 @@ import { ClgFlowEstimator } from '../../src/vbench/flow/clg-flow.ts';
 import { PairScorer } from '../../src/vbench/flow/pair-scores.ts';
 import { isStatic, selectStatic, staticFilterParams, staticFilterVideo } from '../../src/vbench/static-filter.ts';
 import { renderFrame, texture } from '../../src/data/synthetic-motion.ts';
-
 import { bookkeeping as fixture } from '../helpers/vbench-bookkeeping.ts';
 
 test('thresholds: thres = 3 min(H, W) / 256, count_num = round(2 T / 16)', () => {
