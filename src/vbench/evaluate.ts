@@ -169,7 +169,7 @@ export async function evaluateVideos(sources: readonly VideoSource[], toolkit: T
         else {
           const keptEntries = kept.map((k) => k.entry);
           const score = temporalFlickeringScore(keptEntries.map((e) => e.video_results as number));
-          const how = staticFilter ? `exact; static filter by ${flowMethod}, ${kept.length} of ${flicker.length} videos kept` : 'exact; videos taken as already static-filtered';
+          const how = staticFilter ? `formula exact; static filter by ${flowMethod}, ${kept.length} of ${flicker.length} videos kept` : 'formula exact; videos taken as already static-filtered';
           done(id, staticFilter && flowBackbone ? 'substitute' : 'exact', how, { score, videos: keptEntries });
         }
         break;
