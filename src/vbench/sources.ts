@@ -8,7 +8,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readImage, IMAGE_EXTENSIONS } from '../data/images.ts';
+import { IMAGE_EXTENSIONS, listImages, readImage } from '../data/images.ts';
 import { tensorToFrames } from '../data/quantize.ts';
 import { readVideo } from '../data/video.ts';
 import { decodeNpz } from '../io/npy.ts';
@@ -39,13 +39,6 @@ function isDirectory(p: string): boolean {
   return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
-function imageFiles(folder: string): string[] {
-  return readdirSync(folder)
-    .filter((f) => IMAGE_EXTENSIONS.includes(path.extname(f).toLowerCase()))
-    .sort()
-    .map((f) => path.join(folder, f));
-}
-
 /** A source named by its path, with VBench's prompt and index read from the name. */
 function named(id: string, kind: VideoSource['kind'], load: () => Promise<VideoClip>): VideoSource {
   return { id, kind, ...parseVbenchName(id), load };
@@ -60,7 +53,7 @@ function videoFile(file: string): VideoSource {
 
 function frameFolder(folder: string, fps: number | null): VideoSource {
   return named(folder, 'frame-folder', async () => {
-    const files = imageFiles(folder);
+    const files = listImages(folder);
     if (files.length === 0) throw new RangeError(`frame folder ${folder} has no image files (${IMAGE_EXTENSIONS.join(', ')})`);
     const images = [];
     for (const f of files) images.push(await readImage(f));
@@ -110,12 +103,12 @@ export function listVideoSources(input: string, options: SourceOptions = {}): Vi
     if (VIDEO_EXTENSIONS.includes(ext)) return [videoFile(input)];
     throw new RangeError(`video input ${input}: '${ext}' files are not read; allowed: ${[...VIDEO_EXTENSIONS, '.npz'].join(', ')}, a frame folder, or a folder of those`);
   }
-  if (imageFiles(input).length > 0) return [frameFolder(input, fps)];
+  if (listImages(input).length > 0) return [frameFolder(input, fps)];
   const out: VideoSource[] = [];
   for (const name of readdirSync(input).sort()) {
     const p = path.join(input, name);
     const e = path.extname(name).toLowerCase();
-    if (isDirectory(p) && imageFiles(p).length > 0) out.push(frameFolder(p, fps));
+    if (isDirectory(p) && listImages(p).length > 0) out.push(frameFolder(p, fps));
     else if (VIDEO_EXTENSIONS.includes(e)) out.push(videoFile(p));
     else if (e === '.npz') out.push(...sampleStoreSources(p, fps));
   }
