@@ -15,7 +15,7 @@ final_of() { ls "$RUNS/$1"/ema-*.pt | sed 's/.*ema-\([0-9]*\).pt/\1/' | sort -n 
 
 p_final=$(final_of pyramid)
 $PY training/export.py --kind pyramid --ckpt "$RUNS/pyramid/ema-$p_final.pt" --out checkpoints/shapes-pyramid --name shapes-pyramid --training-note "$(note pyramid)"
-for step in 500 1000 2000; do
+for step in 1000 2000; do
   if [ -f "$RUNS/pyramid/ema-$step.pt" ]; then
     $PY training/export.py --kind pyramid --ckpt "$RUNS/pyramid/ema-$step.pt" --out "checkpoints/shapes-pyramid-step$step" --name "shapes-pyramid-step$step" --training-note "$(note pyramid)"
   fi

@@ -10,6 +10,8 @@ import { Registry } from '../core/registry.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { runOnnxBenchmark } from './onnx-bench.ts';
 import { FRECHET_SPEED_USAGE, runFrechetSpeed } from './frechet-speed.ts';
+import { runFlowAccuracy } from './flow-accuracy.ts';
+import { runVbenchSpeed } from './vbench-speed.ts';
 
 /** A benchmark: parses its own arguments and returns a JSON-serialisable result. */
 export interface Benchmark {
@@ -56,6 +58,30 @@ benchmarks.register(
 );
 
 benchmarks.register('fd', { usage: FRECHET_SPEED_USAGE, run: runFrechetSpeed }, 'the d = 2048 Fréchet distance beside SciPy sqrtm (pytorch-fid route), side by side in alternating rounds');
+
+benchmarks.register(
+  'vbench',
+  {
+    usage: 'vbench [--clips 3] [--repeats 3]',
+    async run(argv, log) {
+      const { values } = parseArgs({ args: argv, options: { clips: { type: 'string', default: '3' }, repeats: { type: 'string', default: '3' } }, strict: true });
+      return runVbenchSpeed(Number(values.clips), Number(values.repeats), log);
+    },
+  },
+  'frames per second of each VBench dimension the harness computes, on 16-frame 256x256 clips',
+);
+
+benchmarks.register(
+  'flow',
+  {
+    usage: 'flow',
+    async run(argv, log) {
+      parseArgs({ args: argv, options: {}, strict: true });
+      return runFlowAccuracy(log);
+    },
+  },
+  'end-point error of the CLG optical-flow estimator on synthetic translations and rotations',
+);
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

@@ -7,6 +7,7 @@ import { listCommand } from './list.ts';
 import { dataCommand } from './data.ts';
 import { statsCommand } from './stats.ts';
 import { fdCommand } from './fd.ts';
+import { vbenchCommand } from './vbench.ts';
 
 export const commands = new Registry<Command>('command');
-for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, statsCommand, fdCommand]) commands.register(c.name, c, c.summary);
+for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, vbenchCommand, statsCommand, fdCommand]) commands.register(c.name, c, c.summary);
