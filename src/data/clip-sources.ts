@@ -11,7 +11,7 @@ import { NpzFile } from '../io/npz-file.ts';
 import { listImages, readImage } from './images.ts';
 import { tensorToFrames } from './quantize.ts';
 import { shapesVideo } from './shapes.ts';
-import { readVideo } from './video.ts';
+import { readVideo, VIDEO_EXTENSIONS } from './video.ts';
 
 /** One image (one frame) or one video clip: RGB24 frames, each height x width x 3. */
 export interface Clip {
@@ -30,9 +30,6 @@ export interface ClipSource {
   read(start: number, count: number): Promise<Clip[]>;
   close(): void;
 }
-
-/** Video file extensions read from folders. */
-export const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.gif', '.avi', '.mkv', '.mov'];
 
 function listVideos(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true })
