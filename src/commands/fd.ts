@@ -41,9 +41,10 @@ async function side(reference: string, extractor: () => Promise<FeatureExtractor
     }
     return { what: `${reference} (${s.format} statistics)`, gaussian: { mu: s.mu, sigma: s.sigma, count: s.count }, extractor: name, ...(features ? { features } : {}) };
   }
-  const source = openClipSource(reference, { frame });
+  const e = await extractor();
+  // video decoding stops at the frames the extractor reads (or the one frame asked for)
+  const source = openClipSource(reference, { frame, maxFrames: frame === undefined ? e.info.framesNeeded : frame + 1 });
   try {
-    const e = await extractor();
     const r = await extractStatistics(source, e, { keepFeatures: needFeatures });
     return { what: source.description, gaussian: moments(r.stats), extractor: `${e.info.name} ${e.info.version}`, ...(r.features ? { features: r.features } : {}) };
   } finally {

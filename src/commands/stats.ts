@@ -54,7 +54,9 @@ export const statsCommand: Command = {
     const start = integerOption(values.start, 'start', 0)!;
     const count = integerOption(values.count, 'count', 2);
     const extractor = await openExtractor(values.extractor);
-    const source = openClipSource(positionals[0], { frame: integerOption(values.frame, 'frame', 0) });
+    const frame = integerOption(values.frame, 'frame', 0);
+    // video decoding stops at the frames the extractor reads (or the one frame asked for)
+    const source = openClipSource(positionals[0], { frame, maxFrames: frame === undefined ? extractor.info.framesNeeded : frame + 1 });
     try {
       const started = performance.now();
       const result = await extractStatistics(source, extractor, { start, count, keepFeatures: format === 'clean-fid-kid', keepImages: format === 'adm' });

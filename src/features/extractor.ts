@@ -20,6 +20,8 @@ export interface ExtractorInfo {
   /** The resize method and network input size, when there is a network. */
   readonly resize?: string;
   readonly inputSize?: readonly number[];
+  /** Frames of a clip the extractor reads (video networks), so that decoding can stop there. */
+  readonly framesNeeded?: number;
 }
 
 /** Features for batches of clips. */

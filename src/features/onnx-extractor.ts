@@ -42,6 +42,7 @@ export async function openOnnxExtractor(manifest: FeatureManifest, runtime: Runt
     description: manifest.description,
     resize: manifest.resize,
     inputSize: manifest.kind === 'video' ? [manifest.input.frames!, manifest.input.height, manifest.input.width] : [manifest.input.height, manifest.input.width],
+    ...(manifest.kind === 'video' ? { framesNeeded: (manifest.input.frames! - 1) * manifest.input.frameStride + 1 } : {}),
   };
   return {
     info,

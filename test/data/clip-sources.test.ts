@@ -62,6 +62,12 @@ test('a video folder reads each video as a clip (lossless avi)', async () => {
   const [a, b] = await s.read(0, 2);
   assert.is(a.frames.length, 4);
   assert.ok(Buffer.from(b.frames[0]).equals(Buffer.from(frames[3])));
+  // decoding stops at maxFrames; `frame` takes one frame of each clip as an image
+  const [short] = await openClipSource(folder, { maxFrames: 2 }).read(0, 1);
+  assert.is(short.frames.length, 2);
+  const images = openClipSource(folder, { frame: 1 });
+  assert.is(images.kind, 'image');
+  assert.ok(Buffer.from((await images.read(1, 1))[0].frames[0]).equals(Buffer.from(frames[2])));
 });
 
 test('shapes: inputs regenerate the data set exactly; bad inputs name what is allowed', async () => {
