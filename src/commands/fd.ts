@@ -1,6 +1,7 @@
 /**
  * `pyramid-bench fd <a> <b>`: the Fréchet distance between two statistics files or inputs (inputs go through
- * `--extractor`), printing the value and the sample counts; `--kid` and `--pr` add KID and precision/recall
+ * `--extractor`), printing the value and the sample counts; a is the generated side and b the reference (as
+ * torch-fidelity's input1/input2), which matters for precision/recall only; `--kid` and `--pr` add KID and precision/recall
  * where features are available (inputs, clean-fid KID files); `--json` prints one object with the distance
  * under `fd`.
  */
@@ -57,7 +58,8 @@ export const fdCommand: Command = {
   name: 'fd',
   usage:
     'fd <a> <b> [--extractor <name|manifest>] [--compat none|pytorch-fid|clean-fid] [--backend auto|openblas|typescript]\n' +
-    '       [--kid [--kid-subsets <n>] [--kid-subset-size <m>]] [--pr] [--frame <t>] [--json]   (a, b: statistics files or inputs)',
+    '       [--kid [--kid-subsets <n>] [--kid-subset-size <m>]] [--pr] [--frame <t>] [--json]\n' +
+    '       (a: generated samples, b: the reference; statistics files or inputs; the order matters for precision/recall only)',
   summary: 'Fréchet distance (and optionally KID, precision/recall) between two statistics files or inputs',
   async run(argv) {
     const { values, positionals } = parseInputArgs(argv, {
@@ -96,7 +98,8 @@ export const fdCommand: Command = {
           extra.kid = { mean: kid.kid, std: kid.std, subsets: kid.subsets, subsetSize: kid.subsetSize, protocol: kid.protocol, seed: kid.seed };
         }
         if (values.pr) {
-          const pr = precisionRecall(a.features!, b.features!);
+          // a is the generated side, b the reference (real) side
+          const pr = precisionRecall(b.features!, a.features!);
           extra.precision = pr.precision;
           extra.recall = pr.recall;
           extra.fScore = pr.fScore;

@@ -155,12 +155,12 @@ export function frechetDistance(mu1: Float64Array, sigma1: Float64Array, mu2: Fl
 /** Mean and covariance with the sample count when known (reference files from pytorch-fid or ADM carry none). */
 export type GaussianStats = Pick<Moments, 'mu' | 'sigma'> & { readonly count: number | null };
 
-/** Fréchet distance between two sets of moments; warns when either sample is smaller than the dimension. */
+/** Fréchet distance between two sets of moments; warns when a covariance must be singular (N <= d: rank <= N - 1 < d). */
 export function frechetFromMoments(a: GaussianStats, b: GaussianStats, options: FrechetOptions = {}): FrechetResult {
   const r = frechetDistance(a.mu, a.sigma, b.mu, b.sigma, options);
   const d = a.mu.length;
   const small = [a, b].flatMap((m, i) =>
-    m.count !== null && m.count < d ? [`sample ${i + 1} has ${m.count} feature vectors for dimension ${d}: its covariance is singular and the distance is biased upward (TTUR recommends N >= 10000 at d = 2048)`] : [],
+    m.count !== null && m.count <= d ? [`sample ${i + 1} has ${m.count} feature vectors for dimension ${d}: its covariance is singular and the distance is biased upward (TTUR recommends N >= 10000 at d = 2048)`] : [],
   );
   return { ...r, warnings: [...small, ...r.warnings] };
 }

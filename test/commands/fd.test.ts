@@ -1,11 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fdCommand } from '../../src/commands/fd.ts';
+import { decodeNpz } from '../../src/io/npy.ts';
+import { precisionRecall } from '../../src/metrics/precision-recall.ts';
 import { rejects } from '../helpers/assert.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -68,6 +70,22 @@ test('FVD-style: video clips through random-conv3d-v1 (16 frames), from the shap
   // an image extractor refuses clips unless one frame is chosen
   await rejects(() => fdCommand.run([clips, clips, '--extractor', 'random-conv2d-v1']), /takes images, but input 0 is a clip of 16 frames/);
   assert.is(JSON.parse(cli('fd', clips, clips, '--extractor', 'random-conv2d-v1', '--frame', '3', '--json').stdout).meanTerm, 0);
+});
+
+test('precision/recall: a is the generated side, b the reference; clean-fid KID files carry the features', () => {
+  for (const [name, seed] of [['gen', 7], ['ref', 8]] as const) {
+    assert.is(cli('stats', `shapes:n=60,seed=${seed},size=8`, '--extractor', 'pixels-v1', '--format', 'clean-fid-kid', '-o', at(`${name}-kid.npz`)).status, 0);
+  }
+  const r = cli('fd', at('gen-kid.npz'), at('ref-kid.npz'), '--pr', '--kid', '--kid-subsets', '3', '--kid-subset-size', '50', '--json');
+  assert.is(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  const feats = (f: string) => {
+    const a = decodeNpz(readFileSync(at(f))).feats;
+    return { data: a.data as Float32Array, rows: a.shape[0], dim: a.shape[1] };
+  };
+  const expected = precisionRecall(feats('ref-kid.npz'), feats('gen-kid.npz'));
+  assert.equal([j.precision, j.recall], [expected.precision, expected.recall]);
+  assert.is(j.kid.subsets, 3);
 });
 
 test('a small sample warns; mismatched extractors, missing features and bad options are refused with a message', async () => {
