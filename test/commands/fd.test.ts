@@ -73,8 +73,9 @@ test('FVD-style: video clips through random-conv3d-v1 (16 frames), from the shap
 });
 
 test('precision/recall: a is the generated side, b the reference; clean-fid KID files carry the features', () => {
-  for (const [name, seed] of [['gen', 7], ['ref', 8]] as const) {
-    assert.is(cli('stats', `shapes:n=60,seed=${seed},size=8`, '--extractor', 'pixels-v1', '--format', 'clean-fid-kid', '-o', at(`${name}-kid.npz`)).status, 0);
+  // different set sizes, so precision (in 50ths) and recall (in 70ths) differ and a swap would show
+  for (const [name, seed, n] of [['gen', 7, 50], ['ref', 8, 70]] as const) {
+    assert.is(cli('stats', `shapes:n=${n},seed=${seed},size=8`, '--extractor', 'pixels-v1', '--format', 'clean-fid-kid', '-o', at(`${name}-kid.npz`)).status, 0);
   }
   const r = cli('fd', at('gen-kid.npz'), at('ref-kid.npz'), '--pr', '--kid', '--kid-subsets', '3', '--kid-subset-size', '50', '--json');
   assert.is(r.status, 0, r.stderr);
@@ -85,6 +86,7 @@ test('precision/recall: a is the generated side, b the reference; clean-fid KID 
   };
   const expected = precisionRecall(feats('ref-kid.npz'), feats('gen-kid.npz'));
   assert.equal([j.precision, j.recall], [expected.precision, expected.recall]);
+  assert.ok(j.precision !== j.recall);
   assert.is(j.kid.subsets, 3);
 });
 
