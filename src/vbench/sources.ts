@@ -10,13 +10,12 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { IMAGE_EXTENSIONS, listImages, readImage } from '../data/images.ts';
 import { tensorToFrames } from '../data/quantize.ts';
-import { readVideo } from '../data/video.ts';
+import { readVideo, VIDEO_EXTENSIONS } from '../data/video.ts';
 import { decodeNpz } from '../io/npy.ts';
 import { checkClip, type VideoClip } from './clip.ts';
 import { parseVbenchName } from './naming.ts';
 
 /** Video file extensions read through ffmpeg. */
-export const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.gif', '.avi', '.mov', '.mkv'];
 
 /** One video to evaluate. */
 export interface VideoSource {
