@@ -5,6 +5,11 @@ import { sampleCommand } from './sample.ts';
 import { defaultCommand } from './default.ts';
 import { listCommand } from './list.ts';
 import { dataCommand } from './data.ts';
+import { runCommand } from './run.ts';
+import { mergeCommand } from './merge.ts';
+import { validateCommand } from './validate.ts';
+import { costCommand } from './cost.ts';
+import { compareCommand } from './compare.ts';
 
 export const commands = new Registry<Command>('command');
-for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand]) commands.register(c.name, c, c.summary);
+for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, runCommand, mergeCommand, validateCommand, costCommand, compareCommand]) commands.register(c.name, c, c.summary);

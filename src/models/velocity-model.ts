@@ -96,6 +96,8 @@ export interface VelocityModel {
   /** Content hash of what defines the model (weights, or the analytic preset's parameters). */
   readonly hash: string;
   readonly spec: ModelSpec;
+  /** The onnxruntime execution provider the model runs on ('cpu', 'cuda', 'tensorrt'); absent for backends that run in TypeScript. */
+  readonly executionProvider?: string;
   /** The velocity for every row of `input.x`, same shape as `input.x`. */
   predict(input: VelocityInput): Promise<Tensor>;
 }
@@ -108,6 +110,11 @@ export interface ModelSet {
   readonly full?: VelocityModel;
   /** Base first (lowest resolution), then each super-resolution stage at twice the previous resolution. */
   readonly cascade?: readonly VelocityModel[];
+  /**
+   * Text-conditioned sets: the text condition for a prompt (from the package's text encoder or its precomputed
+   * embeddings). Absent for class-conditional and unconditional sets; the suite runner refuses prompt conditions then.
+   */
+  readonly encodePrompt?: (prompt: string) => Promise<Extract<Condition, { kind: 'text' }>>;
 }
 
 /** Throws when a condition does not fit the model's conditioning, naming the row and what is allowed. */
