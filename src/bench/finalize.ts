@@ -28,9 +28,13 @@ function orderedChunks(list: readonly { chunk: number }[], where: string): numbe
   return chunks;
 }
 
-/** Finalizes every metric of one method. */
-export function finalizeMethod(meta: MethodMeta, samples: number, context: MethodContext, metrics: readonly MetricEntry[], states: Readonly<Record<string, MetricStates>>): MethodResult {
-  const out: Record<string, { version: number; values: readonly MetricValue[] }> = {};
+/**
+ * Finalizes every metric of one method. With `partial` (a shard's own results, over some chunks only), a metric
+ * that cannot be computed on the shard's samples alone (e.g. a covariance too singular for the eigensolver) is
+ * reported with its error instead of failing the shard; the merge computes it over all chunks.
+ */
+export function finalizeMethod(meta: MethodMeta, samples: number, context: MethodContext, metrics: readonly MetricEntry[], states: Readonly<Record<string, MetricStates>>, partial = false): MethodResult {
+  const out: Record<string, { version: number; values: readonly MetricValue[]; error?: string }> = {};
   for (const { plugin, options } of metrics) {
     const where = `method '${meta.id}', metric '${plugin.name}'`;
     const s = states[plugin.name];
@@ -47,7 +51,9 @@ export function finalizeMethod(meta: MethodMeta, samples: number, context: Metho
     try {
       out[plugin.name] = { version: plugin.version, values: plugin.finalize({ options, method: context, chunks, states: ordered, timing: s.timing }) };
     } catch (error) {
-      throw new Error(`${where}: ${(error as Error).message}`);
+      const message = `${where}: ${(error as Error).message}`;
+      if (!partial) throw new Error(message);
+      out[plugin.name] = { version: plugin.version, values: [], error: message };
     }
   }
   return { ...meta, samples, metrics: out };

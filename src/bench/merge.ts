@@ -82,7 +82,7 @@ export function mergeRuns(dirs: readonly string[], out: string, options: { parti
     }
     const rows = all.flatMap(({ dir }) => readSampleRows(dir, m.slug));
     const resolved = all.map((a) => a.results.methods.find((x) => x.id === m.id)!.resolved).find((r) => r !== null) ?? null;
-    methods.push(finalizeMethod({ ...metaOf(m), resolved }, rows.length, methodContext(m, first.locked, shard0.device), metrics, states));
+    methods.push(finalizeMethod({ ...metaOf(m), resolved }, rows.length, methodContext(m, first.locked, shard0.device), metrics, states, included.length < first.shards.count));
     writeSampleRows(out, m.slug, rows);
     for (const metric of metrics) {
       const s = states[metric.plugin.name];

@@ -63,7 +63,8 @@ export interface MethodMeta {
 export interface MethodResult extends MethodMeta {
   /** Samples the values are computed from. */
   readonly samples: number;
-  readonly metrics: Readonly<Record<string, { readonly version: number; readonly values: readonly MetricValue[] }>>;
+  /** Values by metric; `error` says why a metric has none (only in a shard's partial results). */
+  readonly metrics: Readonly<Record<string, { readonly version: number; readonly values: readonly MetricValue[]; readonly error?: string }>>;
 }
 
 /** The results file. */

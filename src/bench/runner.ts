@@ -175,7 +175,7 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
   if (npzRows.length > 0) writeFileAtomic(path.join(options.out, 'samples', `${plan.meta.slug}.npz`), samplesNpz(npzRows, plan.method.shape));
   options.log(`${plan.method.id}: ${rows.length} samples; computing ${run.metrics.map((m) => m.plugin.name).join(', ')}`);
   const metricStates: Record<string, MetricStates> = states;
-  return finalizeMethod({ ...plan.meta, resolved }, rows.length, plan.context, run.metrics, metricStates);
+  return finalizeMethod({ ...plan.meta, resolved }, rows.length, plan.context, run.metrics, metricStates, options.shard.count > 1);
 }
 
 async function timedPhase(run: RunPlan, plan: MethodPlan, metric: MetricEntry, timingPlan: NonNullable<ReturnType<NonNullable<MetricEntry['plugin']['timing']>>>, store: SampleStore, options: RunOptions): Promise<TimingRecord> {

@@ -48,6 +48,11 @@ export function resultsMarkdown(results: Results): string {
     for (const m of results.methods) for (const v of m.metrics[metric]?.values ?? []) if (!keys.some((k) => k.key === v.key)) keys.push(v);
     lines.push('', `## ${metric}`, '', `| method | samples | ${keys.map((k) => `${k.key} (${k.unit}) ${arrow[k.direction]}`).join(' | ')} |`, `|---|---|${keys.map(() => '---|').join('')}`);
     for (const m of results.methods) {
+      const error = m.metrics[metric]?.error;
+      if (error) {
+        lines.push(`| ${m.id} | ${m.samples} | not computed: ${error} |`);
+        continue;
+      }
       const values = m.metrics[metric]?.values ?? [];
       lines.push(`| ${m.id} | ${m.samples} | ${keys.map((k) => { const v = values.find((x) => x.key === k.key); return v ? formatValue(v) : ''; }).join(' | ')} |`);
     }

@@ -38,4 +38,13 @@ test('a chunk given twice, or a set missing chunks, is refused with the method a
   assert.throws(() => finalizeMethod(meta, 2, context, entry, { order: { sets: { samples: [{ chunk: 0, state: 1 }], reference: [] }, timing: null } }), /set 'reference' has chunks \[\], the samples have \[0\]/);
 });
 
+test("a shard's partial results report a metric that fails on its chunks alone instead of failing the shard", () => {
+  const failing: MetricPlugin<unknown, number> = { ...order, finalize: () => { throw new Error('singular'); } };
+  const entries: MetricEntry[] = [{ plugin: failing as MetricPlugin, options: {}, optionsHash: '' }];
+  const states = { order: { sets: { samples: [{ chunk: 0, state: 1 }], reference: [{ chunk: 0, state: 1 }] }, timing: null } };
+  assert.throws(() => finalizeMethod(meta, 1, context, entries, states), /method 'm', metric 'order': singular/);
+  const r = finalizeMethod(meta, 1, context, entries, states, true);
+  assert.equal(r.metrics.order, { version: 1, values: [], error: "method 'm', metric 'order': singular" });
+});
+
 test.run();

@@ -6,6 +6,7 @@ import { momentsOf } from '../../../src/metrics/feature-stats.ts';
 import { frechetFromMoments } from '../../../src/metrics/frechet.ts';
 import { pixelFdMetric, pixelFeatures, type PixelFdOptions, type PixelFdState } from '../../../src/bench/metrics/pixel-fd.ts';
 import type { MethodContext, SampleChunk } from '../../../src/bench/metrics/plugin.ts';
+import { jackknifeStderr } from '../../../src/bench/statistics.ts';
 
 const options = (o: Partial<PixelFdOptions> = {}): PixelFdOptions => pixelFdMetric.parseOptions(o, 'opts');
 const chunkOf = (samples: Tensor, chunk = 0): SampleChunk => ({ set: 'samples', chunk, items: [], samples, records: null });
@@ -47,7 +48,12 @@ test('finalize: the distance over chunks in order equals the distance of all row
   assert.is(get('fdOverFloor').value, want / floor);
   assert.ok(want > 0.2 && want > floor, `${want} vs floor ${floor}`);
   const u = get('fd').uncertainty;
-  assert.ok(u.kind === 'stderr' && u.n === 3 && u.stderr > 0, JSON.stringify(u));
+  // jackknife by hand: leave out chunks {0,1}, {2,3}, {4,5} in turn
+  const leaveOut = [0, 1, 2].map((g) => {
+    const keep = (s: PixelFdState[]) => s.filter((_, i) => Math.floor(i / 2) !== g);
+    return frechetFromMoments(momentsOf(concat(keep(samples)), 80, dim), momentsOf(concat(keep(reference)), 80, dim)).fd;
+  });
+  assert.ok(u.kind === 'stderr' && u.n === 3 && Math.abs(u.stderr - jackknifeStderr(leaveOut)) < 1e-12, JSON.stringify(u));
   assert.is(get('fd').direction, 'lower');
   // one chunk: no jackknife, said so
   const one = pixelFdMetric.finalize({ options: options(), method: context, chunks: [0], states: { samples: samples.slice(0, 1), reference: reference.slice(0, 1), second: second.slice(0, 1) }, timing: null });
