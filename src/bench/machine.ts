@@ -74,5 +74,5 @@ export function deviceFor(providers: readonly (string | undefined)[], machine: M
     return { kind: 'gpu', name, hoursUnit: 'GPU-hours', reason: `a model runs on onnxruntime's ${gpuProvider} execution provider` };
   }
   const why = providers.some((p) => p !== undefined) ? "the models run on onnxruntime's CPU execution provider" : 'the models run in TypeScript on the CPU';
-  return { kind: 'cpu', name: `${machine.cpuModel} (${machine.cpuCores} cores)`, hoursUnit: 'CPU-hours', reason: why };
+  return { kind: 'cpu', name: `${machine.cpuModel}, ${machine.cpuCores} cores`, hoursUnit: 'CPU-hours', reason: why };
 }

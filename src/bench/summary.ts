@@ -60,3 +60,19 @@ export function resultsMarkdown(results: Results): string {
   lines.push('', '## Planned compute: pyramid vs full resolution vs cascade', '', costTableMarkdown(results.costTable), '');
   return lines.join('\n');
 }
+
+/** The headline values of every method in one table (the run command's summary); the full tables are in results.md. */
+export function headlineMarkdown(results: Results): string {
+  const columns: { metric: string; value: MetricValue }[] = [];
+  for (const m of results.methods) {
+    for (const [metric, r] of Object.entries(m.metrics)) {
+      for (const v of r.values) if (v.headline && !columns.some((c) => c.metric === metric && c.value.key === v.key)) columns.push({ metric, value: v });
+    }
+  }
+  const lines = [
+    `| method | ${columns.map((c) => `${c.value.key} (${c.value.unit}) ${arrow[c.value.direction]}`).join(' | ')} |`,
+    `|---|${columns.map(() => '---|').join('')}`,
+    ...results.methods.map((m) => `| ${m.id} | ${columns.map((c) => { const v = m.metrics[c.metric]?.values.find((x) => x.key === c.value.key); return v ? formatValue(v) : ''; }).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}

@@ -22,11 +22,12 @@ function spread(values: readonly number[], what: string): Uncertainty {
 }
 
 function summarize(key: string, label: string, unit: string, values: readonly (number | null)[], note?: string): MetricValue {
+  const headline = key === 'nfe' || key === 'flopsPerSample';
   if (values.some((v) => v === null)) {
-    return { key, label, value: null, unit, direction: 'lower', uncertainty: { kind: 'none', reason: 'not known' }, measured: false, note: 'the model gives no transformer dimensions, so FLOPs are unknown' };
+    return { key, label, value: null, unit, direction: 'lower', uncertainty: { kind: 'none', reason: 'not known' }, measured: false, headline, note: 'the model gives no transformer dimensions, so FLOPs are unknown' };
   }
   const v = values as number[];
-  return { key, label, value: mean(v), unit, direction: 'lower', uncertainty: spread(v, key), measured: false, ...(note ? { note } : {}) };
+  return { key, label, value: mean(v), unit, direction: 'lower', uncertainty: spread(v, key), measured: false, headline, ...(note ? { note } : {}) };
 }
 
 /** The `cost` metric. */

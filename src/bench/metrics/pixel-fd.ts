@@ -127,9 +127,9 @@ function finalizePixelFd(options: PixelFdOptions, chunks: readonly number[], sta
   const rows = sets.samples.reduce((a, s) => a + s.rows, 0);
   const described = `${rows} samples, dimension ${sets.samples[0].dim}`;
   return [
-    { key: 'fd', label: `pixel Fréchet distance to the reference (${described})`, value: whole.fd, unit, direction: 'lower', uncertainty: fdU, measured: false, ...(note ? { note } : {}) },
+    { key: 'fd', label: `pixel Fréchet distance to the reference (${described})`, value: whole.fd, unit, direction: 'lower', uncertainty: fdU, measured: false, headline: true, ...(note ? { note } : {}) },
     { key: 'fdFloor', label: 'Fréchet distance between two reference sets of the same size (the floor)', value: whole.floor, unit, direction: 'none', uncertainty: floorU, measured: false },
-    { key: 'fdOverFloor', label: 'fd / fdFloor (about 1 for an exact sampler)', value: whole.fd / whole.floor, unit: 'ratio', direction: 'lower', uncertainty: ratioU, measured: false },
+    { key: 'fdOverFloor', label: 'fd / fdFloor (about 1 for an exact sampler)', value: whole.fd / whole.floor, unit: 'ratio', direction: 'lower', uncertainty: ratioU, measured: false, headline: true },
   ];
 }
 

@@ -39,6 +39,8 @@ export interface MetricValue {
   readonly uncertainty: Uncertainty;
   /** True for wall-clock measurements: they differ between runs and machines, so equality checks leave them out. */
   readonly measured: boolean;
+  /** Shown in the run's short summary (a few per metric). */
+  readonly headline?: boolean;
   readonly note?: string;
 }
 

@@ -43,8 +43,10 @@ const optionsSchema = strictObject({
 
 const MIB = 1024 * 1024;
 
+const HEADLINE = new Set(['latencyMs.p50', 'framesPerSecond', 'realTimeFactor', 'deviceHours']);
+
 function measuredValue(key: string, label: string, value: number | null, unit: string, direction: MetricValue['direction'], uncertainty: Uncertainty, note?: string): MetricValue {
-  return { key, label, value, unit, direction, uncertainty, measured: true, ...(note ? { note } : {}) };
+  return { key, label, value, unit, direction, uncertainty, measured: true, headline: HEADLINE.has(key), ...(note ? { note } : {}) };
 }
 
 function interval(n: number, statistic: (idx: Int32Array) => number, o: ThroughputOptions, unitOfN: string): Uncertainty {
