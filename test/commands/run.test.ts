@@ -32,7 +32,7 @@ methods:
   - {name: pyramid, model: "analytic:tiny-video", sampler: pyramid, settings: {stepsPerStage: [16, 16, 16], videoStepsPerStage: [16, 16, 16]}}
   - {name: full, model: "analytic:tiny-video", sampler: full, settings: {match: steps, temporal: autoregressive, pyramid: {stepsPerStage: [16, 16, 16], videoStepsPerStage: [16, 16, 16]}}}
 metrics:
-  - {name: fd-pixel}
+  - {name: fd-pixel, options: {downsample: 1}}
   - {name: cost}
   - {name: throughput, options: {warmup: 1, repeats: 3, bootstrap: 100}}
 `,
