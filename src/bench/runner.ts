@@ -21,7 +21,7 @@ import { SampleStore } from './sample-store.ts';
 import { chunkRange, shardChunks, type Shard } from './shard.ts';
 import { decodeStateFile, encodeStateFile } from './state-file.ts';
 import { resultsMarkdown } from './summary.ts';
-import { measureTiming, type TimingRecord } from './timing.ts';
+import { measureTiming, type TimingPlan, type TimingRecord } from './timing.ts';
 
 /** How to run. */
 export interface RunOptions {
@@ -66,6 +66,9 @@ export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOu
   const { suite } = run.loaded;
   const store = new SampleStore(options.storeRoot ?? path.join(options.out, 'store'));
   const chunks = shardChunks(run.chunks, options.shard);
+  if (chunks.length === 0) {
+    throw new RangeError(`shard ${options.shard.index}/${options.shard.count} has no chunks: suite '${suite.name}' has ${run.chunks} chunks of ${suite.chunk} samples; use at most ${run.chunks} shards`);
+  }
   const positions = chunks.flatMap((c) => {
     const [a, b] = chunkRange(c, suite.chunk, run.samples);
     return Array.from({ length: b - a }, (_, i) => a + i);
@@ -178,7 +181,8 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
   return finalizeMethod({ ...plan.meta, resolved }, rows.length, plan.context, run.metrics, metricStates, options.shard.count > 1);
 }
 
-async function timedPhase(run: RunPlan, plan: MethodPlan, metric: MetricEntry, timingPlan: NonNullable<ReturnType<NonNullable<MetricEntry['plugin']['timing']>>>, store: SampleStore, options: RunOptions): Promise<TimingRecord> {
+/** The timed phase of a method for one metric, read back from the store when this machine already measured it. */
+async function timedPhase(run: RunPlan, plan: MethodPlan, metric: MetricEntry, timingPlan: TimingPlan, store: SampleStore, options: RunOptions): Promise<TimingRecord> {
   const { suite } = run.loaded;
   const m = plan.method;
   const key = hashValue({

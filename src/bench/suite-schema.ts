@@ -91,7 +91,9 @@ export interface SuiteMetricEntry {
 
 /** A method as written in the suite (placeholders not yet substituted). */
 export type SuiteMethod = RawSuite['methods'][number];
+/** The suite's `conditions`: unconditional, one class, class-balanced or prompts. */
 export type ConditionsSpec = RawSuite['conditions'];
+/** Guidance scales as a suite gives them (1 = no guidance). */
 export type GuidanceSpec = z.output<typeof guidanceSchema>;
 
 /** A parsed suite. */

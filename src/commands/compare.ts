@@ -4,6 +4,7 @@ import { compareResults, comparisonMarkdown } from '../bench/compare.ts';
 import { readResults } from '../bench/results.ts';
 import { UsageError, type Command } from './command.ts';
 
+/** The `compare` command. */
 export const compareCommand: Command = {
   name: 'compare',
   usage: 'compare <results dir A> <results dir B>',

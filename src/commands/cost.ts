@@ -15,6 +15,7 @@ function stepsOption(value: string | undefined, name: string, fallback: readonly
   return steps;
 }
 
+/** The `cost` command. */
 export const costCommand: Command = {
   name: 'cost',
   usage:

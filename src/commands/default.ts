@@ -7,6 +7,7 @@ import { SUITES_DIR } from '../bench/suite-files.ts';
 import { runCommand } from './run.ts';
 import type { Command } from './command.ts';
 
+/** The `default` command. */
 export const defaultCommand: Command = {
   name: 'default',
   usage: 'default [--out <dir>] [run options]',

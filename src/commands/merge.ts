@@ -4,6 +4,7 @@ import { mergeRuns } from '../bench/merge.ts';
 import { resultsMarkdown } from '../bench/summary.ts';
 import { UsageError, type Command } from './command.ts';
 
+/** The `merge` command. */
 export const mergeCommand: Command = {
   name: 'merge',
   usage: 'merge <shard dir> <shard dir>... --out <dir> [--partial]',

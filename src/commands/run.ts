@@ -26,6 +26,7 @@ export function argsOption(values: readonly string[] | undefined): Record<string
   return out;
 }
 
+/** The `run` command. */
 export const runCommand: Command = {
   name: 'run',
   usage: 'run <suite.yaml> --out <dir> [--shard i/n] [--store <dir>] [--arg name=value ...] [--dry-run [--calibrate <samples>]]',

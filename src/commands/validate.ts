@@ -10,6 +10,7 @@ import { planRun } from '../bench/plan.ts';
 import { argsOption } from './run.ts';
 import { UsageError, type Command } from './command.ts';
 
+/** The `validate` command. */
 export const validateCommand: Command = {
   name: 'validate',
   usage: 'validate <suite.yaml> [--arg name=value ...]',

@@ -65,4 +65,10 @@ test('two shards, each with its own store, merge to the values of the single run
   assert.equal(deterministicValues(again), deterministicValues(single));
 });
 
+test('a shard with no chunks is refused, naming how many shards the suite allows', async () => {
+  let error: Error | undefined;
+  await run('empty', { index: 3, count: 4 }).catch((e: Error) => (error = e));
+  assert.match(error?.message ?? '', /shard 3\/4 has no chunks: suite 'test' has 3 chunks of 32 samples; use at most 3 shards/);
+});
+
 test.run();

@@ -72,6 +72,7 @@ function latencyValues(timing: TimingRecord, o: ThroughputOptions): MetricValue[
   const one = { kind: 'none', reason: 'one measurement: the largest resident set size sampled after every Euler step of the timed phase' } as const;
   out.push(measuredValue('peakRssMiB', 'peak resident set size of the process during the timed phase', timing.peakRssBytes / MIB, 'MiB', 'lower', one));
   out.push(measuredValue('peakRssDeltaMiB', 'peak resident set size above its value before the timed phase', (timing.peakRssBytes - timing.baselineRssBytes) / MIB, 'MiB', 'lower', one));
+  out.push(measuredValue('processPeakRssMiB', "the process's peak resident set size by the end of the timed phase (getrusage maxRSS; includes earlier work)", timing.processMaxRssBytes / MIB, 'MiB', 'lower', { kind: 'none', reason: 'one measurement' }));
   return out;
 }
 

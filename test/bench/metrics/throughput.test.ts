@@ -32,6 +32,7 @@ test('latency percentiles over the timed repeats, per-stage model time, peak mem
   assert.ok(Math.abs(get('stage2.modelMs').value! - 150) < 1e-9);
   assert.is(get('peakRssMiB').value, 164);
   assert.is(get('peakRssDeltaMiB').value, 64);
+  assert.is(get('processPeakRssMiB').value, 200);
   assert.ok(values.every((v) => v.measured));
 });
 
