@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Tensor, assertFinite, stackSamples } from '../core/tensor.ts';
 import type { NoiseSource } from '../core/philox.ts';
 import { parseWith } from '../core/schema.ts';
-import type { ModelSet, ModelSpec, VelocityModel } from '../models/velocity-model.ts';
+import { withDefaults, type ModelSet, type ModelSpec, type VelocityModel } from '../models/velocity-model.ts';
 import {
   callRecord,
   eulerStep,
@@ -112,7 +112,7 @@ export const cascadeSampler: Sampler<CascadeSettings> = {
     const schema = z
       .object({ stepsPerStage: z.array(z.number().int().min(1).max(100000)).length(n).default(Array(n).fill(20)) })
       .strict();
-    return parseWith(schema, raw ?? {}, 'cascade settings');
+    return parseWith(schema, withDefaults(models, 'cascade', raw), 'cascade settings');
   },
   sample: sampleCascade,
 };

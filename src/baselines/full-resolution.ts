@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Tensor, concatFrames, sliceFrames, assertFinite } from '../core/tensor.ts';
 import type { NoiseSource } from '../core/philox.ts';
 import { parseWith, SchemaError } from '../core/schema.ts';
-import type { HistoryEntry, ModelSet, ModelSpec, VelocityModel } from '../models/velocity-model.ts';
+import { withDefaults, type HistoryEntry, type ModelSet, type ModelSpec, type VelocityModel } from '../models/velocity-model.ts';
 import {
   callRecord,
   eulerStep,
@@ -100,7 +100,10 @@ function fullModel(models: ModelSet): VelocityModel {
 }
 
 function parseFullSettings(raw: unknown, models: ModelSet): FullSettings {
-  const r = parseWith(rawSchema, raw ?? {}, 'full settings');
+    // a model's default step counts give way when the caller asks to match a pyramid plan
+  const asksMatch = typeof raw === 'object' && raw !== null && 'match' in raw;
+  const merged = asksMatch ? { ...Object.fromEntries(Object.entries((withDefaults(models, 'full', {}) as object) ?? {}).filter(([k]) => k !== 'steps' && k !== 'videoSteps')), ...(raw as object) } : withDefaults(models, 'full', raw);
+  const r = parseWith(rawSchema, merged, 'full settings');
   fullModel(models);
   const base = { temporal: r.temporal, framesPerUnit: r.framesPerUnit };
   if (r.match === undefined) {

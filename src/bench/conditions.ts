@@ -46,8 +46,9 @@ export async function suiteItems(spec: ConditionsSpec, count: number, prompts: r
       });
     }
     case 'prompts': {
-      if (conditioning.kind !== 'text' || !models.encodePrompt) {
-        const why = conditioning.kind !== 'text' ? `it is conditioned on '${conditioning.kind}'` : 'its package has no prompt encoder (encodePrompt)';
+      const conditioner = models.conditioner;
+      if (conditioning.kind !== 'text' || !conditioner) {
+        const why = conditioning.kind !== 'text' ? `it is conditioned on '${conditioning.kind}'` : 'its package has no condition encoder or embedding table';
         throw new SchemaError(`${where}: conditions.kind 'prompts' needs a text-conditioned model with a prompt encoder; ${models.id} cannot be used: ${why}`);
       }
       const k = spec.samplesPerPrompt;
@@ -58,7 +59,8 @@ export async function suiteItems(spec: ConditionsSpec, count: number, prompts: r
         const prompt = prompts[Math.floor(i / k)];
         let e = encoded.get(prompt);
         if (!e) {
-          const condition = await models.encodePrompt(prompt);
+          const condition = await conditioner.encode(prompt);
+          if (condition.kind !== 'text') throw new RangeError(`${where}: ${models.id}'s conditioner gave a '${condition.kind}' condition for prompt '${prompt}'; a text condition is needed`);
           const bytes = new Uint8Array(condition.embedding.buffer, condition.embedding.byteOffset, condition.embedding.byteLength);
           e = { condition, key: `text:${prompt}#${sha256Hex(bytes).slice(0, 16)}` };
           encoded.set(prompt, e);

@@ -1,7 +1,9 @@
 /**
  * The samples of one chunk of one method: read back from the store, or generated in batches of the suite's
- * batch size and stored (record, then values) as each batch finishes. A sample's values depend only on its key
- * (model, sampler settings, guidance, frames, condition, seed, index), not on the batch it was made in.
+ * batch size (and decoded to pixels by the set's decoder, when it has one) and stored (record, then values) as
+ * each batch finishes. A sample's values depend only on its key (model, sampler settings, guidance, frames,
+ * condition, seed, index), not on the batch it was made in (for the analytic backend exactly; an ONNX backend
+ * may round differently in other batch sizes).
  */
 import { PhiloxNoise } from '../core/philox.ts';
 import { stackSamples, type Tensor } from '../core/tensor.ts';
@@ -45,9 +47,12 @@ export async function chunkSamples(
     const batch = positions.map((p) => items[p]);
     const started = performance.now();
     const result = await method.samplerImpl.sample(method.models, { items: batch, frames: method.frames, guidance: method.guidance, settings: method.parsedSettings }, noise);
+    const sampled = performance.now();
+    const pixels = method.models.decoder ? await method.models.decoder.decode(result.samples) : result.samples;
     const seconds = (performance.now() - started) / 1000;
+    const decodeSeconds = (performance.now() - sampled) / 1000;
     const n = batch.length;
-    const shape = result.samples.shape.slice(1) as [number, number, number, number];
+    const shape = pixels.shape.slice(1) as [number, number, number, number];
     if (shape.join(',') !== method.shape.join(',')) throw new RangeError(`${method.id}: the sampler made samples [${shape.join(', ')}]; expected [${method.shape.join(', ')}]`);
     const cost = {
       nfe: result.cost.nfe,
@@ -64,11 +69,12 @@ export async function chunkSamples(
         shape,
         cost,
         generationSeconds: seconds / n,
+        decodeSeconds: decodeSeconds / n,
         stageSeconds: result.cost.stages.map((s) => s.modelSeconds / n),
         batchSize: n,
         resolved: result.resolved ?? null,
       };
-      const v = result.samples.sample(j).slice();
+      const v = pixels.sample(j).slice();
       store.writeSample(record, v);
       values[p] = v;
       records[p] = record;

@@ -1,64 +1,47 @@
 /**
- * The machine a run measures: CPU model and cores (os.cpus), memory, GPUs (nvidia-smi, when installed), and the
- * device the models run on, which names the unit of device-hours: GPU-hours with the GPU's name when a model
- * runs on a CUDA or TensorRT execution provider, otherwise CPU-hours with the CPU's model.
+ * A description of the machine a benchmark or suite ran on: CPU model and cores, memory, OS, Node and onnxruntime
+ * versions, the GPUs nvidia-smi reports, the load average (other work skews timings); and the device the models
+ * run on, which names the unit of device-hours: GPU-hours with the GPU's name when a model runs on a CUDA or
+ * TensorRT execution provider, otherwise CPU-hours with the CPU's model.
  */
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { onnxRuntimeVersion } from '../models/onnx/runtime.ts';
 
-/** One GPU as nvidia-smi reports it. */
-export interface GpuInfo {
-  readonly name: string;
-  readonly memoryMiB: number | null;
-  readonly driver: string | null;
-}
-
-/** What the machine is. */
-export interface MachineInfo {
-  readonly platform: string;
-  readonly arch: string;
-  readonly osRelease: string;
+export interface MachineDescription {
   readonly cpuModel: string;
-  /** Logical CPUs the process may use. */
-  readonly cpuCores: number;
-  readonly memoryBytes: number;
-  /** Empty when nvidia-smi is absent or lists none. */
-  readonly gpus: readonly GpuInfo[];
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly platform: string;
+  readonly node: string;
+  readonly onnxruntime: string;
+  /** GPU names from nvidia-smi, or empty when there is none. */
+  readonly gpus: readonly string[];
+  /** 1-minute load average when the benchmark started: other work on the machine skews timings. */
+  readonly loadAverage: number;
 }
 
-/** GPUs from `nvidia-smi --query-gpu`, or [] when the tool is missing or fails. */
-export function queryGpus(): GpuInfo[] {
-  const r = spawnSync('nvidia-smi', ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader,nounits'], { encoding: 'utf8', timeout: 10_000 });
-  if (r.error || r.status !== 0) return [];
-  return r.stdout
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const [name, memory, driver] = line.split(',').map((s) => s.trim());
-      const memoryMiB = Number(memory);
-      return { name, memoryMiB: Number.isFinite(memoryMiB) ? memoryMiB : null, driver: driver || null };
-    });
-}
-
-/** Describes this machine. */
-export function describeMachine(): MachineInfo {
+/** Reads the machine description. */
+export function describeMachine(): MachineDescription {
   const cpus = os.cpus();
+  const smi = spawnSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8' });
+  const gpus = smi.status === 0 ? smi.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : [];
   return {
-    platform: os.platform(),
-    arch: os.arch(),
-    osRelease: os.release(),
-    cpuModel: cpus[0]?.model.trim() || 'unknown CPU',
-    cpuCores: os.availableParallelism(),
-    memoryBytes: os.totalmem(),
-    gpus: queryGpus(),
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    onnxruntime: onnxRuntimeVersion,
+    gpus,
+    loadAverage: os.loadavg()[0],
   };
 }
 
 /** The device generation ran on, and the unit its hours are counted in. */
 export interface DeviceInfo {
   readonly kind: 'cpu' | 'gpu';
-  /** CPU model or GPU name. */
+  /** CPU model and cores, or GPU name. */
   readonly name: string;
   /** 'CPU-hours' (wall-clock hours of this machine's CPUs) or 'GPU-hours' (wall-clock hours of one GPU). */
   readonly hoursUnit: 'CPU-hours' | 'GPU-hours';
@@ -67,12 +50,12 @@ export interface DeviceInfo {
 }
 
 /** The device for models running on `providers` (onnxruntime execution providers; none for TypeScript backends). */
-export function deviceFor(providers: readonly (string | undefined)[], machine: MachineInfo): DeviceInfo {
+export function deviceFor(providers: readonly (string | undefined)[], machine: MachineDescription): DeviceInfo {
   const gpuProvider = providers.find((p) => p === 'cuda' || p === 'tensorrt');
   if (gpuProvider) {
-    const name = machine.gpus[0]?.name ?? 'unknown GPU (nvidia-smi gave no name)';
+    const name = machine.gpus[0] ?? 'unknown GPU (nvidia-smi gave no name)';
     return { kind: 'gpu', name, hoursUnit: 'GPU-hours', reason: `a model runs on onnxruntime's ${gpuProvider} execution provider` };
   }
   const why = providers.some((p) => p !== undefined) ? "the models run on onnxruntime's CPU execution provider" : 'the models run in TypeScript on the CPU';
-  return { kind: 'cpu', name: `${machine.cpuModel}, ${machine.cpuCores} cores`, hoursUnit: 'CPU-hours', reason: why };
+  return { kind: 'cpu', name: `${machine.cpuModel.trim()}, ${machine.cores} cores`, hoursUnit: 'CPU-hours', reason: why };
 }

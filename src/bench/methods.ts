@@ -8,22 +8,25 @@ import { hashValue } from '../core/hash.ts';
 import { loadModelSet } from '../models/load.ts';
 import { samplers } from '../models/samplers.ts';
 import type { Sampler } from '../models/sampling.ts';
-import type { ModelSet, ModelSpec, VelocityModel } from '../models/velocity-model.ts';
-import type { Suite } from './suite-schema.ts';
+import { withDefaults, type ModelSet, type ModelSpec, type VelocityModel } from '../models/velocity-model.ts';
+import { Tensor } from '../core/tensor.ts';
+import type { GuidanceSpec, Suite } from './suite-schema.ts';
 import type { ExpandedMethod } from './sweep.ts';
 
 /** A method ready to sample. */
-export interface ResolvedMethod extends Omit<ExpandedMethod, 'model'> {
+export interface ResolvedMethod extends Omit<ExpandedMethod, 'model' | 'guidance'> {
   readonly model: string;
+  /** The suite's guidance, else the model set's default, else none (1, 1). */
+  readonly guidance: GuidanceSpec;
   readonly models: ModelSet;
   /** Content hash of the model set (the hashes of every model in it). */
   readonly modelHash: string;
   readonly samplerImpl: Sampler<unknown>;
   /** Settings after the sampler filled its defaults and validated them. */
   readonly parsedSettings: unknown;
-  /** Frames generated per sample. */
+  /** Frames the sampler generates per sample (latent frames for a latent package). */
   readonly frames: number;
-  /** Shape of one generated sample: [channels, frames, height, width]. */
+  /** Shape of one sample as stored and measured: [channels, frames, height, width], after the set's decoder if it has one. */
   readonly shape: readonly [number, number, number, number];
   /** The spec of the model set's output (full resolution). */
   readonly spec: ModelSpec;
@@ -41,20 +44,29 @@ export function modelSetSpec(models: ModelSet): ModelSpec {
   return model.spec;
 }
 
-/** Content hash of a model set: the hash of each of its models, by role. */
+/** Content hash of a model set: the set's own hash (a package's, covering its decoder and conditioner) and each model's, by role. */
 export function modelSetHash(models: ModelSet): string {
-  return hashValue({ pyramid: models.pyramid?.hash ?? null, full: models.full?.hash ?? null, cascade: (models.cascade ?? []).map((m) => m.hash) });
+  return hashValue({ set: models.hash ?? null, pyramid: models.pyramid?.hash ?? null, full: models.full?.hash ?? null, cascade: (models.cascade ?? []).map((m) => m.hash) });
 }
 
 /** Loads a model reference, naming the method on failure. */
 export type ModelLoader = (reference: string) => Promise<ModelSet>;
 
+/** The shape [C, T, H, W] of one sample after the set's decoder: found by decoding one zero latent. */
+async function decodedShape(models: ModelSet, latent: readonly [number, number, number, number]): Promise<[number, number, number, number]> {
+  if (!models.decoder) return [...latent];
+  const out = await models.decoder.decode(new Tensor([1, ...latent]));
+  return [out.shape[1], out.shape[2], out.shape[3], out.shape[4]];
+}
+
 /**
  * Resolves expanded methods: refuses one whose model comes from an argument that was not given (naming the
- * `--arg` to pass), loads each model reference once, and validates each method's settings with its sampler.
+ * `--arg` to pass), loads each model reference once, puts the set's sampler defaults under the method's
+ * settings and validates them with the sampler, and takes the set's guidance when the suite gives none.
  */
 export async function resolveMethods(expanded: readonly ExpandedMethod[], suite: Suite, where = 'suite', loader: ModelLoader = loadModelSet): Promise<ResolvedMethod[]> {
   const loaded = new Map<string, Promise<ModelSet>>();
+  const shapes = new Map<string, Promise<[number, number, number, number]>>();
   const out: ResolvedMethod[] = [];
   for (const m of expanded) {
     const at = `${where}.${m.source} (${m.id})`;
@@ -73,14 +85,18 @@ export async function resolveMethods(expanded: readonly ExpandedMethod[], suite:
     const samplerImpl = samplers.get(m.sampler);
     let parsedSettings: unknown;
     try {
-      parsedSettings = samplerImpl.parseSettings(m.settings, models);
+      parsedSettings = samplerImpl.parseSettings(withDefaults(models, m.sampler, m.settings), models);
     } catch (error) {
       throw new SchemaError(`${at}.settings: ${(error as Error).message}`);
     }
     const spec = modelSetSpec(models);
     const frames = suite.frames ?? spec.frames;
     if (frames > spec.frames) throw new SchemaError(`${where}.frames: ${frames} frames asked for, but ${reference} (${m.id}) generates at most ${spec.frames}`);
-    out.push({ ...m, model: reference, models, modelHash: modelSetHash(models), samplerImpl, parsedSettings, frames, shape: [spec.channels, frames, spec.height, spec.width], spec });
+    const shapeKey = `${reference}:${frames}`;
+    if (!shapes.has(shapeKey)) shapes.set(shapeKey, decodedShape(models, [spec.channels, frames, spec.height, spec.width]));
+    const shape = await shapes.get(shapeKey)!;
+    const guidance = m.guidance ?? models.guidanceDefaults ?? { firstFrame: 1, video: 1 };
+    out.push({ ...m, model: reference, guidance, models, modelHash: modelSetHash(models), samplerImpl, parsedSettings, frames, shape, spec });
   }
   return out;
 }

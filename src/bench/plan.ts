@@ -6,7 +6,7 @@
 import { hashValue } from '../core/hash.ts';
 import { SchemaError } from '../core/schema.ts';
 import { suiteItems, type SuiteItem } from './conditions.ts';
-import { describeMachine, deviceFor, type DeviceInfo, type MachineInfo } from './machine.ts';
+import { describeMachine, deviceFor, type DeviceInfo, type MachineDescription } from './machine.ts';
 import { modelsOf, resolveMethods, type ModelLoader, type ResolvedMethod } from './methods.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import type { MethodContext, MetricPlugin } from './metrics/plugin.ts';
@@ -46,7 +46,7 @@ export interface RunPlan {
   readonly chunks: number;
   readonly metrics: readonly MetricEntry[];
   readonly methods: readonly MethodPlan[];
-  readonly machine: MachineInfo;
+  readonly machine: MachineDescription;
   readonly device: DeviceInfo;
   readonly locked: LockedSettings;
   /** Methods left out because they need arguments that were not given (only with `deferMissingArgs`). */
@@ -71,7 +71,7 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
     options.loader,
   );
   const machine = describeMachine();
-  const device = deviceFor(methods.flatMap((m) => modelsOf(m.models).map((v) => v.executionProvider)), machine);
+  const device = deviceFor(methods.flatMap((m) => modelsOf(m.models).map((v) => v.provider)), machine);
   const metrics: MetricEntry[] = suite.metrics.map((m) => ({ plugin: suiteMetrics.get(m.name), options: m.options, optionsHash: hashValue(m.options) }));
   const needsReference = metrics.filter((m) => m.plugin.referenceSets.length > 0);
   if (suite.reference.source === 'none' && needsReference.length > 0) {

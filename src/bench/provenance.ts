@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MachineInfo, DeviceInfo } from './machine.ts';
+import type { MachineDescription, DeviceInfo } from './machine.ts';
 import type { ResolvedMethod } from './methods.ts';
 import { modelsOf } from './methods.ts';
 import type { LoadedSuite } from './suite-schema.ts';
@@ -65,7 +65,7 @@ export interface Manifest {
   }[];
   readonly seeds: { readonly generation: number; readonly reference: number; readonly metrics: Readonly<Record<string, unknown>> };
   readonly shard: Shard;
-  readonly machine: MachineInfo;
+  readonly machine: MachineDescription;
   readonly device: DeviceInfo;
   readonly store: { readonly root: string; readonly counts: Readonly<Record<string, StoreCounts>> };
   readonly startedAt: string;
@@ -78,7 +78,7 @@ export interface ManifestInput {
   readonly loaded: LoadedSuite;
   readonly methods: readonly ResolvedMethod[];
   readonly shard: Shard;
-  readonly machine: MachineInfo;
+  readonly machine: MachineDescription;
   readonly device: DeviceInfo;
   readonly store: { root: string; counts: Readonly<Record<string, StoreCounts>> };
   readonly started: Date;
@@ -106,7 +106,7 @@ export async function buildManifest(input: ManifestInput): Promise<Manifest> {
     models: [...byReference.values()].map((m) => ({
       reference: m.model,
       hash: m.modelHash,
-      models: modelsOf(m.models).map((v) => ({ id: v.id, role: v.spec.role, hash: v.hash, executionProvider: v.executionProvider ?? 'none (TypeScript backend)' })),
+      models: modelsOf(m.models).map((v) => ({ id: v.id, role: v.spec.role, hash: v.hash, executionProvider: v.provider ?? 'none (TypeScript backend)' })),
     })),
     seeds: { generation: loaded.suite.seed, reference: loaded.suite.reference.seed, metrics: metricSeeds },
     shard: input.shard,

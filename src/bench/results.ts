@@ -28,7 +28,8 @@ export interface LockedSettings {
   /** SHA-256 of the prompt list, for prompt conditions. */
   readonly promptsHash: string | null;
   readonly frames: number | null;
-  readonly guidance: GuidanceSettings;
+  /** The suite's guidance, or null when the model sets' defaults apply. */
+  readonly guidance: GuidanceSettings | null;
   readonly playbackFps: number;
   readonly protocol: { readonly name: string; readonly videos: number } | null;
   readonly reference: { readonly source: string; readonly seed: number };
@@ -96,7 +97,7 @@ export function lockedSettings(loaded: LoadedSuite, harnessVersion: string, metr
     conditions: s.conditions,
     promptsHash: loaded.promptsHash,
     frames: s.frames ?? null,
-    guidance: s.guidance,
+    guidance: s.guidance ?? null,
     playbackFps: s.playbackFps,
     protocol: s.protocol ?? null,
     reference: s.reference,

@@ -46,16 +46,17 @@ export function stateFilePath(dir: string, slug: string, metric: string, set: Sa
   return path.join(dir, 'state', slug, `${metric.replace(/\//g, '_')}.${set}.npz`);
 }
 
-function stateKey(run: RunPlan, metric: MetricEntry, set: SampleSetKind, chunk: number, inputs: unknown): string {
+function stateKey(run: RunPlan, plan: MethodPlan, metric: MetricEntry, set: SampleSetKind, chunk: number, inputs: unknown): string {
   const { suite } = run.loaded;
-  return hashValue({ metric: metric.plugin.name, version: metric.plugin.version, options: metric.optionsHash, suite: { name: suite.name, version: suite.version }, set, chunk, inputs });
+  const context = { shape: plan.context.shape, playbackFps: plan.context.playbackFps };
+  return hashValue({ metric: metric.plugin.name, version: metric.plugin.version, options: metric.optionsHash, suite: { name: suite.name, version: suite.version }, context, set, chunk, inputs });
 }
 
 /** A chunk state from the store, or computed by `make` and stored. */
-function cachedState(store: SampleStore, key: string, metric: MetricEntry, set: SampleSetKind, chunk: number, make: () => SampleChunk): unknown {
+async function cachedState(store: SampleStore, key: string, metric: MetricEntry, plan: MethodPlan, set: SampleSetKind, chunk: number, make: () => SampleChunk): Promise<unknown> {
   const bytes = store.readState(key);
   if (bytes) return metric.plugin.decode(decodeStateFile(bytes, `store state ${key}`).chunks[0].state);
-  const state = metric.plugin.chunkState(make(), metric.options);
+  const state = await metric.plugin.chunkState(make(), metric.options, plan.context);
   store.writeState(key, encodeStateFile({ metric: metric.plugin.name, version: metric.plugin.version, set, optionsHash: metric.optionsHash, chunks: [{ chunk, state: metric.plugin.encode(state) }], timing: null }));
   return state;
 }
@@ -139,11 +140,11 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
       return chunk;
     };
     for (const metric of run.metrics) {
-      const own = cachedState(store, stateKey(run, metric, 'samples', c, keys), metric, 'samples', c, () => ({ set: 'samples', chunk: c, items, samples: got.samples, records: got.records }));
+      const own = await cachedState(store, stateKey(run, plan, metric, 'samples', c, keys), metric, plan, 'samples', c, () => ({ set: 'samples', chunk: c, items, samples: got.samples, records: got.records }));
       states[metric.plugin.name].sets.samples.push({ chunk: c, state: own });
       for (const set of metric.plugin.referenceSets) {
         const inputs = { reference: plan.reference!.key, items: items.map((i) => [i.index, i.conditionKey]) };
-        const state = cachedState(store, stateKey(run, metric, set, c, inputs), metric, set, c, () => referenceChunk(set));
+        const state = await cachedState(store, stateKey(run, plan, metric, set, c, inputs), metric, plan, set, c, () => referenceChunk(set));
         states[metric.plugin.name].sets[set].push({ chunk: c, state });
       }
     }
@@ -191,7 +192,7 @@ async function timedPhase(run: RunPlan, plan: MethodPlan, metric: MetricEntry, t
     plan: timingPlan,
     suite: { name: suite.name, version: suite.version },
     method: { harness: run.harness.version, model: m.modelHash, sampler: m.sampler, settings: m.parsedSettings, guidance: m.guidance, frames: m.frames, seed: suite.seed, items: plan.keys.slice(0, timingPlan.batch) },
-    machine: { cpu: run.machine.cpuModel, cores: run.machine.cpuCores, gpus: run.machine.gpus.map((g) => g.name), device: run.device },
+    machine: { cpu: run.machine.cpuModel, cores: run.machine.cores, gpus: run.machine.gpus, device: run.device },
   });
   const stored = store.readTiming<TimingRecord>(key);
   if (stored) return stored;

@@ -58,8 +58,10 @@ export interface SampleRecord {
   readonly seed: number;
   readonly shape: readonly [number, number, number, number];
   readonly cost: SampleCost;
-  /** Measured: this sample's share of its batch's sampler wall time, seconds. */
+  /** Measured: this sample's share of its batch's wall time (sampler, then decoder if any), seconds. */
   readonly generationSeconds: number;
+  /** Measured: this sample's share of its batch's decoder time (0 without a decoder), seconds. */
+  readonly decodeSeconds: number;
   /** Measured: this sample's share of each stage's model time (same order as cost.stages), seconds. */
   readonly stageSeconds: readonly number[];
   readonly batchSize: number;

@@ -65,7 +65,7 @@ const suiteSchema = () =>
     samples: z.number().int().min(2).optional(),
     conditions: conditionsSchema.default({ kind: 'unconditional' }),
     frames: z.number().int().min(1).optional(),
-    guidance: guidanceSchema.default({ firstFrame: 1, video: 1 }),
+    guidance: guidanceSchema.optional(),
     batch: z.number().int().min(1).max(4096).default(16),
     chunk: z.number().int().min(1).max(1_000_000).default(128),
     playbackFps: z.number().positive().default(24),

@@ -26,7 +26,8 @@ export interface ExpandedMethod {
   readonly sampler: string;
   /** Sampler settings as written, placeholders substituted (the sampler validates them). */
   readonly settings: unknown;
-  readonly guidance: GuidanceSpec;
+  /** The method's or else the suite's guidance; null when neither gives one (the model set's default applies). */
+  readonly guidance: GuidanceSpec | null;
   /** The sweep values this method was made with, by sweep name. */
   readonly sweep: Readonly<Record<string, unknown>>;
 }
@@ -113,7 +114,8 @@ export function expandMethods(suite: Suite, args: Readonly<Record<string, string
       if (model !== null && typeof model !== 'string') {
         throw new SchemaError(`${where}.${source}.model: the sweep gave ${canonicalJson(model)}; allowed: a model reference string such as analytic:tiny-video`);
       }
-      const guidance = parseWith(guidanceSchema, substitute(method.guidance, sweep, argValues) ?? suite.guidance, `${where}.${source}.guidance (${id})`);
+      const raw = substitute(method.guidance, sweep, argValues) ?? suite.guidance ?? null;
+      const guidance = raw === null ? null : parseWith(guidanceSchema, raw, `${where}.${source}.guidance (${id})`);
       out.push({
         id,
         slug: slugOf(id),

@@ -20,8 +20,10 @@ export interface TimingPlan {
 
 /** One timed generation. */
 export interface TimedRepeat {
-  /** Sampler wall time, seconds. */
+  /** Wall time of the sampler and the decoder (if the set has one), seconds. */
   readonly wallSeconds: number;
+  /** Decoder time, seconds (0 without a decoder). */
+  readonly decodeSeconds: number;
   /** Model time per stage (summed call durations), seconds, by stage number. */
   readonly stageSeconds: Readonly<Record<string, number>>;
   /** Network evaluations per video. */
@@ -47,8 +49,13 @@ export async function measureTiming(method: ResolvedMethod, items: readonly Suit
   if (items.length < plan.batch) throw new RangeError(`timing ${method.id}: batch of ${plan.batch} videos, but the method has ${items.length} samples`);
   const batch = items.slice(0, plan.batch);
   const noise = new PhiloxNoise(seed);
-  const generate = (onStep?: () => void) =>
-    method.samplerImpl.sample(method.models, { items: batch, frames: method.frames, guidance: method.guidance, settings: method.parsedSettings }, noise, onStep);
+  const decoder = method.models.decoder;
+  const generate = async (onStep?: () => void) => {
+    const result = await method.samplerImpl.sample(method.models, { items: batch, frames: method.frames, guidance: method.guidance, settings: method.parsedSettings }, noise, onStep);
+    const sampled = performance.now();
+    if (decoder) await decoder.decode(result.samples);
+    return { result, decodeSeconds: (performance.now() - sampled) / 1000 };
+  };
   const warmupSeconds: number[] = [];
   for (let i = 0; i < plan.warmup; i++) {
     const started = performance.now();
@@ -64,11 +71,12 @@ export async function measureTiming(method: ResolvedMethod, items: readonly Suit
   const repeats: TimedRepeat[] = [];
   for (let i = 0; i < plan.repeats; i++) {
     const started = performance.now();
-    const result = await generate(sampleMemory);
+    const { result, decodeSeconds } = await generate(sampleMemory);
     const wallSeconds = (performance.now() - started) / 1000;
     sampleMemory();
     repeats.push({
       wallSeconds,
+      decodeSeconds,
       stageSeconds: Object.fromEntries(result.cost.stages.map((s) => [String(s.stage), s.modelSeconds])),
       nfe: result.cost.nfe,
     });

@@ -1,6 +1,6 @@
 /**
  * `pyramid-bench data shapes`: writes the project's procedural moving-shapes data set as an .npz
- * (videos float32 [N, 3, T, H, W] in [-1, 1], labels int64), as a folder of mp4/gif/webm videos, or as a folder of
+ * (videos float32 [N, 3, T, H, W] in [-1, 1], or uint8 with --uint8; labels int64), as a folder of mp4/gif/webm videos, or as a folder of
  * PNG images (first frames), named `<index>-<class>.<ext>`.
  */
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ import { integerOption, UsageError, type Command } from './command.ts';
 
 export const dataCommand: Command = {
   name: 'data',
-  usage: 'data shapes --n <N> [--seed <S>] [--start <i>] [--frames <T>] [--size <px>] [--format npz|mp4|gif|webm|png] --out <file|dir>',
+  usage: 'data shapes --n <N> [--seed <S>] [--start <i>] [--frames <T>] [--size <px>] [--format npz|mp4|gif|webm|png] [--uint8] --out <file|dir>',
   summary: 'write the procedural moving-shapes data set (npz, videos or images)',
   async run(argv) {
     const [which, ...rest] = argv;
@@ -29,6 +29,7 @@ export const dataCommand: Command = {
         frames: { type: 'string', default: String(DEFAULT_SHAPES.frames) },
         size: { type: 'string', default: String(DEFAULT_SHAPES.height) },
         format: { type: 'string', default: 'npz' },
+        uint8: { type: 'boolean', default: false },
         out: { type: 'string' },
       },
       strict: true,
@@ -42,7 +43,21 @@ export const dataCommand: Command = {
     const config = { frames, height: size, width: size };
     const format = values.format!;
     if (format === 'npz') {
-      const { values: videos, labels } = shapesBatch(seed, start, n, config);
+      const clip = 3 * frames * size * size;
+      let videos: Float32Array | Uint8Array;
+      let labels: number[];
+      if (values.uint8) {
+        // --uint8 stores round(x * 127.5 + 127.5): a quarter of the size, for training sets
+        videos = new Uint8Array(n * clip);
+        labels = [];
+        for (let i = 0; i < n; i++) {
+          const { values: v, meta } = shapesVideo(seed, start + i, config);
+          for (let k = 0; k < clip; k++) videos[i * clip + k] = Math.min(255, Math.max(0, Math.round(v[k] * 127.5 + 127.5)));
+          labels.push(meta.label);
+        }
+      } else {
+        ({ values: videos, labels } = shapesBatch(seed, start, n, config));
+      }
       writeFileAtomic(
         values.out,
         encodeNpz({

@@ -5,6 +5,7 @@ import { sampleCommand } from './sample.ts';
 import { defaultCommand } from './default.ts';
 import { listCommand } from './list.ts';
 import { dataCommand } from './data.ts';
+import { vbenchCommand } from './vbench.ts';
 import { runCommand } from './run.ts';
 import { mergeCommand } from './merge.ts';
 import { validateCommand } from './validate.ts';
@@ -12,4 +13,4 @@ import { costCommand } from './cost.ts';
 import { compareCommand } from './compare.ts';
 
 export const commands = new Registry<Command>('command');
-for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, runCommand, mergeCommand, validateCommand, costCommand, compareCommand]) commands.register(c.name, c, c.summary);
+for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, vbenchCommand, runCommand, mergeCommand, validateCommand, costCommand, compareCommand]) commands.register(c.name, c, c.summary);

@@ -2,17 +2,25 @@
 import { parseArgs } from 'node:util';
 import { PhiloxNoise } from '../core/philox.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { encodeNpz, npyArray } from '../io/npy.ts';
+import { encodeNpz, npyArray, type NpyArray } from '../io/npy.ts';
 import { loadModelSet } from '../models/load.ts';
 import { samplers } from '../models/samplers.ts';
 import type { Condition, ModelSet } from '../models/velocity-model.ts';
 import type { CostSummary, SampleItem } from '../models/sampling.ts';
 import { integerOption, jsonOption, UsageError, type Command } from './command.ts';
+import { gridFrames } from '../data/grid.ts';
+import { writeVideo } from '../data/video.ts';
 
-function conditionsFor(models: ModelSet, n: number, classOption: string | undefined, unconditional: boolean): Condition[] {
+async function conditionsFor(models: ModelSet, n: number, classOption: string | undefined, unconditional: boolean, prompts: string[]): Promise<Condition[]> {
   const spec = (models.pyramid ?? models.full ?? models.cascade?.[0])!.spec.conditioning;
   if (unconditional || spec.kind === 'none') return Array.from({ length: n }, () => ({ kind: 'unconditional' }));
-  if (spec.kind !== 'class') throw new UsageError(`model ${models.id} takes text conditions; the sample command supports class-conditional and unconditional models`);
+  if (spec.kind === 'text') {
+    if (prompts.length === 0) throw new UsageError(`model ${models.id} is text-conditional; give --prompt <text> (repeatable; sample i uses prompt i mod count)`);
+    if (!models.conditioner) throw new UsageError(`model ${models.id} is text-conditional but has no condition encoder or embedding table`);
+    const encoded = await Promise.all(prompts.map((p) => models.conditioner!.encode(p)));
+    return Array.from({ length: n }, (_, i) => encoded[i % encoded.length]);
+  }
+  if (prompts.length) throw new UsageError(`--prompt given, but model ${models.id} takes class labels; use --class`);
   if (classOption !== undefined) {
     const label = integerOption(classOption, 'class', 0)!;
     if (label >= spec.classes) throw new UsageError(`--class is ${label}; allowed: 0 to ${spec.classes - 1}`);
@@ -45,7 +53,8 @@ export const sampleCommand: Command = {
   name: 'sample',
   usage:
     'sample --model <ref> --sampler <pyramid|full|cascade> --n <N> --seed <S> --out <file.npz>\n' +
-    '       [--class <k> | --unconditional] [--guidance <first>,<video>] [--steps <a,b,c>] [--settings <json>] [--json]',
+    '       [--class <k> | --unconditional | --prompt <text>...] [--guidance <first>,<video>] [--steps <a,b,c>] [--settings <json>] [--json]\n' +
+    '       [--video <grid.gif|.mp4> [--fps <n>]]',
   summary: 'generate samples and write them as .npz, printing the cost summary',
   async run(argv) {
     const { values } = parseArgs({
@@ -58,10 +67,13 @@ export const sampleCommand: Command = {
         out: { type: 'string' },
         class: { type: 'string' },
         unconditional: { type: 'boolean', default: false },
+        prompt: { type: 'string', multiple: true, default: [] },
         guidance: { type: 'string' },
         steps: { type: 'string' },
         settings: { type: 'string' },
         json: { type: 'boolean', default: false },
+        video: { type: 'string' },
+        fps: { type: 'string' },
       },
       strict: true,
     });
@@ -77,33 +89,46 @@ export const sampleCommand: Command = {
       if (sampler.name === 'full') raw = { ...raw, steps: steps.reduce((a, b) => a + b, 0) };
       else raw = { ...raw, stepsPerStage: steps, ...(sampler.name === 'pyramid' && raw.videoStepsPerStage === undefined ? { videoStepsPerStage: steps } : {}) };
     }
-    const guidance = guidanceOption(values.guidance);
+    const guidance = values.guidance === undefined && models.guidanceDefaults ? models.guidanceDefaults : guidanceOption(values.guidance);
     const settings = sampler.parseSettings(raw, models);
-    const conditions = conditionsFor(models, n, values.class, values.unconditional!);
+    const conditions = await conditionsFor(models, n, values.class, values.unconditional!, values.prompt as string[]);
     const items: SampleItem[] = conditions.map((condition, index) => ({ index, condition }));
     const started = performance.now();
     const result = await sampler.sample(models, { items, guidance, settings }, new PhiloxNoise(seed));
     const seconds = (performance.now() - started) / 1000;
     const labels = new BigInt64Array(conditions.map((c) => BigInt(c.kind === 'class' ? c.label : -1)));
-    writeFileAtomic(
-      values.out,
-      encodeNpz({
-        samples: npyArray(result.samples.data, result.samples.shape),
-        labels: npyArray(labels, [n], '<i8'),
-        indices: npyArray(new BigInt64Array(items.map((i) => BigInt(i.index))), [n], '<i8'),
-      }),
-    );
+    // latent models: decode to pixels, keep the latents beside them
+    const pixels = models.decoder ? await models.decoder.decode(result.samples) : result.samples;
+    const arrays: Record<string, NpyArray> = {
+      samples: npyArray(pixels.data, pixels.shape),
+      labels: npyArray(labels, [n], '<i8'),
+      indices: npyArray(new BigInt64Array(items.map((i) => BigInt(i.index))), [n], '<i8'),
+    };
+    if (models.decoder) arrays.latents = npyArray(result.samples.data, result.samples.shape);
+    if (conditions.some((c) => c.kind === 'text')) {
+      const text = new TextEncoder().encode(JSON.stringify(conditions.map((c) => (c.kind === 'text' ? c.prompt : ''))));
+      arrays.prompts = npyArray(text, [text.length]);
+    }
+    writeFileAtomic(values.out, encodeNpz(arrays));
+    if (values.video) {
+      // the samples tiled into one clip, to look at
+      const grid = gridFrames(pixels);
+      const fps = values.fps ? Number(values.fps) : (models.decoder?.fps ?? models.fps ?? 8);
+      await writeVideo(values.video, grid.frames, grid.width, grid.height, fps);
+    }
     const { records: _records, ...cost } = result.cost;
     if (values.json) {
       process.stdout.write(
-        JSON.stringify({ model: values.model, sampler: sampler.name, settings, guidance, n, seed, out: values.out, shape: result.samples.shape, seconds, cost, resolved: result.resolved }) + '\n',
+        JSON.stringify({ model: values.model, sampler: sampler.name, settings, guidance, n, seed, out: values.out, shape: pixels.shape, seconds, cost, resolved: result.resolved }) + '\n',
       );
       return;
     }
     process.stdout.write(
-      `wrote ${values.out}: samples [${result.samples.shape.join(', ')}] float32, labels, indices\n` +
+      `wrote ${values.out}: samples [${pixels.shape.join(', ')}] float32, labels, indices${models.decoder ? `, latents [${result.samples.shape.join(', ')}]` : ''}\n` +
         `model ${models.id}, sampler ${sampler.name}, seed ${seed}, ${seconds.toFixed(2)} s\n` +
         (result.resolved ? `resolved settings: ${JSON.stringify(result.resolved)}\n` : '') +
+        ('provider' in models ? `onnxruntime execution provider: ${(models as { provider: string }).provider}\n` : '') +
+        (values.video ? `wrote ${values.video}: the samples side by side\n` : '') +
         formatCost(result.cost) +
         '\n',
     );

@@ -74,7 +74,7 @@ export function probeVideo(file: string): VideoInfo {
 export async function readVideo(file: string, options: { maxFrames?: number } = {}): Promise<DecodedVideo> {
   const info = probeVideo(file);
   requireTool('ffmpeg');
-  const args = ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-vsync', 'passthrough'];
+  const args = ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-fps_mode', 'passthrough'];
   if (options.maxFrames !== undefined) args.push('-frames:v', String(options.maxFrames));
   args.push('pipe:1');
   const frameBytes = info.width * info.height * 3;

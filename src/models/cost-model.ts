@@ -17,6 +17,11 @@ export interface TransformerCost {
   readonly conditionTokens: number;
   /** Parameter count, for reports; optional. */
   readonly parameters?: number;
+  /**
+   * 'block-causal': attention costs only the allowed query-key pairs (a kernel that skips masked blocks);
+   * 'dense': every pair is computed and masked afterwards (a plain masked matmul). Default 'block-causal'.
+   */
+  readonly attention?: 'block-causal' | 'dense';
 }
 
 /** Tokens of one frame of h x w with the given patch size (partial patches count as whole ones). */
@@ -27,7 +32,7 @@ export function tokensPerFrame(height: number, width: number, patchSize: number)
 /**
  * FLOPs of one row of a call whose tokens come in causal blocks (history entries oldest first, then the
  * current unit): each block attends to itself and every earlier block, and the condition tokens attend to and
- * are attended by everything.
+ * are attended by everything (with dense attention, every token pair counts).
  *   per block: (8 + 4 * mlpRatio) d^2 FLOPs per token (QKV, output projection, MLP);
  *   attention: 4 d FLOPs per allowed query-key pair (QK^T and AV).
  */
@@ -42,6 +47,7 @@ export function rowFlops(cost: TransformerCost, blockTokens: readonly number[]):
     seen += n;
     pairs += n * seen;
   }
+  if (cost.attention === 'dense') pairs = tokens * tokens;
   const linear = (8 + 4 * cost.mlpRatio) * d * d * tokens;
   const attention = 4 * d * pairs;
   return cost.depth * (linear + attention);

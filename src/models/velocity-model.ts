@@ -97,24 +97,50 @@ export interface VelocityModel {
   readonly hash: string;
   readonly spec: ModelSpec;
   /** The onnxruntime execution provider the model runs on ('cpu', 'cuda', 'tensorrt'); absent for backends that run in TypeScript. */
-  readonly executionProvider?: string;
+  readonly provider?: string;
   /** The velocity for every row of `input.x`, same shape as `input.x`. */
   predict(input: VelocityInput): Promise<Tensor>;
+}
+
+/** Turns generated latents into pixels (a package's optional decoder). */
+export interface Decoder {
+  /** [B, C, T, h, w] latents -> [B, 3, T', H, W] pixels in [-1, 1]. */
+  decode(latents: Tensor): Promise<Tensor>;
+  /** Playback rate of decoded frames, frames per second. */
+  readonly fps: number;
+}
+
+/** Turns prompts into text conditions (a package's condition encoder or embedding table). */
+export interface Conditioner {
+  encode(prompt: string): Promise<Condition>;
 }
 
 /** The models a sampler may use: a unified pyramidal model, a full-resolution model, the stages of a cascade. */
 export interface ModelSet {
   /** A readable name of the set, e.g. "analytic:tiny-video". */
   readonly id: string;
+  /** Content hash of the whole set when the backend has one (a package's manifest, which pins every file). */
+  readonly hash?: string;
   readonly pyramid?: VelocityModel;
   readonly full?: VelocityModel;
   /** Base first (lowest resolution), then each super-resolution stage at twice the previous resolution. */
   readonly cascade?: readonly VelocityModel[];
-  /**
-   * Text-conditioned sets: the text condition for a prompt (from the package's text encoder or its precomputed
-   * embeddings). Absent for class-conditional and unconditional sets; the suite runner refuses prompt conditions then.
-   */
-  readonly encodePrompt?: (prompt: string) => Promise<Extract<Condition, { kind: 'text' }>>;
+  readonly decoder?: Decoder;
+  readonly conditioner?: Conditioner;
+  /** Sampler settings the model was made for, by sampler name; explicit settings override them. */
+  readonly samplerDefaults?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Guidance scales the model was made for. */
+  readonly guidanceDefaults?: { readonly firstFrame: number; readonly video: number };
+  /** Playback rate of generated frames, frames per second. */
+  readonly fps?: number;
+}
+
+/** Raw sampler settings with the model set's defaults for that sampler underneath. */
+export function withDefaults(models: ModelSet, sampler: string, raw: unknown): unknown {
+  const defaults = models.samplerDefaults?.[sampler];
+  if (!defaults) return raw ?? {};
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) return raw;
+  return { ...defaults, ...((raw as Record<string, unknown> | undefined) ?? {}) };
 }
 
 /** Throws when a condition does not fit the model's conditioning, naming the row and what is allowed. */

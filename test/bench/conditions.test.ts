@@ -24,9 +24,11 @@ test('prompts: prompt floor(i / k), repeat i mod k, each encoded once; refused b
   const text: ModelSet = {
     id: 'fake:t2v',
     pyramid: { ...image.pyramid!, spec },
-    encodePrompt: async (prompt) => {
-      encoded.push(prompt);
-      return { kind: 'text', prompt, embedding: new Float32Array([prompt.length, 1, 2, 3]), tokens: 2, dim: 2 };
+    conditioner: {
+      async encode(prompt: string) {
+        encoded.push(prompt);
+        return { kind: 'text', prompt, embedding: new Float32Array([prompt.length, 1, 2, 3]), tokens: 2, dim: 2 };
+      },
     },
   };
   const items = await suiteItems({ kind: 'prompts', file: 'p.txt', samplesPerPrompt: 2 }, 4, ['a cat', 'a dog'], text, 'w');
@@ -35,7 +37,7 @@ test('prompts: prompt floor(i / k), repeat i mod k, each encoded once; refused b
   assert.match(items[0].conditionKey, /^text:a cat#[0-9a-f]{16}$/);
   await rejects(() => suiteItems({ kind: 'prompts', file: 'p.txt', samplesPerPrompt: 2 }, 4, ['a cat', 'a dog'], image, 'w'), /w: conditions\.kind 'prompts' needs a text-conditioned model .*it is conditioned on 'class'/);
   const noEncoder: ModelSet = { id: 'fake:t2v', pyramid: { ...image.pyramid!, spec } };
-  await rejects(() => suiteItems({ kind: 'prompts', file: 'p.txt', samplesPerPrompt: 2 }, 4, ['a cat', 'a dog'], noEncoder, 'w'), /no prompt encoder/);
+  await rejects(() => suiteItems({ kind: 'prompts', file: 'p.txt', samplesPerPrompt: 2 }, 4, ['a cat', 'a dog'], noEncoder, 'w'), /no condition encoder or embedding table/);
 });
 
 test.run();

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { describeMachine, deviceFor, type MachineInfo } from '../../src/bench/machine.ts';
+import { describeMachine, deviceFor, type MachineDescription } from '../../src/bench/machine.ts';
 
-const machine: MachineInfo = { platform: 'linux', arch: 'x64', osRelease: '6', cpuModel: 'AMD EPYC 7B13', cpuCores: 2, memoryBytes: 1, gpus: [{ name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, driver: '550' }] };
+const machine: MachineDescription = { platform: 'linux', cpuModel: 'AMD EPYC 7B13', cores: 2, memoryGiB: 1, node: 'v20', onnxruntime: '1', gpus: ['NVIDIA H100 80GB HBM3'], loadAverage: 0 };
 
 test('GPU-hours with the GPU name when a model runs on CUDA or TensorRT, else CPU-hours with the CPU model', () => {
   assert.equal(deviceFor(['cuda', undefined], machine), { kind: 'gpu', name: 'NVIDIA H100 80GB HBM3', hoursUnit: 'GPU-hours', reason: "a model runs on onnxruntime's cuda execution provider" });
@@ -14,7 +14,7 @@ test('GPU-hours with the GPU name when a model runs on CUDA or TensorRT, else CP
 
 test('this machine is described', () => {
   const m = describeMachine();
-  assert.ok(m.cpuCores >= 1 && m.memoryBytes > 0 && m.cpuModel.length > 0 && Array.isArray(m.gpus));
+  assert.ok(m.cores >= 1 && m.memoryGiB > 0 && m.cpuModel.length > 0 && Array.isArray(m.gpus));
 });
 
 test.run();

@@ -9,7 +9,8 @@ import { mergeRuns } from '../../src/bench/merge.ts';
 import { deterministicValues, readResults } from '../../src/bench/results.ts';
 import { readSampleRows } from '../../src/bench/outputs.ts';
 import type { Shard } from '../../src/bench/shard.ts';
-import { loadedSuite } from '../helpers/suites.ts';
+import { loadedSuite, rawSuite } from '../helpers/suites.ts';
+import { writeTextPackage } from '../helpers/text-package.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'runner-'));
 const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
@@ -69,6 +70,36 @@ test('a shard with no chunks is refused, naming how many shards the suite allows
   let error: Error | undefined;
   await run('empty', { index: 3, count: 4 }).catch((e: Error) => (error = e));
   assert.match(error?.message ?? '', /shard 3\/4 has no chunks: suite 'test' has 3 chunks of 32 samples; use at most 3 shards/);
+});
+
+test('an ONNX text-to-video package: prompts through its embedding table, its decoder, its defaults, VBench file names', async () => {
+  const pkg = writeTextPackage(path.join(root, 'pkg'), ['a red disk', 'a blue square']);
+  const raw = rawSuite({
+    samples: undefined,
+    chunk: 2,
+    batch: 2,
+    conditions: { kind: 'prompts', file: 'prompts.txt', samplesPerPrompt: 2 },
+    reference: { source: 'none' },
+    args: { model: { description: 'a text-to-video package' } },
+    methods: [{ name: 'pyramid', model: { $arg: 'model' }, sampler: 'pyramid' }],
+    metrics: [{ name: 'cost' }, { name: 'throughput', options: { warmup: 0, repeats: 2, bootstrap: 20 } }],
+    outputs: { videos: { format: 'mp4', naming: '{prompt}-{repeat}' } },
+  });
+  const plan = await planRun(loadedSuite(raw, ['a red disk', 'a blue square']), { model: `onnx:${pkg}` });
+  const out = path.join(root, 'text');
+  const { results, manifest } = await runSuite(plan, { out, shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: [] });
+  const m = results.methods[0];
+  // decoded RGB samples; the package's guidance and steps under the suite's (absent) ones
+  assert.equal(m.shape, [3, 3, 8, 8]);
+  assert.equal(m.guidance, { firstFrame: 2, video: 1.5 });
+  assert.equal((m.settings as { stepsPerStage: number[]; videoStepsPerStage: number[] }).stepsPerStage, [2, 2, 2]);
+  // 3 stages x 2 steps for the first frame, 3 x 1 for each of 2 later frames, all guided (x2)
+  assert.is(m.metrics.cost.values.find((v) => v.key === 'nfe')!.value, 2 * (6 + 3 + 3));
+  assert.ok(m.metrics.throughput.values.some((v) => v.key === 'decodeMs'));
+  assert.equal(readSampleRows(out, 'pyramid').map((r) => [r.prompt, r.repeat]), [['a red disk', 0], ['a red disk', 1], ['a blue square', 0], ['a blue square', 1]]);
+  for (const name of ['a red disk-0', 'a red disk-1', 'a blue square-0', 'a blue square-1']) assert.ok(existsSync(path.join(out, 'videos', 'pyramid', `${name}.mp4`)), name);
+  assert.is(manifest.models[0].models[0].executionProvider, 'cpu');
+  assert.match(manifest.device.reason, /onnxruntime's CPU execution provider/);
 });
 
 test.run();

@@ -21,7 +21,7 @@ test('samples round-trip bit for bit; reads are counted as hits and misses; a re
   const key = sampleKey(parts);
   assert.is(store.readSample(key), null);
   const values = Float32Array.from({ length: 1 * 3 * 2 * 2 }, (_, i) => Math.fround(i / 7 - 0.3));
-  const record: SampleRecord = { key, index: 5, condition: 'class:1', seed: 0, shape: [1, 3, 2, 2], cost: { nfe: 9, tokensPerSample: 10, flopsPerSample: null, stages: [] }, generationSeconds: 0.1, stageSeconds: [], batchSize: 1, resolved: null };
+  const record: SampleRecord = { key, index: 5, condition: 'class:1', seed: 0, shape: [1, 3, 2, 2], cost: { nfe: 9, tokensPerSample: 10, flopsPerSample: null, stages: [] }, generationSeconds: 0.1, decodeSeconds: 0, stageSeconds: [], batchSize: 1, resolved: null };
   store.writeSample(record, values);
   const back = store.readSample(key)!;
   assert.equal(Array.from(back.values), Array.from(values));

@@ -12,7 +12,8 @@ test('a suite parses with explicit defaults filled in', () => {
   const s = parseSuite(rawSuite({ seed: undefined, reference: undefined, outputs: undefined }), 's.yaml');
   assert.is(s.seed, 0);
   assert.equal(s.reference, { source: 'auto', seed: 1_000_003 });
-  assert.equal(s.guidance, { firstFrame: 1, video: 1 });
+  // no guidance given: each model set's default applies (else none)
+  assert.is(s.guidance, undefined);
   assert.equal(s.outputs, { samples: 'none' });
   assert.equal(s.methods[0].settings, { stepsPerStage: [3, 3, 3] });
   // metric options are parsed by the metric, defaults included

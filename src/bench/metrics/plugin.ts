@@ -101,8 +101,11 @@ export interface MetricPlugin<O = unknown, S = unknown> {
   parseOptions(raw: unknown, where: string): O;
   /** Checks the options against a method before anything runs (e.g. a dimension limit); throws naming the method. */
   check?(options: O, method: MethodContext): void;
-  /** The state of one chunk: pure, depends only on the chunk's samples (and records) and the options. */
-  chunkState(chunk: SampleChunk, options: O): S;
+  /**
+   * The state of one chunk: pure, depends only on the chunk's samples (and records), the options and the
+   * method's sample shape and playback rate (all part of its cache key).
+   */
+  chunkState(chunk: SampleChunk, options: O, method: MethodContext): S | Promise<S>;
   encode(state: S): EncodedState;
   decode(encoded: EncodedState): S;
   /** A timed phase to run once per method (by shard 0), or null. */

@@ -69,6 +69,10 @@ function latencyValues(timing: TimingRecord, o: ThroughputOptions): MetricValue[
     const stageMs = timing.repeats.map((r) => r.stageSeconds[s] * 1000);
     out.push(measuredValue(`stage${s}.modelMs`, `model time in stage ${s} per generation (summed call durations)`, mean(stageMs), 'ms', 'lower', interval(stageMs.length, (idx) => mean(Array.from(idx, (i) => stageMs[i])), o, 'repeat')));
   }
+  if (timing.repeats.some((r) => r.decodeSeconds > 0)) {
+    const decodeMs = timing.repeats.map((r) => r.decodeSeconds * 1000);
+    out.push(measuredValue('decodeMs', 'decoder time per generation (latents to pixels)', mean(decodeMs), 'ms', 'lower', interval(decodeMs.length, (idx) => mean(Array.from(idx, (i) => decodeMs[i])), o, 'repeat')));
+  }
   const one = { kind: 'none', reason: 'one measurement: the largest resident set size sampled after every Euler step of the timed phase' } as const;
   out.push(measuredValue('peakRssMiB', 'peak resident set size of the process during the timed phase', timing.peakRssBytes / MIB, 'MiB', 'lower', one));
   out.push(measuredValue('peakRssDeltaMiB', 'peak resident set size above its value before the timed phase', (timing.peakRssBytes - timing.baselineRssBytes) / MIB, 'MiB', 'lower', one));

@@ -89,6 +89,8 @@ export async function loadSession(file: string, options: RuntimeOptions = {}, re
     interOpNumThreads: 1,
     graphOptimizationLevel: options.graphOptimization ?? 'all',
     executionMode: 'sequential',
+    // errors reach us as exceptions; onnxruntime's own warnings (e.g. unused initializers) stay quiet
+    logSeverityLevel: 3,
   };
   const order = [...wanted.filter((p) => p !== 'cpu'), 'cpu' as const];
   for (const provider of order) {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Tensor, concatFrames, down2Noise, sliceFrames, stackSamples, assertFinite } from '../../core/tensor.ts';
 import type { NoiseSource } from '../../core/philox.ts';
 import { parseWith } from '../../core/schema.ts';
-import type { ModelSet, ModelSpec, VelocityModel } from '../velocity-model.ts';
+import { withDefaults, type ModelSet, type ModelSpec, type VelocityModel } from '../velocity-model.ts';
 import { blockTokens, type PlannedCall } from '../plan-cost.ts';
 import {
   callRecord,
@@ -168,7 +168,7 @@ export const pyramidSampler: Sampler<PyramidSettings> = {
   description: 'pyramidal flow matching: spatial pyramid with corrective renoising, autoregressive temporal pyramid, CFG',
   parseSettings(raw: unknown, models: ModelSet): PyramidSettings {
     const cfg = pyramidModel(models).spec.pyramid;
-    return parseWith(settingsSchema(cfg.stages), raw ?? {}, 'pyramid settings');
+    return parseWith(settingsSchema(cfg.stages), withDefaults(models, 'pyramid', raw), 'pyramid settings');
   },
   sample: samplePyramid,
 };

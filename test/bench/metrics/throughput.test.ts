@@ -10,7 +10,7 @@ const timing: TimingRecord = {
   plan: { warmup: 1, repeats: 5, batch: 1 },
   frames: 4,
   warmupSeconds: [0.5],
-  repeats: [0.1, 0.2, 0.3, 0.4, 0.5].map((s) => ({ wallSeconds: s, stageSeconds: { '0': s / 4, '2': s / 2 }, nfe: 9 })),
+  repeats: [0.1, 0.2, 0.3, 0.4, 0.5].map((s) => ({ wallSeconds: s, decodeSeconds: s / 10, stageSeconds: { '0': s / 4, '2': s / 2 }, nfe: 9 })),
   baselineRssBytes: 100 * 1024 * 1024,
   peakRssBytes: 164 * 1024 * 1024,
   processMaxRssBytes: 200 * 1024 * 1024,
@@ -30,6 +30,7 @@ test('latency percentiles over the timed repeats, per-stage model time, peak mem
   const u = get('latencyMs.p50').uncertainty;
   assert.ok(u.kind === 'interval' && u.n === 5 && u.low <= 300 && u.high >= 300 && u.level === 0.95, JSON.stringify(u));
   assert.ok(Math.abs(get('stage2.modelMs').value! - 150) < 1e-9);
+  assert.ok(Math.abs(get('decodeMs').value! - 30) < 1e-9);
   assert.is(get('peakRssMiB').value, 164);
   assert.is(get('peakRssDeltaMiB').value, 64);
   assert.is(get('processPeakRssMiB').value, 200);

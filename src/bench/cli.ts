@@ -1,0 +1,98 @@
+/**
+ * `npm run bench -- <name> [options]`: runs a benchmark and writes its JSON (with the machine description) to
+ * `reports/bench/<name>.json`. Benchmarks register here by name.
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { Registry } from '../core/registry.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { runOnnxBenchmark } from './onnx-bench.ts';
+import { runFlowAccuracy } from './flow-accuracy.ts';
+import { runVbenchSpeed } from './vbench-speed.ts';
+
+/** A benchmark: parses its own arguments and returns a JSON-serialisable result. */
+export interface Benchmark {
+  readonly usage: string;
+  run(argv: string[], log: (line: string) => void): Promise<unknown>;
+}
+
+export const benchmarks = new Registry<Benchmark>('benchmark');
+
+benchmarks.register(
+  'onnx',
+  {
+    usage: 'onnx [--pyramid checkpoints/shapes-pyramid] [--full checkpoints/shapes-full] [--samples 8] [--repeats 3] [--steps 10,10,10] [--guidance 3,2] [--threads N]',
+    async run(argv, log) {
+      const { values } = parseArgs({
+        args: argv,
+        options: {
+          pyramid: { type: 'string', default: 'checkpoints/shapes-pyramid' },
+          full: { type: 'string', default: 'checkpoints/shapes-full' },
+          samples: { type: 'string', default: '8' },
+          repeats: { type: 'string', default: '3' },
+          steps: { type: 'string', default: '10,10,10' },
+          guidance: { type: 'string', default: '3,2' },
+          threads: { type: 'string', default: String(os.cpus().length) },
+        },
+        strict: true,
+      });
+      const [firstFrame, video] = values.guidance!.split(',').map(Number);
+      return runOnnxBenchmark(
+        {
+          pyramidPackage: values.pyramid!,
+          fullPackage: existsSync(path.join(values.full!, 'manifest.json')) ? values.full : undefined,
+          samples: Number(values.samples),
+          repeats: Number(values.repeats),
+          stepsPerStage: values.steps!.split(',').map(Number),
+          guidance: { firstFrame, video: video ?? firstFrame },
+          threads: Number(values.threads),
+        },
+        log,
+      );
+    },
+  },
+  'harness overhead over session.run, and the pyramid speed-up over full resolution against the FLOP model',
+);
+
+benchmarks.register(
+  'vbench',
+  {
+    usage: 'vbench [--clips 3] [--repeats 3]',
+    async run(argv, log) {
+      const { values } = parseArgs({ args: argv, options: { clips: { type: 'string', default: '3' }, repeats: { type: 'string', default: '3' } }, strict: true });
+      return runVbenchSpeed(Number(values.clips), Number(values.repeats), log);
+    },
+  },
+  'frames per second of each VBench dimension the harness computes, on 16-frame 256x256 clips',
+);
+
+benchmarks.register(
+  'flow',
+  {
+    usage: 'flow',
+    async run(argv, log) {
+      parseArgs({ args: argv, options: {}, strict: true });
+      return runFlowAccuracy(log);
+    },
+  },
+  'end-point error of the CLG optical-flow estimator on synthetic translations and rotations',
+);
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || !benchmarks.has(name)) {
+    process.stderr.write(`usage: npm run bench -- <name> [options]\n${benchmarks.list().map((b) => `  ${benchmarks.get(b.name).usage}\n      ${b.description}`).join('\n')}\n`);
+    process.exit(name ? 2 : 0);
+  }
+  const result = await benchmarks.get(name).run(rest, (line) => process.stdout.write(line + '\n'));
+  const out = path.join('reports', 'bench', `${name}.json`);
+  writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(`wrote ${out}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

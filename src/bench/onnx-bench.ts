@@ -1,0 +1,155 @@
+/**
+ * The ONNX backend benchmark: (1) harness overhead, the sampler's wall time over the bare sum of `session.run`
+ * times on the same calls (target <= 1.05); (2) the pyramidal sampler's measured speed-up over the
+ * full-resolution sampler on the same network, against the speed-up the FLOP model predicts (target >= 0.9 of it).
+ * "Same network": the full-resolution sampler runs the pyramid package's own network at full resolution (the same
+ * weights and per-token cost); the trained full-resolution package is measured beside it when given.
+ * Untimed load and warm-up first, then repeats; medians reported.
+ */
+import { PhiloxNoise } from '../core/philox.ts';
+import { loadOnnxPackage, type OnnxModelSet } from '../models/onnx/package.ts';
+import type { OnnxVelocityModel } from '../models/onnx/velocity.ts';
+import { samplers } from '../models/samplers.ts';
+import type { GuidanceSettings, SampleItem, SampleResult } from '../models/sampling.ts';
+import type { ModelSet } from '../models/velocity-model.ts';
+import { describeMachine, type MachineDescription } from './machine.ts';
+
+export interface OnnxBenchOptions {
+  readonly pyramidPackage: string;
+  readonly fullPackage?: string;
+  /** Samples per batch. */
+  readonly samples: number;
+  readonly repeats: number;
+  readonly stepsPerStage: readonly number[];
+  readonly guidance: GuidanceSettings;
+  readonly threads: number;
+}
+
+/** One timed configuration. */
+export interface TimedRun {
+  readonly sampler: string;
+  readonly model: string;
+  readonly frames: number;
+  /** Median sampler wall time, seconds. */
+  readonly samplerSeconds: number;
+  /** Median summed session.run time, seconds. */
+  readonly sessionRunSeconds: number;
+  /** samplerSeconds / sessionRunSeconds. */
+  readonly overheadRatio: number;
+  readonly nfe: number;
+  readonly flopsPerSample: number;
+  readonly perStageSeconds: readonly number[];
+  readonly perStageFlops: readonly number[];
+  readonly repeats: readonly { samplerSeconds: number; sessionRunSeconds: number }[];
+}
+
+export interface SpeedupResult {
+  readonly frames: number;
+  readonly pyramid: TimedRun;
+  readonly full: TimedRun;
+  /** full / pyramid sampler seconds. */
+  readonly measuredSpeedup: number;
+  /** full / pyramid FLOPs per sample. */
+  readonly predictedSpeedup: number;
+  /** measured / predicted (target >= 0.9). */
+  readonly ratioToPrediction: number;
+}
+
+export interface OnnxBenchResult {
+  readonly benchmark: 'onnx';
+  readonly machine: MachineDescription;
+  readonly provider: string;
+  readonly options: OnnxBenchOptions;
+  /** Worst overhead ratio over all timed runs (target <= 1.05). */
+  readonly worstOverheadRatio: number;
+  readonly sameNetwork: readonly SpeedupResult[];
+  readonly trainedFull: readonly SpeedupResult[];
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function timeRun(models: ModelSet, networks: readonly OnnxVelocityModel[], sampler: string, settings: unknown, frames: number, options: OnnxBenchOptions): Promise<TimedRun> {
+  const s = samplers.get(sampler);
+  const parsed = s.parseSettings(settings, models);
+  const classes = models.pyramid?.spec.conditioning ?? models.full!.spec.conditioning;
+  const label = (i: number) => (classes.kind === 'class' ? i % classes.classes : 0);
+  const items: SampleItem[] = Array.from({ length: options.samples }, (_, i) => ({ index: i, condition: { kind: 'class', label: label(i) } }));
+  const once = async (): Promise<{ seconds: number; run: number; result: SampleResult }> => {
+    for (const n of networks) Object.assign(n.runStats, { calls: 0, milliseconds: 0 });
+    const started = performance.now();
+    const result = await s.sample(models, { items, frames, guidance: options.guidance, settings: parsed }, new PhiloxNoise(0));
+    const seconds = (performance.now() - started) / 1000;
+    return { seconds, run: networks.reduce((a, n) => a + n.runStats.milliseconds, 0) / 1000, result };
+  };
+  await once(); // warm-up: first-call allocations, kernel selection
+  const repeats: { samplerSeconds: number; sessionRunSeconds: number }[] = [];
+  let last: SampleResult | undefined;
+  for (let r = 0; r < options.repeats; r++) {
+    const { seconds, run, result } = await once();
+    repeats.push({ samplerSeconds: seconds, sessionRunSeconds: run });
+    last = result;
+  }
+  const samplerSeconds = median(repeats.map((r) => r.samplerSeconds));
+  const sessionRunSeconds = median(repeats.map((r) => r.sessionRunSeconds));
+  const cost = last!.cost;
+  return {
+    sampler,
+    model: networks.map((n) => n.id).join('+'),
+    frames,
+    samplerSeconds,
+    sessionRunSeconds,
+    overheadRatio: samplerSeconds / sessionRunSeconds,
+    nfe: cost.nfe,
+    flopsPerSample: cost.flopsPerSample ?? NaN,
+    perStageSeconds: cost.stages.map((st) => st.modelSeconds),
+    perStageFlops: cost.stages.map((st) => st.flopsPerSample ?? NaN),
+    repeats,
+  };
+}
+
+function speedup(pyramid: TimedRun, full: TimedRun): SpeedupResult {
+  const measured = full.samplerSeconds / pyramid.samplerSeconds;
+  const predicted = full.flopsPerSample / pyramid.flopsPerSample;
+  return { frames: pyramid.frames, pyramid, full, measuredSpeedup: measured, predictedSpeedup: predicted, ratioToPrediction: measured / predicted };
+}
+
+/** Runs the benchmark; `log` gets one line per timed configuration. */
+export async function runOnnxBenchmark(options: OnnxBenchOptions, log: (line: string) => void = () => undefined): Promise<OnnxBenchResult> {
+  const machine = describeMachine();
+  const pkg: OnnxModelSet = await loadOnnxPackage(options.pyramidPackage, { threads: options.threads });
+  const pyrNet = pkg.velocityModels[0];
+  const sameNetwork: ModelSet = { id: `${pkg.id} at full resolution`, full: pyrNet };
+  const totalSteps = options.stepsPerStage.reduce((a, b) => a + b, 0);
+  const pyramidSettings = { stepsPerStage: options.stepsPerStage, videoStepsPerStage: options.stepsPerStage };
+  const frameCounts = [1, pkg.manifest.sample.frames];
+  const results: SpeedupResult[] = [];
+  const trained: SpeedupResult[] = [];
+  const runs: TimedRun[] = [];
+  const fullPkg = options.fullPackage ? await loadOnnxPackage(options.fullPackage, { threads: options.threads }) : undefined;
+  for (const frames of frameCounts) {
+    const pyramid = await timeRun(pkg, [pyrNet], 'pyramid', pyramidSettings, frames, options);
+    log(`pyramid  ${frames} frame(s): ${pyramid.samplerSeconds.toFixed(3)} s, session.run ${pyramid.sessionRunSeconds.toFixed(3)} s, overhead x${pyramid.overheadRatio.toFixed(4)}`);
+    const full = await timeRun(sameNetwork, [pyrNet], 'full', { steps: totalSteps, temporal: 'joint' }, frames, options);
+    log(`full (same network) ${frames} frame(s): ${full.samplerSeconds.toFixed(3)} s, overhead x${full.overheadRatio.toFixed(4)}`);
+    results.push(speedup(pyramid, full));
+    runs.push(pyramid, full);
+    if (fullPkg) {
+      const f = await timeRun(fullPkg, fullPkg.velocityModels, 'full', { steps: totalSteps, temporal: 'joint' }, frames, options);
+      log(`full (trained package) ${frames} frame(s): ${f.samplerSeconds.toFixed(3)} s, overhead x${f.overheadRatio.toFixed(4)}`);
+      trained.push(speedup(pyramid, f));
+      runs.push(f);
+    }
+  }
+  return {
+    benchmark: 'onnx',
+    machine,
+    provider: pkg.provider,
+    options,
+    worstOverheadRatio: Math.max(...runs.map((r) => r.overheadRatio)),
+    sameNetwork: results,
+    trainedFull: trained,
+  };
+}
