@@ -65,8 +65,10 @@ test('two shards run as separate processes merge to the single run', async () =>
 test('killed with SIGKILL mid-run and started again: nothing finished is recomputed, and the results are the same', async () => {
   const store = path.join(at('killed'), 'store');
   const child = spawn(process.execPath, [bin, 'run', suite, '--out', at('killed')], { cwd: root, stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  while (storedSamples(store) < 120) await new Promise((r) => setTimeout(r, 20));
+  let finished = false;
+  const exited = new Promise<void>((resolve) => child.on('close', () => ((finished = true), resolve())));
+  while (storedSamples(store) < 120 && !finished) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(!finished, 'the run ended before it could be killed');
   child.kill('SIGKILL');
   await exited;
   const before = storedSamples(store);
