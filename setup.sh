@@ -5,11 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # canvas (for chartjs-node-canvas) builds from source against cairo/pango; ffmpeg reads and writes videos;
-# Debian's NumPy/SciPy make reference vectors; OpenBLAS/LAPACKE serve the fast linear algebra.
+# Debian's NumPy/SciPy/Pillow make reference vectors; OpenBLAS/LAPACKE serve the fast linear algebra (the
+# Fréchet distance's addon, built below).
 packages=(
   build-essential pkg-config python3
   libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev libpixman-1-dev
-  ffmpeg python3-numpy python3-scipy python3-torch
+  ffmpeg python3-numpy python3-scipy python3-pil python3-torch
   libopenblas-dev liblapacke-dev
 )
 
@@ -29,4 +30,6 @@ fi
 
 echo "setup: npm ci"
 npm ci --no-audit --no-fund
+echo "setup: building the OpenBLAS/LAPACKE addon (optional; the TypeScript fallback is used without it)"
+bash scripts/build-native.sh
 echo "setup: done"

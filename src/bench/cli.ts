@@ -9,6 +9,7 @@ import os from 'node:os';
 import { Registry } from '../core/registry.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { runOnnxBenchmark } from './onnx-bench.ts';
+import { FRECHET_SPEED_USAGE, runFrechetSpeed } from './frechet-speed.ts';
 import { runFlowAccuracy } from './flow-accuracy.ts';
 import { runVbenchSpeed } from './vbench-speed.ts';
 
@@ -55,6 +56,8 @@ benchmarks.register(
   },
   'harness overhead over session.run, and the pyramid speed-up over full resolution against the FLOP model',
 );
+
+benchmarks.register('fd', { usage: FRECHET_SPEED_USAGE, run: runFrechetSpeed }, 'the d = 2048 Fréchet distance beside SciPy sqrtm (pytorch-fid route), side by side in alternating rounds');
 
 benchmarks.register(
   'vbench',

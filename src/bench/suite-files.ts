@@ -1,4 +1,8 @@
-/** The suites shipped with the harness: every `suites/*.yaml`, by name, with its description, for `list`. */
+/**
+ * The suites shipped with the harness, for `list`: every `suites/*.yaml` with `format: 1` (the runner's suites),
+ * by file name, with its description. Other YAML files there (the metric suites of docs/metrics.md, in their own
+ * format) are left out.
+ */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -15,8 +19,9 @@ if (existsSync(SUITES_DIR)) {
     const file = path.join(SUITES_DIR, name);
     let description = '';
     try {
-      const raw = parseYaml(readFileSync(file, 'utf8')) as { description?: unknown } | null;
-      description = typeof raw?.description === 'string' ? raw.description.split('\n')[0] : '';
+      const raw = parseYaml(readFileSync(file, 'utf8')) as { format?: unknown; description?: unknown } | null;
+      if (raw?.format === undefined) continue;
+      description = typeof raw.description === 'string' ? raw.description.split('\n')[0] : '';
     } catch (error) {
       description = `(not valid YAML: ${(error as Error).message.split('\n')[0]})`;
     }

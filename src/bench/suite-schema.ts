@@ -117,6 +117,9 @@ export interface LoadedSuite {
 
 /** Parses a suite object (from YAML); `where` names the source in messages. */
 export function parseSuite(raw: unknown, where: string): Suite {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !('format' in raw)) {
+    throw new SchemaError(`${where}: not a runner suite: it has no 'format' (runner suites start with format: ${SUITE_FORMAT}; docs/suites.md). The metric suites of docs/metrics.md have their own format and commands.`);
+  }
   const parsed = parseWith(suiteSchema(), raw, where);
   if (parsed.conditions.kind === 'prompts') {
     if (parsed.samples !== undefined) {

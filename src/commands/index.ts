@@ -5,6 +5,8 @@ import { sampleCommand } from './sample.ts';
 import { defaultCommand } from './default.ts';
 import { listCommand } from './list.ts';
 import { dataCommand } from './data.ts';
+import { statsCommand } from './stats.ts';
+import { fdCommand } from './fd.ts';
 import { vbenchCommand } from './vbench.ts';
 import { runCommand } from './run.ts';
 import { mergeCommand } from './merge.ts';
@@ -13,4 +15,4 @@ import { costCommand } from './cost.ts';
 import { compareCommand } from './compare.ts';
 
 export const commands = new Registry<Command>('command');
-for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, vbenchCommand, runCommand, mergeCommand, validateCommand, costCommand, compareCommand]) commands.register(c.name, c, c.summary);
+for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, vbenchCommand, statsCommand, fdCommand, runCommand, mergeCommand, validateCommand, costCommand, compareCommand]) commands.register(c.name, c, c.summary);

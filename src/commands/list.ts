@@ -6,6 +6,7 @@ import { analyticPresets } from '../models/analytic/presets.ts';
 import { suiteMetrics } from '../bench/metrics/index.ts';
 import { referenceSources } from '../bench/references.ts';
 import { shippedSuites } from '../bench/suite-files.ts';
+import { extractors } from '../features/registry.ts';
 import type { Command } from './command.ts';
 
 /** Registries shown by `list`, by heading. Modules add theirs here. */
@@ -16,6 +17,7 @@ export const listed: [string, Registry<unknown>][] = [
   ['analytic presets (analytic:<name>)', analyticPresets as Registry<unknown>],
   ['suite metrics', suiteMetrics as Registry<unknown>],
   ['references (suite reference.source)', referenceSources as Registry<unknown>],
+  ['feature extractors (or a manifest file)', extractors as Registry<unknown>],
 ];
 
 export const listCommand: Command = {

@@ -7,6 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
+/** File extensions read as videos (through ffmpeg) when listing folders. */
+export const VIDEO_EXTENSIONS = ['.mp4', '.webm', '.gif', '.avi', '.mov', '.mkv'];
+
 /** What ffprobe says about a video's first video stream. */
 export interface VideoInfo {
   readonly width: number;

@@ -70,38 +70,55 @@ function parseHeader(text: string, where: string): { dtype: NpyDtype; fortran: b
   return { dtype, fortran: fortran === 'True', shape };
 }
 
-/** Parses .npy bytes. Fortran-ordered arrays are transposed to C order. */
-export function decodeNpy(bytes: Uint8Array, where = '.npy'): NpyArray {
+/** Where an .npy array's data starts and what it holds, from the first bytes of the file (at least the header). */
+export interface NpyPreamble {
+  readonly dtype: NpyDtype;
+  readonly fortran: boolean;
+  readonly shape: number[];
+  /** Byte offset of the data. */
+  readonly dataOffset: number;
+  /** Bytes of data the shape needs. */
+  readonly dataBytes: number;
+}
+
+/** Parses the magic, version and header of .npy bytes (the data need not be present). */
+export function parseNpyPreamble(bytes: Uint8Array, where = '.npy'): NpyPreamble {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 10 || buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new RangeError(`${where}: not a .npy file (bad magic)`);
   const major = buf[6];
+  if (major < 1 || major > 3) throw new RangeError(`${where}: .npy version ${major} is not supported; allowed 1, 2, 3`);
   const headerLength = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
   const start = major === 1 ? 10 : 12;
-  if (major < 1 || major > 3) throw new RangeError(`${where}: .npy version ${major} is not supported; allowed 1, 2, 3`);
+  if (buf.length < start + headerLength) throw new RangeError(`${where}: truncated .npy header`);
   const { dtype, fortran, shape } = parseHeader(buf.toString(major === 3 ? 'utf8' : 'latin1', start, start + headerLength), where);
-  const offset = start + headerLength;
   const size = shape.reduce((a, b) => a * b, 1);
-  const bytesNeeded = size * BYTES[dtype];
-  if (buf.length - offset < bytesNeeded) throw new RangeError(`${where}: truncated: shape [${shape.join(', ')}] needs ${bytesNeeded} bytes, found ${buf.length - offset}`);
-  const raw = new Uint8Array(bytesNeeded);
-  raw.set(buf.subarray(offset, offset + bytesNeeded));
-  let data: NpyData;
+  return { dtype, fortran, shape, dataOffset: start + headerLength, dataBytes: size * BYTES[dtype] };
+}
+
+/** Typed data over a copy of `raw` (bytes of one dtype, little-endian). */
+export function typedData(dtype: NpyDtype, raw: Uint8Array): NpyData {
+  const copy = new Uint8Array(raw.length);
+  copy.set(raw);
   switch (dtype) {
     case '<f4':
-      data = new Float32Array(raw.buffer);
-      break;
+      return new Float32Array(copy.buffer);
     case '<f8':
-      data = new Float64Array(raw.buffer);
-      break;
+      return new Float64Array(copy.buffer);
     case '<i4':
-      data = new Int32Array(raw.buffer);
-      break;
+      return new Int32Array(copy.buffer);
     case '<i8':
-      data = new BigInt64Array(raw.buffer);
-      break;
+      return new BigInt64Array(copy.buffer);
     default:
-      data = raw;
+      return copy;
   }
+}
+
+/** Parses .npy bytes. Fortran-ordered arrays are transposed to C order. */
+export function decodeNpy(bytes: Uint8Array, where = '.npy'): NpyArray {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { dtype, fortran, shape, dataOffset: offset, dataBytes: bytesNeeded } = parseNpyPreamble(bytes, where);
+  if (buf.length - offset < bytesNeeded) throw new RangeError(`${where}: truncated: shape [${shape.join(', ')}] needs ${bytesNeeded} bytes, found ${buf.length - offset}`);
+  let data = typedData(dtype, buf.subarray(offset, offset + bytesNeeded));
   if (fortran && shape.length > 1) data = fortranToC(data, shape);
   return { dtype, shape, data };
 }
@@ -197,64 +214,102 @@ export function encodeNpz(arrays: Readonly<Record<string, NpyArray>>, compress =
   return Buffer.concat([...locals, ...centrals, end]);
 }
 
-/** Reads every member of .npz bytes into named arrays (member names without ".npy"). Zip64 archives are supported. */
-export function decodeNpz(bytes: Uint8Array, where = '.npz'): Record<string, NpyArray> {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** One member of a zip archive, from its central directory (zip64 sizes resolved). */
+export interface ZipMember {
+  readonly name: string;
+  /** 0 stored, 8 deflate. */
+  readonly method: number;
+  readonly compressedSize: number;
+  readonly size: number;
+  readonly localOffset: number;
+}
+
+/** Reads `length` bytes at `offset` of an archive (a buffer slice or a positional file read). */
+export type ByteReader = (offset: number, length: number) => Buffer;
+
+/** The members of a zip archive of `fileSize` bytes, read through `read` (end record, zip64 locator, directory). */
+export function readZipDirectory(read: ByteReader, fileSize: number, where: string): ZipMember[] {
+  const tailLength = Math.min(fileSize, 22 + 65535);
+  const tail = read(fileSize - tailLength, tailLength);
   let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) {
       eocd = i;
       break;
     }
   }
   if (eocd < 0) throw new RangeError(`${where}: not a zip archive (no end-of-central-directory record); .npz files are zip archives`);
-  let count = buf.readUInt16LE(eocd + 10);
-  let centralOffset = buf.readUInt32LE(eocd + 16);
-  if (centralOffset === 0xffffffff || count === 0xffff) {
+  let count = tail.readUInt16LE(eocd + 10);
+  let centralSize = tail.readUInt32LE(eocd + 12);
+  let centralOffset = tail.readUInt32LE(eocd + 16);
+  if (centralOffset === 0xffffffff || count === 0xffff || centralSize === 0xffffffff) {
     const locator = eocd - 20;
-    if (locator >= 0 && buf.readUInt32LE(locator) === 0x07064b50) {
-      const z64 = Number(buf.readBigUInt64LE(locator + 8));
-      count = Number(buf.readBigUInt64LE(z64 + 32));
-      centralOffset = Number(buf.readBigUInt64LE(z64 + 48));
+    if (locator >= 0 && tail.readUInt32LE(locator) === 0x07064b50) {
+      const z64 = read(Number(tail.readBigUInt64LE(locator + 8)), 56);
+      count = Number(z64.readBigUInt64LE(32));
+      centralSize = Number(z64.readBigUInt64LE(40));
+      centralOffset = Number(z64.readBigUInt64LE(48));
     }
   }
-  const out: Record<string, NpyArray> = {};
-  let p = centralOffset;
+  const dir = read(centralOffset, Math.min(centralSize, fileSize - centralOffset));
+  const members: ZipMember[] = [];
+  let p = 0;
   for (let k = 0; k < count; k++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new RangeError(`${where}: corrupt central directory at byte ${p}`);
-    const method = buf.readUInt16LE(p + 10);
-    let compressedSize = buf.readUInt32LE(p + 20);
-    let size = buf.readUInt32LE(p + 24);
-    const nameLength = buf.readUInt16LE(p + 28);
-    const extraLength = buf.readUInt16LE(p + 30);
-    const commentLength = buf.readUInt16LE(p + 32);
-    let localOffset = buf.readUInt32LE(p + 42);
-    const name = buf.toString('utf8', p + 46, p + 46 + nameLength);
+    if (p + 46 > dir.length || dir.readUInt32LE(p) !== 0x02014b50) throw new RangeError(`${where}: corrupt central directory at byte ${centralOffset + p}`);
+    const method = dir.readUInt16LE(p + 10);
+    let compressedSize = dir.readUInt32LE(p + 20);
+    let size = dir.readUInt32LE(p + 24);
+    const nameLength = dir.readUInt16LE(p + 28);
+    const extraLength = dir.readUInt16LE(p + 30);
+    const commentLength = dir.readUInt16LE(p + 32);
+    let localOffset = dir.readUInt32LE(p + 42);
+    const name = dir.toString('utf8', p + 46, p + 46 + nameLength);
     // zip64 extra field (id 1): sizes and offset that overflowed 32 bits, in that order
     let e = p + 46 + nameLength;
     const extraEnd = e + extraLength;
     while (e + 4 <= extraEnd) {
-      const id = buf.readUInt16LE(e);
-      const len = buf.readUInt16LE(e + 2);
+      const id = dir.readUInt16LE(e);
+      const len = dir.readUInt16LE(e + 2);
       if (id === 1) {
         let q = e + 4;
-        if (size === 0xffffffff) (size = Number(buf.readBigUInt64LE(q))), (q += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = Number(buf.readBigUInt64LE(q))), (q += 8);
-        if (localOffset === 0xffffffff) localOffset = Number(buf.readBigUInt64LE(q));
+        if (size === 0xffffffff) (size = Number(dir.readBigUInt64LE(q))), (q += 8);
+        if (compressedSize === 0xffffffff) (compressedSize = Number(dir.readBigUInt64LE(q))), (q += 8);
+        if (localOffset === 0xffffffff) localOffset = Number(dir.readBigUInt64LE(q));
       }
       e += 4 + len;
     }
     p = extraEnd + commentLength;
-    if (buf.readUInt32LE(localOffset) !== 0x04034b50) throw new RangeError(`${where}: corrupt local header for member ${name}`);
-    const dataStart = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
-    const body = buf.subarray(dataStart, dataStart + compressedSize);
-    let raw: Uint8Array;
-    if (method === 0) raw = body;
-    else if (method === 8) raw = inflateRawSync(body);
-    else throw new RangeError(`${where}: member ${name} uses zip compression method ${method}; allowed: 0 (stored), 8 (deflate)`);
-    if (raw.length !== size) throw new RangeError(`${where}: member ${name} is ${raw.length} bytes, the directory says ${size}`);
-    const key = name.endsWith('.npy') ? name.slice(0, -4) : name;
-    out[key] = decodeNpy(raw, `${where}:${name}`);
+    members.push({ name, method, compressedSize, size, localOffset });
+  }
+  return members;
+}
+
+/** Byte offset of a member's (possibly compressed) data, after its local header. */
+export function memberDataStart(read: ByteReader, member: ZipMember, where: string): number {
+  const local = read(member.localOffset, 30);
+  if (local.readUInt32LE(0) !== 0x04034b50) throw new RangeError(`${where}: corrupt local header for member ${member.name}`);
+  return member.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+}
+
+/** The uncompressed bytes of a member. */
+export function memberBytes(read: ByteReader, member: ZipMember, where: string): Uint8Array {
+  const body = read(memberDataStart(read, member, where), member.compressedSize);
+  let raw: Uint8Array;
+  if (member.method === 0) raw = body;
+  else if (member.method === 8) raw = inflateRawSync(body);
+  else throw new RangeError(`${where}: member ${member.name} uses zip compression method ${member.method}; allowed: 0 (stored), 8 (deflate)`);
+  if (raw.length !== member.size) throw new RangeError(`${where}: member ${member.name} is ${raw.length} bytes, the directory says ${member.size}`);
+  return raw;
+}
+
+/** Reads every member of .npz bytes into named arrays (member names without ".npy"). Zip64 archives are supported. */
+export function decodeNpz(bytes: Uint8Array, where = '.npz'): Record<string, NpyArray> {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read: ByteReader = (offset, length) => buf.subarray(offset, offset + length);
+  const out: Record<string, NpyArray> = {};
+  for (const member of readZipDirectory(read, buf.length, where)) {
+    const key = member.name.endsWith('.npy') ? member.name.slice(0, -4) : member.name;
+    out[key] = decodeNpy(memberBytes(read, member, where), `${where}:${member.name}`);
   }
   return out;
 }

@@ -1,29 +1,143 @@
 /**
  * The Fréchet distance between Gaussians fitted to two feature sets (Heusel et al., 2017, eq. 6; pytorch-fid
- * `calculate_frechet_distance`): |mu1 - mu2|^2 + tr S1 + tr S2 - 2 tr sqrt(S1 S2). The trace term is computed in
- * the symmetric form tr sqrt(A S2 A), A = S1^(1/2), from a symmetric eigensolver, in float64, with no complex
- * arithmetic (`../shared/docs/frechet.md` section 1, recommended algorithm).
+ * `calculate_frechet_distance`, clean-fid `frechet_distance`): |mu1 - mu2|^2 + tr S1 + tr S2 - 2 tr sqrt(S1 S2),
+ * in float64 with no complex arithmetic (`../shared/docs/frechet.md` section 1).
+ *
+ * tr sqrt(S1 S2) is the sum of the square roots of the eigenvalues of S1 S2. With S1 = L L^T (Cholesky), S1 S2
+ * is similar to the symmetric PSD matrix L^T S2 L, whose eigenvalues a symmetric eigensolver gives; when S1 is
+ * not positive definite the roles swap (S2 = L L^T, L^T S1 L), and when neither is, A = S1^(1/2) from an
+ * eigendecomposition gives A S2 A (the form frechet.md recommends). All three are the same quantity in exact
+ * arithmetic; full-rank cases agree with SciPy's `sqrtm` route to ~1e-13 relative.
  */
-import { assertSymmetric, matmul, psdSqrt, symmetricEigen } from './linalg.ts';
+import { assertSymmetric } from './linalg.ts';
+import { linalgBackend, type LinalgBackend, type LinalgChoice } from './native-linalg.ts';
 import type { Moments } from './feature-stats.ts';
+
+/** How the distance treats singular products; presets match the reference implementations' failure paths. */
+export interface FrechetOptions {
+  /**
+   * pytorch-fid/TTUR/ADM/clean-fid retry with (S1 + eps I)(S2 + eps I) inside the root when `sqrtm` fails. Set
+   * here, the offset is used when neither covariance is numerically positive definite (the case in which older
+   * SciPy returned inf/NaN); the trace terms keep the unoffset covariances, as in those libraries.
+   */
+  readonly offsetOnSingular?: number;
+  /**
+   * pytorch-fid raises "Imaginary component" when |Im diag sqrtm(S1 S2)| > 1e-3. Here: error when a negative
+   * eigenvalue lambda of the symmetric product has sqrt(|lambda|) above this tolerance (otherwise negatives,
+   * which are round-off, count as 0).
+   */
+  readonly imaginaryTolerance?: number;
+  /** Force the eigendecomposition route (A = S1^(1/2)) instead of Cholesky; for checks. */
+  readonly route?: 'auto' | 'eigen';
+  /** Linear-algebra backend: the OpenBLAS addon when built (auto), or one by name. */
+  readonly backend?: LinalgChoice | LinalgBackend;
+}
+
+/** The failure handling of each reference implementation (frechet.md section 1). */
+export const FRECHET_COMPAT: Readonly<Record<'none' | 'pytorch-fid' | 'clean-fid', FrechetOptions>> = {
+  none: {},
+  'pytorch-fid': { offsetOnSingular: 1e-6, imaginaryTolerance: 1e-3 },
+  'clean-fid': { offsetOnSingular: 1e-6 },
+};
 
 /** A Fréchet distance with its parts and any warnings. */
 export interface FrechetResult {
+  /** The distance (squared feature units; lower is better). */
   readonly fd: number;
   /** |mu1 - mu2|^2. */
   readonly meanTerm: number;
   /** tr S1 + tr S2 - 2 tr sqrt(S1 S2). */
   readonly covarianceTerm: number;
   readonly traceSqrt: number;
+  /** Which factorisation gave the trace term. */
+  readonly route: 'cholesky(sigma1)' | 'cholesky(sigma2)' | 'eigen(sigma1)' | 'eigen(sigma1 + eps)';
+  readonly backend: LinalgBackend['name'];
   readonly warnings: readonly string[];
 }
 
-/** Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2); sigma are d x d row-major. */
-export function frechetDistance(mu1: Float64Array, sigma1: Float64Array, mu2: Float64Array, sigma2: Float64Array): FrechetResult {
+function symmetrize(m: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const s = (m[i * d + j] + m[j * d + i]) / 2;
+      m[i * d + j] = s;
+      m[j * d + i] = s;
+    }
+  }
+}
+
+/** A V diag(sqrt(max(w, 0))) V^T from the backend's eigendecomposition. */
+function psdRoot(backend: LinalgBackend, a: Float64Array, d: number): Float64Array {
+  const { values, vectors } = backend.eigen(a, d);
+  // scaled rows: row k of V^T times sqrt(w_k); A = V^T^T diag V^T = sum_k sqrt(w_k) v_k v_k^T
+  const vt = new Float64Array(d * d);
+  const scaled = new Float64Array(d * d);
+  for (let k = 0; k < d; k++) {
+    const root = Math.sqrt(Math.max(values[k], 0));
+    for (let j = 0; j < d; j++) {
+      vt[j * d + k] = vectors[k * d + j];
+      scaled[k * d + j] = root * vectors[k * d + j];
+    }
+  }
+  return backend.matmul(vt, scaled, d);
+}
+
+function withOffset(s: Float64Array, d: number, eps: number): Float64Array {
+  const out = Float64Array.from(s);
+  for (let i = 0; i < d; i++) out[i * d + i] += eps;
+  return out;
+}
+
+/** tr sqrt(S1 S2) and how it was computed. */
+function traceSqrtProduct(sigma1: Float64Array, sigma2: Float64Array, d: number, options: FrechetOptions, backend: LinalgBackend, warnings: string[]) {
+  let product: Float64Array;
+  let route: FrechetResult['route'];
+  const l1 = options.route === 'eigen' ? null : backend.cholesky(sigma1, d);
+  const l2 = l1 || options.route === 'eigen' ? null : backend.cholesky(sigma2, d);
+  if (l1) {
+    product = backend.congruence(l1, sigma2, d);
+    route = 'cholesky(sigma1)';
+  } else if (l2) {
+    product = backend.congruence(l2, sigma1, d);
+    route = 'cholesky(sigma2)';
+  } else if (options.offsetOnSingular !== undefined && options.route !== 'eigen') {
+    const eps = options.offsetOnSingular;
+    warnings.push(`neither covariance is positive definite (the product is singular): the root uses (sigma1 + ${eps} I)(sigma2 + ${eps} I), as pytorch-fid does when sqrtm fails`);
+    const a = psdRoot(backend, withOffset(sigma1, d, eps), d);
+    product = backend.matmul(backend.matmul(a, withOffset(sigma2, d, eps), d), a, d);
+    route = 'eigen(sigma1 + eps)';
+  } else {
+    const a = psdRoot(backend, sigma1, d);
+    product = backend.matmul(backend.matmul(a, sigma2, d), a, d);
+    route = 'eigen(sigma1)';
+  }
+  symmetrize(product, d);
+  const values = backend.eigenvalues(product, d);
+  let traceSqrt = 0;
+  let largestImaginary = 0;
+  for (const v of values) {
+    if (v > 0) traceSqrt += Math.sqrt(v);
+    else largestImaginary = Math.max(largestImaginary, Math.sqrt(-v));
+  }
+  if (options.imaginaryTolerance !== undefined && largestImaginary > options.imaginaryTolerance) {
+    throw new RangeError(`Imaginary component ${largestImaginary}: the product sigma1 sigma2 has a negative eigenvalue whose root exceeds ${options.imaginaryTolerance} (pytorch-fid raises here)`);
+  }
+  return { traceSqrt, route };
+}
+
+/** Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2); sigma are d x d row-major, float64. */
+export function frechetDistance(mu1: Float64Array, sigma1: Float64Array, mu2: Float64Array, sigma2: Float64Array, options: FrechetOptions = {}): FrechetResult {
   const d = mu1.length;
   if (mu2.length !== d) throw new RangeError(`mean vectors differ in length: ${d} and ${mu2.length}`);
+  for (const [m, what] of [
+    [mu1, 'mu1'],
+    [mu2, 'mu2'],
+  ] as const) {
+    const bad = m.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new RangeError(`${what}: entry ${bad} is ${m[bad]}; all entries must be finite`);
+  }
   assertSymmetric(sigma1, d, 'sigma1');
   assertSymmetric(sigma2, d, 'sigma2');
+  const backend = typeof options.backend === 'object' ? options.backend : linalgBackend(options.backend ?? 'auto');
   let meanTerm = 0;
   for (let i = 0; i < d; i++) meanTerm += (mu1[i] - mu2[i]) ** 2;
   let trace1 = 0;
@@ -32,29 +146,21 @@ export function frechetDistance(mu1: Float64Array, sigma1: Float64Array, mu2: Fl
     trace1 += sigma1[i * d + i];
     trace2 += sigma2[i * d + i];
   }
-  // tr sqrt(S1 S2) = sum of sqrt of the eigenvalues of the PSD matrix A S2 A, A = S1^(1/2)
-  const a = psdSqrt(sigma1, d);
-  const m = matmul(matmul(a, sigma2, d), a, d);
-  for (let i = 0; i < d; i++) {
-    for (let j = i + 1; j < d; j++) {
-      const s = (m[i * d + j] + m[j * d + i]) / 2;
-      m[i * d + j] = s;
-      m[j * d + i] = s;
-    }
-  }
-  const { values } = symmetricEigen(m, d, false);
-  let traceSqrt = 0;
-  for (const v of values) traceSqrt += Math.sqrt(Math.max(v, 0));
+  const warnings: string[] = [];
+  const { traceSqrt, route } = traceSqrtProduct(sigma1, sigma2, d, options, backend, warnings);
   const covarianceTerm = trace1 + trace2 - 2 * traceSqrt;
-  return { fd: meanTerm + covarianceTerm, meanTerm, covarianceTerm, traceSqrt, warnings: [] };
+  return { fd: meanTerm + covarianceTerm, meanTerm, covarianceTerm, traceSqrt, route, backend: backend.name, warnings };
 }
 
-/** Fréchet distance between two sets of moments; warns when either sample is smaller than the dimension. */
-export function frechetFromMoments(a: Moments, b: Moments): FrechetResult {
-  const r = frechetDistance(a.mu, a.sigma, b.mu, b.sigma);
+/** Mean and covariance with the sample count when known (reference files from pytorch-fid or ADM carry none). */
+export type GaussianStats = Pick<Moments, 'mu' | 'sigma'> & { readonly count: number | null };
+
+/** Fréchet distance between two sets of moments; warns when a covariance must be singular (N <= d: rank <= N - 1 < d). */
+export function frechetFromMoments(a: GaussianStats, b: GaussianStats, options: FrechetOptions = {}): FrechetResult {
+  const r = frechetDistance(a.mu, a.sigma, b.mu, b.sigma, options);
   const d = a.mu.length;
-  const warnings = [a, b].flatMap((m, i) =>
-    m.count < d ? [`sample ${i + 1} has ${m.count} feature vectors for dimension ${d}: its covariance is singular and the distance is biased upward`] : [],
+  const small = [a, b].flatMap((m, i) =>
+    m.count !== null && m.count <= d ? [`sample ${i + 1} has ${m.count} feature vectors for dimension ${d}: its covariance is singular and the distance is biased upward (TTUR recommends N >= 10000 at d = 2048)`] : [],
   );
-  return { ...r, warnings };
+  return { ...r, warnings: [...small, ...r.warnings] };
 }

@@ -111,13 +111,17 @@ function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float6
  * applied to the rows of `zt` (Q transposed) when given, so row i ends as the eigenvector of d[i].
  */
 function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt?: Float64Array): void {
+  // deflation threshold relative to the largest |d| + |e| seen so far (EISPACK tql2), so that clusters of
+  // eigenvalues near zero (singular covariances) deflate instead of cycling
+  let norm = 0;
   for (let l = 0; l < n; l++) {
+    norm = Math.max(norm, Math.abs(d[l]) + Math.abs(e[l]));
     let iterations = 0;
     for (;;) {
       let m = l;
       for (; m < n - 1; m++) {
         const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+        if (Math.abs(e[m]) <= Number.EPSILON * Math.max(dd, norm)) break;
       }
       if (m === l) break;
       if (++iterations > 60) throw new Error(`symmetric eigensolver: no convergence for eigenvalue ${l} after 60 iterations`);
@@ -219,6 +223,73 @@ export function psdSqrt(a: Float64Array, n: number): Float64Array {
       if (vi === 0) continue;
       const oi = i * n;
       for (let j = 0; j < n; j++) out[oi + j] += vi * scaled[j];
+    }
+  }
+  return out;
+}
+
+/**
+ * Cholesky factor L (lower, row-major, zeros above the diagonal) with L L^T = a, or null when `a` is not
+ * numerically positive definite (a pivot <= 0), as LAPACK `dpotrf` reports. Column-oriented (left-looking).
+ */
+export function cholesky(a: Float64Array, n: number): Float64Array | null {
+  if (a.length !== n * n) throw new RangeError(`cholesky: expected ${n * n} values for ${n}x${n}, got ${a.length}`);
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const li = i * n;
+    for (let j = 0; j <= i; j++) {
+      const lj = j * n;
+      let s = a[li + j];
+      for (let k = 0; k < j; k++) s -= l[li + k] * l[lj + k];
+      if (i === j) {
+        if (!(s > 0)) return null;
+        l[li + i] = Math.sqrt(s);
+      } else l[li + j] = s / l[lj + j];
+    }
+  }
+  return l;
+}
+
+/** L^T S L for lower-triangular L and any S (n x n, row-major), skipping L's zero upper triangle. */
+export function congruence(l: Float64Array, s: Float64Array, n: number): Float64Array {
+  // B = S L: B[i][j] = sum_{k >= j} S[i][k] L[k][j]
+  const b = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const bi = i * n;
+    const si = i * n;
+    for (let k = 0; k < n; k++) {
+      const sik = s[si + k];
+      if (sik === 0) continue;
+      const lk = k * n;
+      for (let j = 0; j <= k; j++) b[bi + j] += sik * l[lk + j];
+    }
+  }
+  // C = L^T B: C[i][j] = sum_{k >= i} L[k][i] B[k][j]
+  const c = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const lk = k * n;
+    const bk = k * n;
+    for (let i = 0; i <= k; i++) {
+      const lki = l[lk + i];
+      if (lki === 0) continue;
+      const ci = i * n;
+      for (let j = 0; j < n; j++) c[ci + j] += lki * b[bk + j];
+    }
+  }
+  return c;
+}
+
+/** A B^T for row-major A (rowsA x dim) and B (rowsB x dim): entry (i, j) is the dot product of rows i and j. */
+export function gramCross(a: Float64Array, rowsA: number, b: Float64Array, rowsB: number, dim: number): Float64Array {
+  if (a.length !== rowsA * dim || b.length !== rowsB * dim) throw new RangeError(`gramCross: expected ${rowsA}x${dim} and ${rowsB}x${dim} values, got ${a.length} and ${b.length}`);
+  const out = new Float64Array(rowsA * rowsB);
+  for (let i = 0; i < rowsA; i++) {
+    const ai = i * dim;
+    for (let j = 0; j < rowsB; j++) {
+      const bj = j * dim;
+      let s = 0;
+      for (let k = 0; k < dim; k++) s += a[ai + k] * b[bj + k];
+      out[i * rowsB + j] = s;
     }
   }
   return out;

@@ -23,6 +23,7 @@ test('a suite parses with explicit defaults filled in', () => {
 test('unknown keys and bad values name the field, the value and what is allowed', () => {
   assert.throws(() => parseSuite(rawSuite({ smaples: 4 }), 's.yaml'), (e: Error) => /^s\.yaml: unknown key 'smaples'; allowed: format, name, version/.test(e.message));
   assert.throws(() => parseSuite(rawSuite({ format: 2 }), 's.yaml'), /s\.yaml\.format: .*expected 1.*\(got 2\)/);
+  assert.throws(() => parseSuite({ version: 1, name: 'x', task: 'fid' }, 's.yaml'), /s\.yaml: not a runner suite: it has no 'format'/);
   const methods = [{ name: 'p', model: 'analytic:tiny-image', sampler: 'ddim' }];
   assert.throws(() => parseSuite(rawSuite({ methods }), 's.yaml'), /s\.yaml\.methods\[0\]\.sampler: Invalid option: expected one of "cascade"\|"full"\|"pyramid" \(got "ddim"\)/);
   assert.throws(() => parseSuite(rawSuite({ metrics: [{ name: 'fid' }] }), 's.yaml'), /s\.yaml\.metrics\[0\]\.name: Invalid option: expected one of .*"fd-pixel"/);

@@ -1,0 +1,17 @@
+/**
+ * Command-line parsing shared by the commands that read inputs through a feature extractor (`stats`, `fd`):
+ * positionals plus `--extractor` (a registered name or a manifest file), `--frame` (take one frame of each clip
+ * as an image) and `--json`, beside each command's own options.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+const shared = {
+  extractor: { type: 'string' },
+  frame: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** Parses `argv` with the shared options and `own`; strict (unknown options are errors). */
+export function parseInputArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], own: O) {
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...shared, ...own } });
+}

@@ -1,0 +1,32 @@
+/**
+ * The feature extractors that can be named: built-ins (raw pixels, seeded random 2D/3D conv nets) by name, and
+ * any ONNX network through a manifest file. `openExtractor` is the one entry point.
+ */
+import { existsSync } from 'node:fs';
+import { Registry } from '../core/registry.ts';
+import type { FeatureExtractor } from './extractor.ts';
+import { readManifest } from './manifest.ts';
+import { openOnnxExtractor } from './onnx-extractor.ts';
+import { pixelExtractor } from './pixels.ts';
+import { randomNetworkManifest } from './random-conv.ts';
+
+/** A registered extractor: how to open it. */
+export interface ExtractorEntry {
+  open(): Promise<FeatureExtractor>;
+}
+
+/** Built-in extractors by name. */
+export const extractors = new Registry<ExtractorEntry>('feature extractor');
+extractors.register('pixels-v1', { open: async () => pixelExtractor() }, 'raw RGB pixels in [-1, 1] (tiny images and clips, d = 3THW <= 12288)');
+extractors.register('random-conv2d-v1', { open: () => openOnnxExtractor(randomNetworkManifest('random-conv2d-v1')) }, 'seeded random-weight 2D conv net, 64x64 clean-bicubic input, 256 features');
+extractors.register('random-conv3d-v1', { open: () => openOnnxExtractor(randomNetworkManifest('random-conv3d-v1')) }, 'seeded random-weight 3D conv net, 16 frames at 64x64, 256 features');
+
+/** Opens a registered extractor by name, or the network a manifest file (.json, .yaml, .yml) describes. */
+export async function openExtractor(reference: string): Promise<FeatureExtractor> {
+  if (extractors.has(reference)) return extractors.get(reference).open();
+  if (/\.(json|ya?ml)$/i.test(reference)) {
+    if (!existsSync(reference)) throw new RangeError(`feature manifest ${reference} does not exist`);
+    return openOnnxExtractor(readManifest(reference));
+  }
+  throw new RangeError(`Unknown feature extractor '${reference}'. Available: ${extractors.names().join(', ')}; or a manifest file (.json, .yaml) describing an ONNX network`);
+}

@@ -1,0 +1,61 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeNpz } from '../../src/io/npy.ts';
+import { statsCommand } from '../../src/commands/stats.ts';
+import { rejects } from '../helpers/assert.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin', 'pyramid-bench.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'stats-cli-'));
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+const at = (f: string) => path.join(dir, f);
+
+test('stats writes our format: NumPy reads mu, sigma, count and the extractor; --json prints one object', () => {
+  const r = cli('stats', 'shapes:n=200,seed=0,size=16', '--extractor', 'random-conv2d-v1', '-o', at('a.npz'), '--json');
+  assert.is(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.equal([summary.count, summary.dim, summary.extractor.name], [200, 256, 'random-conv2d-v1']);
+  const py = execFileSync('python3', ['-c', 'import numpy as np,sys,json; d=np.load(sys.argv[1]); print(json.dumps([int(d["count"]), list(d["sigma"].shape), json.loads(bytes(d["meta"]))["extractor"]["name"]]))', at('a.npz')]).toString();
+  assert.equal(JSON.parse(py), [200, [256, 256], 'random-conv2d-v1']);
+});
+
+test('shards (--start/--count) merged with stats --merge equal one pass bit for bit', () => {
+  assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '-o', at('whole.npz')).status, 0);
+  assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--count', '170', '-o', at('s1.npz')).status, 0);
+  assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--start', '170', '-o', at('s2.npz')).status, 0);
+  const r = cli('stats', '--merge', at('s1.npz'), at('s2.npz'), '-o', at('merged.npz'));
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /300 feature vectors of dimension 768 merged from 2 shards/);
+  const a = decodeNpz(readFileSync(at('whole.npz')));
+  const b = decodeNpz(readFileSync(at('merged.npz')));
+  for (const key of ['mu', 'sigma', 'state_node_outer']) assert.ok(Buffer.from(a[key].data.buffer).equals(Buffer.from(b[key].data.buffer)), key);
+  // out of order is refused
+  const bad = cli('stats', '--merge', at('s2.npz'), at('s1.npz'), '-o', at('bad.npz'));
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /second shard starts at row 0 but the first covers rows 170 to 299/);
+});
+
+test('other formats: pytorch-fid and clean-fid files hold what those tools write', () => {
+  assert.is(cli('stats', 'shapes:n=50,size=8', '--extractor', 'pixels-v1', '--format', 'pytorch-fid', '-o', at('pf.npz')).status, 0);
+  assert.equal(Object.keys(decodeNpz(readFileSync(at('pf.npz')))).sort(), ['mu', 'sigma']);
+  assert.is(cli('stats', 'shapes:n=50,size=8', '--extractor', 'pixels-v1', '--format', 'clean-fid-kid', '-o', at('kid.npz')).status, 0);
+  assert.equal(decodeNpz(readFileSync(at('kid.npz'))).feats.shape, [50, 192]);
+});
+
+test('bad command lines say what is allowed (usage errors exit 2)', async () => {
+  const r = cli('stats', 'shapes:n=5', '-o', at('x.npz'));
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /--extractor is required/);
+  // the rest in process: the same command code without a process start each
+  await rejects(() => statsCommand.run(['shapes:n=5', '--extractor', 'pixels-v1', '--format', 'tf', '-o', at('x.npz')]), /--format is 'tf'; allowed: pyramid-bench, pytorch-fid, clean-fid, clean-fid-kid, adm/);
+  await rejects(() => statsCommand.run(['shapes:n=5', '--extractor', 'inception-v3', '-o', at('x.npz')]), /Unknown feature extractor 'inception-v3'/);
+  await rejects(() => statsCommand.run(['a', 'b', '--extractor', 'pixels-v1', '-o', at('x.npz')]), /stats takes one input, got 2/);
+  await rejects(() => statsCommand.run(['--merge', at('a.npz'), '-o', at('x.npz')]), /--merge needs at least two statistics files/);
+});
+
+test.run();
