@@ -1,6 +1,8 @@
 /**
- * A description of the machine a benchmark ran on, written into every benchmark JSON: CPU model and cores,
- * memory, OS, Node and onnxruntime versions, and the GPU when nvidia-smi reports one.
+ * A description of the machine a benchmark or suite ran on: CPU model and cores, memory, OS, Node and onnxruntime
+ * versions, the GPUs nvidia-smi reports, the load average (other work skews timings); and the device the models
+ * run on, which names the unit of device-hours: GPU-hours with the GPU's name when a model runs on a CUDA or
+ * TensorRT execution provider, otherwise CPU-hours with the CPU's model.
  */
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -34,4 +36,26 @@ export function describeMachine(): MachineDescription {
     gpus,
     loadAverage: os.loadavg()[0],
   };
+}
+
+/** The device generation ran on, and the unit its hours are counted in. */
+export interface DeviceInfo {
+  readonly kind: 'cpu' | 'gpu';
+  /** CPU model and cores, or GPU name. */
+  readonly name: string;
+  /** 'CPU-hours' (wall-clock hours of this machine's CPUs) or 'GPU-hours' (wall-clock hours of one GPU). */
+  readonly hoursUnit: 'CPU-hours' | 'GPU-hours';
+  /** Why this device was chosen. */
+  readonly reason: string;
+}
+
+/** The device for models running on `providers` (onnxruntime execution providers; none for TypeScript backends). */
+export function deviceFor(providers: readonly (string | undefined)[], machine: MachineDescription): DeviceInfo {
+  const gpuProvider = providers.find((p) => p === 'cuda' || p === 'tensorrt');
+  if (gpuProvider) {
+    const name = machine.gpus[0] ?? 'unknown GPU (nvidia-smi gave no name)';
+    return { kind: 'gpu', name, hoursUnit: 'GPU-hours', reason: `a model runs on onnxruntime's ${gpuProvider} execution provider` };
+  }
+  const why = providers.some((p) => p !== undefined) ? "the models run on onnxruntime's CPU execution provider" : 'the models run in TypeScript on the CPU';
+  return { kind: 'cpu', name: `${machine.cpuModel.trim()}, ${machine.cores} cores`, hoursUnit: 'CPU-hours', reason: why };
 }

@@ -8,6 +8,11 @@ import { dataCommand } from './data.ts';
 import { statsCommand } from './stats.ts';
 import { fdCommand } from './fd.ts';
 import { vbenchCommand } from './vbench.ts';
+import { runCommand } from './run.ts';
+import { mergeCommand } from './merge.ts';
+import { validateCommand } from './validate.ts';
+import { costCommand } from './cost.ts';
+import { compareCommand } from './compare.ts';
 
 export const commands = new Registry<Command>('command');
-for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, vbenchCommand, statsCommand, fdCommand]) commands.register(c.name, c, c.summary);
+for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, vbenchCommand, statsCommand, fdCommand, runCommand, mergeCommand, validateCommand, costCommand, compareCommand]) commands.register(c.name, c, c.summary);

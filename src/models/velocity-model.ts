@@ -96,6 +96,8 @@ export interface VelocityModel {
   /** Content hash of what defines the model (weights, or the analytic preset's parameters). */
   readonly hash: string;
   readonly spec: ModelSpec;
+  /** The onnxruntime execution provider the model runs on ('cpu', 'cuda', 'tensorrt'); absent for backends that run in TypeScript. */
+  readonly provider?: string;
   /** The velocity for every row of `input.x`, same shape as `input.x`. */
   predict(input: VelocityInput): Promise<Tensor>;
 }
@@ -117,6 +119,8 @@ export interface Conditioner {
 export interface ModelSet {
   /** A readable name of the set, e.g. "analytic:tiny-video". */
   readonly id: string;
+  /** Content hash of the whole set when the backend has one (a package's manifest, which pins every file). */
+  readonly hash?: string;
   readonly pyramid?: VelocityModel;
   readonly full?: VelocityModel;
   /** Base first (lowest resolution), then each super-resolution stage at twice the previous resolution. */

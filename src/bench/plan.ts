@@ -1,0 +1,126 @@
+/**
+ * The plan of a run, made before anything is generated: methods expanded and resolved, each method's items
+ * (paired across methods) and sample keys, its reference source, the metrics with their options checked
+ * against each method, the device, and the locked settings. `validate`, `run`, `--dry-run` and `merge` share it.
+ */
+import { hashValue } from '../core/hash.ts';
+import { SchemaError } from '../core/schema.ts';
+import { suiteItems, type SuiteItem } from './conditions.ts';
+import { describeMachine, deviceFor, type DeviceInfo, type MachineDescription } from './machine.ts';
+import { modelsOf, resolveMethods, type ModelLoader, type ResolvedMethod } from './methods.ts';
+import { suiteMetrics } from './metrics/index.ts';
+import type { MethodContext, MetricPlugin } from './metrics/plugin.ts';
+import { harnessInfo } from './provenance.ts';
+import { resolveReference, type ReferenceSource } from './references.ts';
+import { lockedSettings, type LockedSettings, type MethodMeta } from './results.ts';
+import { sampleKey } from './sample-store.ts';
+import { chunkCount } from './shard.ts';
+import { samplesPerMethod, type LoadedSuite } from './suite-schema.ts';
+import { expandMethods, type ExpandedMethod } from './sweep.ts';
+
+/** A metric of the run with its parsed options. */
+export interface MetricEntry {
+  readonly plugin: MetricPlugin;
+  readonly options: unknown;
+  /** Hash of the options; part of the metric's cache keys. */
+  readonly optionsHash: string;
+}
+
+/** One method of the run. */
+export interface MethodPlan {
+  readonly method: ResolvedMethod;
+  readonly items: readonly SuiteItem[];
+  /** Store key of each item's sample, by position. */
+  readonly keys: readonly string[];
+  readonly reference: ReferenceSource | null;
+  readonly context: MethodContext;
+  /** The method's description in results (`resolved` is filled once a sample exists). */
+  readonly meta: MethodMeta;
+}
+
+/** The whole run. */
+export interface RunPlan {
+  readonly loaded: LoadedSuite;
+  readonly harness: { readonly name: string; readonly version: string };
+  readonly samples: number;
+  readonly chunks: number;
+  readonly metrics: readonly MetricEntry[];
+  readonly methods: readonly MethodPlan[];
+  readonly machine: MachineDescription;
+  readonly device: DeviceInfo;
+  readonly locked: LockedSettings;
+  /** Methods left out because they need arguments that were not given (only with `deferMissingArgs`). */
+  readonly deferred: readonly ExpandedMethod[];
+}
+
+/**
+ * Plans a run of `loaded` with command-line `args`; throws naming the suite field at fault. With
+ * `deferMissingArgs` (for `validate`), methods that need arguments not given are left out and listed in `deferred`
+ * instead of refused.
+ */
+export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string, string>>, options: { loader?: ModelLoader; deferMissingArgs?: boolean } = {}): Promise<RunPlan> {
+  const { suite, file } = loaded;
+  const harness = harnessInfo();
+  const samples = samplesPerMethod(loaded);
+  const expanded = expandMethods(suite, args, file);
+  const deferred = options.deferMissingArgs ? expanded.filter((m) => m.missingArgs.length > 0) : [];
+  const methods = await resolveMethods(
+    expanded.filter((m) => !deferred.includes(m)),
+    suite,
+    file,
+    options.loader,
+  );
+  const machine = describeMachine();
+  const device = deviceFor(methods.flatMap((m) => modelsOf(m.models).map((v) => v.provider)), machine);
+  const metrics: MetricEntry[] = suite.metrics.map((m) => ({ plugin: suiteMetrics.get(m.name), options: m.options, optionsHash: hashValue(m.options) }));
+  const needsReference = metrics.filter((m) => m.plugin.referenceSets.length > 0);
+  if (suite.reference.source === 'none' && needsReference.length > 0) {
+    throw new SchemaError(`${file}.reference.source: 'none', but metric ${needsReference.map((m) => `'${m.plugin.name}'`).join(', ')} compares with reference samples; allowed: auto, analytic-target, shapes`);
+  }
+  const plans: MethodPlan[] = [];
+  for (const method of methods) {
+    const where = `${file}.${method.source} (${method.id})`;
+    const items = await suiteItems(suite.conditions, samples, loaded.prompts, method.models, where);
+    const reference = needsReference.length > 0 ? resolveReferenceAt(suite.reference, method, where) : null;
+    const costSource = method.spec.cost ? (method.spec.costSource ?? 'architecture') : 'unknown';
+    const context: MethodContext = { id: method.id, shape: method.shape, costSource, playbackFps: suite.playbackFps, protocolVideos: suite.protocol?.videos ?? samples, device };
+    metrics.forEach((m, i) => {
+      try {
+        m.plugin.check?.(m.options, context);
+      } catch (error) {
+        throw new SchemaError(`${file}.metrics[${i}] (${m.plugin.name}): ${(error as Error).message}`);
+      }
+    });
+    const keyBase = { harness: harness.version, modelHash: method.modelHash, sampler: method.sampler, settings: method.parsedSettings, guidance: method.guidance, frames: method.frames, seed: suite.seed };
+    const keys = items.map((item) => sampleKey({ ...keyBase, condition: item.conditionKey, index: item.index }));
+    const meta: MethodMeta = {
+      id: method.id,
+      slug: method.slug,
+      name: method.name,
+      description: method.description,
+      source: method.source,
+      model: method.model,
+      modelHash: method.modelHash,
+      sampler: method.sampler,
+      settings: method.parsedSettings,
+      guidance: method.guidance,
+      sweep: method.sweep,
+      frames: method.frames,
+      shape: method.shape,
+      costSource,
+      reference: reference?.id ?? null,
+      resolved: null,
+    };
+    plans.push({ method, items, keys, reference, context, meta });
+  }
+  const versions = Object.fromEntries(metrics.map((m) => [m.plugin.name, m.plugin.version]));
+  return { loaded, harness, samples, chunks: chunkCount(samples, suite.chunk), metrics, methods: plans, machine, device, locked: lockedSettings(loaded, harness.version, versions, samples), deferred };
+}
+
+function resolveReferenceAt(spec: { source: string; seed: number }, method: ResolvedMethod, where: string): ReferenceSource | null {
+  try {
+    return resolveReference(spec.source, { models: method.models, shape: method.shape, seed: spec.seed });
+  } catch (error) {
+    throw new SchemaError(`${where}: reference: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The timed phase of a method: after untimed set-up (loading models, done by the caller) and untimed warm-up
+ * generations, `repeats` timed generations of the same `batch` videos, each measured by its sampler wall time
+ * and by its model time per stage (the per-call `durationMs` of `CostSummary.records`, summed by stage), with
+ * the resident set size sampled after every Euler step for the peak memory.
+ */
+import { PhiloxNoise } from '../core/philox.ts';
+import type { SuiteItem } from './conditions.ts';
+import type { ResolvedMethod } from './methods.ts';
+
+/** How to time a method. */
+export interface TimingPlan {
+  /** Untimed generations before the timed ones. */
+  readonly warmup: number;
+  /** Timed generations. */
+  readonly repeats: number;
+  /** Videos per timed generation (1: the latency of one video). */
+  readonly batch: number;
+}
+
+/** One timed generation. */
+export interface TimedRepeat {
+  /** Wall time of the sampler and the decoder (if the set has one), seconds. */
+  readonly wallSeconds: number;
+  /** Decoder time, seconds (0 without a decoder). */
+  readonly decodeSeconds: number;
+  /** Model time per stage (summed call durations), seconds, by stage number. */
+  readonly stageSeconds: Readonly<Record<string, number>>;
+  /** Network evaluations per video. */
+  readonly nfe: number;
+}
+
+/** What the timed phase measured. */
+export interface TimingRecord {
+  readonly plan: TimingPlan;
+  /** Frames per video. */
+  readonly frames: number;
+  readonly warmupSeconds: readonly number[];
+  readonly repeats: readonly TimedRepeat[];
+  /** Resident set size before the first timed generation, and its largest value sampled during the timed ones, bytes. */
+  readonly baselineRssBytes: number;
+  readonly peakRssBytes: number;
+  /** The process's peak resident set size so far (getrusage ru_maxrss), bytes. */
+  readonly processMaxRssBytes: number;
+}
+
+/** Runs the timed phase of `method` on its first `plan.batch` items. */
+export async function measureTiming(method: ResolvedMethod, items: readonly SuiteItem[], seed: number, plan: TimingPlan): Promise<TimingRecord> {
+  if (items.length < plan.batch) throw new RangeError(`timing ${method.id}: batch of ${plan.batch} videos, but the method has ${items.length} samples`);
+  const batch = items.slice(0, plan.batch);
+  const noise = new PhiloxNoise(seed);
+  const decoder = method.models.decoder;
+  const generate = async (onStep?: () => void) => {
+    const result = await method.samplerImpl.sample(method.models, { items: batch, frames: method.frames, guidance: method.guidance, settings: method.parsedSettings }, noise, onStep);
+    const sampled = performance.now();
+    if (decoder) await decoder.decode(result.samples);
+    return { result, decodeSeconds: (performance.now() - sampled) / 1000 };
+  };
+  const warmupSeconds: number[] = [];
+  for (let i = 0; i < plan.warmup; i++) {
+    const started = performance.now();
+    await generate();
+    warmupSeconds.push((performance.now() - started) / 1000);
+  }
+  const baselineRssBytes = process.memoryUsage.rss();
+  let peakRssBytes = baselineRssBytes;
+  const sampleMemory = () => {
+    const rss = process.memoryUsage.rss();
+    if (rss > peakRssBytes) peakRssBytes = rss;
+  };
+  const repeats: TimedRepeat[] = [];
+  for (let i = 0; i < plan.repeats; i++) {
+    const started = performance.now();
+    const { result, decodeSeconds } = await generate(sampleMemory);
+    const wallSeconds = (performance.now() - started) / 1000;
+    sampleMemory();
+    repeats.push({
+      wallSeconds,
+      decodeSeconds,
+      stageSeconds: Object.fromEntries(result.cost.stages.map((s) => [String(s.stage), s.modelSeconds])),
+      nfe: result.cost.nfe,
+    });
+  }
+  return {
+    plan,
+    frames: method.frames,
+    warmupSeconds,
+    repeats,
+    baselineRssBytes,
+    peakRssBytes,
+    processMaxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}

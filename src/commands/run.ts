@@ -1,0 +1,81 @@
+/**
+ * `pyramid-bench run <suite.yaml> --out <dir>`: runs a suite (or one shard of it) and writes results.json, the
+ * per-sample files, the state files and the manifest; `--dry-run` prints the plan and its estimated time from a
+ * short calibration instead.
+ */
+import { parseArgs } from 'node:util';
+import { loadSuite } from '../bench/suite-schema.ts';
+import { planRun } from '../bench/plan.ts';
+import { runSuite } from '../bench/runner.ts';
+import { WHOLE, parseShard } from '../bench/shard.ts';
+import { stderrProgress } from '../bench/progress.ts';
+import { headlineMarkdown } from '../bench/summary.ts';
+import { dryRun } from '../bench/calibrate.ts';
+import { integerOption, UsageError, type Command } from './command.ts';
+
+/** Parses repeated `--arg name=value` options. */
+export function argsOption(values: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--arg is '${v}'; allowed: name=value, e.g. --arg model=onnx:checkpoints/t2v`);
+    const name = v.slice(0, eq);
+    if (name in out) throw new UsageError(`--arg ${name} is given twice`);
+    out[name] = v.slice(eq + 1);
+  }
+  return out;
+}
+
+/** The `run` command. */
+export const runCommand: Command = {
+  name: 'run',
+  usage: 'run <suite.yaml> --out <dir> [--shard i/n] [--store <dir>] [--arg name=value ...] [--dry-run [--calibrate <samples>]]',
+  summary: 'run a benchmark suite (or one shard of it) and write results.json beside per-sample files',
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        shard: { type: 'string' },
+        store: { type: 'string' },
+        arg: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean', default: false },
+        calibrate: { type: 'string', default: '2' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length !== 1) throw new UsageError(`run takes one suite file, got ${positionals.length ? positionals.join(' ') : 'none'}; e.g. run suites/default.yaml --out runs/default`);
+    const shard = values.shard ? parseShardOption(values.shard) : WHOLE;
+    const loaded = loadSuite(positionals[0]);
+    const plan = await planRun(loaded, argsOption(values.arg));
+    if (values['dry-run']) {
+      process.stdout.write(await dryRun(plan, { shard, storeRoot: values.store ?? (values.out ? `${values.out}/store` : null), calibrationSamples: integerOption(values.calibrate, 'calibrate', 1)! }));
+      return;
+    }
+    if (!values.out) throw new UsageError('--out is required: the results folder, e.g. --out runs/default');
+    const { results, manifest } = await runSuite(plan, {
+      out: values.out,
+      storeRoot: values.store,
+      shard,
+      progress: stderrProgress(),
+      log: (line) => process.stderr.write(`[run] ${line}\n`),
+      command: ['pyramid-bench', 'run', ...argv],
+    });
+    const counts = manifest.store.counts;
+    process.stdout.write(`${results.suite.name} v${results.suite.version}${results.partial ? ` (shard ${shard.index}/${shard.count}: partial)` : ''}, ${results.methods[0]?.samples ?? 0} samples per method (full tables: ${values.out}/results.md)\n\n` + headlineMarkdown(results) + '\n\n');
+    process.stdout.write(
+      `store: samples ${counts.samples.hits} read back, ${counts.samples.writes} generated; metric states ${counts.states.hits} read back, ${counts.states.writes} computed; timings ${counts.timings.hits} read back, ${counts.timings.writes} measured\n` +
+        `wall time ${manifest.wallSeconds.toFixed(1)} s on ${manifest.device.name}\n` +
+        `wrote ${values.out}/results.json, results.md, manifest.json, samples/, state/\n`,
+    );
+  },
+};
+
+function parseShardOption(text: string) {
+  try {
+    return parseShard(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

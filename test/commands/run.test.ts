@@ -1,0 +1,104 @@
+/**
+ * The runner as users run it, in separate processes: a single run, two shards merged (equal to the single run),
+ * a run killed with SIGKILL in the middle and started again (nothing recomputed, the same results), and the
+ * refusals and plans of validate, run and --dry-run.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deterministicValues, readResults } from '../../src/bench/results.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = path.join(root, 'bin', 'pyramid-bench.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'run-cli-'));
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+const at = (name: string) => path.join(dir, name);
+const suite = at('suite.yaml');
+writeFileSync(
+  suite,
+  `format: 1
+name: cli
+version: 1
+samples: 400
+chunk: 100
+batch: 20
+conditions: {kind: unconditional}
+playbackFps: 8
+methods:
+  - {name: pyramid, model: "analytic:tiny-video", sampler: pyramid, settings: {stepsPerStage: [16, 16, 16], videoStepsPerStage: [16, 16, 16]}}
+  - {name: full, model: "analytic:tiny-video", sampler: full, settings: {match: steps, temporal: autoregressive, pyramid: {stepsPerStage: [16, 16, 16], videoStepsPerStage: [16, 16, 16]}}}
+metrics:
+  - {name: fd-pixel, options: {downsample: 1}}
+  - {name: cost}
+  - {name: throughput, options: {warmup: 1, repeats: 3, bootstrap: 100}}
+`,
+);
+const TOTAL = 800;
+const manifest = (name: string) => JSON.parse(readFileSync(path.join(at(name), 'manifest.json'), 'utf8'));
+const storedSamples = (store: string) =>
+  existsSync(path.join(store, 'samples')) ? readdirSync(path.join(store, 'samples')).reduce((n, d) => n + readdirSync(path.join(store, 'samples', d)).filter((f) => f.endsWith('.npy')).length, 0) : 0;
+
+test('a single run writes results.json and says what it computed', () => {
+  const r = cli('run', suite, '--out', at('single'));
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\| pyramid \| [0-9.]+ ± [0-9.]+ \(n=4\) \|/);
+  assert.match(r.stdout, /store: samples 0 read back, 800 generated/);
+  assert.equal(manifest('single').store.counts.samples.writes, TOTAL);
+});
+
+test('two shards run as separate processes merge to the single run', async () => {
+  const shard = (i: number) =>
+    new Promise<number>((resolve) => spawn(process.execPath, [bin, 'run', suite, '--out', at(`shard${i}`), '--shard', `${i}/2`], { cwd: root, stdio: 'ignore' }).on('close', (c) => resolve(c ?? 1)));
+  assert.equal(await Promise.all([shard(0), shard(1)]), [0, 0]);
+  const r = cli('merge', at('shard0'), at('shard1'), '--out', at('merged'));
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(deterministicValues(readResults(at('merged'))), deterministicValues(readResults(at('single'))));
+  const bad = cli('merge', at('shard0'), '--out', at('bad'));
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /shards 1 of 2 are missing/);
+});
+
+test('killed with SIGKILL mid-run and started again: nothing finished is recomputed, and the results are the same', async () => {
+  const store = path.join(at('killed'), 'store');
+  const child = spawn(process.execPath, [bin, 'run', suite, '--out', at('killed')], { cwd: root, stdio: 'ignore' });
+  let finished = false;
+  const exited = new Promise<void>((resolve) => child.on('close', () => ((finished = true), resolve())));
+  while (storedSamples(store) < 120 && !finished) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(!finished, 'the run ended before it could be killed');
+  child.kill('SIGKILL');
+  await exited;
+  const before = storedSamples(store);
+  assert.ok(before >= 120 && before < TOTAL, `killed with ${before} of ${TOTAL} samples stored`);
+  const r = cli('run', suite, '--out', at('killed'));
+  assert.is(r.status, 0, r.stderr);
+  const counts = manifest('killed').store.counts.samples;
+  assert.equal(counts, { hits: before, misses: TOTAL - before, writes: TOTAL - before });
+  assert.equal(deterministicValues(readResults(at('killed'))), deterministicValues(readResults(at('single'))));
+  // and once more: everything read back, results.json the same bytes
+  const first = readFileSync(path.join(at('killed'), 'results.json'));
+  assert.is(cli('run', suite, '--out', at('killed')).status, 0);
+  assert.equal(manifest('killed').store.counts.samples, { hits: TOTAL, misses: 0, writes: 0 });
+  assert.ok(readFileSync(path.join(at('killed'), 'results.json')).equals(first));
+});
+
+test('--dry-run prints the plan and a calibrated estimate; the VBench suite validates but will not run without a text model', () => {
+  const dry = cli('run', suite, '--dry-run', '--out', at('single'));
+  assert.is(dry.status, 0, dry.stderr);
+  assert.match(dry.stdout, /\| pyramid \| analytic:tiny-video \| pyramid \| 0 \| 400 \|/);
+  assert.match(dry.stdout, /estimated generation time: .* CPU-hours/);
+  const v = cli('validate', 'suites/vbench.yaml');
+  assert.is(v.status, 0, v.stderr);
+  assert.match(v.stdout, /pyramid: checked at run time: needs --arg model=<value>/);
+  const run = cli('run', 'suites/vbench.yaml', '--out', at('vbench'));
+  assert.is(run.status, 1);
+  assert.match(run.stderr, /suite 'vbench' needs --arg model=<value> \(a text-conditioned pyramidal model package/);
+  const wrong = cli('run', 'suites/vbench.yaml', '--out', at('vbench'), '--arg', 'model=analytic:tiny-video');
+  assert.match(wrong.stderr, /conditions\.kind 'prompts' needs a text-conditioned model/);
+  assert.is(cli('run', suite).status, 2);
+});
+
+test.run();
