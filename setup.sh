@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 packages=(
   build-essential pkg-config python3
   libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev libpixman-1-dev
-  ffmpeg python3-numpy python3-scipy python3-pil python3-torch
+  ffmpeg python3-numpy python3-scipy python3-pil python3-torch chromium
   libopenblas-dev liblapacke-dev
 )
 
