@@ -6,6 +6,7 @@
 import { costTableMarkdown } from './cost-table.ts';
 import type { MetricValue } from './metrics/plugin.ts';
 import type { Results } from './results.ts';
+import { normalQuantile } from './statistics.ts';
 
 /** A number in 4 significant digits (exponent form when very large or small). */
 export function formatNumber(v: number | null): string {
@@ -28,6 +29,22 @@ export function formatValue(v: MetricValue): string {
     default:
       return base;
   }
+}
+
+/**
+ * A value's interval at coverage `level` (same unit as the value): an `interval` uncertainty as reported (its own
+ * level), a standard error as value ± z(level) stderr (normal approximation); null for exact values, values with
+ * no uncertainty and missing values.
+ */
+export function valueInterval(v: MetricValue, level = 0.95): { low: number; high: number; level: number } | null {
+  if (v.value === null) return null;
+  const u = v.uncertainty;
+  if (u.kind === 'interval') return { low: u.low, high: u.high, level: u.level };
+  if (u.kind === 'stderr') {
+    const half = normalQuantile(0.5 + level / 2) * u.stderr;
+    return { low: v.value - half, high: v.value + half, level };
+  }
+  return null;
 }
 
 const arrow = { lower: '↓', higher: '↑', none: '' } as const;

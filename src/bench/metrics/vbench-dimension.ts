@@ -66,8 +66,8 @@ function toolkitFor(manifest: string | null): Promise<Toolkit> {
   return toolkits.get(key)!;
 }
 
-/** The dimension score of some videos' details, as VBench aggregates it. */
-function score(id: ComputableDimension, videos: readonly VideoDetail[], options: VbenchOptions): number {
+/** The dimension score (0-1) of some videos' details, as VBench aggregates it (NaN when no video passes the static filter). */
+export function score(id: ComputableDimension, videos: readonly VideoDetail[], options: VbenchOptions): number {
   const details = videos.map((v) => v.detail);
   switch (id) {
     case 'subject_consistency':

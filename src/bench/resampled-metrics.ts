@@ -1,0 +1,211 @@
+/**
+ * Metric values recomputed on resampled samples, for paired bootstrap comparisons (`paired-compare.ts`): a
+ * method's chunk states (the `state/` files of a results folder) cut into one row per sample, in index order,
+ * and a statistic that gives the metric's values for any multiset of those rows.
+ *
+ *  - `cost`, `throughput` (bulk values): the rows' costs and generation times, put back into one chunk state and
+ *    handed to the metric's own `finalize`, so the numbers are the metric's by construction.
+ *  - `vbench/<dimension>`: the rows' per-video details aggregated by the dimension's own `score`.
+ *  - distances whose states are feature rows (`{rows, dim, features}`, e.g. `fd-pixel`) and that report `fd`:
+ *    the Fréchet distance from the resample's weighted moments (`WeightedMoments`) to the moments of the whole
+ *    reference set, which stays fixed (both runs share it: the reference is a locked setting); `fdOverFloor` is
+ *    that over the reported floor.
+ *  - the timed phase (`throughput` latency and per-stage time): its repeats, which are not samples (see
+ *    `latencyStatistic`).
+ *
+ * Each statistic is checked on all its rows against the reported values; a key that does not reproduce its
+ * reported value (relative difference above 1e-6) is left out, and its comparison falls back to the reported
+ * uncertainties.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { frechetFromMoments } from '../metrics/frechet.ts';
+import { momentsOf } from '../metrics/feature-stats.ts';
+import { WeightedMoments } from '../metrics/weighted-moments.ts';
+import type { DeviceInfo } from './machine.ts';
+import { methodContext } from './finalize.ts';
+import { suiteMetrics } from './metrics/index.ts';
+import type { CostState } from './metrics/cost.ts';
+import type { MetricPlugin, MetricValue } from './metrics/plugin.ts';
+import type { ThroughputState } from './metrics/throughput.ts';
+import { score as vbenchDimensionScore, type VbenchOptions, type VbenchState } from './metrics/vbench-dimension.ts';
+import type { ComputableDimension } from '../vbench/dimensions.ts';
+import type { LockedSettings, MethodResult } from './results.ts';
+import { stateFilePath } from './runner.ts';
+import { decodeStateFile } from './state-file.ts';
+import { mean, percentile } from './statistics.ts';
+import type { TimingRecord } from './timing.ts';
+
+/** A metric's values as a function of a multiset of rows. */
+export interface ResampledStatistic {
+  /** Rows, in index order (one per sample, or one per timed repeat). */
+  readonly rows: number;
+  /** Value keys it recomputes (those that reproduce their reported values). */
+  readonly keys: readonly string[];
+  /** 'distance': every evaluation refits means and covariances (costly: its own resample budget); 'cheap' otherwise. */
+  readonly cost: 'cheap' | 'distance';
+  /** What the rows are, for messages ("samples", "timed repeats"). */
+  readonly unit: string;
+  /** The values for the rows at `positions` (with repetition; null: every row once), by key. */
+  evaluate(positions: ArrayLike<number> | null): Record<string, number>;
+}
+
+/** Where a method's states are and how its metric was configured. */
+export interface MetricSource {
+  /** Results folder. */
+  readonly dir: string;
+  readonly method: MethodResult;
+  readonly locked: LockedSettings;
+  readonly device: DeviceInfo;
+  /** Metric name, as in `method.metrics`. */
+  readonly metric: string;
+}
+
+/** Each state's per-row records, concatenated over chunks in chunk order. */
+function concatenated<S, T>(states: readonly unknown[], take: (state: S) => readonly T[]): T[] {
+  return states.flatMap((s) => [...take(s as S)]);
+}
+
+function pick<T>(rows: readonly T[], positions: ArrayLike<number> | null): T[] {
+  return positions === null ? [...rows] : Array.from(positions, (p) => rows[p]);
+}
+
+function valuesByKey(values: readonly MetricValue[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) if (v.value !== null && Number.isFinite(v.value)) out[v.key] = v.value;
+  return out;
+}
+
+/** Reads and decodes one sample set's chunk states, in chunk order; null when the file is absent. */
+function readStates(source: MetricSource, plugin: MetricPlugin, set: 'samples' | 'reference'): { states: unknown[]; timing: TimingRecord | null } | null {
+  const file = stateFilePath(source.dir, source.method.slug, source.metric, set);
+  if (!existsSync(file)) return null;
+  const decoded = decodeStateFile(readFileSync(file), file);
+  const chunks = [...decoded.chunks].sort((a, b) => a.chunk - b.chunk);
+  return { states: chunks.map((c) => plugin.decode(c.state)), timing: decoded.timing };
+}
+
+function isFeatureState(s: unknown): s is { rows: number; dim: number; features: Float32Array | Float64Array } {
+  const x = s as { rows?: unknown; dim?: unknown; features?: unknown };
+  return typeof x?.rows === 'number' && typeof x?.dim === 'number' && (x.features instanceof Float32Array || x.features instanceof Float64Array);
+}
+
+/** The Fréchet distance of resampled feature rows to the fixed reference moments. */
+function distanceStatistic(samples: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[], reference: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[], reported: Record<string, number>): Omit<ResampledStatistic, 'keys'> {
+  const dim = samples[0].dim;
+  const join = (states: typeof samples) => {
+    const rows = states.reduce((a, s) => a + s.rows, 0);
+    const out = new Float64Array(rows * dim);
+    let o = 0;
+    for (const s of states) {
+      out.set(s.features, o);
+      o += s.features.length;
+    }
+    return { rows, out };
+  };
+  const own = join(samples);
+  const ref = join(reference);
+  const weighted = new WeightedMoments(own.out, own.rows, dim);
+  const referenceMoments = momentsOf(ref.out, ref.rows, dim);
+  const floor = reported.fdFloor;
+  return {
+    rows: own.rows,
+    cost: 'distance',
+    unit: 'samples',
+    evaluate(positions) {
+      const weights = positions === null ? new Int32Array(own.rows).fill(1) : weighted.weightsOf(positions);
+      const fd = frechetFromMoments(weighted.moments(weights), referenceMoments).fd;
+      const out: Record<string, number> = { fd };
+      if (floor !== undefined && floor > 0) out.fdOverFloor = fd / floor;
+      return out;
+    },
+  };
+}
+
+/** Keys whose statistic on every row reproduces the reported value (relative difference <= 1e-6). */
+function reproducedKeys(statistic: Omit<ResampledStatistic, 'keys'>, reported: Record<string, number>): string[] {
+  const all = statistic.evaluate(null);
+  return Object.keys(all)
+    .filter((k) => k in reported && Math.abs(all[k] - reported[k]) <= 1e-6 * Math.max(Math.abs(reported[k]), 1e-12))
+    .sort();
+}
+
+function withKeys(statistic: Omit<ResampledStatistic, 'keys'>, reported: Record<string, number>): ResampledStatistic | { reason: string } {
+  const keys = reproducedKeys(statistic, reported);
+  if (keys.length === 0) return { reason: 'recomputed on its rows, no value reproduces the reported one' };
+  return { ...statistic, keys };
+}
+
+/**
+ * The per-sample statistic of one metric of one method, or why there is none (the metric is not known to this
+ * harness, its states are missing, or its state has no per-sample form).
+ */
+export function sampleStatistic(source: MetricSource): ResampledStatistic | { reason: string } {
+  const { metric, method } = source;
+  if (!suiteMetrics.has(metric)) return { reason: `metric '${metric}' is not known to this harness` };
+  const plugin = suiteMetrics.get(metric);
+  const entry = source.locked.metrics.find((m) => m.name === metric);
+  if (!entry) return { reason: `metric '${metric}' is not in the locked settings` };
+  const read = readStates(source, plugin, 'samples');
+  if (!read || read.states.length === 0) return { reason: `no state file ${stateFilePath(source.dir, method.slug, metric, 'samples')}` };
+  const reported = valuesByKey(method.metrics[metric]?.values ?? []);
+  const options = entry.options;
+  const context = methodContext(method, source.locked, source.device);
+  const viaFinalize = <R>(rows: readonly R[], rebuild: (rows: R[]) => unknown): Omit<ResampledStatistic, 'keys'> => ({
+    rows: rows.length,
+    cost: 'cheap',
+    unit: 'samples',
+    evaluate: (positions) => valuesByKey(plugin.finalize({ options, method: context, chunks: [0], states: { samples: [rebuild(pick(rows, positions))] }, timing: null })),
+  });
+  if (metric === 'cost') {
+    return withKeys(viaFinalize(concatenated(read.states, (s: CostState) => s.costs), (costs) => ({ costs })), reported);
+  }
+  if (metric === 'throughput') {
+    const rows = concatenated(read.states, (s: ThroughputState) => s.frames.map((f, i) => ({ f, g: s.generationSeconds[i] })));
+    return withKeys(viaFinalize(rows, (r) => ({ frames: r.map((x) => x.f), generationSeconds: r.map((x) => x.g) })), reported);
+  }
+  if (metric.startsWith('vbench/')) {
+    const id = metric.slice('vbench/'.length) as ComputableDimension;
+    const videos = concatenated(read.states, (s: VbenchState) => s.videos);
+    const statistic: Omit<ResampledStatistic, 'keys'> = {
+      rows: videos.length,
+      cost: 'cheap',
+      unit: 'samples',
+      evaluate: (positions) => valuesByKey([{ key: id, value: vbenchDimensionScore(id, pick(videos, positions), options as VbenchOptions) } as MetricValue]),
+    };
+    return withKeys(statistic, reported);
+  }
+  if (isFeatureState(read.states[0]) && plugin.referenceSets.includes('reference') && 'fd' in reported) {
+    const reference = readStates(source, plugin, 'reference');
+    if (!reference) return { reason: `no reference state file ${stateFilePath(source.dir, method.slug, metric, 'reference')}` };
+    if (!read.states.every(isFeatureState) || !reference.states.every(isFeatureState)) return { reason: 'states are not all feature rows' };
+    return withKeys(distanceStatistic(read.states, reference.states, reported), reported);
+  }
+  return { reason: `metric '${metric}' has no per-sample form here` };
+}
+
+/**
+ * Latency and per-stage time of the timed phase (`throughput`) as a statistic of its repeats: p50/p90/p99 and mean
+ * latency and mean model time per stage, as `throughput` reports them. Repeats are not samples: two runs' repeats
+ * are not paired, so a comparison resamples each run's repeats independently.
+ */
+export function latencyStatistic(source: MetricSource): ResampledStatistic | { reason: string } {
+  if (source.metric !== 'throughput') return { reason: 'not the throughput metric' };
+  const read = readStates(source, suiteMetrics.get('throughput'), 'samples');
+  const timing = read?.timing ?? null;
+  if (!timing || timing.repeats.length === 0) return { reason: 'no timed phase in this run (it runs in shard 0)' };
+  const repeats = timing.repeats;
+  const statistic: Omit<ResampledStatistic, 'keys'> = {
+    rows: repeats.length,
+    cost: 'cheap',
+    unit: 'timed repeats',
+    evaluate(positions) {
+      const chosen = pick(repeats, positions);
+      const ms = chosen.map((r) => r.wallSeconds * 1000);
+      const out: Record<string, number> = { 'latencyMs.p50': percentile(ms, 50), 'latencyMs.p90': percentile(ms, 90), 'latencyMs.p99': percentile(ms, 99), 'latencyMs.mean': mean(ms) };
+      for (const stage of Object.keys(chosen[0].stageSeconds)) out[`stage${stage}.modelMs`] = mean(chosen.map((r) => r.stageSeconds[stage] * 1000));
+      if (chosen.some((r) => r.decodeSeconds > 0)) out.decodeMs = mean(chosen.map((r) => r.decodeSeconds * 1000));
+      return out;
+    },
+  };
+  return withKeys(statistic, valuesByKey(source.method.metrics.throughput?.values ?? []));
+}

@@ -1,0 +1,68 @@
+/**
+ * Metric curves: one line per method over a sequence (numeric sweep values such as steps per stage, or
+ * categories such as checkpoints or runs), each point with its 95% interval. Used for FD against steps per
+ * stage, for metrics across a checkpoint sweep, and by `compare` for metrics across runs.
+ */
+import type { ChartConfiguration } from 'chart.js';
+import { betterText, categoryAxis, chartPlugins, errorBarsOf, extentOf, numericAxis, wantsLog } from '../axes.ts';
+import type { MethodPalette } from '../palette.ts';
+import type { ChartSpec } from '../render.ts';
+import type { PlotValue } from '../values.ts';
+
+/** One line: a label, the method name that picks its colour, and a value per x position (null: missing). */
+export interface CurveLine {
+  readonly label: string;
+  readonly name: string;
+  readonly points: readonly (PlotValue | null)[];
+}
+
+/** What a curve chart shows. */
+export interface CurveInput {
+  readonly name: string;
+  readonly title: string;
+  readonly subtitle: string;
+  readonly caption: string;
+  readonly xTitle: string;
+  readonly yTitle: string;
+  readonly direction: 'lower' | 'higher' | 'none';
+  /** Numeric x positions (a numeric sweep) or category labels. */
+  readonly x: readonly number[] | readonly string[];
+  readonly lines: readonly CurveLine[];
+}
+
+/** A chart of lines over numeric or categorical x positions, with whiskers. */
+export function curveChart(input: CurveInput, palette: MethodPalette): ChartSpec {
+  const numeric = input.x.every((v) => typeof v === 'number');
+  const xs = input.x as readonly (number | string)[];
+  const nonNegative = input.lines.every((l) => l.points.every((p) => p === null || p.value >= 0));
+  return {
+    name: input.name,
+    title: input.title,
+    caption: input.caption,
+    config(): ChartConfiguration {
+      const datasets = input.lines.map((l) => ({
+        label: l.label,
+        data: l.points.map((p, i) => (numeric ? { x: xs[i] as number, y: p?.value ?? null } : p?.value ?? null)),
+        borderColor: palette.colour(l.name),
+        backgroundColor: palette.colour(l.name),
+        pointStyle: palette.pointStyle(l.name),
+        pointRadius: 5,
+        borderWidth: 2,
+        spanGaps: true,
+      }));
+      const bars = input.lines.flatMap((l, d) => errorBarsOf(d, l.points.map((p) => (p ? { y: p } : null))));
+      return {
+        type: numeric ? 'scatter' : 'line',
+        data: numeric ? { datasets: datasets.map((d) => ({ ...d, showLine: true })) } : { labels: [...(xs as string[])], datasets },
+        options: {
+          layout: { padding: 8 },
+          scales: {
+            x: numeric ? numericAxis(input.xTitle, { log: wantsLog(xs as number[], 8) }) : categoryAxis(input.xTitle),
+            y: numericAxis(`${input.yTitle}${betterText(input.direction)}`, { extent: extentOf(input.lines.flatMap((l) => l.points)), nonNegative }),
+          },
+          plugins: chartPlugins(input.title, input.subtitle, bars),
+        },
+      } as ChartConfiguration;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * A results folder as the report reads it: `results.json`, the provenance manifest (a run's, or a merge's
+ * with each shard's), each method's per-sample rows (`samples/<method>.jsonl`) and the timed phase's repeats
+ * (from the throughput state file).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readSampleRows, type SampleRow } from '../bench/outputs.ts';
+import type { Manifest } from '../bench/provenance.ts';
+import { readResults, type Results } from '../bench/results.ts';
+import { stateFilePath } from '../bench/runner.ts';
+import { decodeStateFile } from '../bench/state-file.ts';
+import type { TimingRecord } from '../bench/timing.ts';
+import type { MethodLatencies } from './charts/latency.ts';
+
+/** What a report is made from. */
+export interface RunFolder {
+  readonly dir: string;
+  readonly results: Results;
+  /** The run's manifest, or shard 0's for a merged folder; null when absent. */
+  readonly manifest: Manifest | null;
+  /** For a merged folder: each shard's manifest as the merge recorded it. */
+  readonly shardManifests: readonly Manifest[];
+  /** Per-sample rows by method id (empty when the folder has none). */
+  readonly samples: ReadonlyMap<string, readonly SampleRow[]>;
+  /** Timed repeats by method (only methods with a timed phase). */
+  readonly latencies: readonly MethodLatencies[];
+}
+
+/** The timed phase's record of a method, from its throughput state file, or null. */
+export function timingRecord(dir: string, slug: string): TimingRecord | null {
+  const file = stateFilePath(dir, slug, 'throughput', 'samples');
+  if (!existsSync(file)) return null;
+  return decodeStateFile(readFileSync(file), file).timing;
+}
+
+/** Reads a results folder; throws naming the folder when it has no readable results.json. */
+export function readRunFolder(dir: string): RunFolder {
+  if (!existsSync(path.join(dir, 'results.json'))) throw new RangeError(`${dir} is not a results folder: it has no results.json (run \`pyramid-bench run <suite> --out ${dir}\` first)`);
+  const results = readResults(dir);
+  let manifest: Manifest | null = null;
+  let shardManifests: Manifest[] = [];
+  const file = path.join(dir, 'manifest.json');
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { schema?: string; shards?: Manifest[] };
+    if (parsed.schema === 'pyramid-bench/merge-manifest@1') {
+      shardManifests = (parsed.shards ?? []).filter((m) => m && m.schema === 'pyramid-bench/manifest@1');
+      manifest = shardManifests.find((m) => m.shard?.index === 0) ?? shardManifests[0] ?? null;
+    } else if (parsed.schema === 'pyramid-bench/manifest@1') manifest = parsed as unknown as Manifest;
+  }
+  const samples = new Map<string, readonly SampleRow[]>();
+  for (const m of results.methods) if (existsSync(path.join(dir, 'samples', `${m.slug}.jsonl`))) samples.set(m.id, readSampleRows(dir, m.slug));
+  const latencies: MethodLatencies[] = [];
+  for (const m of results.methods) {
+    const timing = m.metrics.throughput ? timingRecord(dir, m.slug) : null;
+    if (timing) latencies.push({ id: m.id, name: m.name, ms: timing.repeats.map((r) => r.wallSeconds * 1000), batch: timing.plan.batch, frames: timing.frames });
+  }
+  return { dir, results, manifest, shardManifests, samples, latencies };
+}
