@@ -1,6 +1,6 @@
 /** The `pyramid-bench` command line: dispatches to the commands in `src/commands/`. */
 import { commands } from './commands/index.ts';
-import { UsageError } from './commands/command.ts';
+import { CommandFailure, UsageError } from './commands/command.ts';
 
 function usage(): string {
   const lines = commands.names().map((name) => '  ' + commands.get(name).usage.replace(/\n/g, '\n  '));
@@ -23,5 +23,5 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(2);
   }
   process.stderr.write(`pyramid-bench: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof CommandFailure ? error.exitCode : 1);
 });

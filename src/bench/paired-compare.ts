@@ -203,10 +203,8 @@ export function pairedComparison(a: LoadedRun, b: LoadedRun, options: PairedOpti
         }
       }
       const level = options.level;
-      const attempts: { make: (run: LoadedRun, m: MethodResult) => ResampledStatistic | { reason: string }; paired: boolean }[] = [
-        { make: (run, m) => sampleStatistic(source(run, m)), paired: true },
-        { make: (run, m) => latencyStatistic(source(run, m)), paired: false },
-      ];
+      const attempts: { make: (run: LoadedRun, m: MethodResult) => ResampledStatistic | { reason: string }; paired: boolean }[] = [{ make: (run, m) => sampleStatistic(source(run, m)), paired: true }];
+      if (metric === 'throughput') attempts.push({ make: (run, m) => latencyStatistic(source(run, m)), paired: false });
       const reasons: string[] = [];
       for (const { make, paired } of attempts) {
         if (shared.every((v) => done.has(v.key))) break;
@@ -222,14 +220,22 @@ export function pairedComparison(a: LoadedRun, b: LoadedRun, options: PairedOpti
         }
         const keys = sa.keys.filter((k) => sb.keys.includes(k) && !done.has(k) && shared.some((v) => v.key === k));
         if (keys.length === 0) continue;
-        const resamples = sa.cost === 'distance' || sb.cost === 'distance' ? options.distanceResamples : options.resamples;
+        const distance = sa.cost === 'distance' || sb.cost === 'distance';
+        const resamples = distance ? options.distanceResamples : options.resamples;
         const replicates = paired ? pairedReplicates(sa, sb, pairs, keys, resamples, options.seed) : independentReplicates(sa, sb, keys, resamples, options.seed);
         const basis = paired
-          ? `paired bootstrap over ${pairs.length} samples (by seed and index), ${resamples} resamples, seed ${options.seed}`
+          ? `paired bootstrap over ${pairs.length} samples (by seed and index), ${resamples} resamples, seed ${options.seed}${distance ? '; percentile interval recentred on the observed difference (a distance on resamples, which repeat samples, is biased upward)' : ''}`
           : `bootstrap over each run's ${sa.unit} (${sa.rows} and ${sb.rows}, not paired), ${resamples} resamples, seeds ${options.seed} and ${options.seed + 1}`;
         for (const k of keys) {
           const v = shared.find((x) => x.key === k)!;
-          values.push(difference(ma.id, metric, v, valueB(k), { ...percentileInterval(replicates[k], level), level }, basis, paired ? pairs.length : Math.min(sa.rows, sb.rows)));
+          const interval = percentileInterval(replicates[k], level);
+          if (distance && v.value !== null && valueB(k).value !== null) {
+            // the replicates give the spread, the full samples the location
+            const shift = valueB(k).value! - v.value - replicates[k].reduce((x, y) => x + y, 0) / replicates[k].length;
+            interval.low += shift;
+            interval.high += shift;
+          }
+          values.push(difference(ma.id, metric, v, valueB(k), { ...interval, level }, basis, paired ? pairs.length : Math.min(sa.rows, sb.rows)));
           done.add(k);
         }
       }

@@ -9,7 +9,7 @@
  *  - distances whose states are feature rows (`{rows, dim, features}`, e.g. `fd-pixel`) and that report `fd`:
  *    the Fréchet distance from the resample's weighted moments (`WeightedMoments`) to the moments of the whole
  *    reference set, which stays fixed (both runs share it: the reference is a locked setting); `fdOverFloor` is
- *    that over the reported floor.
+ *    that over the reported floor, and `fdFloor` (reference against reference) is constant.
  *  - the timed phase (`throughput` latency and per-stage time): its repeats, which are not samples (see
  *    `latencyStatistic`).
  *
@@ -115,6 +115,8 @@ function distanceStatistic(samples: readonly { rows: number; dim: number; featur
       const weights = positions === null ? new Int32Array(own.rows).fill(1) : weighted.weightsOf(positions);
       const fd = frechetFromMoments(weighted.moments(weights), referenceMoments).fd;
       const out: Record<string, number> = { fd };
+      // the floor is the distance between the two reference sets: the same in every resample and in both runs
+      if (floor !== undefined) out.fdFloor = floor;
       if (floor !== undefined && floor > 0) out.fdOverFloor = fd / floor;
       return out;
     },

@@ -18,6 +18,17 @@ export class UsageError extends Error {
   }
 }
 
+/** A command that ran but must exit with a given status (e.g. a regression gate that failed): printed, then exit `exitCode`. */
+export class CommandFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CommandFailure';
+  }
+}
+
 /** Parses an integer option, naming the option and the allowed range on error. */
 export function integerOption(value: string | undefined, name: string, min: number): number | undefined {
   if (value === undefined) return undefined;

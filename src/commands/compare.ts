@@ -1,18 +1,83 @@
-/** `pyramid-bench compare <dir A> <dir B>`: two results side by side; refused when their locked settings differ. */
+/**
+ * `pyramid-bench compare <run A> <run B> [<run C> ...]`: every run against the first, value by value, with
+ * paired bootstrap intervals of the differences (samples paired by seed, index and condition); refused, naming
+ * each difference, when locked settings differ. `--out` writes the comparison's files and the curves across runs
+ * (checkpoints); `--fail-if` conditions make it a regression gate (exit status 3 when one holds).
+ */
 import { parseArgs } from 'node:util';
-import { compareResults, comparisonMarkdown } from '../bench/compare.ts';
-import { readResults } from '../bench/results.ts';
-import { UsageError, type Command } from './command.ts';
+import { compareRuns, comparisonMarkdown, loadRun } from '../bench/compare.ts';
+import { evaluateGate, parseGate, type GateCondition } from '../bench/gate.ts';
+import { DEFAULT_PAIRED } from '../bench/paired-compare.ts';
+import { parseFormats, type ChartFormat } from '../report/formats.ts';
+import { CommandFailure, integerOption, UsageError, type Command } from './command.ts';
+
+/** Exit status of `compare` when a `--fail-if` condition holds. */
+export const GATE_EXIT_STATUS = 3;
+
+function level(text: string): number {
+  const v = Number(text);
+  if (!(v > 0 && v < 1)) throw new UsageError(`--level is '${text}'; allowed: a number between 0 and 1, e.g. 0.95`);
+  return v;
+}
 
 /** The `compare` command. */
 export const compareCommand: Command = {
   name: 'compare',
-  usage: 'compare <results dir A> <results dir B>',
-  summary: 'compare two results folders value by value (refused, naming them, when locked settings differ)',
+  usage:
+    'compare <results dir A> <results dir B> [<results dir C> ...] [--labels a,b,...] [--out <dir> [--formats png,svg,pdf]] [--json]\n' +
+    '        [--resamples <n>] [--distance-resamples <n>] [--level 0.95] [--seed <s>] [--fail-if "<value> <op> <change>[%] [if significant] [for <method>]" ...]',
+  summary: 'compare runs with the first (paired bootstrap per value; refused when locked settings differ); --fail-if for CI',
   async run(argv) {
-    const { positionals } = parseArgs({ args: argv, options: {}, allowPositionals: true, strict: true });
-    if (positionals.length !== 2) throw new UsageError(`compare takes two results folders, got ${positionals.length}`);
-    const names: [string, string] = [positionals[0], positionals[1]];
-    process.stdout.write(comparisonMarkdown(compareResults(readResults(names[0]), readResults(names[1]), names), names));
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        labels: { type: 'string' },
+        out: { type: 'string' },
+        formats: { type: 'string', default: 'png,svg,pdf' },
+        json: { type: 'boolean', default: false },
+        resamples: { type: 'string', default: String(DEFAULT_PAIRED.resamples) },
+        'distance-resamples': { type: 'string', default: String(DEFAULT_PAIRED.distanceResamples) },
+        level: { type: 'string', default: String(DEFAULT_PAIRED.level) },
+        seed: { type: 'string', default: String(DEFAULT_PAIRED.seed) },
+        'fail-if': { type: 'string', multiple: true },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length < 2) throw new UsageError(`compare takes at least two results folders (the first is the baseline), got ${positionals.length}`);
+    const labels = values.labels?.split(',').map((s) => s.trim());
+    if (labels && labels.length !== positionals.length) throw new UsageError(`--labels has ${labels.length} labels for ${positionals.length} results folders`);
+    let conditions: GateCondition[];
+    let formats: ChartFormat[];
+    try {
+      conditions = (values['fail-if'] ?? []).map(parseGate);
+      formats = parseFormats(values.formats!);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const options = {
+      resamples: integerOption(values.resamples, 'resamples', 1)!,
+      distanceResamples: integerOption(values['distance-resamples'], 'distance-resamples', 1)!,
+      level: level(values.level!),
+      seed: integerOption(values.seed, 'seed', 0)!,
+    };
+    const runs = positionals.map((dir, i) => loadRun(dir, labels?.[i]));
+    const comparison = compareRuns(runs, options);
+    const methodNames = new Map(runs.flatMap((r) => r.results.methods.map((m) => [m.id, m.name] as const)));
+    process.stdout.write(values.json ? JSON.stringify(comparison, null, 2) + '\n' : comparisonMarkdown(comparison));
+    if (values.out) {
+      // loaded here: chart.js and node-canvas are needed only for --out
+      const { writeComparison } = await import('../report/comparison.ts');
+      const files = writeComparison(comparison, values.out, formats, methodNames);
+      process.stderr.write(`wrote ${files.length} files to ${values.out}: ${files.join(', ')}\n`);
+    }
+    let failures: string[];
+    try {
+      failures = evaluateGate(conditions, comparison, methodNames);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (failures.length > 0) throw new CommandFailure(`regression gate failed (${failures.length}):\n  ${failures.join('\n  ')}`, GATE_EXIT_STATUS);
+    if (conditions.length > 0) process.stderr.write(`regression gate passed: ${conditions.map((c) => `'${c.text}'`).join(', ')}\n`);
   },
 };

@@ -13,6 +13,7 @@ import { mergeCommand } from './merge.ts';
 import { validateCommand } from './validate.ts';
 import { costCommand } from './cost.ts';
 import { compareCommand } from './compare.ts';
+import { reportCommand } from './report.ts';
 
 export const commands = new Registry<Command>('command');
-for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, vbenchCommand, statsCommand, fdCommand, runCommand, mergeCommand, validateCommand, costCommand, compareCommand]) commands.register(c.name, c, c.summary);
+for (const c of [sampleCommand, defaultCommand, listCommand, dataCommand, vbenchCommand, statsCommand, fdCommand, runCommand, mergeCommand, validateCommand, costCommand, compareCommand, reportCommand]) commands.register(c.name, c, c.summary);

@@ -5,9 +5,8 @@
  */
 import type { ChartOptions, ScaleOptionsByType } from 'chart.js';
 import type { ErrorBar } from './plugins.ts';
+import { powerOfTen, timesTen } from './table.ts';
 import type { PlotValue } from './values.ts';
-
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
 
 /**
  * A tick number: on log axes 1, 2 and 5 times powers of ten (10^k as "10ᵏ" beyond 1e-2..1e3; other ticks
@@ -20,7 +19,7 @@ export function tickLabel(v: number, log: boolean): string {
     const m = [1, 2, 5].find((x) => Math.abs(mantissa - x) < 1e-6);
     if (m === undefined) return '';
     if (e >= -2 && e <= 3) return String(Number((m * 10 ** e).toPrecision(6)));
-    return `${m === 1 ? '' : `${m}×`}10${String(e).replace(/./g, (c) => SUPERSCRIPT[c])}`;
+    return `${m === 1 ? '' : `${m}×`}${powerOfTen(e)}`;
   }
   if (v === 0) return '0';
   const a = Math.abs(v);
@@ -49,7 +48,7 @@ export function numericAxis(title: string, options: { log?: boolean; extent?: re
   const largest = extent.length ? Math.max(...extent.map(Math.abs)) : 0;
   const power = !log && largest >= 1e4 ? 3 * Math.floor(Math.log10(largest) / 3) : 0;
   const unit = 10 ** power;
-  const titled = power ? `${title} ×10${String(power).replace(/./g, (c) => SUPERSCRIPT[c])}` : title;
+  const titled = power ? `${title} ${timesTen(power)}` : title;
   return {
     type: log ? ('logarithmic' as 'linear') : 'linear',
     title: { display: true, text: axisText(titled), font: { size: 13, weight: 'bold' } },
@@ -70,7 +69,7 @@ export function extentOf(values: readonly (PlotValue | null)[]): number[] {
 
 /** A category axis with a title. */
 export function categoryAxis(title: string) {
-  return { type: 'category' as const, title: { display: true, text: title, font: { size: 13, weight: 'bold' as const } }, ticks: { autoSkip: false, maxRotation: 30 } };
+  return { type: 'category' as const, offset: true, title: { display: true, text: title, font: { size: 13, weight: 'bold' as const } }, ticks: { autoSkip: false, maxRotation: 30 } };
 }
 
 /** Title, subtitle and legend of a chart. */

@@ -9,9 +9,7 @@ import type { Chart, ChartConfiguration } from 'chart.js';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import { reportPlugins } from './plugins.ts';
 
-/** Output formats of charts. */
-export const CHART_FORMATS = ['png', 'svg', 'pdf'] as const;
-export type ChartFormat = (typeof CHART_FORMATS)[number];
+import type { ChartFormat } from './formats.ts';
 
 /** A chart to render: a file name, words for the report, and a fresh chart.js configuration on each call. */
 export interface ChartSpec {
@@ -80,12 +78,4 @@ export function renderChart(spec: ChartSpec, format: ChartFormat): Buffer {
   const mime = format === 'png' ? 'image/png' : format === 'svg' ? 'image/svg+xml' : 'application/pdf';
   const bytes = renderer(format, width, height).renderToBufferSync(config, mime);
   return format === 'png' ? bytes : normalizeVector(bytes, format);
-}
-
-/** Parses a `--formats` list ("png,svg,pdf"); throws naming the bad entry and the allowed formats. */
-export function parseFormats(text: string): ChartFormat[] {
-  const formats = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (formats.length === 0) throw new RangeError(`--formats '${text}' names no format; allowed: ${CHART_FORMATS.join(', ')}`);
-  for (const f of formats) if (!(CHART_FORMATS as readonly string[]).includes(f)) throw new RangeError(`--formats: '${f}' is not a chart format; allowed: ${CHART_FORMATS.join(', ')}`);
-  return [...new Set(formats)] as ChartFormat[];
 }

@@ -1,0 +1,36 @@
+/**
+ * `pyramid-bench report <run> [--out <dir>] [--formats png,svg,pdf] [--videos <n>]`: turns a results folder into
+ * `report.html` and the files of `report/` (Markdown and LaTeX tables, CSV, charts, videos); see docs/reports.md.
+ */
+import { parseArgs } from 'node:util';
+import { parseFormats } from '../report/formats.ts';
+import { integerOption, UsageError, type Command } from './command.ts';
+
+/** The `report` command. */
+export const reportCommand: Command = {
+  name: 'report',
+  usage: 'report <results dir> [--out <dir>] [--formats png,svg,pdf] [--videos <samples per method>]',
+  summary: 'write report.html, Markdown/LaTeX tables, CSV, charts (PNG/SVG/PDF) and side-by-side videos of a results folder',
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { out: { type: 'string' }, formats: { type: 'string', default: 'png,svg,pdf' }, videos: { type: 'string', default: '4' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length !== 1) throw new UsageError(`report takes one results folder, got ${positionals.length ? positionals.join(' ') : 'none'}; e.g. report runs/default`);
+    let formats;
+    try {
+      formats = parseFormats(values.formats!);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    // loaded here: chart.js and node-canvas are needed only by this command
+    const { writeReport } = await import('../report/report.ts');
+    const outcome = await writeReport(positionals[0], { out: values.out, formats, videos: integerOption(values.videos, 'videos', 0)! });
+    const out = outcome.out;
+    process.stdout.write(`wrote ${outcome.files.length} files to ${out}: ${outcome.files.join(', ')}\n`);
+    if (outcome.skipped.length) process.stdout.write(`not drawn:\n${outcome.skipped.map((s) => `  ${s}`).join('\n')}\n`);
+    process.stdout.write(`open ${out}/report.html\n`);
+  },
+};

@@ -1,0 +1,16 @@
+/**
+ * Chart output formats and the `--formats` option (no chart library here, so commands can parse options
+ * without loading chart.js and node-canvas).
+ */
+
+/** Output formats of charts: PNG raster, SVG and PDF vector. */
+export const CHART_FORMATS = ['png', 'svg', 'pdf'] as const;
+export type ChartFormat = (typeof CHART_FORMATS)[number];
+
+/** Parses a `--formats` list ("png,svg,pdf"); throws naming the bad entry and the allowed formats. */
+export function parseFormats(text: string): ChartFormat[] {
+  const formats = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (formats.length === 0) throw new RangeError(`--formats '${text}' names no format; allowed: ${CHART_FORMATS.join(', ')}`);
+  for (const f of formats) if (!(CHART_FORMATS as readonly string[]).includes(f)) throw new RangeError(`--formats: '${f}' is not a chart format; allowed: ${CHART_FORMATS.join(', ')}`);
+  return [...new Set(formats)] as ChartFormat[];
+}

@@ -1,0 +1,55 @@
+/**
+ * The report as Markdown (`report/summary.md`): the headline tables with the best values in bold, every
+ * metric's full table, the charts (linked PNGs) with their captions, what could not be drawn, and the provenance.
+ */
+import type { Provenance } from './provenance.ts';
+import { timesTen, type Table, type ValueCell } from './table.ts';
+
+/** A cell as plain text: "v ± s", "v [low, high]" or "v", with the power of ten; "n/a (why)" when missing. */
+export function textCell(c: ValueCell): string {
+  if (c.value === null) return `n/a${c.note ? ` (${c.note})` : ''}`;
+  const p = timesTen(c.exponent);
+  if (c.stderr !== null) return p ? `(${c.value} ± ${c.stderr})${p}` : `${c.value} ± ${c.stderr}`;
+  if (c.low !== null && c.high !== null) return `${c.value}${p} [${c.low}, ${c.high}]${p ? ` ${p}` : ''}`;
+  return `${c.value}${p}`;
+}
+
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
+
+/** A table as GitHub Markdown, best values in bold, notes under it. */
+export function markdownTable(t: Table): string {
+  const arrow = (d: string) => (d === 'lower' ? ' ↓' : d === 'higher' ? ' ↑' : '');
+  const lines = [
+    `| method | ${t.columns.map((c) => escapeCell(`${c.header} (${c.unit})${arrow(c.direction)}`)).join(' | ')} |`,
+    `|---|${t.columns.map(() => '---|').join('')}`,
+    ...t.rows.map((r) => `| ${escapeCell(r.method)} | ${r.cells.map((c) => (c.best ? `**${escapeCell(textCell(c))}**` : escapeCell(textCell(c)))).join(' | ')} |`),
+    '',
+    `${t.caption} ${t.notes.join('; ')}.`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** What the Markdown summary shows. */
+export interface SummaryInput {
+  readonly title: string;
+  readonly description: string;
+  readonly headline: readonly Table[];
+  readonly full: readonly Table[];
+  /** Charts: file stem, title, caption, PNG path relative to the summary (or null without PNG output). */
+  readonly charts: readonly { readonly name: string; readonly title: string; readonly caption: string; readonly png: string | null }[];
+  readonly skipped: readonly string[];
+  readonly provenance: Provenance;
+}
+
+/** The Markdown summary document. */
+export function summaryMarkdown(s: SummaryInput): string {
+  const parts = [`# ${s.title}`, '', s.description, '', '## Headline results', ''];
+  for (const t of s.headline) parts.push(markdownTable(t));
+  if (s.charts.length) parts.push('## Charts', '');
+  for (const c of s.charts) parts.push(`### ${c.title}`, '', ...(c.png ? [`![${c.title}](${c.png})`, ''] : []), c.caption, '');
+  if (s.skipped.length) parts.push('Not drawn:', '', ...s.skipped.map((x) => `- ${x}`), '');
+  parts.push('## Every value', '');
+  for (const t of s.full) parts.push(`### ${t.caption.replace(/: every value\.$/, '')}`, '', markdownTable(t));
+  parts.push('## Provenance', '', '| | |', '|---|---|', ...s.provenance.rows.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(v)} |`), '');
+  return parts.join('\n');
+}

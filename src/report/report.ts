@@ -1,0 +1,140 @@
+/**
+ * `pyramid-bench report <run>`: everything a results folder turns into for people, written under an output
+ * folder (the run's by default): `report.html` (self-contained) and `report/` with `summary.md`, `tables.tex`,
+ * `summary.csv`, `samples.csv`, `charts/<chart>.<png|svg|pdf>` and `videos/<index>-<method>.gif`. Every file is
+ * written atomically and depends only on the results folder, so the same run gives the same bytes.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { costTableMarkdown } from '../bench/cost-table.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { latencyCharts } from './charts/latency.ts';
+import { paretoCharts } from './charts/pareto.ts';
+import { sweepCharts } from './charts/sweeps.ts';
+import { throughputCharts } from './charts/throughput.ts';
+import { vbenchCharts } from './charts/vbench.ts';
+import { samplesCsv, summaryCsv } from './csv.ts';
+import { reportHtml } from './html.ts';
+import { latexDocument } from './latex.ts';
+import { summaryMarkdown } from './markdown.ts';
+import { MethodPalette } from './palette.ts';
+import { provenanceOf } from './provenance.ts';
+import type { ChartFormat } from './formats.ts';
+import { renderChart, type ChartSpec } from './render.ts';
+import { readRunFolder, type RunFolder } from './run-folder.ts';
+import { headlineTables, metricTables } from './table.ts';
+import { sideBySideVideos } from './videos.ts';
+
+/** How to write a report. */
+export interface ReportOptions {
+  /** Output folder (default: the results folder). */
+  readonly out?: string;
+  /** Chart formats; the HTML embeds SVG when it is among them, else PNG. At least one. */
+  readonly formats: readonly ChartFormat[];
+  /** Samples per method shown as videos (0: none). */
+  readonly videos: number;
+}
+
+/** Defaults of `ReportOptions`. */
+export const DEFAULT_REPORT: ReportOptions = { formats: ['png', 'svg', 'pdf'], videos: 4 };
+
+/** What a report wrote. */
+export interface ReportOutcome {
+  /** Every file written, relative to the output folder, sorted. */
+  readonly files: readonly string[];
+  /** Charts that could not be drawn, and why. */
+  readonly skipped: readonly string[];
+  readonly out: string;
+}
+
+/** Every chart of a run: Pareto, sweeps, throughput and stage time, latency, VBench. */
+export function reportCharts(run: RunFolder, palette: MethodPalette): { charts: ChartSpec[]; skipped: string[] } {
+  const r = run.results;
+  const groups = [paretoCharts(r, palette), sweepCharts(r, palette), throughputCharts(r, palette), latencyCharts(r, run.latencies, palette), vbenchCharts(r, palette)];
+  return { charts: groups.flatMap((g) => g.charts), skipped: groups.flatMap((g) => g.skipped) };
+}
+
+const MIME: Record<ChartFormat, string> = { png: 'image/png', svg: 'image/svg+xml', pdf: 'application/pdf' };
+
+/** Writes the report of the results folder `dir`. */
+export async function writeReport(dir: string, options: ReportOptions = DEFAULT_REPORT): Promise<ReportOutcome> {
+  if (options.formats.length === 0) throw new RangeError('report: no chart format; allowed: png, svg, pdf');
+  if (!Number.isInteger(options.videos) || options.videos < 0) throw new RangeError(`report: videos ${options.videos}; allowed: an integer >= 0`);
+  const run = readRunFolder(dir);
+  const out = options.out ?? dir;
+  const sub = path.join(out, 'report');
+  const written: string[] = [];
+  const write = (rel: string, data: string | Uint8Array) => {
+    writeFileAtomic(path.join(out, rel), data);
+    written.push(rel);
+  };
+  // charts and videos of an earlier report may no longer be made: start those folders afresh
+  for (const folder of ['charts', 'videos']) rmSync(path.join(sub, folder), { recursive: true, force: true });
+
+  const r = run.results;
+  const palette = new MethodPalette(r.methods.map((m) => m.name));
+  const { charts, skipped } = reportCharts(run, palette);
+  const embed: ChartFormat = options.formats.includes('svg') ? 'svg' : options.formats.includes('png') ? 'png' : options.formats[0];
+  const rendered = charts.map((c) => {
+    const files: Record<string, string> = {};
+    let dataUri = '';
+    for (const f of options.formats) {
+      const bytes = renderChart(c, f);
+      const rel = path.join('report', 'charts', `${c.name}.${f}`);
+      write(rel, bytes);
+      files[f] = rel;
+      if (f === embed) dataUri = `data:${MIME[f]};base64,${bytes.toString('base64')}`;
+    }
+    return { name: c.name, title: c.title, caption: c.caption, files, dataUri };
+  });
+  if (embed === 'pdf') skipped.push('the HTML report embeds charts as SVG or PNG; with --formats pdf it links the PDFs only');
+
+  const videos = await sideBySideVideos(run, sub, options.videos);
+  const uris = new Map<string, string>();
+  if (!('reason' in videos)) {
+    for (const row of videos.rows) {
+      for (const c of row.cells) {
+        written.push(path.join('report', c.file));
+        uris.set(c.file, `data:image/gif;base64,${readFileSync(path.join(sub, c.file)).toString('base64')}`);
+      }
+    }
+  }
+
+  const headline = headlineTables(r);
+  const full = metricTables(r);
+  const provenance = provenanceOf(run);
+  const title = `pyramid-bench report: ${r.suite.name} v${r.suite.version}`;
+  const summaryLine = `${r.methods.length} methods, ${r.methods[0]?.samples ?? 0} samples each; ${r.partial ? `PARTIAL results (shards ${r.shards.included.join(', ')} of ${r.shards.count})` : 'complete results'}; harness ${r.harness.version}; device ${r.device.name}.`;
+  const samples = r.methods.flatMap((m) => run.samples.get(m.id) ?? []);
+  write(path.join('report', 'summary.csv'), summaryCsv(r));
+  if (samples.length) write(path.join('report', 'samples.csv'), samplesCsv(samples));
+  write(path.join('report', 'tables.tex'), latexDocument(headline, `${title}; generated by pyramid-bench report from results.json`));
+  write(
+    path.join('report', 'summary.md'),
+    summaryMarkdown({
+      title,
+      description: `${r.suite.description}\n\n${summaryLine}`,
+      headline,
+      full,
+      charts: rendered.map((c) => ({ name: c.name, title: c.title, caption: c.caption, png: c.files.png ? path.relative('report', c.files.png) : null })),
+      skipped,
+      provenance,
+    }),
+  );
+  const files = [...written, 'report.html'].sort();
+  const html = reportHtml({
+    title,
+    description: r.suite.description,
+    summary: summaryLine,
+    headline,
+    full,
+    charts: rendered,
+    skipped,
+    videos: 'reason' in videos ? videos : { ...videos, uris },
+    costTable: costTableMarkdown(r.costTable),
+    provenance,
+    files: files.filter((f) => f !== 'report.html'),
+  });
+  write('report.html', html);
+  return { files: [...new Set(written)].sort(), skipped, out };
+}
