@@ -62,6 +62,9 @@ export const compareCommand: Command = {
       seed: integerOption(values.seed, 'seed', 0)!,
     };
     const runs = positionals.map((dir, i) => loadRun(dir, labels?.[i]));
+    const named = runs.map((r) => r.label);
+    const twice = named.find((l, i) => named.indexOf(l) !== i);
+    if (twice !== undefined) throw new UsageError(`two runs are labelled '${twice}'${labels ? '' : ' (their folders have the same name)'}; give distinct labels with --labels a,b,...`);
     const comparison = compareRuns(runs, options);
     const methodNames = new Map(runs.flatMap((r) => r.results.methods.map((m) => [m.id, m.name] as const)));
     process.stdout.write(values.json ? JSON.stringify(comparison, null, 2) + '\n' : comparisonMarkdown(comparison));

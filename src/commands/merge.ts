@@ -1,4 +1,7 @@
-/** `pyramid-bench merge <dirs...> --out <dir>`: combines the results folders of a suite's shards exactly. */
+/**
+ * `pyramid-bench merge <dirs...> --out <dir>`: combines the results folders of a suite's shards exactly, then
+ * writes the report of the merged results (unless `--no-report`).
+ */
 import { parseArgs } from 'node:util';
 import { mergeRuns } from '../bench/merge.ts';
 import { resultsMarkdown } from '../bench/summary.ts';
@@ -7,13 +10,18 @@ import { UsageError, type Command } from './command.ts';
 /** The `merge` command. */
 export const mergeCommand: Command = {
   name: 'merge',
-  usage: 'merge <shard dir> <shard dir>... --out <dir> [--partial]',
+  usage: 'merge <shard dir> <shard dir>... --out <dir> [--partial] [--no-report]',
   summary: "combine shards' results folders into one (refuses differing locked settings, naming them)",
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' }, partial: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' }, partial: { type: 'boolean', default: false }, 'no-report': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
     if (!values.out) throw new UsageError('--out is required: the merged results folder');
     if (positionals.length === 0) throw new UsageError('give the shard results folders to merge, e.g. merge runs/s0 runs/s1 --out runs/all');
     const results = mergeRuns(positionals, values.out, { partial: values.partial! });
     process.stdout.write(resultsMarkdown(results) + `\nmerged ${positionals.length} folders (shards ${results.shards.included.join(', ')} of ${results.shards.count}) into ${values.out}/results.json\n`);
+    if (!values['no-report']) {
+      const { writeReport, DEFAULT_REPORT } = await import('../report/report.ts');
+      const report = await writeReport(values.out, DEFAULT_REPORT);
+      process.stdout.write(`wrote ${values.out}/report.html and ${report.files.length - 1} files under ${values.out}/report/\n`);
+    }
   },
 };

@@ -1,7 +1,8 @@
 /**
  * `pyramid-bench run <suite.yaml> --out <dir>`: runs a suite (or one shard of it) and writes results.json, the
- * per-sample files, the state files and the manifest; `--dry-run` prints the plan and its estimated time from a
- * short calibration instead.
+ * per-sample files, the state files and the manifest, then (for a whole run, unless `--no-report`) the report
+ * (`report.html` and `report/`, as `pyramid-bench report` writes it); `--dry-run` prints the plan and its
+ * estimated time from a short calibration instead.
  */
 import { parseArgs } from 'node:util';
 import { loadSuite } from '../bench/suite-schema.ts';
@@ -29,7 +30,7 @@ export function argsOption(values: readonly string[] | undefined): Record<string
 /** The `run` command. */
 export const runCommand: Command = {
   name: 'run',
-  usage: 'run <suite.yaml> --out <dir> [--shard i/n] [--store <dir>] [--arg name=value ...] [--dry-run [--calibrate <samples>]]',
+  usage: 'run <suite.yaml> --out <dir> [--shard i/n] [--store <dir>] [--arg name=value ...] [--no-report] [--dry-run [--calibrate <samples>]]',
   summary: 'run a benchmark suite (or one shard of it) and write results.json beside per-sample files',
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -40,6 +41,7 @@ export const runCommand: Command = {
         store: { type: 'string' },
         arg: { type: 'string', multiple: true },
         'dry-run': { type: 'boolean', default: false },
+        'no-report': { type: 'boolean', default: false },
         calibrate: { type: 'string', default: '2' },
       },
       allowPositionals: true,
@@ -69,6 +71,12 @@ export const runCommand: Command = {
         `wall time ${manifest.wallSeconds.toFixed(1)} s on ${manifest.device.name}\n` +
         `wrote ${values.out}/results.json, results.md, manifest.json, samples/, state/\n`,
     );
+    // a shard's results are partial: its report comes after the merge
+    if (!values['no-report'] && shard.count === 1) {
+      const { writeReport, DEFAULT_REPORT } = await import('../report/report.ts');
+      const report = await writeReport(values.out, DEFAULT_REPORT);
+      process.stdout.write(`wrote ${values.out}/report.html and ${report.files.length - 1} files under ${values.out}/report/ (pyramid-bench report ${values.out} writes them again)\n`);
+    }
   },
 };
 

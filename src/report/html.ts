@@ -27,7 +27,7 @@ export function htmlTable(t: Table): string {
   const arrow = (d: string) => (d === 'lower' ? ' ↓' : d === 'higher' ? ' ↑' : '');
   const head = `<tr><th>method</th>${t.columns.map((c) => `<th>${escapeHtml(c.header)}${arrow(c.direction)}<br><span class="unit">${escapeHtml(c.unit)}</span></th>`).join('')}</tr>`;
   const body = t.rows.map((r) => `<tr><th scope="row">${escapeHtml(r.method)}</th>${r.cells.map((c) => `<td${c.best ? ' class="best"' : ''}>${htmlCell(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table id="table-${escapeHtml(t.id)}">\n<caption>${escapeHtml(t.caption)} <span class="note">${escapeHtml(t.notes.join('; '))}.</span></caption>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  return `<div class="scroll">\n<table id="table-${escapeHtml(t.id)}">\n<caption>${escapeHtml(t.caption)} <span class="note">${escapeHtml(t.notes.join('; '))}.</span></caption>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>\n</div>`;
 }
 
 /** What the HTML report shows. */
@@ -64,7 +64,8 @@ figure { margin: 18px 0 30px; } figure img { max-width: 100%; height: auto; bord
 figcaption { font-size: 13px; color: #444; max-width: 900px; }
 .videos td, .videos th { text-align: center; }
 .videos img { image-rendering: pixelated; width: 160px; height: auto; }
-.kv th { text-align: left; white-space: nowrap; } .kv td { text-align: left; word-break: break-all; }
+.scroll { overflow-x: auto; max-width: 100%; }
+.kv { table-layout: fixed; width: 100%; } .kv th { text-align: left; width: 150px; } .kv td { text-align: left; overflow-wrap: anywhere; }
 pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
 `;
 
@@ -72,7 +73,7 @@ function videosSection(v: HtmlInput['videos']): string {
   if ('reason' in v) return `<p class="note">No videos: ${escapeHtml(v.reason)}.</p>`;
   const head = `<tr><th>sample</th>${v.methods.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}</tr>`;
   const rows = v.rows.map((r) => `<tr><th scope="row">${r.index}<br><span class="unit">${escapeHtml(r.condition)}</span></th>${r.cells.map((c) => `<td><img src="${v.uris.get(c.file)}" alt="${escapeHtml(`${c.method}, sample ${r.index}`)}" width="${c.width}" height="${c.height}"></td>`).join('')}</tr>`);
-  return `<p>The same samples (index, seed and condition) from each method, looping at the suite's playback rate; frames from ${escapeHtml(v.source)}.</p>\n<table class="videos">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+  return `<p>The same samples (index, seed and condition) from each method, looping at the suite's playback rate; frames from ${escapeHtml(v.source)}.</p>\n<div class="scroll">\n<table class="videos">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>\n</div>`;
 }
 
 /** The whole HTML document. */
@@ -84,9 +85,9 @@ export function reportHtml(h: HtmlInput): string {
         .join(' ')}</figcaption>\n</figure>`,
   );
   const provenance = `<table class="kv">\n<tbody>\n${h.provenance.rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}\n</tbody>\n</table>`;
-  const methods = `<table class="kv">\n<thead><tr><th>method</th><th>model</th><th>model hash</th><th>sampler</th><th>settings</th><th>guidance (first frame / video)</th><th>resolved</th></tr></thead>\n<tbody>\n${h.provenance.methods
+  const methods = `<div class="scroll">\n<table class="kv methods">\n<thead><tr><th>method</th><th>model</th><th>model hash</th><th>sampler</th><th>settings</th><th>guidance (first frame / video)</th><th>resolved</th></tr></thead>\n<tbody>\n${h.provenance.methods
     .map((m) => `<tr><th>${escapeHtml(m.id)}</th><td>${escapeHtml(m.model)}</td><td>${escapeHtml(m.modelHash)}</td><td>${escapeHtml(m.sampler)}</td><td>${escapeHtml(m.settings)}</td><td>${escapeHtml(m.guidance)}</td><td>${escapeHtml(m.resolved)}</td></tr>`)
-    .join('\n')}\n</tbody>\n</table>`;
+    .join('\n')}\n</tbody>\n</table>\n</div>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -2,6 +2,7 @@
  * chart.js plugins of the report's charts:
  *  - `reportBackground` paints the whole canvas white before anything else is drawn: a filled rectangle, so
  *    SVG and PDF output stay vector (chartjs-node-canvas's `backgroundColour` option is not used);
+ *  - `vectorText` keeps text as glyphs (not outlines) in SVG and PDF;
  *  - `errorBars` draws interval whiskers (vertical, or horizontal for x intervals) on the points or bars listed in
  *    the chart's `plugins.errorBars.bars`, in the dataset's border colour.
  */
@@ -42,6 +43,18 @@ export const backgroundPlugin: Plugin = {
     ctx.fillStyle = options?.colour ?? '#ffffff';
     ctx.fillRect(0, 0, width, height);
     ctx.restore();
+  },
+};
+
+/**
+ * Text as text in SVG and PDF: node-canvas outlines text as paths by default; in 'glyph' mode cairo places
+ * font glyphs (embedded, subset), so the words of a vector chart can be selected and searched.
+ */
+export const vectorTextPlugin: Plugin = {
+  id: 'vectorText',
+  beforeDraw(chart: Chart) {
+    const ctx = chart.ctx as unknown as { textDrawingMode?: string; canvas?: { type?: string } };
+    if (ctx.canvas?.type === 'pdf' || ctx.canvas?.type === 'svg') ctx.textDrawingMode = 'glyph';
   },
 };
 
@@ -93,4 +106,4 @@ export const errorBarsPlugin: Plugin = {
 };
 
 /** The plugins every report chart registers. */
-export const reportPlugins: readonly Plugin[] = [backgroundPlugin, errorBarsPlugin];
+export const reportPlugins: readonly Plugin[] = [vectorTextPlugin, backgroundPlugin, errorBarsPlugin];

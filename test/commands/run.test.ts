@@ -48,6 +48,9 @@ test('a single run writes results.json and says what it computed', () => {
   assert.match(r.stdout, /\| pyramid \| [0-9.]+ ± [0-9.]+ \(n=4\) \|/);
   assert.match(r.stdout, /store: samples 0 read back, 800 generated/);
   assert.equal(manifest('single').store.counts.samples.writes, TOTAL);
+  // a whole run also writes its report
+  assert.match(r.stdout, /wrote .*single\/report\.html and \d+ files under/);
+  assert.ok(existsSync(path.join(at('single'), 'report.html')) && existsSync(path.join(at('single'), 'report', 'tables.tex')));
 });
 
 test('two shards run as separate processes merge to the single run', async () => {
@@ -57,6 +60,8 @@ test('two shards run as separate processes merge to the single run', async () =>
   const r = cli('merge', at('shard0'), at('shard1'), '--out', at('merged'));
   assert.is(r.status, 0, r.stderr);
   assert.equal(deterministicValues(readResults(at('merged'))), deterministicValues(readResults(at('single'))));
+  // the shards wrote no report (their results are partial); the merge did
+  assert.ok(!existsSync(path.join(at('shard0'), 'report.html')) && existsSync(path.join(at('merged'), 'report.html')));
   const bad = cli('merge', at('shard0'), '--out', at('bad'));
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /shards 1 of 2 are missing/);
@@ -73,14 +78,14 @@ test('killed with SIGKILL mid-run and started again: nothing finished is recompu
   await exited;
   const before = storedSamples(store);
   assert.ok(before >= 120 && before < TOTAL, `killed with ${before} of ${TOTAL} samples stored`);
-  const r = cli('run', suite, '--out', at('killed'));
+  const r = cli('run', suite, '--out', at('killed'), '--no-report');
   assert.is(r.status, 0, r.stderr);
   const counts = manifest('killed').store.counts.samples;
   assert.equal(counts, { hits: before, misses: TOTAL - before, writes: TOTAL - before });
   assert.equal(deterministicValues(readResults(at('killed'))), deterministicValues(readResults(at('single'))));
   // and once more: everything read back, results.json the same bytes
   const first = readFileSync(path.join(at('killed'), 'results.json'));
-  assert.is(cli('run', suite, '--out', at('killed')).status, 0);
+  assert.is(cli('run', suite, '--out', at('killed'), '--no-report').status, 0);
   assert.equal(manifest('killed').store.counts.samples, { hits: TOTAL, misses: 0, writes: 0 });
   assert.ok(readFileSync(path.join(at('killed'), 'results.json')).equals(first));
 });

@@ -28,6 +28,8 @@ export interface CurveInput {
   /** Numeric x positions (a numeric sweep) or category labels. */
   readonly x: readonly number[] | readonly string[];
   readonly lines: readonly CurveLine[];
+  /** Methods outside the sequence (e.g. baselines a sweep does not change), drawn as dashed horizontal lines. */
+  readonly references?: readonly { readonly label: string; readonly name: string; readonly value: PlotValue }[];
 }
 
 /** A chart of lines over numeric or categorical x positions, with whiskers. */
@@ -51,14 +53,35 @@ export function curveChart(input: CurveInput, palette: MethodPalette): ChartSpec
         spanGaps: true,
       }));
       const bars = input.lines.flatMap((l, d) => errorBarsOf(d, l.points.map((p) => (p ? { y: p } : null))));
+      const ends = numeric ? [Math.min(...(xs as number[])), Math.max(...(xs as number[]))] : [xs[0], xs[xs.length - 1]];
+      const references = (input.references ?? []).map((r) => ({
+        label: `${r.label} (not swept)`,
+        data: numeric ? ends.map((x) => ({ x: x as number, y: r.value.value })) : xs.map(() => r.value.value),
+        borderColor: palette.colour(r.name),
+        backgroundColor: palette.colour(r.name),
+        borderDash: [6, 4],
+        borderWidth: 1.5,
+        pointRadius: 0,
+        pointStyle: 'line' as const,
+      }));
+      const extent = extentOf([...input.lines.flatMap((l) => l.points), ...(input.references ?? []).map((r) => ({ ...r.value, low: null, high: null }))]);
+      const xAxis = numeric
+        ? {
+            ...numericAxis(input.xTitle, { log: wantsLog(xs as number[], 8) }),
+            // ticks at the sweep's values only
+            afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
+              axis.ticks = (xs as number[]).map((value) => ({ value }));
+            },
+          }
+        : categoryAxis(input.xTitle);
       return {
         type: numeric ? 'scatter' : 'line',
-        data: numeric ? { datasets: datasets.map((d) => ({ ...d, showLine: true })) } : { labels: [...(xs as string[])], datasets },
+        data: numeric ? { datasets: [...datasets, ...references].map((d) => ({ ...d, showLine: true })) } : { labels: [...(xs as string[])], datasets: [...datasets, ...references] },
         options: {
           layout: { padding: 8 },
           scales: {
-            x: numeric ? numericAxis(input.xTitle, { log: wantsLog(xs as number[], 8) }) : categoryAxis(input.xTitle),
-            y: numericAxis(`${input.yTitle}${betterText(input.direction)}`, { extent: extentOf(input.lines.flatMap((l) => l.points)), nonNegative }),
+            x: xAxis,
+            y: numericAxis(`${input.yTitle}${betterText(input.direction)}`, { extent, nonNegative }),
           },
           plugins: chartPlugins(input.title, input.subtitle, bars),
         },

@@ -64,12 +64,13 @@ export function sweepCharts(results: Results, palette: MethodPalette): { charts:
             name: `sweep-${slug(sweep)}-${q.id}`,
             title: `${short} against ${xTitle}`,
             subtitle,
-            caption: `${short} of each method at each value of the sweep '${sweep}'; whiskers: 95% intervals (bootstrap, or ±1.96 standard errors).`,
+            caption: `${short} of each method at each value of the sweep '${sweep}'; whiskers: 95% intervals (bootstrap, or ±1.96 standard errors)${numeric ? '; dashed: methods the sweep does not change' : ''}.`,
             xTitle: numeric ? xTitle : `${xTitle} (sweep '${sweep}')`,
             yTitle: q.label,
             direction: q.direction,
             x,
             lines: aligned(series, values, q.read),
+            references: numeric ? unswept(results, sweep, q.read) : [],
           },
           palette,
         ),
@@ -77,6 +78,14 @@ export function sweepCharts(results: Results, palette: MethodPalette): { charts:
     }
   }
   return { charts, skipped };
+}
+
+/** Methods the sweep does not change, with their value (baselines, drawn as horizontal lines). */
+function unswept(results: Results, sweep: string, read: (m: MethodResult) => PlotValue | null) {
+  return results.methods.filter((m) => !(sweep in m.sweep)).flatMap((m) => {
+    const value = read(m);
+    return value ? [{ label: m.id, name: m.name, value }] : [];
+  });
 }
 
 /** Headline values that measure quality (not cost, not wall-clock) of a sweep's methods. */
