@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bootstrapInterval, contiguousGroups, jackknifeStderr, mean, percentile } from '../../src/bench/statistics.ts';
+import { bootstrapDraws, bootstrapInterval, contiguousGroups, jackknifeStderr, mean, normalQuantile, percentile, percentileInterval } from '../../src/bench/statistics.ts';
 
 test('percentiles interpolate linearly between order statistics, as numpy.percentile', () => {
   // numpy.percentile([1, 2, 3, 4], [0, 25, 50, 90, 99, 100]) = [1, 1.75, 2.5, 3.7, 3.97, 4]
@@ -36,6 +36,32 @@ test('the bootstrap is reproducible from its seed, and brackets the mean of a sy
 test('contiguous groups partition the positions in order', () => {
   assert.equal(contiguousGroups(5, 2), [[0, 1], [2, 3, 4]]);
   assert.equal(contiguousGroups(3, 10), [[0], [1], [2]]);
+});
+
+test('normal quantiles match scipy.stats.norm.ppf to 1e-9 relative', () => {
+  // scipy.stats.norm.ppf([0.975, 0.95, 0.5, 0.001, 1e-10, 0.9999])
+  const want: [number, number][] = [
+    [0.975, 1.959963984540054],
+    [0.95, 1.6448536269514722],
+    [0.5, 0],
+    [0.001, -3.090232306167813],
+    [1e-10, -6.361340902404056],
+    [0.9999, 3.719016485455709],
+  ];
+  for (const [p, q] of want) assert.ok(Math.abs(normalQuantile(p) - q) <= 1.2e-9 * Math.max(1, Math.abs(q)), `ppf(${p}) = ${normalQuantile(p)}, scipy ${q}`);
+  assert.throws(() => normalQuantile(1), /normal quantile of 1; allowed: 0 < p < 1/);
+});
+
+test('bootstrap draws depend only on (n, seed): the same draws for every statistic that shares them', () => {
+  const collect = (seed: number) => {
+    const out: number[][] = [];
+    bootstrapDraws(5, 3, seed, (idx, r) => out.push([r, ...idx]));
+    return out;
+  };
+  assert.equal(collect(1), collect(1));
+  assert.not.equal(collect(1), collect(2));
+  assert.ok(collect(1).every(([, ...idx]) => idx.every((i) => i >= 0 && i < 5)));
+  assert.equal(percentileInterval([1, 2, 3, 4, 5], 0.5), { low: 2, high: 4 });
 });
 
 test.run();
