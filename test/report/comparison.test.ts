@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compareRuns, loadRun } from '../../src/bench/compare.ts';
 import { COMPARISON_COLUMNS, curveCharts, writeComparison } from '../../src/report/comparison.ts';
-import { csvRecords } from '../helpers/csv.ts';
+import { parseCsv } from '../../src/vbench/published.ts';
 import { reportRun, scratch } from '../helpers/report-runs.ts';
 
 test('writes comparison.md/.json/.csv and the curves of headline values, deterministically', async () => {
@@ -18,7 +18,7 @@ test('writes comparison.md/.json/.csv and the curves of headline values, determi
   // headline values that are not wall-clock measurements: FD and FD/floor, NFE and FLOPs, the VBench dimension
   assert.equal(curves, ['curve-fd-pixel-fd', 'curve-fd-pixel-fdoverfloor', 'curve-cost-nfe', 'curve-cost-flopspersample', 'curve-vbench-motion-smoothness-motion-smoothness']);
   assert.equal(files, ['charts/curve-cost-flopspersample.svg', 'charts/curve-cost-nfe.svg', 'charts/curve-fd-pixel-fd.svg', 'charts/curve-fd-pixel-fdoverfloor.svg', 'charts/curve-vbench-motion-smoothness-motion-smoothness.svg', 'comparison.csv', 'comparison.json', 'comparison.md']);
-  const rows = csvRecords(readFileSync(path.join(out, 'comparison.csv'), 'utf8'));
+  const rows = parseCsv(readFileSync(path.join(out, 'comparison.csv'), 'utf8'), 'csv');
   assert.equal(Object.keys(rows[0]), [...COMPARISON_COLUMNS]);
   assert.is(rows.length, c.comparisons.reduce((n, p) => n + p.values.length, 0));
   const nfe = rows.find((r) => r.run === 'ckpt-3' && r.method === 'cascade' && r.key === 'nfe')!;

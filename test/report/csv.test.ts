@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { SampleRow } from '../../src/bench/outputs.ts';
 import type { Results } from '../../src/bench/results.ts';
 import { SAMPLE_COLUMNS, samplesCsv, SUMMARY_COLUMNS, summaryCsv } from '../../src/report/csv.ts';
-import { csvRecords } from '../helpers/csv.ts';
+import { parseCsv } from '../../src/vbench/published.ts';
 
 test('summary.csv: one row per method and value with every uncertainty field; quotes survive', () => {
   const results = {
@@ -25,7 +25,7 @@ test('summary.csv: one row per method and value with every uncertainty field; qu
     ],
   } as unknown as Results;
   const text = summaryCsv(results);
-  const rows = csvRecords(text);
+  const rows = parseCsv(text, 'summary.csv');
   assert.equal(Object.keys(rows[0]), [...SUMMARY_COLUMNS]);
   assert.is(rows.length, 3);
   assert.equal([rows[0].method, rows[0].label, rows[0].stderr, rows[0].n, rows[0].uncertainty_method, rows[0].measured, rows[0].headline], ['full (same steps)', 'distance, "pixel" space', '0.1', '8', 'jackknife, 8 groups', 'false', 'true']);
@@ -35,7 +35,7 @@ test('summary.csv: one row per method and value with every uncertainty field; qu
 
 test('samples.csv: per-sample rows of every method, missing fields empty', () => {
   const row: SampleRow = { method: 'pyramid', index: 3, condition: 'prompt:a, b', label: null, prompt: 'a, b', repeat: 1, seed: 0, key: 'k', nfe: 30, tokensPerSample: 10, flopsPerSample: null, generationSeconds: 0.25 };
-  const rows = csvRecords(samplesCsv([row]));
+  const rows = parseCsv(samplesCsv([row]), 'samples.csv');
   assert.equal(Object.keys(rows[0]), [...SAMPLE_COLUMNS]);
   assert.equal([rows[0].condition, rows[0].label, rows[0].flopsPerSample, rows[0].generationSeconds], ['prompt:a, b', '', '', '0.25']);
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeReport } from '../../src/report/report.ts';
 import { rejects } from '../helpers/assert.ts';
-import { csvRecords } from '../helpers/csv.ts';
+import { parseCsv } from '../../src/vbench/published.ts';
 import { reportRun, scratch } from '../helpers/report-runs.ts';
 
 const CHARTS = ['latency-distribution', 'pareto-fd-pixel-fd-flops', 'pareto-fd-pixel-fd-nfe', 'pareto-fd-pixel-fd-seconds', 'stage-time', 'sweep-steps-fd-pixel-fd', 'throughput-fps', 'vbench-dimensions'];
@@ -45,10 +45,10 @@ test('the tables: booktabs LaTeX with the best values in bold, Markdown, CSV of 
   assert.match(md, /^# pyramid-bench report: report-test v1\n/);
   assert.match(md, /\| cascade \| \*\*6\*\* \|/);
   assert.match(md, /## Provenance\n\n\| \| \|\n\|---\|---\|\n\| suite \| report-test v1 \(test\.yaml\)/);
-  const summary = csvRecords(readFileSync(path.join(out, 'report', 'summary.csv'), 'utf8'));
+  const summary = parseCsv(readFileSync(path.join(out, 'report', 'summary.csv'), 'utf8'), 'csv');
   const results = JSON.parse(readFileSync(path.join(run, 'results.json'), 'utf8')) as { methods: { metrics: Record<string, { values: unknown[] }> }[] };
   assert.is(summary.length, results.methods.reduce((n, m) => n + Object.values(m.metrics).reduce((k, r) => k + r.values.length, 0), 0));
-  const samples = csvRecords(readFileSync(path.join(out, 'report', 'samples.csv'), 'utf8'));
+  const samples = parseCsv(readFileSync(path.join(out, 'report', 'samples.csv'), 'utf8'), 'csv');
   assert.is(samples.length, 3 * 48);
   assert.equal([...new Set(samples.map((s) => s.method))], ['pyramid [steps=2]', 'pyramid [steps=4]', 'cascade']);
 });
