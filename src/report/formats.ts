@@ -5,6 +5,7 @@
 
 /** Output formats of charts: PNG raster, SVG and PDF vector. */
 export const CHART_FORMATS = ['png', 'svg', 'pdf'] as const;
+/** One of `CHART_FORMATS`. */
 export type ChartFormat = (typeof CHART_FORMATS)[number];
 
 /** Parses a `--formats` list ("png,svg,pdf"); throws naming the bad entry and the allowed formats. */

@@ -37,7 +37,7 @@ export interface HtmlInput {
   readonly summary: string;
   readonly headline: readonly Table[];
   readonly full: readonly Table[];
-  /** Charts with their embedded image (data URI) and links to their files (relative paths by format). */
+  /** Charts with their embedded image (data URI; empty when neither SVG nor PNG was rendered) and links to their files (relative paths by format). */
   readonly charts: readonly { readonly name: string; readonly title: string; readonly caption: string; readonly dataUri: string; readonly files: Readonly<Record<string, string>> }[];
   readonly skipped: readonly string[];
   /** Videos with each GIF as a data URI; or why there are none. */
@@ -80,7 +80,7 @@ function videosSection(v: HtmlInput['videos']): string {
 export function reportHtml(h: HtmlInput): string {
   const charts = h.charts.map(
     (c) =>
-      `<figure id="chart-${escapeHtml(c.name)}">\n<img src="${c.dataUri}" alt="${escapeHtml(c.title)}">\n<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.caption)} ${Object.entries(c.files)
+      `<figure id="chart-${escapeHtml(c.name)}">\n${c.dataUri ? `<img src="${c.dataUri}" alt="${escapeHtml(c.title)}">\n` : ''}<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.caption)} ${Object.entries(c.files)
         .map(([f, p]) => `<a href="${escapeHtml(p)}">${f.toUpperCase()}</a>`)
         .join(' ')}</figcaption>\n</figure>`,
   );

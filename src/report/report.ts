@@ -74,7 +74,8 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
   const r = run.results;
   const palette = new MethodPalette(r.methods.map((m) => m.name));
   const { charts, skipped } = reportCharts(run, palette);
-  const embed: ChartFormat = options.formats.includes('svg') ? 'svg' : options.formats.includes('png') ? 'png' : options.formats[0];
+  // browsers show SVG and PNG in <img>, not PDF
+  const embed: ChartFormat | null = options.formats.includes('svg') ? 'svg' : options.formats.includes('png') ? 'png' : null;
   const rendered = charts.map((c) => {
     const files: Record<string, string> = {};
     let dataUri = '';
@@ -87,7 +88,7 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
     }
     return { name: c.name, title: c.title, caption: c.caption, files, dataUri };
   });
-  if (embed === 'pdf') skipped.push('the HTML report embeds charts as SVG or PNG; with --formats pdf it links the PDFs only');
+  if (embed === null) skipped.push('the HTML report embeds charts as SVG or PNG; with --formats pdf it links the PDFs only');
 
   const videos = await sideBySideVideos(run, sub, options.videos);
   const uris = new Map<string, string>();

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../src/commands/command.ts';
@@ -19,6 +19,10 @@ test('report writes report.html and report/ into --out', async () => {
   assert.match(r.stdout, /^wrote 16 files to .*: report\.html, report\/charts\/latency-distribution\.pdf, /);
   assert.match(r.stdout, /the HTML report embeds charts as SVG or PNG; with --formats pdf it links the PDFs only/);
   assert.ok(existsSync(path.join(out, 'report.html')) && existsSync(path.join(out, 'report', 'videos', '0-cascade.gif')));
+  // PDF only: the page links the charts and embeds no empty image
+  const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+  assert.ok(html.includes('<a href="report/charts/vbench-dimensions.pdf">PDF</a>'));
+  assert.not.match(html, /<img src="(data:application\/pdf|")/);
 });
 
 test('bad options are usage errors naming them', async () => {

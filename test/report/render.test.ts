@@ -7,9 +7,10 @@ import * as assert from 'uvu/assert';
 import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import canvas from 'canvas';
-import type { ChartConfiguration } from 'chart.js';
 import { parseFormats } from '../../src/report/formats.ts';
 import { normalizeVector, PNG_SCALE, renderChart, type ChartSpec } from '../../src/report/render.ts';
+
+type ChartConfiguration = ReturnType<ChartSpec['config']>;
 
 const spec = (name: string, extra: Partial<ChartConfiguration['options']> = {}, plugins: ChartConfiguration['plugins'] = []): ChartSpec => ({
   name,
