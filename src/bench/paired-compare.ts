@@ -185,7 +185,9 @@ export function pairedComparison(a: LoadedRun, b: LoadedRun, options: PairedOpti
   for (const ma of a.results.methods) {
     const mb = b.results.methods.find((m) => m.id === ma.id);
     if (!mb) continue;
-    const { pairs, identical } = pairSamples(rowsOf(a, ma), rowsOf(b, mb), `method '${ma.id}'`);
+    const rowsA = rowsOf(a, ma);
+    const rowsB = rowsOf(b, mb);
+    const { pairs, identical } = pairSamples(rowsA, rowsB, `method '${ma.id}'`);
     pairsByMethod[ma.id] = { count: pairs.length, identical };
     for (const [metric, ra] of Object.entries(ma.metrics)) {
       const rb = mb.metrics[metric];
@@ -216,6 +218,11 @@ export function pairedComparison(a: LoadedRun, b: LoadedRun, options: PairedOpti
         }
         if (paired && pairs.length < 2) {
           reasons.push(`${pairs.length} paired samples`);
+          continue;
+        }
+        // per-sample rows of the states and of samples/<method>.jsonl are the same samples in the same order
+        if (paired && (sa.rows !== rowsA.length || sb.rows !== rowsB.length)) {
+          reasons.push(`the states hold ${sa.rows} and ${sb.rows} samples, the sample lists ${rowsA.length} and ${rowsB.length}`);
           continue;
         }
         const keys = sa.keys.filter((k) => sb.keys.includes(k) && !done.has(k) && shared.some((v) => v.key === k));
