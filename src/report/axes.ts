@@ -72,6 +72,31 @@ export function categoryAxis(title: string) {
   return { type: 'category' as const, offset: true, title: { display: true, text: title, font: { size: 13, weight: 'bold' as const } }, ticks: { autoSkip: false, maxRotation: 30 } };
 }
 
+/**
+ * A category axis drawn as a linear one: category i sits at x = i, with a tick labelled by its name, so that
+ * several series can be offset within a category (`groupOffset`) and their whiskers do not overlap.
+ */
+export function groupedCategoryAxis(title: string, labels: readonly string[]) {
+  return {
+    type: 'linear' as const,
+    min: -0.5,
+    max: labels.length - 0.5,
+    grid: { display: false },
+    title: { display: true, text: axisText(title), font: { size: 13, weight: 'bold' as const } },
+    // one tick per category, at its centre
+    afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
+      axis.ticks = labels.map((_, i) => ({ value: i }));
+    },
+    ticks: { autoSkip: false, callback: (v: number | string) => labels[Number(v)] ?? '' },
+  };
+}
+
+/** The x offset of series `i` of `k` within a category of `groupedCategoryAxis`: spread over at most ±0.35. */
+export function groupOffset(i: number, k: number): number {
+  const spacing = Math.min(0.15, 0.7 / Math.max(1, k - 1));
+  return (i - (k - 1) / 2) * spacing;
+}
+
 /** Title, subtitle and legend of a chart. */
 export function chartPlugins(title: string, subtitle: string, bars: readonly ErrorBar[], legend = true): NonNullable<ChartOptions['plugins']> {
   return {

@@ -29,7 +29,12 @@ test('writes comparison.md/.json/.csv and the curves of headline values, determi
   for (const f of files) assert.ok(readFileSync(path.join(out, f)).equals(readFileSync(path.join(again, f))), f);
   // the curve's x axis is the runs, in order
   const config = curveCharts(c, names)[0].config();
-  assert.equal((config.data as { labels: string[] }).labels, ['ckpt-1', 'ckpt-2', 'ckpt-3']);
+  const x = (config.options!.scales as Record<string, { ticks: { callback: (v: number) => string } }>).x;
+  assert.equal([0, 1, 2].map((i) => x.ticks.callback(i)), ['ckpt-1', 'ckpt-2', 'ckpt-3']);
+  // each method's points are offset within a run so that their whiskers do not overlap
+  const lines = config.data.datasets as { label: string; data: { x: number }[] }[];
+  assert.equal(lines.map((l) => l.label), ['pyramid [steps=2]', 'pyramid [steps=4]', 'cascade']);
+  assert.equal(lines.map((l) => l.data[0].x), [-0.15, 0, 0.15]);
 });
 
 test.run();

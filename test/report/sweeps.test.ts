@@ -21,8 +21,9 @@ test('a checkpoint sweep gives a curve per headline quality value over the check
     ['sweep-checkpoint-vbench-motion-smoothness-motion-smoothness', 'motion_smoothness, vbench/motion_smoothness against checkpoint'],
   ]);
   const config = charts[0].config();
-  assert.equal((config.data as { labels: string[] }).labels, ['step-1000', 'step-2000']);
-  assert.equal((config.data.datasets[0] as { data: number[] }).data, [0.5, 0.3]);
+  const x = (config.options!.scales as Record<string, { ticks: { callback: (v: number) => string } }>).x;
+  assert.equal([0, 1].map((i) => x.ticks.callback(i)), ['step-1000', 'step-2000']);
+  assert.equal((config.data.datasets[0] as { data: { x: number; y: number }[] }).data, [{ x: 0, y: 0.5 }, { x: 1, y: 0.3 }]);
   assert.ok(renderChart(charts[0], 'svg').length > 1000);
 });
 

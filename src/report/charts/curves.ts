@@ -4,7 +4,7 @@
  * stage, for metrics across a checkpoint sweep, and by `compare` for metrics across runs.
  */
 import type { ChartConfiguration } from 'chart.js';
-import { betterText, categoryAxis, chartPlugins, errorBarsOf, extentOf, numericAxis, wantsLog } from '../axes.ts';
+import { betterText, chartPlugins, errorBarsOf, extentOf, groupedCategoryAxis, groupOffset, numericAxis, wantsLog } from '../axes.ts';
 import type { MethodPalette } from '../palette.ts';
 import type { ChartSpec } from '../render.ts';
 import type { PlotValue } from '../values.ts';
@@ -42,27 +42,30 @@ export function curveChart(input: CurveInput, palette: MethodPalette): ChartSpec
     title: input.title,
     caption: input.caption,
     config(): ChartConfiguration {
-      const datasets = input.lines.map((l) => ({
+      // categories (runs, checkpoints) sit at 0, 1, 2, ... with each line offset so that whiskers do not overlap
+      const at = (i: number, line: number) => (numeric ? (xs[i] as number) : i + groupOffset(line, input.lines.length));
+      const datasets = input.lines.map((l, d) => ({
         label: l.label,
-        data: l.points.map((p, i) => (numeric ? { x: xs[i] as number, y: p?.value ?? null } : p?.value ?? null)),
+        data: l.points.flatMap((p, i) => (p ? [{ x: at(i, d), y: p.value }] : [])),
         borderColor: palette.colour(l.name),
         backgroundColor: palette.colour(l.name),
         pointStyle: palette.pointStyle(l.name),
         pointRadius: 5,
         borderWidth: 2,
-        spanGaps: true,
+        showLine: true,
       }));
-      const bars = input.lines.flatMap((l, d) => errorBarsOf(d, l.points.map((p) => (p ? { y: p } : null))));
-      const ends = numeric ? [Math.min(...(xs as number[])), Math.max(...(xs as number[]))] : [xs[0], xs[xs.length - 1]];
+      const bars = input.lines.flatMap((l, d) => errorBarsOf(d, l.points.filter((p) => p !== null).map((p) => ({ y: p! }))));
+      const ends = numeric ? [Math.min(...(xs as number[])), Math.max(...(xs as number[]))] : [-0.4, xs.length - 0.6];
       const references = (input.references ?? []).map((r) => ({
         label: `${r.label} (not swept)`,
-        data: numeric ? ends.map((x) => ({ x: x as number, y: r.value.value })) : xs.map(() => r.value.value),
+        data: ends.map((x) => ({ x, y: r.value.value })),
         borderColor: palette.colour(r.name),
         backgroundColor: palette.colour(r.name),
         borderDash: [6, 4],
         borderWidth: 1.5,
         pointRadius: 0,
         pointStyle: 'line' as const,
+        showLine: true,
       }));
       const extent = extentOf([...input.lines.flatMap((l) => l.points), ...(input.references ?? []).map((r) => ({ ...r.value, low: null, high: null }))]);
       const xAxis = numeric
@@ -73,10 +76,10 @@ export function curveChart(input: CurveInput, palette: MethodPalette): ChartSpec
               axis.ticks = (xs as number[]).map((value) => ({ value }));
             },
           }
-        : categoryAxis(input.xTitle);
+        : groupedCategoryAxis(input.xTitle, xs as string[]);
       return {
-        type: numeric ? 'scatter' : 'line',
-        data: numeric ? { datasets: [...datasets, ...references].map((d) => ({ ...d, showLine: true })) } : { labels: [...(xs as string[])], datasets: [...datasets, ...references] },
+        type: 'scatter',
+        data: { datasets: [...datasets, ...references] },
         options: {
           layout: { padding: 8 },
           scales: {

@@ -6,7 +6,7 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import type { Results } from '../../bench/results.ts';
-import { axisText, chartPlugins, errorBarsOf, extentOf, numericAxis } from '../axes.ts';
+import { chartPlugins, errorBarsOf, extentOf, groupedCategoryAxis, groupOffset, numericAxis } from '../axes.ts';
 import type { MethodPalette } from '../palette.ts';
 import type { ChartSpec } from '../render.ts';
 import { plotValue, valueOf } from '../values.ts';
@@ -26,15 +26,12 @@ export function vbenchCharts(results: Results, palette: MethodPalette): { charts
     caption: `VBench dimension scores (0-1, higher is better) of each method; whiskers: 95% bootstrap intervals over videos. The axis spans the data and does not start at 0. Computed as: ${how.join('; ') || 'see the tables'}.`,
     config(): ChartConfiguration {
       const labels = dimensions.map((d) => d.key.replace(/_/g, ' '));
-      // method i of k sits at dimension + (i - (k - 1) / 2) * spacing, inside +-0.35 of the group's centre
-      const spacing = Math.min(0.15, 0.7 / Math.max(1, results.methods.length - 1));
-      const offset = (i: number) => (i - (results.methods.length - 1) / 2) * spacing;
       return {
         type: 'scatter',
         data: {
           datasets: results.methods.map((m, i) => ({
             label: m.id,
-            data: values[i].flatMap((v, d) => (v ? [{ x: d + offset(i), y: v.value }] : [])),
+            data: values[i].flatMap((v, d) => (v ? [{ x: d + groupOffset(i, results.methods.length), y: v.value }] : [])),
             backgroundColor: palette.colour(m.name),
             borderColor: palette.colour(m.name),
             pointStyle: palette.pointStyle(m.name),
@@ -44,18 +41,7 @@ export function vbenchCharts(results: Results, palette: MethodPalette): { charts
         options: {
           layout: { padding: 8 },
           scales: {
-            x: {
-              type: 'linear',
-              min: -0.5,
-              max: dimensions.length - 0.5,
-              grid: { display: false },
-              title: { display: true, text: axisText('VBench dimension'), font: { size: 13, weight: 'bold' } },
-              // one tick per dimension, at the group centres
-              afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
-                axis.ticks = labels.map((_, i) => ({ value: i }));
-              },
-              ticks: { autoSkip: false, callback: (v: number | string) => labels[Number(v)] ?? '' },
-            },
+            x: groupedCategoryAxis('VBench dimension', labels),
             y: numericAxis('score (0-1) ↑ higher is better', { extent }),
           },
           plugins: chartPlugins(title, `${results.suite.name} v${results.suite.version}, ${results.methods[0]?.samples ?? 0} videos per method`, values.flatMap((row, d) => errorBarsOf(d, row.filter((v) => v !== null).map((v) => ({ y: v! }))))),
