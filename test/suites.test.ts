@@ -1,77 +1,62 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { loadSuite } from '../src/bench/suite-schema.ts';
+import { planRun } from '../src/bench/plan.ts';
+import { runSuite } from '../src/bench/runner.ts';
 import { readManifest } from '../src/features/manifest.ts';
 import { extractors } from '../src/features/registry.ts';
 
-// The metric suites are plain YAML (the suite runner and its schema live on another branch); these checks keep
-// the files honest: required fields, extractors that exist, and the stand-ins run as written through the CLI.
+// The metric protocols and their stand-ins are runner suites: the real ones validate and name their files; the
+// stand-ins run here as written.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'pyramid-bench.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'suites-'));
-// asynchronous, so that the two stand-ins run side by side
-const cli = (...args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-const suite = (name: string) => parse(readFileSync(path.join(root, 'suites', `${name}.yaml`), 'utf8'));
+const suite = (name: string) => loadSuite(path.join(root, 'suites', `${name}.yaml`)).suite;
+const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
 
 for (const name of ['imagenet256-fid', 'celebahq256-fd', 'shapes-fid-standin', 'shapes-fd-standin']) {
-  test(`${name}: every field present; each metric's extractor is registered or a manifest that parses`, () => {
+  test(`${name}: parses; every fd metric's extractor is registered or a manifest that parses`, () => {
     const s = suite(name);
-    for (const key of ['version', 'name', 'task', 'models', 'sampler', 'samples', 'labels', 'images', 'metrics']) assert.ok(s[key] !== undefined, `${name} lacks '${key}'`);
     assert.is(s.name, name);
-    assert.ok(['class-balanced', 'unconditional'].includes(s.labels.policy));
-    for (const m of s.metrics) {
-      assert.ok(['frechet-distance', 'precision-recall', 'kid'].includes(m.metric), m.metric);
-      assert.ok(Number.isInteger(m.version) && ['lower', 'higher'].includes(m.direction));
-      if (!extractors.has(m.extractor)) assert.ok(readManifest(path.join(root, m.extractor)).name.length > 0);
-      assert.ok(m.reference.path || m.reference.input, `${name}/${m.name} has no reference`);
+    const fds = s.metrics.filter((m) => m.name === 'fd');
+    assert.ok(fds.length > 0);
+    for (const m of fds) {
+      const o = m.options as { extractor: string };
+      if (!extractors.has(o.extractor)) assert.ok(readManifest(path.join(root, o.extractor)).name.length > 0, o.extractor);
     }
   });
 }
 
-test('the real protocols: 50,000 samples; ImageNet class-balanced over 1000 classes against the ADM reference batch', () => {
+test('the real protocols: 50,000 images; ImageNet class-balanced against the ADM reference batch with pytorch-fid numerics; CelebA-HQ two extractors', async () => {
   const imagenet = suite('imagenet256-fid');
-  assert.is(imagenet.samples.n, 50000);
-  assert.equal([imagenet.labels.policy, imagenet.labels.classes], ['class-balanced', 1000]);
-  assert.equal([imagenet.metrics[0].reference.path, imagenet.metrics[0].reference.format], ['references/VIRTUAL_imagenet256_labeled.npz', 'adm']);
-  assert.is(suite('celebahq256-fd').samples.n, 50000);
+  assert.equal([imagenet.samples, imagenet.conditions.kind, imagenet.frames], [50000, 'class-balanced', 1]);
+  const fid = imagenet.metrics.find((m) => m.key === 'fid')!.options as { reference: { kind: string; path: string }; compat: string };
+  assert.equal([fid.reference.path, fid.compat], ['references/VIRTUAL_imagenet256_labeled.npz', 'pytorch-fid']);
+  const celeba = suite('celebahq256-fd');
+  assert.equal([celeba.samples, celeba.conditions.kind], [50000, 'unconditional']);
+  assert.equal(celeba.metrics.map((m) => m.key), ['fd-inception', 'fd-dinov2', 'cost']);
+  // without the model argument the method waits for --arg model=... (validate lists it; run refuses)
+  const plan = await planRun(loadSuite(path.join(root, 'suites', 'imagenet256-fid.yaml')), {}, { deferMissingArgs: true });
+  assert.equal([plan.methods.length, plan.deferred.map((d) => d.missingArgs)], [0, [['model']]]);
 });
 
-/** Runs a stand-in as written: sample, then the distance of the samples to each metric's reference input. */
-async function runStandIn(name: string): Promise<void> {
-  const s = suite(name);
-  const out = path.join(dir, `${name}.npz`);
-  const sampleArgs = ['sample', '--model', s.models[0].ref, '--sampler', s.sampler.name, '--n', String(s.samples.n), '--seed', String(s.samples.seed), '--out', out, '--settings', JSON.stringify(s.sampler.settings)];
-  sampleArgs.push('--guidance', `${s.sampler.guidance.first_frame},${s.sampler.guidance.video}`);
-  if (s.labels.policy === 'unconditional') sampleArgs.push('--unconditional');
-  const sampled = await cli(...sampleArgs);
-  assert.is(sampled.status, 0, sampled.stderr);
-  assert.ok(existsSync(out));
-  for (const m of s.metrics) {
-    const r = await cli('fd', out, m.reference.input, '--extractor', m.extractor, '--frame', String(s.images.frame), '--compat', m.compat, '--json');
-    assert.is(r.status, 0, r.stderr);
-    const j = JSON.parse(r.stdout);
-    assert.equal(j.counts, [s.samples.n, Number(/n=(\d+)/.exec(m.reference.input)![1])], `${name}/${m.name} counts`);
-    assert.ok(j.fd > 0 && Number.isFinite(j.fd), `${name}/${m.name}: fd ${j.fd}`);
-    assert.equal(j.warnings, []);
-  }
-}
-
-test('the stand-ins run as written (side by side): sample, then the distance to the reference input', async () => {
-  await Promise.all(['shapes-fid-standin', 'shapes-fd-standin'].map(runStandIn));
+test('the stand-ins run as written: FD with its floor, KID and precision/recall; a file reference gives its own FD', async () => {
+  const fidPlan = await planRun(loadSuite(path.join(root, 'suites', 'shapes-fid-standin.yaml')), {});
+  const { results: fid } = await runSuite(fidPlan, { out: path.join(dir, 'fid'), shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+  const values = Object.fromEntries(fid.methods[0].metrics.fid.values.map((v) => [v.key, v]));
+  assert.ok(values.fd.value! > 0 && values.fdFloor.value! > 0 && values.fd.uncertainty.kind === 'stderr', JSON.stringify(values.fd));
+  assert.ok(Number.isFinite(values.kid.value) && values.precision.value! >= 0 && values.precision.value! <= 1 && values.recall.value! >= 0);
+  const fdPlan = await planRun(loadSuite(path.join(root, 'suites', 'shapes-fd-standin.yaml')), {});
+  const { results: fd } = await runSuite(fdPlan, { out: path.join(dir, 'fd'), shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+  const m = fd.methods[0].metrics;
+  assert.equal(Object.keys(m), ['fd-suite-reference', 'fd-file-reference', 'cost']);
+  const viaFile = m['fd-file-reference'].values;
+  assert.equal(viaFile.map((v) => v.key), ['fd']);
+  assert.match(viaFile[0].label, /shapes data set|shapes:n=400/);
+  assert.ok(viaFile[0].value! > 0);
 });
 
 test.run();

@@ -108,6 +108,7 @@ def main():
     ap.add_argument("--size", type=int, default=32)
     ap.add_argument("--frames", type=int, default=9)
     ap.add_argument("--classes", type=int, default=6)
+    ap.add_argument("--refine", type=int, default=32)
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", default=None)
     ap.add_argument("--keep-torch", action="store_true")
@@ -123,11 +124,11 @@ def main():
     cost = None
     for i, role in enumerate(roles):
         if args.init:
-            cfg = dict(size=args.size, patch=args.patch, dim=args.dim, depth=args.depth, heads=args.heads, classes=args.classes, frames=args.frames)
+            cfg = dict(size=args.size, patch=args.patch, dim=args.dim, depth=args.depth, heads=args.heads, classes=args.classes, frames=args.frames, refine=args.refine)
             model = build_model(role, cfg)
             # give the zero-initialised output layers small random weights so the network is not the zero map
             for name, p in model.named_parameters():
-                if ("ada" in name or name.startswith("final")) and p.dim() > 0:
+                if ("ada" in name or name.startswith("final") or name.startswith("refine_out")) and p.dim() > 0:
                     torch.nn.init.normal_(p, std=0.02)
             step = 0
         else:
@@ -147,7 +148,13 @@ def main():
             entry["lowResUpsample"] = "nearest"
         networks.append(entry)
         training.setdefault("steps", {})[role] = step
-        cost = dict(parameters=sum(int(p.numel()) for p in model.parameters()), hidden=cfg["dim"], depth=cfg["depth"], mlpRatio=4, conditionTokens=0, attention="dense")
+        p2, C, d = cfg["patch"] ** 2, 3, cfg["dim"]
+        c_in = 2 * C if role == "cascade-sr" else C
+        # per token: patch embedding (2 c_in p^2 d); output projection (2 d p^2 C) and the refinement convolutions
+        # over the token's p^2 pixels (3x3: 2C -> r -> C)
+        r = cfg.get("refine", 0)
+        cost = dict(parameters=sum(int(p.numel()) for p in model.parameters()), hidden=d, depth=cfg["depth"], mlpRatio=4, conditionTokens=0, attention="dense",
+                    inputFlopsPerToken=2 * c_in * p2 * d, outputFlopsPerToken=2 * d * p2 * C + p2 * 2 * 9 * (2 * C * r + r * C))
         frames, size, classes, patch = cfg["frames"], cfg["size"], cfg["classes"], cfg["patch"]
     first, video = (float(v) for v in args.guidance.split(","))
     steps = [int(s) for s in args.steps.split(",")]

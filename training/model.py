@@ -58,11 +58,18 @@ class Block(nn.Module):
 
 
 class PyramidDiT(nn.Module):
-    def __init__(self, channels=3, height=32, width=32, patch=4, dim=128, depth=6, heads=4, mlp_ratio=4, classes=6, levels=3, low_res_input=False):
+    def __init__(self, channels=3, height=32, width=32, patch=4, dim=128, depth=6, heads=4, mlp_ratio=4, classes=6, levels=3, low_res_input=False, refine=0):
         super().__init__()
         self.channels, self.height, self.width, self.patch = channels, height, width, patch
         self.dim, self.depth, self.heads, self.mlp_ratio = dim, depth, heads, mlp_ratio
-        self.classes, self.levels, self.low_res_input = classes, levels, low_res_input
+        self.classes, self.levels, self.low_res_input, self.refine = classes, levels, low_res_input, refine
+        if refine:
+            # a pixel-level refinement of the unpatchified output that also sees the noisy input: two 3x3
+            # convolutions, the last zero-initialised, so the network starts as the plain DiT
+            self.refine_in = nn.Conv2d(2 * channels, refine, 3, padding=1)
+            self.refine_out = nn.Conv2d(refine, channels, 3, padding=1)
+            nn.init.zeros_(self.refine_out.weight)
+            nn.init.zeros_(self.refine_out.bias)
         in_ch = channels * (2 if low_res_input else 1)
         self.embed_x = nn.Conv2d(in_ch, dim, patch, patch)
         self.embed_hist = nn.Conv2d(channels, dim, patch, patch)
@@ -81,7 +88,7 @@ class PyramidDiT(nn.Module):
 
     def config(self):
         return dict(channels=self.channels, height=self.height, width=self.width, patch=self.patch, dim=self.dim, depth=self.depth, heads=self.heads,
-                    mlp_ratio=self.mlp_ratio, classes=self.classes, levels=self.levels, low_res_input=self.low_res_input)
+                    mlp_ratio=self.mlp_ratio, classes=self.classes, levels=self.levels, low_res_input=self.low_res_input, refine=self.refine)
 
     def _tokens(self, frames_bcfhw, embed, level, frame0, role):
         """Patch-embed [B, C, F, h, w] and add position (full-resolution pixel centres), frame, level and role."""
@@ -136,6 +143,11 @@ class PyramidDiT(nn.Module):
         out = self.final(self.final_norm(out) * (1 + scale) + shift)  # [B, F*gh*gw, p*p*C]
         p = self.patch
         out = out.reshape(B, F, gh, gw, p, p, C).permute(0, 6, 1, 2, 4, 3, 5).reshape(B, C, F, gh * p, gw * p)
+        if self.refine:
+            h_, w_ = gh * p, gw * p
+            planes = torch.cat([out, x], dim=1).permute(0, 2, 1, 3, 4).reshape(-1, 2 * C, h_, w_)
+            delta = self.refine_out(torch.nn.functional.silu(self.refine_in(planes)))
+            out = out + delta.reshape(B, -1, C, h_, w_).permute(0, 2, 1, 3, 4)
         return out
 
     def parameter_count(self):

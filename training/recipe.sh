@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole recipe for the embedded default models: data set, training, export. CPU only (Debian's python3-torch).
-# Each network trains for a fixed number of optimiser steps, chosen so that each takes about half an hour on 2
+# Each network trains for a fixed number of optimiser steps, chosen so that each method gets about 40 minutes on 2
 # uncontended cores (the pyramid's steps are cheaper than the full-resolution model's: that is the paper's point,
 # so it gets more of them in the same time); then training/export-all.sh exports the EMA weights to checkpoints/.
 #   training/recipe.sh            # everything (about 2 hours on 2 cores)
@@ -12,10 +12,10 @@ PY=/usr/bin/python3
 DATA=training/data/shapes-9x32-train.npz
 RUNS=training/runs
 ROLES=${ROLES:-"pyramid full cascade-base cascade-sr"}
-STEPS_PYRAMID=${STEPS_PYRAMID:-3000}
-STEPS_FULL=${STEPS_FULL:-1500}
-STEPS_BASE=${STEPS_BASE:-1500}
-STEPS_SR=${STEPS_SR:-1200}
+STEPS_PYRAMID=${STEPS_PYRAMID:-4000}
+STEPS_FULL=${STEPS_FULL:-1000}
+STEPS_BASE=${STEPS_BASE:-1200}
+STEPS_SR=${STEPS_SR:-750}
 
 mkdir -p training/data "$RUNS"
 [ -f "$DATA" ] || npx pyramid-bench data shapes --n 8192 --frames 9 --size 32 --seed 1 --uint8 --out "$DATA"

@@ -29,7 +29,7 @@ def build_model(role, cfg):
     level, history_levels = ROLE_GEOMETRY[role]
     size = cfg["size"] // 2 ** level
     return PyramidDiT(channels=3, height=size, width=size, patch=cfg["patch"], dim=cfg["dim"], depth=cfg["depth"], heads=cfg["heads"],
-                      classes=cfg["classes"], levels=history_levels, low_res_input=(role == "cascade-sr"))
+                      classes=cfg["classes"], levels=history_levels, low_res_input=(role == "cascade-sr"), refine=cfg.get("refine", 0))
 
 
 def run_model(model, ex, label):
@@ -53,6 +53,7 @@ def main():
     ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--patch", type=int, default=4)
+    ap.add_argument("--refine", type=int, default=32, help="channels of the pixel-level refinement head (0 = none)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--save-every", type=int, default=200)
@@ -65,7 +66,7 @@ def main():
     videos_u8 = torch.from_numpy(data["videos"])  # uint8 [N, 3, T, H, W] or float32 in [-1, 1]
     labels = torch.from_numpy(data["labels"]).long()
     N, _, T, H, W = videos_u8.shape
-    cfg = dict(size=H, patch=args.patch, dim=args.dim, depth=args.depth, heads=args.heads, classes=int(labels.max()) + 1, frames=T)
+    cfg = dict(size=H, patch=args.patch, dim=args.dim, depth=args.depth, heads=args.heads, classes=int(labels.max()) + 1, frames=T, refine=args.refine)
     model = build_model(args.role, cfg)
     ema = build_model(args.role, cfg)
     ema.load_state_dict(model.state_dict())

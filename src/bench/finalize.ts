@@ -4,6 +4,7 @@
  */
 import type { DeviceInfo } from './machine.ts';
 import type { MethodContext, MetricValue, SampleSetKind } from './metrics/plugin.ts';
+import { referenceSetsOf } from './metrics/plugin.ts';
 import type { MetricEntry } from './plan.ts';
 import type { LockedSettings, MethodMeta, MethodResult } from './results.ts';
 import type { TimingRecord } from './timing.ts';
@@ -33,27 +34,27 @@ function orderedChunks(list: readonly { chunk: number }[], where: string): numbe
  * that cannot be computed on the shard's samples alone (e.g. a covariance too singular for the eigensolver) is
  * reported with its error instead of failing the shard; the merge computes it over all chunks.
  */
-export function finalizeMethod(meta: MethodMeta, samples: number, context: MethodContext, metrics: readonly MetricEntry[], states: Readonly<Record<string, MetricStates>>, partial = false): MethodResult {
+export async function finalizeMethod(meta: MethodMeta, samples: number, context: MethodContext, metrics: readonly MetricEntry[], states: Readonly<Record<string, MetricStates>>, partial = false): Promise<MethodResult> {
   const out: Record<string, { version: number; values: readonly MetricValue[]; error?: string }> = {};
-  for (const { plugin, options } of metrics) {
-    const where = `method '${meta.id}', metric '${plugin.name}'`;
-    const s = states[plugin.name];
+  for (const { key, plugin, options } of metrics) {
+    const where = `method '${meta.id}', metric '${key}'`;
+    const s = states[key];
     if (!s) throw new RangeError(`${where}: no states`);
     const own = s.sets.samples ?? [];
     const chunks = orderedChunks(own, where);
     const ordered: Partial<Record<SampleSetKind, unknown[]>> = {};
-    for (const set of ['samples', ...plugin.referenceSets] as SampleSetKind[]) {
+    for (const set of ['samples', ...referenceSetsOf({ plugin, options })] as SampleSetKind[]) {
       const list = s.sets[set] ?? [];
       const these = orderedChunks(list, `${where}, set '${set}'`);
       if (these.join(',') !== chunks.join(',')) throw new RangeError(`${where}: set '${set}' has chunks [${these.join(', ')}], the samples have [${chunks.join(', ')}]`);
       ordered[set] = chunks.map((c) => list.find((x) => x.chunk === c)!.state);
     }
     try {
-      out[plugin.name] = { version: plugin.version, values: plugin.finalize({ options, method: context, chunks, states: ordered, timing: s.timing }) };
+      out[key] = { version: plugin.version, values: await plugin.finalize({ options, method: context, chunks, states: ordered, timing: s.timing }) };
     } catch (error) {
       const message = `${where}: ${(error as Error).message}`;
       if (!partial) throw new Error(message);
-      out[plugin.name] = { version: plugin.version, values: [], error: message };
+      out[key] = { version: plugin.version, values: [], error: message };
     }
   }
   return { ...meta, samples, metrics: out };

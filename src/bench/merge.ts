@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { finalizeMethod, methodContext, type MetricStates } from './finalize.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import type { SampleSetKind } from './metrics/plugin.ts';
+import { referenceSetsOf } from './metrics/plugin.ts';
 import { readSampleRows, writeSampleRows } from './outputs.ts';
 import type { MetricEntry } from './plan.ts';
 import { harnessInfo } from './provenance.ts';
@@ -50,7 +51,7 @@ function checkShards(all: readonly { dir: string; results: Results }[], partial:
 }
 
 /** Merges shard folders `dirs` into `out`; returns the merged results. */
-export function mergeRuns(dirs: readonly string[], out: string, options: { partial: boolean }): Results {
+export async function mergeRuns(dirs: readonly string[], out: string, options: { partial: boolean }): Promise<Results> {
   if (dirs.length === 0) throw new RangeError('merge needs at least one results folder');
   const all = dirs.map((dir) => ({ dir, results: readResults(dir) }));
   const included = checkShards(all, options.partial);
@@ -58,7 +59,7 @@ export function mergeRuns(dirs: readonly string[], out: string, options: { parti
   const metrics: MetricEntry[] = first.locked.metrics.map((m) => {
     const plugin = suiteMetrics.get(m.name);
     if (plugin.version !== m.version) throw new RangeError(`metric '${m.name}' is version ${plugin.version} in this harness; the shards were made with version ${m.version}`);
-    return { plugin, options: m.options, optionsHash: hashValue(m.options) };
+    return { key: m.id ?? m.name, plugin, options: m.options, optionsHash: hashValue(m.options) };
   });
   const shard0 = all.find((a) => a.results.shards.included.includes(0))?.results ?? first;
   const devices = [...new Map(all.flatMap((a) => a.results.devices).map((d) => [canonicalJson(d), d])).values()];
@@ -69,26 +70,26 @@ export function mergeRuns(dirs: readonly string[], out: string, options: { parti
       const sets: Record<SampleSetKind, { chunk: number; state: unknown }[]> = { samples: [], reference: [], second: [] };
       let timing: MetricStates['timing'] = null;
       for (const { dir } of all) {
-        for (const set of ['samples', ...metric.plugin.referenceSets] as SampleSetKind[]) {
-          const file = stateFilePath(dir, m.slug, metric.plugin.name, set);
+        for (const set of ['samples', ...referenceSetsOf(metric)] as SampleSetKind[]) {
+          const file = stateFilePath(dir, m.slug, metric.key, set);
           if (!existsSync(file)) throw new RangeError(`${file} is missing; ${dir} is not a complete results folder`);
           const decoded = decodeStateFile(readFileSync(file), file);
-          if (decoded.optionsHash !== metric.optionsHash) throw new RangeError(`${file}: made with other options of metric '${metric.plugin.name}'`);
+          if (decoded.optionsHash !== metric.optionsHash) throw new RangeError(`${file}: made with other options of metric '${metric.key}'`);
           for (const c of decoded.chunks) sets[set].push({ chunk: c.chunk, state: metric.plugin.decode(c.state) });
           timing ??= decoded.timing;
         }
       }
-      states[metric.plugin.name] = { sets, timing };
+      states[metric.key] = { sets, timing };
     }
     const rows = all.flatMap(({ dir }) => readSampleRows(dir, m.slug));
     const resolved = all.map((a) => a.results.methods.find((x) => x.id === m.id)!.resolved).find((r) => r !== null) ?? null;
-    methods.push(finalizeMethod({ ...metaOf(m), resolved }, rows.length, methodContext(m, first.locked, shard0.device), metrics, states, included.length < first.shards.count));
+    methods.push(await finalizeMethod({ ...metaOf(m), resolved }, rows.length, methodContext(m, first.locked, shard0.device), metrics, states, included.length < first.shards.count));
     writeSampleRows(out, m.slug, rows);
     for (const metric of metrics) {
-      const s = states[metric.plugin.name];
-      for (const set of ['samples', ...metric.plugin.referenceSets] as SampleSetKind[]) {
+      const s = states[metric.key];
+      for (const set of ['samples', ...referenceSetsOf(metric)] as SampleSetKind[]) {
         const chunks = [...s.sets[set]].sort((a, b) => a.chunk - b.chunk).map(({ chunk, state }) => ({ chunk, state: metric.plugin.encode(state) }));
-        writeFileAtomic(stateFilePath(out, m.slug, metric.plugin.name, set), encodeStateFile({ metric: metric.plugin.name, version: metric.plugin.version, set, optionsHash: metric.optionsHash, chunks, timing: set === 'samples' ? s.timing : null }));
+        writeFileAtomic(stateFilePath(out, m.slug, metric.key, set), encodeStateFile({ metric: metric.plugin.name, version: metric.plugin.version, set, optionsHash: metric.optionsHash, chunks, timing: set === 'samples' ? s.timing : null }));
       }
     }
     copyVideos(dirs, out, m.slug);

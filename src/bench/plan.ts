@@ -10,6 +10,7 @@ import { describeMachine, deviceFor, type DeviceInfo, type MachineDescription } 
 import { modelsOf, resolveMethods, type ModelLoader, type ResolvedMethod } from './methods.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import type { MethodContext, MetricPlugin } from './metrics/plugin.ts';
+import { referenceSetsOf } from './metrics/plugin.ts';
 import { harnessInfo } from './provenance.ts';
 import { resolveReference, type ReferenceSource } from './references.ts';
 import { lockedSettings, type LockedSettings, type MethodMeta } from './results.ts';
@@ -20,6 +21,8 @@ import { expandMethods, type ExpandedMethod } from './sweep.ts';
 
 /** A metric of the run with its parsed options. */
 export interface MetricEntry {
+  /** The name results use for this metric (the suite entry's id, else the metric's name). */
+  readonly key: string;
   readonly plugin: MetricPlugin;
   readonly options: unknown;
   /** Hash of the options; part of the metric's cache keys. */
@@ -72,10 +75,10 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
   );
   const machine = describeMachine();
   const device = deviceFor(methods.flatMap((m) => modelsOf(m.models).map((v) => v.provider)), machine);
-  const metrics: MetricEntry[] = suite.metrics.map((m) => ({ plugin: suiteMetrics.get(m.name), options: m.options, optionsHash: hashValue(m.options) }));
-  const needsReference = metrics.filter((m) => m.plugin.referenceSets.length > 0);
+  const metrics: MetricEntry[] = suite.metrics.map((m) => ({ key: m.key, plugin: suiteMetrics.get(m.name), options: m.options, optionsHash: hashValue(m.options) }));
+  const needsReference = metrics.filter((m) => referenceSetsOf(m).length > 0);
   if (suite.reference.source === 'none' && needsReference.length > 0) {
-    throw new SchemaError(`${file}.reference.source: 'none', but metric ${needsReference.map((m) => `'${m.plugin.name}'`).join(', ')} compares with reference samples; allowed: auto, analytic-target, shapes`);
+    throw new SchemaError(`${file}.reference.source: 'none', but metric ${needsReference.map((m) => `'${m.key}'`).join(', ')} compares with reference samples; allowed: auto, analytic-target, shapes`);
   }
   const plans: MethodPlan[] = [];
   for (const method of methods) {
@@ -88,7 +91,7 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
       try {
         m.plugin.check?.(m.options, context);
       } catch (error) {
-        throw new SchemaError(`${file}.metrics[${i}] (${m.plugin.name}): ${(error as Error).message}`);
+        throw new SchemaError(`${file}.metrics[${i}] (${m.key}): ${(error as Error).message}`);
       }
     });
     const keyBase = { harness: harness.version, modelHash: method.modelHash, sampler: method.sampler, settings: method.parsedSettings, guidance: method.guidance, frames: method.frames, seed: suite.seed };
@@ -113,7 +116,7 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
     };
     plans.push({ method, items, keys, reference, context, meta });
   }
-  const versions = Object.fromEntries(metrics.map((m) => [m.plugin.name, m.plugin.version]));
+  const versions = Object.fromEntries(metrics.map((m) => [m.key, m.plugin.version]));
   return { loaded, harness, samples, chunks: chunkCount(samples, suite.chunk), metrics, methods: plans, machine, device, locked: lockedSettings(loaded, harness.version, versions, samples), deferred };
 }
 

@@ -94,7 +94,7 @@ export async function buildManifest(input: ManifestInput): Promise<Manifest> {
   const metricSeeds: Record<string, unknown> = {};
   for (const entry of loaded.suite.metrics) {
     const seed = (entry.options as { seed?: unknown } | null)?.seed;
-    if (seed !== undefined) metricSeeds[entry.name] = seed;
+    if (seed !== undefined) metricSeeds[entry.key] = seed;
   }
   return {
     schema: 'pyramid-bench/manifest@1',

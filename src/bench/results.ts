@@ -33,7 +33,7 @@ export interface LockedSettings {
   readonly playbackFps: number;
   readonly protocol: { readonly name: string; readonly videos: number } | null;
   readonly reference: { readonly source: string; readonly seed: number };
-  readonly metrics: readonly { readonly name: string; readonly version: number; readonly options: unknown }[];
+  readonly metrics: readonly { readonly name: string; readonly id?: string; readonly version: number; readonly options: unknown }[];
   readonly outputs: unknown;
 }
 
@@ -101,7 +101,7 @@ export function lockedSettings(loaded: LoadedSuite, harnessVersion: string, metr
     playbackFps: s.playbackFps,
     protocol: s.protocol ?? null,
     reference: s.reference,
-    metrics: s.metrics.map((m) => ({ name: m.name, version: metricVersions[m.name], options: m.options })),
+    metrics: s.metrics.map((m) => ({ name: m.name, ...(m.key !== m.name ? { id: m.key } : {}), version: metricVersions[m.key], options: m.options })),
     outputs: s.outputs,
   };
 }

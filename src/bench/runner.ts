@@ -12,6 +12,7 @@ import { costTable } from './cost-table.ts';
 import { finalizeMethod, type MetricStates } from './finalize.ts';
 import { chunkSamples, referenceSamples } from './generate.ts';
 import type { SampleChunk, SampleSetKind } from './metrics/plugin.ts';
+import { referenceSetsOf } from './metrics/plugin.ts';
 import { sampleRow, samplesNpz, VideoWriter, writeSampleRows, type SampleRow } from './outputs.ts';
 import type { MethodPlan, MetricEntry, RunPlan } from './plan.ts';
 import { Progress, type ProgressOutput } from './progress.ts';
@@ -117,7 +118,7 @@ export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOu
 async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number[], store: SampleStore, progress: Progress, options: RunOptions): Promise<MethodResult> {
   const { suite } = run.loaded;
   const states: Record<string, { sets: Record<SampleSetKind, { chunk: number; state: unknown }[]>; timing: TimingRecord | null }> = {};
-  for (const m of run.metrics) states[m.plugin.name] = { sets: { samples: [], reference: [], second: [] }, timing: null };
+  for (const m of run.metrics) states[m.key] = { sets: { samples: [], reference: [], second: [] }, timing: null };
   const rows: SampleRow[] = [];
   const videoSpec = suite.outputs.videos;
   const videos = videoSpec ? new VideoWriter(path.join(options.out, 'videos', plan.meta.slug), videoSpec.format, videoSpec.naming, suite.playbackFps) : null;
@@ -141,11 +142,11 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
     };
     for (const metric of run.metrics) {
       const own = await cachedState(store, stateKey(run, plan, metric, 'samples', c, keys), metric, plan, 'samples', c, () => ({ set: 'samples', chunk: c, items, samples: got.samples, records: got.records }));
-      states[metric.plugin.name].sets.samples.push({ chunk: c, state: own });
-      for (const set of metric.plugin.referenceSets) {
+      states[metric.key].sets.samples.push({ chunk: c, state: own });
+      for (const set of referenceSetsOf(metric)) {
         const inputs = { reference: plan.reference!.key, items: items.map((i) => [i.index, i.conditionKey]) };
         const state = await cachedState(store, stateKey(run, plan, metric, set, c, inputs), metric, plan, set, c, () => referenceChunk(set));
-        states[metric.plugin.name].sets[set].push({ chunk: c, state });
+        states[metric.key].sets[set].push({ chunk: c, state });
       }
     }
     if (videos) {
@@ -158,12 +159,12 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
   if (options.shard.index === 0) {
     for (const metric of run.metrics) {
       const timingPlan = metric.plugin.timing?.(metric.options) ?? null;
-      if (timingPlan) states[metric.plugin.name].timing = await timedPhase(run, plan, metric, timingPlan, store, options);
+      if (timingPlan) states[metric.key].timing = await timedPhase(run, plan, metric, timingPlan, store, options);
     }
   }
   for (const metric of run.metrics) {
-    const s = states[metric.plugin.name];
-    for (const set of ['samples', ...metric.plugin.referenceSets] as SampleSetKind[]) {
+    const s = states[metric.key];
+    for (const set of ['samples', ...referenceSetsOf(metric)] as SampleSetKind[]) {
       const file = encodeStateFile({
         metric: metric.plugin.name,
         version: metric.plugin.version,
@@ -172,12 +173,12 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
         chunks: s.sets[set].map(({ chunk, state }) => ({ chunk, state: metric.plugin.encode(state) })),
         timing: set === 'samples' ? s.timing : null,
       });
-      writeFileAtomic(stateFilePath(options.out, plan.meta.slug, metric.plugin.name, set), file);
+      writeFileAtomic(stateFilePath(options.out, plan.meta.slug, metric.key, set), file);
     }
   }
   writeSampleRows(options.out, plan.meta.slug, rows);
   if (npzRows.length > 0) writeFileAtomic(path.join(options.out, 'samples', `${plan.meta.slug}.npz`), samplesNpz(npzRows, plan.method.shape));
-  options.log(`${plan.method.id}: ${rows.length} samples; computing ${run.metrics.map((m) => m.plugin.name).join(', ')}`);
+  options.log(`${plan.method.id}: ${rows.length} samples; computing ${run.metrics.map((m) => m.key).join(', ')}`);
   const metricStates: Record<string, MetricStates> = states;
   return finalizeMethod({ ...plan.meta, resolved }, rows.length, plan.context, run.metrics, metricStates, options.shard.count > 1);
 }
@@ -187,7 +188,7 @@ async function timedPhase(run: RunPlan, plan: MethodPlan, metric: MetricEntry, t
   const { suite } = run.loaded;
   const m = plan.method;
   const key = hashValue({
-    timing: metric.plugin.name,
+    timing: metric.key,
     version: metric.plugin.version,
     plan: timingPlan,
     suite: { name: suite.name, version: suite.version },

@@ -77,7 +77,16 @@ const suiteSchema = () =>
     args: z.record(identifier, strictObject({ description: z.string().min(1) })).default({}),
     sweeps: z.array(strictObject({ name: identifier, description: z.string().default(''), values: z.array(z.unknown()).min(1) })).default([]),
     methods: z.array(methodSchema()).min(1),
-    metrics: z.array(strictObject({ name: z.enum(suiteMetrics.names() as [string, ...string[]]), options: z.unknown().optional() })).default([{ name: 'cost' }]),
+    metrics: z
+      .array(
+        strictObject({
+          name: z.enum(suiteMetrics.names() as [string, ...string[]]),
+          /** A name for this use of the metric when a suite uses the same metric twice (e.g. FD with two extractors). */
+          id: z.string().regex(/^[a-z][a-z0-9_./-]*$/, 'use a lowercase name: a letter, then letters, digits and _ . / -').optional(),
+          options: z.unknown().optional(),
+        }),
+      )
+      .default([{ name: 'cost' }]),
     outputs: strictObject({ samples: z.enum(['none', 'npz']).default('none'), videos: videosSchema.optional() }).default({ samples: 'none' }),
   });
 
@@ -86,6 +95,8 @@ type RawSuite = z.output<ReturnType<typeof suiteSchema>>;
 /** One metric of a suite, with its options parsed by the metric. */
 export interface SuiteMetricEntry {
   readonly name: string;
+  /** What results call this use of the metric: its `id`, else its name. */
+  readonly key: string;
   readonly options: unknown;
 }
 
@@ -135,9 +146,10 @@ export function parseSuite(raw: unknown, where: string): Suite {
   });
   const metricNames = new Set<string>();
   const metrics = parsed.metrics.map((m, i) => {
-    if (metricNames.has(m.name)) throw new SchemaError(`${where}.metrics[${i}].name: '${m.name}' is listed twice`);
-    metricNames.add(m.name);
-    return { name: m.name, options: suiteMetrics.get(m.name).parseOptions(m.options ?? {}, `${where}.metrics[${i}].options`) };
+    const key = m.id ?? m.name;
+    if (metricNames.has(key)) throw new SchemaError(`${where}.metrics[${i}]: '${key}' is listed twice; give each use of a metric its own id`);
+    metricNames.add(key);
+    return { name: m.name, key, options: suiteMetrics.get(m.name).parseOptions(m.options ?? {}, `${where}.metrics[${i}].options`) };
   });
   const sweepNames = new Set<string>();
   parsed.sweeps.forEach((s, i) => {

@@ -87,7 +87,8 @@ export function headlineMarkdown(results: Results): string {
     }
   }
   const lines = [
-    `| method | ${columns.map((c) => `${c.value.key} (${c.value.unit}) ${arrow[c.value.direction]}`).join(' | ')} |`,
+    // a value key that two metrics share (the same metric used twice) is prefixed with its metric
+    `| method | ${columns.map((c) => `${columns.filter((o) => o.value.key === c.value.key).length > 1 ? `${c.metric}.` : ''}${c.value.key} (${c.value.unit}) ${arrow[c.value.direction]}`).join(' | ')} |`,
     `|---|${columns.map(() => '---|').join('')}`,
     ...results.methods.map((m) => `| ${m.id} | ${columns.map((c) => { const v = m.metrics[c.metric]?.values.find((x) => x.key === c.value.key); return v ? formatValue(v) : ''; }).join(' | ')} |`),
   ];

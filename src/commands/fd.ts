@@ -5,53 +5,15 @@
  * where features are available (inputs, clean-fid KID files); `--json` prints one object with the distance
  * under `fd`.
  */
-import { openClipSource } from '../data/clip-sources.ts';
-import { extractStatistics } from '../features/extract-stats.ts';
 import { openExtractor } from '../features/registry.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
-import { moments } from '../metrics/feature-stats.ts';
-import { FRECHET_COMPAT, frechetFromMoments, type GaussianStats } from '../metrics/frechet.ts';
-import { kernelInceptionDistance, type FeatureMatrix } from '../metrics/kid.ts';
+import { featureSide as side } from '../features/feature-side.ts';
+import { FRECHET_COMPAT, frechetFromMoments } from '../metrics/frechet.ts';
+import { kernelInceptionDistance } from '../metrics/kid.ts';
 import { precisionRecall } from '../metrics/precision-recall.ts';
 import type { LinalgChoice } from '../metrics/native-linalg.ts';
-import { isStatsFile, readStatsFile } from '../io/stats-file.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
 import { parseInputArgs } from './input-options.ts';
-
-interface Side {
-  readonly what: string;
-  readonly gaussian: GaussianStats;
-  readonly extractor: string | null;
-  readonly features?: FeatureMatrix;
-}
-
-async function side(reference: string, extractor: () => Promise<FeatureExtractor>, needFeatures: boolean, frame: number | undefined): Promise<Side> {
-  if (isStatsFile(reference)) {
-    const s = readStatsFile(reference);
-    const name = s.meta?.extractor ? `${s.meta.extractor.name} ${s.meta.extractor.version}` : null;
-    let features = s.features ? { data: s.features, rows: s.count!, dim: s.dim } : undefined;
-    if (needFeatures && s.format === 'adm') {
-      // as guided-diffusion's evaluator: FD from the stored full-set statistics, precision/recall and KID from the
-      // features of the reference images in arr_0
-      const images = openClipSource(reference);
-      try {
-        features = (await extractStatistics(images, await extractor(), { keepFeatures: true })).features;
-      } finally {
-        images.close();
-      }
-    }
-    return { what: `${reference} (${s.format} statistics)`, gaussian: { mu: s.mu, sigma: s.sigma, count: s.count }, extractor: name, ...(features ? { features } : {}) };
-  }
-  const e = await extractor();
-  // video decoding stops at the frames the extractor reads (or the one frame asked for)
-  const source = openClipSource(reference, { frame, maxFrames: frame === undefined ? e.info.framesNeeded : frame + 1 });
-  try {
-    const r = await extractStatistics(source, e, { keepFeatures: needFeatures });
-    return { what: source.description, gaussian: moments(r.stats), extractor: `${e.info.name} ${e.info.version}`, ...(r.features ? { features: r.features } : {}) };
-  } finally {
-    source.close();
-  }
-}
 
 /** The `fd` command. */
 export const fdCommand: Command = {

@@ -114,11 +114,16 @@ export function down2(t: Tensor): Tensor {
   return out;
 }
 
+/** Applies `op` `levels` times (levels = 0 returns the input). */
+function repeatOp(t: Tensor, levels: number, op: (x: Tensor) => Tensor): Tensor {
+  let out = t;
+  for (let i = 0; i < levels; i++) out = op(out);
+  return out;
+}
+
 /** Applies down2 `levels` times (levels = 0 returns the input). */
 export function downN(t: Tensor, levels: number): Tensor {
-  let out = t;
-  for (let i = 0; i < levels; i++) out = down2(out);
-  return out;
+  return repeatOp(t, levels, down2);
 }
 
 /**
@@ -163,9 +168,7 @@ export function upNearest2(t: Tensor): Tensor {
 
 /** Applies upNearest2 `levels` times. */
 export function upNearestN(t: Tensor, levels: number): Tensor {
-  let out = t;
-  for (let i = 0; i < levels; i++) out = upNearest2(out);
-  return out;
+  return repeatOp(t, levels, upNearest2);
 }
 
 /**

@@ -7,6 +7,7 @@
  *   after the first three (3 -> 32 -> 64 -> 128 -> 256 channels), global average pool: 256 features.
  * - `random-conv3d-v1`: clips of 16 frames at 64x64 (clean bicubic per frame), [-1, 1]; four 3x3x3 convolutions,
  *   ReLU after the first three (strides 1x2x2, then 2x2x2), global average pool: 256 features.
+ * - `random-conv3d-8f-v1`: the same network for short clips: the first 8 frames (the project's 9-frame clips).
  *
  * Weights are He-normal (std sqrt(2 / fan_in)) from Philox noise with a fixed seed, biases zero; the name's
  * version changes whenever the architecture, seed or preprocessing would change a feature.
@@ -24,7 +25,7 @@ import type { FeatureManifest } from './manifest.ts';
 export const RANDOM_NETWORK_SEED = 20241125;
 
 interface RandomNetworkSpec {
-  readonly name: 'random-conv2d-v1' | 'random-conv3d-v1';
+  readonly name: 'random-conv2d-v1' | 'random-conv3d-v1' | 'random-conv3d-8f-v1';
   readonly spatialDims: 2 | 3;
   readonly channels: readonly number[];
   readonly strides: readonly (readonly number[])[];
@@ -45,6 +46,19 @@ const SPECS: Record<RandomNetworkSpec['name'], RandomNetworkSpec> = {
       [2, 2, 2],
     ],
     frames: 16,
+    size: 64,
+  },
+  'random-conv3d-8f-v1': {
+    name: 'random-conv3d-8f-v1',
+    spatialDims: 3,
+    channels: [3, 32, 64, 128, 256],
+    strides: [
+      [1, 2, 2],
+      [2, 2, 2],
+      [2, 2, 2],
+      [2, 2, 2],
+    ],
+    frames: 8,
     size: 64,
   },
 };
@@ -91,7 +105,7 @@ export function randomNetworkManifest(name: RandomNetworkSpec['name']): FeatureM
     kind: video ? 'video' : 'image',
     model: file,
     description: video
-      ? `seeded random-weight 3D conv net (16 frames at 64x64, 256 features); comparable only with itself`
+      ? `seeded random-weight 3D conv net (${spec.frames} frames at 64x64, 256 features); comparable only with itself`
       : `seeded random-weight 2D conv net (64x64 input, 256 features); comparable only with itself`,
     input: {
       name: 'input',

@@ -22,6 +22,10 @@ export interface TransformerCost {
    * 'dense': every pair is computed and masked afterwards (a plain masked matmul). Default 'block-causal'.
    */
   readonly attention?: 'block-causal' | 'dense';
+  /** FLOPs per token before the blocks (patch embedding), for every token of the call; default 0. */
+  readonly inputFlopsPerToken?: number;
+  /** FLOPs per token after the blocks (output projection, pixel refinement), for the current unit's tokens; default 0. */
+  readonly outputFlopsPerToken?: number;
 }
 
 /** Tokens of one frame of h x w with the given patch size (partial patches count as whole ones). */
@@ -32,7 +36,8 @@ export function tokensPerFrame(height: number, width: number, patchSize: number)
 /**
  * FLOPs of one row of a call whose tokens come in causal blocks (history entries oldest first, then the
  * current unit): each block attends to itself and every earlier block, and the condition tokens attend to and
- * are attended by everything (with dense attention, every token pair counts).
+ * are attended by everything (with dense attention, every token pair counts). Embedding and output-head FLOPs
+ * per token are added when the model states them.
  *   per block: (8 + 4 * mlpRatio) d^2 FLOPs per token (QKV, output projection, MLP);
  *   attention: 4 d FLOPs per allowed query-key pair (QK^T and AV).
  */
@@ -50,7 +55,8 @@ export function rowFlops(cost: TransformerCost, blockTokens: readonly number[]):
   if (cost.attention === 'dense') pairs = tokens * tokens;
   const linear = (8 + 4 * cost.mlpRatio) * d * d * tokens;
   const attention = 4 * d * pairs;
-  return cost.depth * (linear + attention);
+  const current = blockTokens.length ? blockTokens[blockTokens.length - 1] : 0;
+  return cost.depth * (linear + attention) + (cost.inputFlopsPerToken ?? 0) * videoTokens + (cost.outputFlopsPerToken ?? 0) * current;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { finalizeMethod } from '../../src/bench/finalize.ts';
+import { rejects } from '../helpers/assert.ts';
 import type { MethodContext, MetricPlugin } from '../../src/bench/metrics/plugin.ts';
 import type { MetricEntry } from '../../src/bench/plan.ts';
 import type { MethodMeta } from '../../src/bench/results.ts';
@@ -17,12 +18,12 @@ const order: MetricPlugin<unknown, number> = {
   decode: (e) => e.json as number,
   finalize: ({ states, chunks }) => [{ key: 'seen', label: '', value: Number([...states.samples!, ...states.reference!].join('')), unit: '', direction: 'none', uncertainty: { kind: 'exact', reason: '' }, measured: false, note: chunks.join(',') }],
 };
-const entry: MetricEntry[] = [{ plugin: order as MetricPlugin, options: {}, optionsHash: '' }];
+const entry: MetricEntry[] = [{ key: 'order', plugin: order as MetricPlugin, options: {}, optionsHash: '' }];
 const meta = { id: 'm' } as MethodMeta;
 const context = {} as MethodContext;
 
-test('chunk states reach the metric in chunk order whatever order they were gathered in', () => {
-  const r = finalizeMethod(meta, 3, context, entry, {
+test('chunk states reach the metric in chunk order whatever order they were gathered in', async () => {
+  const r = await finalizeMethod(meta, 3, context, entry, {
     order: { sets: { samples: [{ chunk: 2, state: 3 }, { chunk: 0, state: 1 }, { chunk: 1, state: 2 }], reference: [{ chunk: 1, state: 5 }, { chunk: 2, state: 6 }, { chunk: 0, state: 4 }] }, timing: null },
   });
   assert.is(r.metrics.order.values[0].value, 123456);
@@ -30,20 +31,19 @@ test('chunk states reach the metric in chunk order whatever order they were gath
   assert.is(r.samples, 3);
 });
 
-test('a chunk given twice, or a set missing chunks, is refused with the method and metric named', () => {
-  assert.throws(
-    () => finalizeMethod(meta, 2, context, entry, { order: { sets: { samples: [{ chunk: 0, state: 1 }, { chunk: 0, state: 1 }], reference: [] }, timing: null } }),
+test('a chunk given twice, or a set missing chunks, is refused with the method and metric named', async () => {
+  await rejects(() => finalizeMethod(meta, 2, context, entry, { order: { sets: { samples: [{ chunk: 0, state: 1 }, { chunk: 0, state: 1 }], reference: [] }, timing: null } }),
     /method 'm', metric 'order': chunk 0 appears twice/,
   );
-  assert.throws(() => finalizeMethod(meta, 2, context, entry, { order: { sets: { samples: [{ chunk: 0, state: 1 }], reference: [] }, timing: null } }), /set 'reference' has chunks \[\], the samples have \[0\]/);
+  await rejects(() => finalizeMethod(meta, 2, context, entry, { order: { sets: { samples: [{ chunk: 0, state: 1 }], reference: [] }, timing: null } }), /set 'reference' has chunks \[\], the samples have \[0\]/);
 });
 
-test("a shard's partial results report a metric that fails on its chunks alone instead of failing the shard", () => {
+test("a shard's partial results report a metric that fails on its chunks alone instead of failing the shard", async () => {
   const failing: MetricPlugin<unknown, number> = { ...order, finalize: () => { throw new Error('singular'); } };
-  const entries: MetricEntry[] = [{ plugin: failing as MetricPlugin, options: {}, optionsHash: '' }];
+  const entries: MetricEntry[] = [{ key: 'order', plugin: failing as MetricPlugin, options: {}, optionsHash: '' }];
   const states = { order: { sets: { samples: [{ chunk: 0, state: 1 }], reference: [{ chunk: 0, state: 1 }] }, timing: null } };
-  assert.throws(() => finalizeMethod(meta, 1, context, entries, states), /method 'm', metric 'order': singular/);
-  const r = finalizeMethod(meta, 1, context, entries, states, true);
+  await rejects(() => finalizeMethod(meta, 1, context, entries, states), /method 'm', metric 'order': singular/);
+  const r = await finalizeMethod(meta, 1, context, entries, states, true);
   assert.equal(r.metrics.order, { version: 1, values: [], error: "method 'm', metric 'order': singular" });
 });
 

@@ -54,7 +54,7 @@ test('two shards, each with its own store, merge to the values of the single run
   assert.equal([s0.results.chunks.included, s1.results.chunks.included], [[0, 2], [1]]);
   assert.ok(s0.results.partial && s1.results.partial);
   assert.is(s1.results.methods[0].metrics.throughput.values[0].value, null);
-  const merged = mergeRuns([path.join(root, 's1'), path.join(root, 's0')], path.join(root, 'm'), { partial: false });
+  const merged = await mergeRuns([path.join(root, 's1'), path.join(root, 's0')], path.join(root, 'm'), { partial: false });
   const single = readResults(path.join(root, 'a'));
   assert.equal(deterministicValues(merged), deterministicValues(single));
   assert.is(merged.partial, false);
@@ -62,7 +62,7 @@ test('two shards, each with its own store, merge to the values of the single run
   const strip = (rows: ReturnType<typeof readSampleRows>) => rows.map(({ generationSeconds: _, ...r }) => r);
   assert.equal(strip(readSampleRows(path.join(root, 'm'), 'cascade')), strip(readSampleRows(path.join(root, 'a'), 'cascade')));
   // the merged folder merges again to the same results
-  const again = mergeRuns([path.join(root, 'm')], path.join(root, 'm2'), { partial: false });
+  const again = await mergeRuns([path.join(root, 'm')], path.join(root, 'm2'), { partial: false });
   assert.equal(deterministicValues(again), deterministicValues(single));
 });
 

@@ -38,7 +38,10 @@ test('samples: required with class or no conditions, refused with prompts; names
   const twice = rawSuite();
   (twice.methods as { name: string }[])[1].name = 'pyramid';
   assert.throws(() => parseSuite(twice, 's.yaml'), /methods\[1\]\.name: 'pyramid' is used by an earlier method/);
-  assert.throws(() => parseSuite(rawSuite({ metrics: [{ name: 'cost' }, { name: 'cost' }] }), 's.yaml'), /metrics\[1\]\.name: 'cost' is listed twice/);
+  assert.throws(() => parseSuite(rawSuite({ metrics: [{ name: 'cost' }, { name: 'cost' }] }), 's.yaml'), /metrics\[1\]: 'cost' is listed twice; give each use of a metric its own id/);
+  // the same metric twice with distinct ids is allowed: results call them by their ids
+  const two = parseSuite(rawSuite({ metrics: [{ name: 'cost' }, { name: 'cost', id: 'cost-again' }] }), 's.yaml');
+  assert.equal(two.metrics.map((m) => m.key), ['cost', 'cost-again']);
 });
 
 test('a loaded suite: the hash ignores comments and layout; prompt files are read relative to the suite', () => {

@@ -58,14 +58,14 @@ test('manifests are validated with the field and the value; a wrong output dimen
   const e = await openExtractor(wrongDim);
   await rejects(() => e.extract([image(4, 4, () => 1)]), /output 'means' has shape \[1, 3\]; the manifest says 5 features per input/);
   await e.close();
-  await rejects(() => openExtractor('inception'), /Unknown feature extractor 'inception'. Available: pixels-v1, random-conv2d-v1, random-conv3d-v1; or a manifest file/);
+  await rejects(() => openExtractor('inception'), /Unknown feature extractor 'inception'. Available: pixels-v1, random-conv2d-v1, random-conv3d-8f-v1, random-conv3d-v1; or a manifest file/);
   const missing = path.join(dir, 'missing-model.json');
   writeFileSync(missing, JSON.stringify({ name: 'x', version: '1', kind: 'image', model: 'nope.onnx', input: { layout: 'NCHW', height: 4, width: 4 }, resize: 'none', output: { dim: 3 } }));
   await rejects(() => openExtractor(missing), /ONNX file .*nope\.onnx does not exist \(see docs\/feature-extractors\.md/);
 });
 
 test('built-in random networks: the same ONNX bytes every time, names that say what they are, features deterministic', async () => {
-  for (const name of ['random-conv2d-v1', 'random-conv3d-v1'] as const) {
+  for (const name of ['random-conv2d-v1', 'random-conv3d-v1', 'random-conv3d-8f-v1'] as const) {
     const a = createHash('sha256').update(randomNetworkOnnx(name)).digest('hex');
     const b = createHash('sha256').update(randomNetworkOnnx(name)).digest('hex');
     assert.is(a, b);
@@ -85,6 +85,12 @@ test('built-in random networks: the same ONNX bytes every time, names that say w
   const clip = { width: 32, height: 32, frames: Array.from({ length: 16 }, (_, t) => image(32, 32, (p, c) => (p * 7 + c * 50 + t * 9) % 256).frames[0]) };
   assert.is((await e3.extract([clip])).length, 256);
   await e3.close();
+  // the short-clip variant reads the first 8 frames: a 9-frame clip and its first 8 frames give the same features
+  const e8 = await openExtractor('random-conv3d-8f-v1');
+  const nine = { ...clip, frames: clip.frames.slice(0, 9) };
+  const eight = { ...clip, frames: clip.frames.slice(0, 8) };
+  assert.equal(Array.from(await e8.extract([nine])), Array.from(await e8.extract([eight])));
+  await e8.close();
 });
 
 test('pixels-v1: values u / 127.5 - 1 in [C, T, H, W] order; one size only; refuses large inputs', async () => {

@@ -10,10 +10,11 @@
 import { Registry } from '../../core/registry.ts';
 import type { MetricPlugin } from './plugin.ts';
 import { pixelFdMetric } from './pixel-fd.ts';
+import { featureFdMetric } from './feature-fd.ts';
 import { costMetric } from './cost.ts';
 import { throughputMetric } from './throughput.ts';
 import { vbenchMetrics } from './vbench-dimension.ts';
 
 /** Suite metrics by name. */
 export const suiteMetrics = new Registry<MetricPlugin>('metric');
-for (const m of [pixelFdMetric, costMetric, throughputMetric, ...vbenchMetrics] as MetricPlugin[]) suiteMetrics.register(m.name, m, `v${m.version}: ${m.description}`);
+for (const m of [pixelFdMetric, featureFdMetric, costMetric, throughputMetric, ...vbenchMetrics] as MetricPlugin[]) suiteMetrics.register(m.name, m, `v${m.version}: ${m.description}`);

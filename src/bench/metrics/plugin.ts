@@ -97,6 +97,8 @@ export interface MetricPlugin<O = unknown, S = unknown> {
   readonly description: string;
   /** Sets read besides the method's own samples ('reference', 'second'); the runner refuses when the suite has no reference. */
   readonly referenceSets: readonly Exclude<SampleSetKind, 'samples'>[];
+  /** When the sets depend on the options (e.g. a reference statistics file instead of reference samples): those sets. */
+  setsFor?(options: O): readonly Exclude<SampleSetKind, 'samples'>[];
   /** Fills defaults and validates; throws naming `where` and the bad field. */
   parseOptions(raw: unknown, where: string): O;
   /** Checks the options against a method before anything runs (e.g. a dimension limit); throws naming the method. */
@@ -110,6 +112,11 @@ export interface MetricPlugin<O = unknown, S = unknown> {
   decode(encoded: EncodedState): S;
   /** A timed phase to run once per method (by shard 0), or null. */
   timing?(options: O): TimingPlan | null;
-  /** The reported values from all chunk states, combined in chunk order. */
-  finalize(input: FinalizeInput<O, S>): MetricValue[];
+  /** The reported values from all chunk states, combined in chunk order (async when it must read a reference). */
+  finalize(input: FinalizeInput<O, S>): MetricValue[] | Promise<MetricValue[]>;
+}
+
+/** The reference sets a metric reads with these options. */
+export function referenceSetsOf(entry: { readonly plugin: MetricPlugin; readonly options: unknown }): readonly Exclude<SampleSetKind, 'samples'>[] {
+  return entry.plugin.setsFor?.(entry.options) ?? entry.plugin.referenceSets;
 }

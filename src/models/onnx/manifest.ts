@@ -121,6 +121,8 @@ const manifestSchema = z
         mlpRatio: z.number().positive(),
         conditionTokens: z.number().int().min(0),
         attention: z.enum(['block-causal', 'dense']).default('block-causal'),
+        inputFlopsPerToken: z.number().min(0).default(0),
+        outputFlopsPerToken: z.number().min(0).default(0),
       })
       .strict()
       .optional(),

@@ -50,7 +50,18 @@ function specFor(m: PackageManifest, n: NetworkEntry): ModelSpec {
     shift: m.pyramid?.shift ?? 1,
     conditioning: conditioningSpec(m),
     patchSize: m.patchSize,
-    cost: m.cost ? { hidden: m.cost.hidden, depth: m.cost.depth, mlpRatio: m.cost.mlpRatio, conditionTokens: m.cost.conditionTokens, parameters: m.cost.parameters, attention: m.cost.attention } : undefined,
+    cost: m.cost
+      ? {
+          hidden: m.cost.hidden,
+          depth: m.cost.depth,
+          mlpRatio: m.cost.mlpRatio,
+          conditionTokens: m.cost.conditionTokens,
+          parameters: m.cost.parameters,
+          attention: m.cost.attention,
+          inputFlopsPerToken: m.cost.inputFlopsPerToken,
+          outputFlopsPerToken: m.cost.outputFlopsPerToken,
+        }
+      : undefined,
     costSource: m.cost ? 'architecture' : undefined,
   };
 }

@@ -33,7 +33,7 @@ function gaussianChunks(seed: number, shift: number, chunks: number, rows: numbe
   });
 }
 
-test('finalize: the distance over chunks in order equals the distance of all rows at once; floor and ratio; jackknife over groups', () => {
+test('finalize: the distance over chunks in order equals the distance of all rows at once; floor and ratio; jackknife over groups', async () => {
   const dim = 4;
   const samples = gaussianChunks(1, 0.5, 6, 20, dim);
   const reference = gaussianChunks(2, 0, 6, 20, dim);
@@ -41,7 +41,7 @@ test('finalize: the distance over chunks in order equals the distance of all row
   const concat = (s: PixelFdState[]) => Float32Array.from(s.flatMap((x) => Array.from(x.features)));
   const want = frechetFromMoments(momentsOf(concat(samples), 120, dim), momentsOf(concat(reference), 120, dim)).fd;
   const floor = frechetFromMoments(momentsOf(concat(second), 120, dim), momentsOf(concat(reference), 120, dim)).fd;
-  const values = pixelFdMetric.finalize({ options: options({ jackknifeGroups: 3 }), method: context, chunks: [0, 1, 2, 3, 4, 5], states: { samples, reference, second }, timing: null });
+  const values = await pixelFdMetric.finalize({ options: options({ jackknifeGroups: 3 }), method: context, chunks: [0, 1, 2, 3, 4, 5], states: { samples, reference, second }, timing: null });
   const get = (k: string) => values.find((v) => v.key === k)!;
   assert.is(get('fd').value, want);
   assert.is(get('fdFloor').value, floor);
@@ -56,7 +56,7 @@ test('finalize: the distance over chunks in order equals the distance of all row
   assert.ok(u.kind === 'stderr' && u.n === 3 && Math.abs(u.stderr - jackknifeStderr(leaveOut)) < 1e-12, JSON.stringify(u));
   assert.is(get('fd').direction, 'lower');
   // one chunk: no jackknife, said so
-  const one = pixelFdMetric.finalize({ options: options(), method: context, chunks: [0], states: { samples: samples.slice(0, 1), reference: reference.slice(0, 1), second: second.slice(0, 1) }, timing: null });
+  const one = await pixelFdMetric.finalize({ options: options(), method: context, chunks: [0], states: { samples: samples.slice(0, 1), reference: reference.slice(0, 1), second: second.slice(0, 1) }, timing: null });
   assert.is(one[0].uncertainty.kind, 'none');
 });
 

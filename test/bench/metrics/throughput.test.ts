@@ -21,8 +21,8 @@ const states = [
   { frames: [4], generationSeconds: [0.5] },
 ];
 
-test('latency percentiles over the timed repeats, per-stage model time, peak memory', () => {
-  const values = throughputMetric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states }, timing });
+test('latency percentiles over the timed repeats, per-stage model time, peak memory', async () => {
+  const values = await throughputMetric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states }, timing });
   const get = (k: string) => values.find((v) => v.key === k)!;
   assert.ok(Math.abs(get('latencyMs.p50').value! - 300) < 1e-9);
   assert.ok(Math.abs(get('latencyMs.p90').value! - 460) < 1e-9);
@@ -37,8 +37,8 @@ test('latency percentiles over the timed repeats, per-stage model time, peak mem
   assert.ok(values.every((v) => v.measured));
 });
 
-test('frames per second over all samples, the real-time factor at the playback rate, device-hours measured and extrapolated', () => {
-  const values = throughputMetric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states }, timing });
+test('frames per second over all samples, the real-time factor at the playback rate, device-hours measured and extrapolated', async () => {
+  const values = await throughputMetric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states }, timing });
   const get = (k: string) => values.find((v) => v.key === k)!;
   assert.is(get('framesPerSecond').value, 16);
   assert.is(get('realTimeFactor').value, 0.5);
@@ -52,8 +52,8 @@ test('frames per second over all samples, the real-time factor at the playback r
   assert.ok(fps.kind === 'interval' && rtf.kind === 'interval' && Math.abs(rtf.low - 8 / fps.high) < 1e-12, JSON.stringify([fps, rtf]));
 });
 
-test('without the timed phase (a shard other than 0) latency is null and says why', () => {
-  const values = throughputMetric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states }, timing: null });
+test('without the timed phase (a shard other than 0) latency is null and says why', async () => {
+  const values = await throughputMetric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states }, timing: null });
   const p50 = values.find((v) => v.key === 'latencyMs.p50')!;
   assert.is(p50.value, null);
   assert.match(p50.note!, /shard 0/);

@@ -33,7 +33,7 @@ for (const id of ['subject_consistency', 'motion_smoothness', 'dynamic_degree', 
     const metric = vbenchDimensionMetric(id);
     const options = metric.parseOptions({ bootstrap: 50 }, 'o');
     const states = [await metric.chunkState(chunkOf(0, [0, 1, 2, 3]), options, context), await metric.chunkState(chunkOf(1, [4, 5, 6, 7]), options, context)];
-    const [v] = metric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states.map((s) => metric.decode(metric.encode(s))) }, timing: null });
+    const [v] = await metric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states.map((s) => metric.decode(metric.encode(s))) }, timing: null });
     const reference = await whole(id);
     assert.ok(Math.abs(v.value! - reference.result!.score) < 1e-12, `${v.value} vs ${reference.result!.score}`);
     assert.is(v.direction, 'higher');
@@ -46,7 +46,7 @@ test('a dimension without its network is reported as not computed, saying what i
   const metric = vbenchDimensionMetric('aesthetic_quality');
   const options = metric.parseOptions({}, 'o');
   const state = await metric.chunkState(chunkOf(0, [0, 1]), options, context);
-  const [v] = metric.finalize({ options, method: context, chunks: [0], states: { samples: [state] }, timing: null });
+  const [v] = await metric.finalize({ options, method: context, chunks: [0], states: { samples: [state] }, timing: null });
   assert.is(v.value, null);
   assert.match(v.note!, /not computed: needs CLIP ViT-L\/14/);
   assert.throws(() => metric.check!(options, { ...context, shape: [4, 9, 16, 16] }), /samples have 4 channels; VBench reads RGB videos/);
