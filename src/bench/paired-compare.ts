@@ -10,7 +10,7 @@
 import { canonicalJson } from '../core/hash.ts';
 import type { Direction, MetricValue } from './metrics/plugin.ts';
 import { readSampleRows, type SampleRow } from './outputs.ts';
-import { latencyStatistic, sampleStatistic, type ResampledStatistic } from './resampled-metrics.ts';
+import { latencyStatistic, metricEntry, sampleStatistic, type ResampledStatistic } from './resampled-metrics.ts';
 import { assertComparable, type MethodResult, type Results } from './results.ts';
 import { bootstrapDraws, normalQuantile, percentileInterval } from './statistics.ts';
 
@@ -206,7 +206,7 @@ export function pairedComparison(a: LoadedRun, b: LoadedRun, options: PairedOpti
       }
       const level = options.level;
       const attempts: { make: (run: LoadedRun, m: MethodResult) => ResampledStatistic | { reason: string }; paired: boolean }[] = [{ make: (run, m) => sampleStatistic(source(run, m)), paired: true }];
-      if (metric === 'throughput') attempts.push({ make: (run, m) => latencyStatistic(source(run, m)), paired: false });
+      if (metricEntry(a.results.locked, metric)?.name === 'throughput') attempts.push({ make: (run, m) => latencyStatistic(source(run, m)), paired: false });
       const reasons: string[] = [];
       for (const { make, paired } of attempts) {
         if (shared.every((v) => done.has(v.key))) break;

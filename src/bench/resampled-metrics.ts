@@ -18,14 +18,14 @@
  * uncertainties.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { frechetFromMoments } from '../metrics/frechet.ts';
+import { FRECHET_COMPAT, frechetFromMoments, type FrechetOptions } from '../metrics/frechet.ts';
 import { momentsOf } from '../metrics/feature-stats.ts';
 import { WeightedMoments } from '../metrics/weighted-moments.ts';
 import type { DeviceInfo } from './machine.ts';
 import { methodContext } from './finalize.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import type { CostState } from './metrics/cost.ts';
-import type { MetricPlugin, MetricValue } from './metrics/plugin.ts';
+import { referenceSetsOf, type MetricPlugin, type MetricValue } from './metrics/plugin.ts';
 import type { ThroughputState } from './metrics/throughput.ts';
 import { score as vbenchDimensionScore, type VbenchOptions, type VbenchState } from './metrics/vbench-dimension.ts';
 import type { ComputableDimension } from '../vbench/dimensions.ts';
@@ -56,8 +56,13 @@ export interface MetricSource {
   readonly method: MethodResult;
   readonly locked: LockedSettings;
   readonly device: DeviceInfo;
-  /** Metric name, as in `method.metrics`. */
+  /** The metric's key in `method.metrics` (its id when the suite gives one, else its name). */
   readonly metric: string;
+}
+
+/** The locked entry of the metric whose key (id, else name) is `key`, or undefined. */
+export function metricEntry(locked: LockedSettings, key: string): LockedSettings['metrics'][number] | undefined {
+  return locked.metrics.find((m) => (m.id ?? m.name) === key);
 }
 
 /** Each state's per-row records, concatenated over chunks in chunk order. */
@@ -89,8 +94,8 @@ function isFeatureState(s: unknown): s is { rows: number; dim: number; features:
   return typeof x?.rows === 'number' && typeof x?.dim === 'number' && (x.features instanceof Float32Array || x.features instanceof Float64Array);
 }
 
-/** The Fréchet distance of resampled feature rows to the fixed reference moments. */
-function distanceStatistic(samples: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[], reference: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[], reported: Record<string, number>): Omit<ResampledStatistic, 'keys'> {
+/** The Fréchet distance of resampled feature rows to the fixed reference moments (with the metric's `compat` numerics, if any). */
+function distanceStatistic(samples: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[], reference: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[], reported: Record<string, number>, compat: FrechetOptions): Omit<ResampledStatistic, 'keys'> {
   const dim = samples[0].dim;
   const join = (states: typeof samples) => {
     const rows = states.reduce((a, s) => a + s.rows, 0);
@@ -113,7 +118,7 @@ function distanceStatistic(samples: readonly { rows: number; dim: number; featur
     unit: 'samples',
     evaluate(positions) {
       const weights = positions === null ? new Int32Array(own.rows).fill(1) : weighted.weightsOf(positions);
-      const fd = frechetFromMoments(weighted.moments(weights), referenceMoments).fd;
+      const fd = frechetFromMoments(weighted.moments(weights), referenceMoments, compat).fd;
       const out: Record<string, number> = { fd };
       // the floor is the distance between the two reference sets: the same in every resample and in both runs
       if (floor !== undefined) out.fdFloor = floor;
@@ -143,30 +148,29 @@ function withKeys(statistic: Omit<ResampledStatistic, 'keys'>, reported: Record<
  */
 export function sampleStatistic(source: MetricSource): ResampledStatistic | { reason: string } {
   const { metric, method } = source;
-  if (!suiteMetrics.has(metric)) return { reason: `metric '${metric}' is not known to this harness` };
-  const plugin = suiteMetrics.get(metric);
-  const entry = source.locked.metrics.find((m) => m.name === metric);
+  const entry = metricEntry(source.locked, metric);
   if (!entry) return { reason: `metric '${metric}' is not in the locked settings` };
+  if (!suiteMetrics.has(entry.name)) return { reason: `metric '${entry.name}' is not known to this harness` };
+  const plugin = suiteMetrics.get(entry.name);
   const read = readStates(source, plugin, 'samples');
   if (!read || read.states.length === 0) return { reason: `no state file ${stateFilePath(source.dir, method.slug, metric, 'samples')}` };
   const reported = valuesByKey(method.metrics[metric]?.values ?? []);
   const options = entry.options;
   const context = methodContext(method, source.locked, source.device);
-  const viaFinalize = <R>(rows: readonly R[], rebuild: (rows: R[]) => unknown): Omit<ResampledStatistic, 'keys'> => ({
-    rows: rows.length,
-    cost: 'cheap',
-    unit: 'samples',
-    evaluate: (positions) => valuesByKey(plugin.finalize({ options, method: context, chunks: [0], states: { samples: [rebuild(pick(rows, positions))] }, timing: null })),
-  });
-  if (metric === 'cost') {
-    return withKeys(viaFinalize(concatenated(read.states, (s: CostState) => s.costs), (costs) => ({ costs })), reported);
-  }
-  if (metric === 'throughput') {
+  const viaFinalize = <R>(rows: readonly R[], rebuild: (rows: R[]) => unknown): Omit<ResampledStatistic, 'keys'> | { reason: string } => {
+    const finalize = (positions: ArrayLike<number> | null) => plugin.finalize({ options, method: context, chunks: [0], states: { samples: [rebuild(pick(rows, positions))] }, timing: null });
+    // resampling calls finalize thousands of times: only a synchronous one will do
+    if (!Array.isArray(finalize(null))) return { reason: `metric '${metric}' finalizes asynchronously` };
+    return { rows: rows.length, cost: 'cheap', unit: 'samples', evaluate: (positions) => valuesByKey(finalize(positions) as MetricValue[]) };
+  };
+  const checked = (statistic: Omit<ResampledStatistic, 'keys'> | { reason: string }) => ('reason' in statistic ? statistic : withKeys(statistic, reported));
+  if (entry.name === 'cost') return checked(viaFinalize(concatenated(read.states, (s: CostState) => s.costs), (costs) => ({ costs })));
+  if (entry.name === 'throughput') {
     const rows = concatenated(read.states, (s: ThroughputState) => s.frames.map((f, i) => ({ f, g: s.generationSeconds[i] })));
-    return withKeys(viaFinalize(rows, (r) => ({ frames: r.map((x) => x.f), generationSeconds: r.map((x) => x.g) })), reported);
+    return checked(viaFinalize(rows, (r) => ({ frames: r.map((x) => x.f), generationSeconds: r.map((x) => x.g) })));
   }
-  if (metric.startsWith('vbench/')) {
-    const id = metric.slice('vbench/'.length) as ComputableDimension;
+  if (entry.name.startsWith('vbench/')) {
+    const id = entry.name.slice('vbench/'.length) as ComputableDimension;
     const videos = concatenated(read.states, (s: VbenchState) => s.videos);
     const statistic: Omit<ResampledStatistic, 'keys'> = {
       rows: videos.length,
@@ -176,13 +180,14 @@ export function sampleStatistic(source: MetricSource): ResampledStatistic | { re
     };
     return withKeys(statistic, reported);
   }
-  if (isFeatureState(read.states[0]) && plugin.referenceSets.includes('reference') && 'fd' in reported) {
+  if (isFeatureState(read.states[0]) && referenceSetsOf({ plugin, options }).includes('reference') && 'fd' in reported) {
     const reference = readStates(source, plugin, 'reference');
     if (!reference) return { reason: `no reference state file ${stateFilePath(source.dir, method.slug, metric, 'reference')}` };
     if (!read.states.every(isFeatureState) || !reference.states.every(isFeatureState)) return { reason: 'states are not all feature rows' };
-    return withKeys(distanceStatistic(read.states, reference.states, reported), reported);
+    const compat = FRECHET_COMPAT[(options as { compat?: keyof typeof FRECHET_COMPAT } | null)?.compat ?? 'none'] ?? {};
+    return withKeys(distanceStatistic(read.states, reference.states, reported, compat), reported);
   }
-  return { reason: `metric '${metric}' has no per-sample form here` };
+  return { reason: `metric '${metric}' has no per-sample form here (a distance to a reference file has no reference samples to hold fixed)` };
 }
 
 /**
@@ -191,7 +196,7 @@ export function sampleStatistic(source: MetricSource): ResampledStatistic | { re
  * are not paired, so a comparison resamples each run's repeats independently.
  */
 export function latencyStatistic(source: MetricSource): ResampledStatistic | { reason: string } {
-  if (source.metric !== 'throughput') return { reason: 'not the throughput metric' };
+  if (metricEntry(source.locked, source.metric)?.name !== 'throughput') return { reason: 'not the throughput metric' };
   const read = readStates(source, suiteMetrics.get('throughput'), 'samples');
   const timing = read?.timing ?? null;
   if (!timing || timing.repeats.length === 0) return { reason: 'no timed phase in this run (it runs in shard 0)' };
@@ -209,5 +214,5 @@ export function latencyStatistic(source: MetricSource): ResampledStatistic | { r
       return out;
     },
   };
-  return withKeys(statistic, valuesByKey(source.method.metrics.throughput?.values ?? []));
+  return withKeys(statistic, valuesByKey(source.method.metrics[source.metric]?.values ?? []));
 }

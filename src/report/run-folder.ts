@@ -27,9 +27,9 @@ export interface RunFolder {
   readonly latencies: readonly MethodLatencies[];
 }
 
-/** The timed phase's record of a method, from its throughput state file, or null. */
-export function timingRecord(dir: string, slug: string): TimingRecord | null {
-  const file = stateFilePath(dir, slug, 'throughput', 'samples');
+/** The timed phase's record of a method, from its throughput state file (metric key `key`), or null. */
+export function timingRecord(dir: string, slug: string, key = 'throughput'): TimingRecord | null {
+  const file = stateFilePath(dir, slug, key, 'samples');
   if (!existsSync(file)) return null;
   return decodeStateFile(readFileSync(file), file).timing;
 }
@@ -51,8 +51,11 @@ export function readRunFolder(dir: string): RunFolder {
   const samples = new Map<string, readonly SampleRow[]>();
   for (const m of results.methods) if (existsSync(path.join(dir, 'samples', `${m.slug}.jsonl`))) samples.set(m.id, readSampleRows(dir, m.slug));
   const latencies: MethodLatencies[] = [];
+  // the throughput metric's key: its id when the suite gives one
+  const throughput = results.locked.metrics.find((x) => x.name === 'throughput');
+  const key = throughput ? (throughput.id ?? throughput.name) : null;
   for (const m of results.methods) {
-    const timing = m.metrics.throughput ? timingRecord(dir, m.slug) : null;
+    const timing = key && m.metrics[key] ? timingRecord(dir, m.slug, key) : null;
     if (timing) latencies.push({ id: m.id, name: m.name, ms: timing.repeats.map((r) => r.wallSeconds * 1000), batch: timing.plan.batch, frames: timing.frames });
   }
   return { dir, results, manifest, shardManifests, samples, latencies };

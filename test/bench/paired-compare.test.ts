@@ -16,7 +16,7 @@ import { decodeStateFile } from '../../src/bench/state-file.ts';
 import { bootstrapDraws, percentileInterval } from '../../src/bench/statistics.ts';
 import { momentsOf } from '../../src/metrics/feature-stats.ts';
 import { frechetFromMoments } from '../../src/metrics/frechet.ts';
-import { reportRun, scratch } from '../helpers/report-runs.ts';
+import { featureFdRun, reportRun, scratch } from '../helpers/report-runs.ts';
 
 const options = { resamples: 300, distanceResamples: 60, level: 0.9, seed: 5 };
 const find = (values: readonly ValueDifference[], method: string, key: string) => values.find((v) => v.method === method && `${v.metric}.${v.key}` === key)!;
@@ -103,6 +103,19 @@ test('each per-sample statistic reproduces its reported value on all samples', a
       if (metric === 'fd-pixel') assert.equal(s.keys, ['fd', 'fdFloor', 'fdOverFloor']);
     }
   }
+});
+
+test("the extractor-feature fd metric (states of feature rows) gets the same paired bootstrap", async () => {
+  const a = loadRun(await featureFdRun('fd-2', 2));
+  const b = loadRun(await featureFdRun('fd-3', 3));
+  const method = a.results.methods[0];
+  const s = sampleStatistic({ dir: a.dir, method, locked: a.results.locked, device: a.results.device, metric: 'fd' });
+  assert.ok(!('reason' in s) && s.cost === 'distance', JSON.stringify(s));
+  if ('reason' in s) return;
+  assert.equal(s.keys, ['fd', 'fdFloor', 'fdOverFloor']);
+  const fd = find(pairedComparison(a, b, options).values, 'cascade', 'fd.fd');
+  assert.match(fd.basis, /^paired bootstrap over 320 samples .* 60 resamples, seed 5; percentile interval recentred/);
+  assert.ok(fd.interval!.low <= fd.difference! && fd.difference! <= fd.interval!.high);
 });
 
 test('runs whose locked settings differ are refused, naming the difference', async () => {

@@ -27,7 +27,7 @@ test('no statistic, with the reason, for unknown metrics and missing states', as
   const run = loadRun(await reportRun('a'));
   const method = run.results.methods[0];
   const source = (metric: string, m = method) => ({ dir: run.dir, method: m, locked: run.results.locked, device: run.results.device, metric });
-  assert.equal(sampleStatistic(source('fd-i3d')), { reason: "metric 'fd-i3d' is not known to this harness" });
+  assert.equal(sampleStatistic(source('fd-i3d')), { reason: "metric 'fd-i3d' is not in the locked settings" });
   assert.match((sampleStatistic(source('fd-pixel', { ...method, slug: 'nothing' })) as { reason: string }).reason, /^no state file .*nothing\/fd-pixel\.samples\.npz/);
   assert.equal(latencyStatistic(source('cost')), { reason: 'not the throughput metric' });
 });

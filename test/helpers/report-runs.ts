@@ -49,19 +49,42 @@ export function reportSuite({ steps = [2, 4], cascadeSteps = 2 }: RunVariant = {
   };
 }
 
-/** A results folder of a variant of the suite (run once per process and name). */
-export function reportRun(name: string, variant: RunVariant = {}): Promise<string> {
+/** A results folder of a raw suite (run once per process and name). */
+function runOnce(name: string, raw: Record<string, unknown>): Promise<string> {
   if (!made.has(name)) {
     const out = path.join(root, name);
     made.set(
       name,
       (async () => {
-        await runSuite(await planRun(loadedSuite(reportSuite(variant)), {}), { out, shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+        await runSuite(await planRun(loadedSuite(raw), {}), { out, shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
         return out;
       })(),
     );
   }
   return made.get(name)!;
+}
+
+/** A results folder of a variant of the suite (run once per process and name). */
+export function reportRun(name: string, variant: RunVariant = {}): Promise<string> {
+  return runOnce(name, reportSuite(variant));
+}
+
+/**
+ * A results folder with the extractor-feature `fd` metric (random-conv2d-v1, d = 256) on 320 samples of the
+ * cascade with `cascadeSteps` steps per stage: more samples than features, so the covariance has full rank.
+ */
+export function featureFdRun(name: string, cascadeSteps: number): Promise<string> {
+  return runOnce(name, {
+    format: 1,
+    name: 'feature-fd-test',
+    version: 1,
+    samples: 320,
+    chunk: 64,
+    batch: 32,
+    conditions: { kind: 'class-balanced' },
+    methods: [{ name: 'cascade', model: 'analytic:tiny-video', sampler: 'cascade', settings: { stepsPerStage: [cascadeSteps, cascadeSteps, cascadeSteps] } }],
+    metrics: [{ name: 'fd', options: { extractor: 'random-conv2d-v1', jackknifeGroups: 5 } }],
+  });
 }
 
 /** A fresh folder for a test's outputs. */
