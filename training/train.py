@@ -32,6 +32,21 @@ def build_model(role, cfg):
                       classes=cfg["classes"], levels=history_levels, low_res_input=(role == "cascade-sr"), refine=cfg.get("refine", 0))
 
 
+def forward_flops(model, ex):
+    """Forward FLOPs of one training call, by the harness's cost model (src/models/cost-model.ts): per block
+    (8 + 4 mlp_ratio) d^2 per token and 4 d per query-key pair (dense attention), plus the patch embedding of every
+    token and the output head of the current tokens; the backward pass is counted as twice the forward."""
+    p2, d, C = model.patch ** 2, model.dim, model.channels
+    B = ex["x"].shape[0]
+    current = ex["x"].shape[2] * (ex["x"].shape[3] * ex["x"].shape[4]) // p2
+    history = sum(h.shape[2] * h.shape[3] * h.shape[4] // p2 for h in ex.get("hist", []))
+    tokens = current + history
+    blocks = model.depth * ((8 + 4 * model.mlp_ratio) * d * d * tokens + 4 * d * tokens * tokens)
+    c_in = 2 * C if model.low_res_input else C
+    head = current * (2 * d * p2 * C + p2 * 2 * 9 * (2 * C * model.refine + model.refine * C))
+    return B * (blocks + tokens * 2 * c_in * p2 * d + head)
+
+
 def run_model(model, ex, label):
     B = ex["x"].shape[0]
     if "hist" in ex:
@@ -73,6 +88,7 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
     g = torch.Generator().manual_seed(args.seed)
     step = 0
+    train_flops = 0.0  # forward + backward, estimated with the harness's cost model
     elapsed_before = 0.0  # training seconds of earlier sessions of this run (the budget counts all of them)
     state_file = os.path.join(args.out, "state.pt")
     log_file = os.path.join(args.out, "log.jsonl")
@@ -84,6 +100,7 @@ def main():
         g.set_state(st["generator"])
         step = st["step"]
         elapsed_before = st.get("elapsed", 0.0)
+        train_flops = st.get("train_flops", 0.0)
         print(f"resumed {args.role} at step {step} after {elapsed_before:.0f} s", flush=True)
     windows = stage_windows()
     units = len(video_units(T, 1))
@@ -94,10 +111,11 @@ def main():
     def save(final=False):
         tmp = state_file + ".tmp"
         torch.save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), generator=g.get_state(), step=step, cfg=cfg, role=args.role,
-                        elapsed=elapsed_before + time.time() - started), tmp)
+                        elapsed=elapsed_before + time.time() - started, train_flops=train_flops), tmp)
         os.replace(tmp, state_file)
         if final or (args.snapshot_every and step % args.snapshot_every == 0):
-            torch.save(dict(ema=ema.state_dict(), step=step, cfg=cfg, role=args.role), os.path.join(args.out, f"ema-{step}.pt"))
+            torch.save(dict(ema=ema.state_dict(), step=step, cfg=cfg, role=args.role, train_flops=train_flops, elapsed=elapsed_before + time.time() - started),
+                       os.path.join(args.out, f"ema-{step}.pt"))
 
     started = time.time()
     print(f"{args.role}: {model.parameter_count()} parameters, data {tuple(videos_u8.shape)}, batch {args.batch}", flush=True)
@@ -127,6 +145,7 @@ def main():
             else:
                 ex = plain_example(clip, g)
             pred = run_model(model, ex, label)
+            train_flops += 3 * forward_flops(model, ex)
             loss = ((pred - ex["target"]) ** 2).mean() / len(groups)
             loss.backward()
             total += float(loss)
@@ -138,7 +157,7 @@ def main():
             for pe, pm in zip(ema.parameters(), model.parameters()):
                 pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
         if step % 20 == 0:
-            line = dict(step=step, loss=total, lr=lr, seconds=round(elapsed_before + time.time() - started, 1))
+            line = dict(step=step, loss=total, lr=lr, seconds=round(elapsed_before + time.time() - started, 1), train_tflops=round(train_flops / 1e12, 3))
             print(json.dumps(line), flush=True)
             with open(log_file, "a") as f:
                 f.write(json.dumps(line) + "\n")
