@@ -33,34 +33,25 @@ interface RandomNetworkSpec {
   readonly size: number;
 }
 
+const RANDOM_CONV3D: RandomNetworkSpec = {
+  name: 'random-conv3d-v1',
+  spatialDims: 3,
+  channels: [3, 32, 64, 128, 256],
+  strides: [
+    [1, 2, 2],
+    [2, 2, 2],
+    [2, 2, 2],
+    [2, 2, 2],
+  ],
+  frames: 16,
+  size: 64,
+};
+
 const SPECS: Record<RandomNetworkSpec['name'], RandomNetworkSpec> = {
   'random-conv2d-v1': { name: 'random-conv2d-v1', spatialDims: 2, channels: [3, 32, 64, 128, 256], strides: [[2, 2], [2, 2], [2, 2], [2, 2]], size: 64 },
-  'random-conv3d-v1': {
-    name: 'random-conv3d-v1',
-    spatialDims: 3,
-    channels: [3, 32, 64, 128, 256],
-    strides: [
-      [1, 2, 2],
-      [2, 2, 2],
-      [2, 2, 2],
-      [2, 2, 2],
-    ],
-    frames: 16,
-    size: 64,
-  },
-  'random-conv3d-8f-v1': {
-    name: 'random-conv3d-8f-v1',
-    spatialDims: 3,
-    channels: [3, 32, 64, 128, 256],
-    strides: [
-      [1, 2, 2],
-      [2, 2, 2],
-      [2, 2, 2],
-      [2, 2, 2],
-    ],
-    frames: 8,
-    size: 64,
-  },
+  'random-conv3d-v1': RANDOM_CONV3D,
+  // The same network for clips of 8 frames (the shapes videos have 9): only the frame count differs.
+  'random-conv3d-8f-v1': { ...RANDOM_CONV3D, name: 'random-conv3d-8f-v1', frames: 8 },
 };
 
 /** The ONNX bytes of a built-in random network (the same bytes on every machine and run). */
