@@ -65,6 +65,54 @@ function philoxInto(
   out[offset + 3] = c3;
 }
 
+/** The ten round keys of Philox4x32-10 for key (k0, k1), interleaved [k0, k1] per round. */
+function roundKeys(k0: number, k1: number): Uint32Array {
+  const keys = new Uint32Array(20);
+  for (let r = 0; r < 10; r++) {
+    keys[2 * r] = k0;
+    keys[2 * r + 1] = k1;
+    k0 = (k0 + W0) >>> 0;
+    k1 = (k1 + W1) >>> 0;
+  }
+  return keys;
+}
+
+const M0L = M0 & 0xffff;
+const M0H = M0 >>> 16;
+const M1L = M1 & 0xffff;
+const M1H = M1 >>> 16;
+
+/**
+ * `philoxInto` with 10 rounds, the round keys precomputed and the multipliers' 16-bit limbs constant: the same
+ * words, faster (every sample's noise goes through it).
+ */
+function philoxBlock(out: Uint32Array, c0: number, c1: number, c2: number, c3: number, keys: Uint32Array): void {
+  for (let r = 0; r < 20; r += 2) {
+    const c0L = c0 & 0xffff;
+    const c0H = c0 >>> 16;
+    const c2L = c2 & 0xffff;
+    const c2H = c2 >>> 16;
+    const ll0 = M0L * c0L;
+    const lh0 = M0L * c0H;
+    const hl0 = M0H * c0L;
+    const hi0 = (M0H * c0H + (lh0 >>> 16) + (hl0 >>> 16) + (((ll0 >>> 16) + (lh0 & 0xffff) + (hl0 & 0xffff)) >>> 16)) >>> 0;
+    const ll1 = M1L * c2L;
+    const lh1 = M1L * c2H;
+    const hl1 = M1H * c2L;
+    const hi1 = (M1H * c2H + (lh1 >>> 16) + (hl1 >>> 16) + (((ll1 >>> 16) + (lh1 & 0xffff) + (hl1 & 0xffff)) >>> 16)) >>> 0;
+    const lo0 = Math.imul(M0, c0) >>> 0;
+    const lo1 = Math.imul(M1, c2) >>> 0;
+    c0 = (hi1 ^ c1 ^ keys[r]) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ keys[r + 1]) >>> 0;
+    c3 = lo0;
+  }
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
+}
+
 /** 64-bit FNV-1a of a string's UTF-8 bytes, as two uint32 words [low, high]. */
 export function fnv1a64(text: string): [number, number] {
   let h = 0xcbf29ce484222325n;
@@ -117,8 +165,9 @@ export class PhiloxNoise implements NoiseSource {
     const [p0, p1] = fnv1a64(`uniform/${purpose}`);
     const out = new Float64Array(length);
     const words = new Uint32Array(4);
+    const keys = roundKeys(this.k0, this.k1);
     for (let block = 0; block < Math.ceil(length / 4); block++) {
-      philoxInto(words, 0, block, sampleIndex, p0, p1, this.k0, this.k1, 10);
+      philoxBlock(words, block, sampleIndex, p0, p1, keys);
       for (let j = 0; j < 4 && 4 * block + j < length; j++) out[4 * block + j] = (words[j] + 0.5) * INV_2_32;
     }
     return out;
@@ -136,18 +185,24 @@ export class PhiloxNoise implements NoiseSource {
     const [p0, p1] = fnv1a64(purpose);
     const out = new Float32Array(length);
     const words = new Uint32Array(4);
+    const keys = roundKeys(this.k0, this.k1);
     const blocks = Math.ceil(length / 4);
+    const whole = Math.floor(length / 4);
     for (let block = 0; block < blocks; block++) {
-      philoxInto(words, 0, block, sampleIndex, p0, p1, this.k0, this.k1, 10);
+      philoxBlock(words, block, sampleIndex, p0, p1, keys);
       const base = block * 4;
-      for (let pair = 0; pair < 2; pair++) {
-        const u1 = (words[2 * pair] + 0.5) * INV_2_32;
-        const u2 = (words[2 * pair + 1] + 0.5) * INV_2_32;
-        const radius = Math.sqrt(-2 * Math.log(u1));
-        const angle = TWO_PI * u2;
-        const i = base + 2 * pair;
-        if (i < length) out[i] = radius * Math.cos(angle);
-        if (i + 1 < length) out[i + 1] = radius * Math.sin(angle);
+      const r0 = Math.sqrt(-2 * Math.log((words[0] + 0.5) * INV_2_32));
+      const a0 = TWO_PI * ((words[1] + 0.5) * INV_2_32);
+      const r1 = Math.sqrt(-2 * Math.log((words[2] + 0.5) * INV_2_32));
+      const a1 = TWO_PI * ((words[3] + 0.5) * INV_2_32);
+      if (block < whole) {
+        out[base] = r0 * Math.cos(a0);
+        out[base + 1] = r0 * Math.sin(a0);
+        out[base + 2] = r1 * Math.cos(a1);
+        out[base + 3] = r1 * Math.sin(a1);
+      } else {
+        const tail = [r0 * Math.cos(a0), r0 * Math.sin(a0), r1 * Math.cos(a1), r1 * Math.sin(a1)];
+        for (let j = 0; base + j < length; j++) out[base + j] = tail[j];
       }
     }
     return out;
