@@ -205,14 +205,14 @@ export async function guidedVelocity(
   const predicted = await model.predict(call);
   record(2, call, performance.now() - started);
   const v = checkVelocity(model, call, predicted);
+  // combined in place into the unconditional half of the network's output (a fresh buffer per call)
   const n = B * input.x.sampleSize;
-  const out = new Tensor(input.x.shape);
   const d = v.data;
   for (let i = 0; i < n; i++) {
     const u = d[i];
-    out.data[i] = u + scale * (d[n + i] - u);
+    d[i] = u + scale * (d[n + i] - u);
   }
-  return out;
+  return new Tensor(input.x.shape, d.subarray(0, n));
 }
 
 function checkVelocity(model: VelocityModel, input: VelocityInput, v: Tensor): Tensor {

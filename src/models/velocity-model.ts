@@ -98,7 +98,10 @@ export interface VelocityModel {
   readonly spec: ModelSpec;
   /** The onnxruntime execution provider the model runs on ('cpu', 'cuda', 'tensorrt'); absent for backends that run in TypeScript. */
   readonly provider?: string;
-  /** The velocity for every row of `input.x`, same shape as `input.x`. */
+  /**
+   * The velocity for every row of `input.x`, same shape as `input.x`, in a tensor the caller owns (samplers combine
+   * guidance in place in it, so a backend must not hand out a buffer it keeps).
+   */
   predict(input: VelocityInput): Promise<Tensor>;
 }
 
