@@ -24,15 +24,15 @@ export const benchmarks = new Registry<Benchmark>('benchmark');
 benchmarks.register(
   'onnx',
   {
-    usage: 'onnx [--pyramid checkpoints/shapes-pyramid] [--full checkpoints/shapes-full] [--samples 8] [--repeats 7] [--steps 10,10,10] [--guidance 3,2] [--threads N]',
+    usage: 'onnx [--pyramid checkpoints/shapes-pyramid] [--full checkpoints/shapes-full] [--samples 32] [--repeats 5] [--steps 10,10,10] [--guidance 3,2] [--threads N]',
     async run(argv, log) {
       const { values } = parseArgs({
         args: argv,
         options: {
           pyramid: { type: 'string', default: 'checkpoints/shapes-pyramid' },
           full: { type: 'string', default: 'checkpoints/shapes-full' },
-          samples: { type: 'string', default: '8' },
-          repeats: { type: 'string', default: '7' },
+          samples: { type: 'string', default: '32' },
+          repeats: { type: 'string', default: '5' },
           steps: { type: 'string', default: '10,10,10' },
           guidance: { type: 'string', default: '3,2' },
           threads: { type: 'string', default: String(os.cpus().length) },

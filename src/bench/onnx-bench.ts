@@ -4,7 +4,7 @@
  * full-resolution sampler on the same network, against the speed-up the FLOP model predicts (target >= 0.9 of it).
  * "Same network": the full-resolution sampler runs the pyramid package's own network at full resolution (the same
  * weights and per-token cost); the trained full-resolution package is measured beside it when given.
- * Untimed load and warm-up first, then repeats; medians reported.
+ * Untimed load and warm-up first, then alternating rounds (one run of each configuration per round); medians reported.
  */
 import { PhiloxNoise } from '../core/philox.ts';
 import { loadOnnxPackage, type OnnxModelSet } from '../models/onnx/package.ts';
@@ -34,7 +34,7 @@ export interface TimedRun {
   readonly samplerSeconds: number;
   /** Median summed session.run time, seconds. */
   readonly sessionRunSeconds: number;
-  /** samplerSeconds / sessionRunSeconds. */
+  /** Median over rounds of sampler seconds / session.run seconds. */
   readonly overheadRatio: number;
   readonly nfe: number;
   readonly flopsPerSample: number;
@@ -71,43 +71,66 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function timeRun(models: ModelSet, networks: readonly OnnxVelocityModel[], sampler: string, settings: unknown, frames: number, options: OnnxBenchOptions): Promise<TimedRun> {
-  const s = samplers.get(sampler);
-  const parsed = s.parseSettings(settings, models);
-  const classes = models.pyramid?.spec.conditioning ?? models.full!.spec.conditioning;
-  const label = (i: number) => (classes.kind === 'class' ? i % classes.classes : 0);
-  const items: SampleItem[] = Array.from({ length: options.samples }, (_, i) => ({ index: i, condition: { kind: 'class', label: label(i) } }));
-  const once = async (): Promise<{ seconds: number; run: number; result: SampleResult }> => {
-    for (const n of networks) Object.assign(n.runStats, { calls: 0, milliseconds: 0 });
-    const started = performance.now();
-    const result = await s.sample(models, { items, frames, guidance: options.guidance, settings: parsed }, new PhiloxNoise(0));
-    const seconds = (performance.now() - started) / 1000;
-    return { seconds, run: networks.reduce((a, n) => a + n.runStats.milliseconds, 0) / 1000, result };
-  };
-  await once(); // warm-up: first-call allocations, kernel selection
-  const repeats: { samplerSeconds: number; sessionRunSeconds: number }[] = [];
-  let last: SampleResult | undefined;
-  for (let r = 0; r < options.repeats; r++) {
-    const { seconds, run, result } = await once();
-    repeats.push({ samplerSeconds: seconds, sessionRunSeconds: run });
-    last = result;
+/** One configuration to time: a sampler on a model set, the networks whose session.run time is summed. */
+interface Config {
+  readonly models: ModelSet;
+  readonly networks: readonly OnnxVelocityModel[];
+  readonly sampler: string;
+  readonly settings: unknown;
+}
+
+/** At least this much timed work per configuration: short configurations (one frame) get more repeats. */
+const MIN_TIMED_SECONDS = 3;
+
+/**
+ * Times several configurations in alternating rounds (one run of each per round, after one untimed warm-up of
+ * each), so that drift in the machine's speed falls on all of them alike; the speed-up is then a ratio of medians
+ * taken in the same rounds.
+ */
+async function timeRuns(configs: readonly Config[], frames: number, options: OnnxBenchOptions): Promise<TimedRun[]> {
+  const prepared = configs.map((c) => {
+    const s = samplers.get(c.sampler);
+    const parsed = s.parseSettings(c.settings, c.models);
+    const classes = c.models.pyramid?.spec.conditioning ?? c.models.full!.spec.conditioning;
+    const label = (i: number) => (classes.kind === 'class' ? i % classes.classes : 0);
+    const items: SampleItem[] = Array.from({ length: options.samples }, (_, i) => ({ index: i, condition: { kind: 'class', label: label(i) } }));
+    const once = async (): Promise<{ seconds: number; run: number; result: SampleResult }> => {
+      for (const n of c.networks) Object.assign(n.runStats, { calls: 0, milliseconds: 0 });
+      const started = performance.now();
+      const result = await s.sample(c.models, { items, frames, guidance: options.guidance, settings: parsed }, new PhiloxNoise(0));
+      const seconds = (performance.now() - started) / 1000;
+      return { seconds, run: c.networks.reduce((a, n) => a + n.runStats.milliseconds, 0) / 1000, result };
+    };
+    return { config: c, once, repeats: [] as { samplerSeconds: number; sessionRunSeconds: number }[], last: undefined as SampleResult | undefined };
+  });
+  let warmSeconds = Infinity;
+  for (const p of prepared) warmSeconds = Math.min(warmSeconds, (await p.once()).seconds); // first-call allocations, kernel selection
+  const rounds = Math.max(options.repeats, Math.ceil(MIN_TIMED_SECONDS / warmSeconds));
+  for (let r = 0; r < rounds; r++) {
+    for (const p of prepared) {
+      const { seconds, run, result } = await p.once();
+      p.repeats.push({ samplerSeconds: seconds, sessionRunSeconds: run });
+      p.last = result;
+    }
   }
-  const samplerSeconds = median(repeats.map((r) => r.samplerSeconds));
-  const sessionRunSeconds = median(repeats.map((r) => r.sessionRunSeconds));
-  const cost = last!.cost;
-  return {
-    sampler,
-    model: networks.map((n) => n.id).join('+'),
-    frames,
-    samplerSeconds,
-    sessionRunSeconds,
-    overheadRatio: samplerSeconds / sessionRunSeconds,
-    nfe: cost.nfe,
-    flopsPerSample: cost.flopsPerSample ?? NaN,
-    perStageSeconds: cost.stages.map((st) => st.modelSeconds),
-    perStageFlops: cost.stages.map((st) => st.flopsPerSample ?? NaN),
-    repeats,
-  };
+  return prepared.map(({ config, repeats, last }) => {
+    const samplerSeconds = median(repeats.map((r) => r.samplerSeconds));
+    const sessionRunSeconds = median(repeats.map((r) => r.sessionRunSeconds));
+    const cost = last!.cost;
+    return {
+      sampler: config.sampler,
+      model: config.networks.map((n) => n.id).join('+'),
+      frames,
+      samplerSeconds,
+      sessionRunSeconds,
+      overheadRatio: median(repeats.map((r) => r.samplerSeconds / r.sessionRunSeconds)),
+      nfe: cost.nfe,
+      flopsPerSample: cost.flopsPerSample ?? NaN,
+      perStageSeconds: cost.stages.map((st) => st.modelSeconds),
+      perStageFlops: cost.stages.map((st) => st.flopsPerSample ?? NaN),
+      repeats,
+    };
+  });
 }
 
 function speedup(pyramid: TimedRun, full: TimedRun): SpeedupResult {
@@ -130,14 +153,17 @@ export async function runOnnxBenchmark(options: OnnxBenchOptions, log: (line: st
   const runs: TimedRun[] = [];
   const fullPkg = options.fullPackage ? await loadOnnxPackage(options.fullPackage, { threads: options.threads }) : undefined;
   for (const frames of frameCounts) {
-    const pyramid = await timeRun(pkg, [pyrNet], 'pyramid', pyramidSettings, frames, options);
-    log(`pyramid  ${frames} frame(s): ${pyramid.samplerSeconds.toFixed(3)} s, session.run ${pyramid.sessionRunSeconds.toFixed(3)} s, overhead x${pyramid.overheadRatio.toFixed(4)}`);
-    const full = await timeRun(sameNetwork, [pyrNet], 'full', { steps: totalSteps, temporal: 'joint' }, frames, options);
+    const configs: Config[] = [
+      { models: pkg, networks: [pyrNet], sampler: 'pyramid', settings: pyramidSettings },
+      { models: sameNetwork, networks: [pyrNet], sampler: 'full', settings: { steps: totalSteps, temporal: 'joint' } },
+      ...(fullPkg ? [{ models: fullPkg, networks: fullPkg.velocityModels, sampler: 'full', settings: { steps: totalSteps, temporal: 'joint' } }] : []),
+    ];
+    const [pyramid, full, f] = await timeRuns(configs, frames, options);
+    log(`pyramid  ${frames} frame(s): ${pyramid.samplerSeconds.toFixed(3)} s, session.run ${pyramid.sessionRunSeconds.toFixed(3)} s, overhead x${pyramid.overheadRatio.toFixed(4)} (${pyramid.repeats.length} rounds)`);
     log(`full (same network) ${frames} frame(s): ${full.samplerSeconds.toFixed(3)} s, overhead x${full.overheadRatio.toFixed(4)}`);
     results.push(speedup(pyramid, full));
     runs.push(pyramid, full);
-    if (fullPkg) {
-      const f = await timeRun(fullPkg, fullPkg.velocityModels, 'full', { steps: totalSteps, temporal: 'joint' }, frames, options);
+    if (f) {
       log(`full (trained package) ${frames} frame(s): ${f.samplerSeconds.toFixed(3)} s, overhead x${f.overheadRatio.toFixed(4)}`);
       trained.push(speedup(pyramid, f));
       runs.push(f);
