@@ -5,7 +5,7 @@
 # low resolution with a compressed history), the full-resolution model 525 steps of 24 (every example is 9 frames
 # at full resolution), the cascade 430 base steps of 48 and 390 super-resolution steps of 24. Then
 # training/export-all.sh exports the EMA weights to checkpoints/.
-#   training/recipe.sh            # everything (about 2 hours on 2 cores)
+#   training/recipe.sh            # everything (about 1.5 hours on 2 cores: pyramid 40 min, full 22, cascade 23)
 #   ROLES="pyramid" training/recipe.sh
 # Re-running resumes unfinished trainings (state.pt) and skips finished ones.
 set -euo pipefail
