@@ -95,7 +95,7 @@ async function timeRuns(configs: readonly Config[], frames: number, options: Onn
     const label = (i: number) => (classes.kind === 'class' ? i % classes.classes : 0);
     const items: SampleItem[] = Array.from({ length: options.samples }, (_, i) => ({ index: i, condition: { kind: 'class', label: label(i) } }));
     const once = async (): Promise<{ seconds: number; run: number; result: SampleResult }> => {
-      for (const n of c.networks) Object.assign(n.runStats, { calls: 0, milliseconds: 0 });
+      for (const n of c.networks) Object.assign(n.runStats, { calls: 0, milliseconds: 0, singleThreadCalls: 0 });
       const started = performance.now();
       const result = await s.sample(c.models, { items, frames, guidance: options.guidance, settings: parsed }, new PhiloxNoise(0));
       const seconds = (performance.now() - started) / 1000;

@@ -29,10 +29,12 @@ export interface ConditionInputs {
 export interface RunStats {
   calls: number;
   milliseconds: number;
+  /** Of `calls`, those that ran on the single-threaded session for small calls. */
+  singleThreadCalls: number;
 }
 
 export class OnnxVelocityModel implements VelocityModel {
-  readonly runStats: RunStats = { calls: 0, milliseconds: 0 };
+  readonly runStats: RunStats = { calls: 0, milliseconds: 0, singleThreadCalls: 0 };
   private readonly scalars = { frame0: new BigInt64Array(1), level: new BigInt64Array(1) };
   private timestepBuffer = new Float32Array(0);
 
@@ -44,6 +46,8 @@ export class OnnxVelocityModel implements VelocityModel {
     private readonly network: NetworkEntry,
     private readonly manifest: PackageManifest,
     private readonly conditionInputs: ConditionInputs,
+    /** A single-threaded session of the same network for calls with fewer input values than `belowValues`. */
+    private readonly small?: { readonly session: LoadedSession; readonly belowValues: number },
   ) {}
 
   /** The execution provider the session runs on. */
@@ -121,10 +125,14 @@ export class OnnxVelocityModel implements VelocityModel {
       if (up.height !== x.height || up.width !== x.width || up.batch !== rows) throw new RangeError(`${this.id}: previous stage ${formatShape(prev.shape)} does not upsample to ${formatShape(x.shape)}`);
       feeds[inputs.lowRes] = { type: 'float32', data: up.data, dims: [...up.shape] };
     }
+    let values = 0;
+    for (const f of Object.values(feeds)) values += f.data.length;
+    const session = this.small && values < this.small.belowValues ? this.small.session : this.session;
     const started = performance.now();
-    const out = await runSession(this.session, feeds, [this.network.output]);
+    const out = await runSession(session, feeds, [this.network.output]);
     this.runStats.milliseconds += performance.now() - started;
     this.runStats.calls += 1;
+    if (session !== this.session) this.runStats.singleThreadCalls += 1;
     const v = out[this.network.output];
     const dims = v.dims;
     if (dims.length !== 5 || dims.some((d, i) => d !== x.shape[i])) {

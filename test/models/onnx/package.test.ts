@@ -7,7 +7,7 @@ import { PhiloxNoise } from '../../../src/core/philox.ts';
 import { Tensor } from '../../../src/core/tensor.ts';
 import { GraphBuilder } from '../../../src/models/onnx/builder.ts';
 import { fileSha256 } from '../../../src/models/onnx/manifest.ts';
-import { loadOnnxPackage } from '../../../src/models/onnx/package.ts';
+import { loadOnnxPackage, SMALL_CALL_VALUES } from '../../../src/models/onnx/package.ts';
 import { samplers } from '../../../src/models/samplers.ts';
 import { rejects } from '../../helpers/assert.ts';
 import { writeToyPackage } from '../../helpers/toy-package.ts';
@@ -89,7 +89,7 @@ test('a network that returns NaN gets a clear error from the sampler, not a cras
   );
 });
 
-test('the pyramid sampler feeds history per level with unused levels as one-patch padding; text packages map prompts and the negative prompt', async () => {
+test('the pyramid sampler feeds history per level (unused levels empty: layout count 0); text packages map prompts and the negative prompt', async () => {
   // velocity = x * 0 + mean of the history layout counts, so we can see what the network received
   const pyr = writeToyPackage(fresh(), {
     kind: 'pyramid',
@@ -162,6 +162,25 @@ test('a latent package: the decoder turns 4-channel latents into RGB, and the sa
   const npz = decodeNpz(readFileSync(out));
   assert.equal(npz.samples.shape, [2, 3, 3, 8, 8]);
   assert.equal(npz.latents.shape, [2, 4, 3, 8, 8]);
+});
+
+test('on CPU with several threads, calls below smallCallValues run on a single-threaded session of the same network, with the same values', async () => {
+  const pkg = writeToyPackage(fresh());
+  const x = new PhiloxNoise(5).gaussian(0, 'x', 2 * 3 * 3 * 64);
+  const call = (rows: number) => ({ x: new Tensor([rows, 3, 3, 8, 8], x.slice(0, rows * 3 * 3 * 64)), flow: { kind: 'full' as const }, ratio: 0.5, timestep: 500, conditions: Array.from({ length: rows }, () => ({ kind: 'class' as const, label: 1 })), history: [], firstFrame: 0 });
+  const two = await loadOnnxPackage(pkg, { ...quiet, threads: 2, smallCallValues: 1000 });
+  const net = two.velocityModels[0];
+  const small = await net.predict(call(1)); // 576 values + timestep + label: below 1000
+  const large = await net.predict(call(2)); // 1152 values: the multi-threaded session
+  assert.equal([net.runStats.calls, net.runStats.singleThreadCalls], [2, 1]);
+  const one = await loadOnnxPackage(pkg, { ...quiet, threads: 1 });
+  assert.equal(Array.from(small.data), Array.from((await one.velocityModels[0].predict(call(1))).data));
+  assert.equal(Array.from(large.data), Array.from((await one.velocityModels[0].predict(call(2))).data));
+  assert.is(one.velocityModels[0].runStats.singleThreadCalls, 0, 'one thread: no second session');
+  const off = await loadOnnxPackage(pkg, { ...quiet, threads: 2, smallCallValues: 0 });
+  await off.velocityModels[0].predict(call(1));
+  assert.is(off.velocityModels[0].runStats.singleThreadCalls, 0, 'smallCallValues 0 turns it off');
+  assert.ok(SMALL_CALL_VALUES > 0);
 });
 
 test.run();
