@@ -15,6 +15,7 @@ import { decodeNpz } from '../io/npy.ts';
 import { frechetDistance } from '../metrics/frechet.ts';
 import { openblasLinalg, typescriptLinalg, type LinalgBackend } from '../metrics/native-linalg.ts';
 import { describeMachine } from './machine.ts';
+import { median } from './statistics.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -24,12 +25,6 @@ export interface TimedRun {
   readonly round: number;
   readonly seconds: number;
   readonly fd: number;
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function timeOurs(backend: LinalgBackend, c: Record<string, Float64Array>, round: number): TimedRun {

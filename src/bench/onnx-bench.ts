@@ -13,6 +13,7 @@ import { samplers } from '../models/samplers.ts';
 import type { GuidanceSettings, SampleItem, SampleResult } from '../models/sampling.ts';
 import type { ModelSet } from '../models/velocity-model.ts';
 import { describeMachine, type MachineDescription } from './machine.ts';
+import { median } from './statistics.ts';
 
 export interface OnnxBenchOptions {
   readonly pyramidPackage: string;
@@ -66,10 +67,6 @@ export interface OnnxBenchResult {
   readonly trainedFull: readonly SpeedupResult[];
 }
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** One configuration to time: a sampler on a model set, the networks whose session.run time is summed. */
 interface Config {

@@ -17,6 +17,11 @@ export function percentile(values: readonly number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
 }
 
+/** The median: the 50th percentile (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
 /** Arithmetic mean. */
 export function mean(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('mean of no values');
