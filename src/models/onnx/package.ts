@@ -31,7 +31,7 @@ export interface PackageOptions extends RuntimeOptions {
  * 8x8 pyramid stage of 64 rows (12k values) took 39 ms single-threaded and 50 ms on two threads, a 16x16 stage
  * (49k values) about the same either way, a 32x32 stage (197k values) 432 ms against 324 ms.
  */
-export const SMALL_CALL_VALUES = 32768;
+const SMALL_CALL_VALUES = 32768;
 
 /** Networks larger than this get no single-threaded companion session (it would hold a second copy of the weights). */
 const SMALL_SESSION_MAX_BYTES = 256 * 2 ** 20;
