@@ -7,17 +7,18 @@
 import { existsSync } from 'node:fs';
 import { PhiloxNoise } from '../core/philox.ts';
 import { canonicalJson } from '../core/hash.ts';
+import { generateBatch } from './generate.ts';
 import type { MethodPlan, RunPlan } from './plan.ts';
 import { formatDuration } from './progress.ts';
 import { SampleStore } from './sample-store.ts';
-import { chunkRange, shardChunks, type Shard } from './shard.ts';
+import { chunkPositions, shardChunks, type Shard } from './shard.ts';
 import { formatNumber } from './summary.ts';
 
-/** Seconds per sample of a method: one warm-up sample, then `n` samples in batches of the suite's size. */
+/** Seconds per sample of a method (sampling and decoding): one warm-up sample, then `n` samples in batches of the suite's size. */
 export async function calibrate(run: RunPlan, plan: MethodPlan, n: number): Promise<number> {
   const m = plan.method;
   const noise = new PhiloxNoise(run.loaded.suite.seed);
-  const generate = (items: MethodPlan['items']) => m.samplerImpl.sample(m.models, { items, frames: m.frames, guidance: m.guidance, settings: m.parsedSettings }, noise);
+  const generate = (items: MethodPlan['items']) => generateBatch(m, items, noise);
   await generate(plan.items.slice(0, 1));
   const count = Math.min(n, plan.items.length);
   const batch = run.loaded.suite.batch;
@@ -31,10 +32,7 @@ export async function dryRun(run: RunPlan, options: { shard: Shard; storeRoot: s
   const { suite, file, hash } = run.loaded;
   const store = options.storeRoot && existsSync(options.storeRoot) ? new SampleStore(options.storeRoot) : null;
   const chunks = shardChunks(run.chunks, options.shard);
-  const positions = chunks.flatMap((c) => {
-    const [a, b] = chunkRange(c, suite.chunk, run.samples);
-    return Array.from({ length: b - a }, (_, i) => a + i);
-  });
+  const positions = chunkPositions(chunks, suite.chunk, run.samples);
   const lines = [
     `suite ${suite.name} v${suite.version} (${file}, hash ${hash.slice(0, 12)})`,
     `${run.methods.length} methods x ${run.samples} samples in ${run.chunks} chunks of ${suite.chunk}; shard ${options.shard.index}/${options.shard.count}: ${chunks.length} chunks, ${positions.length} samples per method`,

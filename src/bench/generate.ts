@@ -6,8 +6,11 @@
  * may round differently in other batch sizes).
  */
 import { PhiloxNoise } from '../core/philox.ts';
+import type { NoiseSource } from '../core/philox.ts';
 import { stackSamples, type Tensor } from '../core/tensor.ts';
+import type { SampleResult, StepObserver } from '../models/sampling.ts';
 import type { SuiteItem } from './conditions.ts';
+import type { ResolvedMethod } from './methods.ts';
 import type { MethodPlan } from './plan.ts';
 import type { SampleRecord, SampleStore } from './sample-store.ts';
 
@@ -17,6 +20,19 @@ export interface ChunkSamples {
   readonly records: readonly SampleRecord[];
   /** How many of them were generated now (the rest came from the store). */
   readonly generated: number;
+}
+
+/** One batch of `method`: its sampler's result and the pixels (decoded by the set's decoder, when it has one). */
+export async function generateBatch(
+  method: ResolvedMethod,
+  items: readonly SuiteItem[],
+  noise: NoiseSource,
+  onStep?: StepObserver,
+): Promise<{ result: SampleResult; pixels: Tensor; decodeSeconds: number }> {
+  const result = await method.samplerImpl.sample(method.models, { items, frames: method.frames, guidance: method.guidance, settings: method.parsedSettings }, noise, onStep);
+  const sampled = performance.now();
+  const pixels = method.models.decoder ? await method.models.decoder.decode(result.samples) : result.samples;
+  return { result, pixels, decodeSeconds: (performance.now() - sampled) / 1000 };
 }
 
 /** Reads or generates the samples of `items` (whose store keys are `keys`); `onBatch` is told after each generated batch. */
@@ -46,11 +62,8 @@ export async function chunkSamples(
     const positions = missing.slice(b, b + batchSize);
     const batch = positions.map((p) => items[p]);
     const started = performance.now();
-    const result = await method.samplerImpl.sample(method.models, { items: batch, frames: method.frames, guidance: method.guidance, settings: method.parsedSettings }, noise);
-    const sampled = performance.now();
-    const pixels = method.models.decoder ? await method.models.decoder.decode(result.samples) : result.samples;
+    const { result, pixels, decodeSeconds } = await generateBatch(method, batch, noise);
     const seconds = (performance.now() - started) / 1000;
-    const decodeSeconds = (performance.now() - sampled) / 1000;
     const n = batch.length;
     const shape = pixels.shape.slice(1) as [number, number, number, number];
     if (shape.join(',') !== method.shape.join(',')) throw new RangeError(`${method.id}: the sampler made samples [${shape.join(', ')}]; expected [${method.shape.join(', ')}]`);

@@ -19,7 +19,7 @@ import { Progress, type ProgressOutput } from './progress.ts';
 import { buildManifest, type Manifest } from './provenance.ts';
 import { RESULTS_SCHEMA, writeResults, type MethodResult, type Results } from './results.ts';
 import { SampleStore } from './sample-store.ts';
-import { chunkRange, shardChunks, type Shard } from './shard.ts';
+import { chunkPositions, chunkRange, shardChunks, type Shard } from './shard.ts';
 import { decodeStateFile, encodeStateFile } from './state-file.ts';
 import { resultsMarkdown } from './summary.ts';
 import { measureTiming, type TimingPlan, type TimingRecord } from './timing.ts';
@@ -71,10 +71,7 @@ export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOu
   if (chunks.length === 0) {
     throw new RangeError(`shard ${options.shard.index}/${options.shard.count} has no chunks: suite '${suite.name}' has ${run.chunks} chunks of ${suite.chunk} samples; use at most ${run.chunks} shards`);
   }
-  const positions = chunks.flatMap((c) => {
-    const [a, b] = chunkRange(c, suite.chunk, run.samples);
-    return Array.from({ length: b - a }, (_, i) => a + i);
-  });
+  const positions = chunkPositions(chunks, suite.chunk, run.samples);
   const toGenerate = run.methods.reduce((n, m) => n + positions.filter((p) => !store.hasSample(m.keys[p])).length, 0);
   options.log(
     `suite ${suite.name} v${suite.version}: ${run.methods.length} methods x ${run.samples} samples; shard ${options.shard.index}/${options.shard.count} has ${chunks.length} of ${run.chunks} chunks (${positions.length} samples per method); ${toGenerate} samples to generate, ${run.methods.length * positions.length - toGenerate} in the store (${store.root})`,

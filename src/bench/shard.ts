@@ -39,3 +39,11 @@ export function shardChunks(chunks: number, shard: Shard): number[] {
 export function chunkRange(c: number, chunk: number, samples: number): [number, number] {
   return [c * chunk, Math.min((c + 1) * chunk, samples)];
 }
+
+/** The sample positions of the given chunks, in chunk order. */
+export function chunkPositions(chunks: readonly number[], chunk: number, samples: number): number[] {
+  return chunks.flatMap((c) => {
+    const [a, b] = chunkRange(c, chunk, samples);
+    return Array.from({ length: b - a }, (_, i) => a + i);
+  });
+}

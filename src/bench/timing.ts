@@ -6,6 +6,7 @@
  */
 import { PhiloxNoise } from '../core/philox.ts';
 import type { SuiteItem } from './conditions.ts';
+import { generateBatch } from './generate.ts';
 import type { ResolvedMethod } from './methods.ts';
 
 /** How to time a method. */
@@ -49,13 +50,7 @@ export async function measureTiming(method: ResolvedMethod, items: readonly Suit
   if (items.length < plan.batch) throw new RangeError(`timing ${method.id}: batch of ${plan.batch} videos, but the method has ${items.length} samples`);
   const batch = items.slice(0, plan.batch);
   const noise = new PhiloxNoise(seed);
-  const decoder = method.models.decoder;
-  const generate = async (onStep?: () => void) => {
-    const result = await method.samplerImpl.sample(method.models, { items: batch, frames: method.frames, guidance: method.guidance, settings: method.parsedSettings }, noise, onStep);
-    const sampled = performance.now();
-    if (decoder) await decoder.decode(result.samples);
-    return { result, decodeSeconds: (performance.now() - sampled) / 1000 };
-  };
+  const generate = (onStep?: () => void) => generateBatch(method, batch, noise, onStep);
   const warmupSeconds: number[] = [];
   for (let i = 0; i < plan.warmup; i++) {
     const started = performance.now();
