@@ -30,45 +30,14 @@ export function mulhi32(a: number, b: number): number {
  */
 export function philox4x32(counter: ArrayLike<number>, key: ArrayLike<number>, rounds = 10): Uint32Array {
   const out = new Uint32Array(4);
-  philoxInto(out, 0, counter[0] >>> 0, counter[1] >>> 0, counter[2] >>> 0, counter[3] >>> 0, key[0] >>> 0, key[1] >>> 0, rounds);
+  philoxBlock(out, counter[0] >>> 0, counter[1] >>> 0, counter[2] >>> 0, counter[3] >>> 0, roundKeys(key[0] >>> 0, key[1] >>> 0, rounds));
   return out;
 }
 
-function philoxInto(
-  out: Uint32Array,
-  offset: number,
-  c0: number,
-  c1: number,
-  c2: number,
-  c3: number,
-  k0: number,
-  k1: number,
-  rounds: number,
-): void {
+/** The round keys of Philox4x32 for key (k0, k1), interleaved [k0, k1] per round (the Weyl sequence). */
+function roundKeys(k0: number, k1: number, rounds = 10): Uint32Array {
+  const keys = new Uint32Array(2 * rounds);
   for (let r = 0; r < rounds; r++) {
-    if (r > 0) {
-      k0 = (k0 + W0) >>> 0;
-      k1 = (k1 + W1) >>> 0;
-    }
-    const hi0 = mulhi32(M0, c0);
-    const lo0 = Math.imul(M0, c0) >>> 0;
-    const hi1 = mulhi32(M1, c2);
-    const lo1 = Math.imul(M1, c2) >>> 0;
-    c0 = (hi1 ^ c1 ^ k0) >>> 0;
-    c1 = lo1;
-    c2 = (hi0 ^ c3 ^ k1) >>> 0;
-    c3 = lo0;
-  }
-  out[offset] = c0;
-  out[offset + 1] = c1;
-  out[offset + 2] = c2;
-  out[offset + 3] = c3;
-}
-
-/** The ten round keys of Philox4x32-10 for key (k0, k1), interleaved [k0, k1] per round. */
-function roundKeys(k0: number, k1: number): Uint32Array {
-  const keys = new Uint32Array(20);
-  for (let r = 0; r < 10; r++) {
     keys[2 * r] = k0;
     keys[2 * r + 1] = k1;
     k0 = (k0 + W0) >>> 0;
@@ -78,11 +47,11 @@ function roundKeys(k0: number, k1: number): Uint32Array {
 }
 
 /**
- * `philoxInto` with 10 rounds and the round keys precomputed: the same words, faster (every sample's noise goes
- * through it).
+ * One block, one round per key pair, the keys precomputed by `roundKeys`: the known-answer vectors and every
+ * sample's noise go through it.
  */
 function philoxBlock(out: Uint32Array, c0: number, c1: number, c2: number, c3: number, keys: Uint32Array): void {
-  for (let r = 0; r < 20; r += 2) {
+  for (let r = 0; r < keys.length; r += 2) {
     const hi0 = mulhi32(M0, c0);
     const hi1 = mulhi32(M1, c2);
     const lo0 = Math.imul(M0, c0) >>> 0;
