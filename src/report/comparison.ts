@@ -13,6 +13,7 @@ import { MethodPalette } from './palette.ts';
 import { headerOf } from './table.ts';
 import type { ChartFormat } from './formats.ts';
 import { renderChart, type ChartSpec } from './render.ts';
+import { slugOf } from '../bench/sweep.ts';
 
 /** Columns of `comparison.csv`. */
 export const COMPARISON_COLUMNS = ['baseline', 'run', 'method', 'metric', 'key', 'unit', 'direction', 'a', 'b', 'difference', 'relative', 'low', 'high', 'level', 'significant', 'verdict', 'n', 'basis'] as const;
@@ -44,7 +45,6 @@ export function comparisonCsv(c: Comparison): string {
   return stringify(rows, { header: true, columns: [...COMPARISON_COLUMNS], cast: { boolean: (b) => String(b) } });
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /**
  * One chart per headline value: its curve across the runs for every method. `methodNames` maps method ids to
@@ -60,7 +60,7 @@ export function curveCharts(c: Comparison, methodNames: ReadonlyMap<string, stri
     const first = series[0];
     return curveChart(
       {
-        name: `curve-${slug(metric)}-${slug(key)}`,
+        name: `curve-${slugOf(metric)}-${slugOf(key)}`,
         title: `${headerOf(metric, key)} across runs`,
         subtitle: `${metric}; baseline ${labels[0]}`,
         caption: `${metric}.${key} of each method in each run (in the order given, e.g. successive checkpoints); whiskers: each run's own 95% interval (bootstrap, or ±1.96 standard errors).`,

@@ -8,6 +8,7 @@ import type { MethodResult, Results } from '../bench/results.ts';
 import { valueInterval } from '../bench/summary.ts';
 import { aggregate } from '../vbench/aggregate.ts';
 import { DIMENSIONS, QUALITY_IDS, type DimensionId } from '../vbench/dimensions.ts';
+import { slugOf } from '../bench/sweep.ts';
 
 /** The value `key` of `metric` for a method, or undefined. */
 export function valueOf(m: MethodResult, metric: string, key: string): MetricValue | undefined {
@@ -38,7 +39,6 @@ export interface QualityMeasure {
   read(m: MethodResult): PlotValue | null;
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** VBench dimension scores of a method (the `vbench/<dimension>` metrics with a value). */
 export function vbenchScores(m: MethodResult): Partial<Record<DimensionId, number>> {
@@ -70,7 +70,7 @@ export function qualityMeasures(results: Results): QualityMeasure[] {
   for (const metric of metrics) {
     const sample = results.methods.map((m) => valueOf(m, metric, 'fd')).find((v) => v !== undefined);
     if (!sample || sample.direction === 'none') continue;
-    out.push({ id: slug(`${metric}-fd`), label: `FD, ${metric} (${sample.unit})`, direction: sample.direction, read: (m) => plotValue(valueOf(m, metric, 'fd')) });
+    out.push({ id: slugOf(`${metric}-fd`), label: `FD, ${metric} (${sample.unit})`, direction: sample.direction, read: (m) => plotValue(valueOf(m, metric, 'fd')) });
   }
   for (const which of ['quality', 'total'] as const) {
     if (!results.methods.some((m) => vbenchAggregate(m, which) !== null)) continue;

@@ -8,6 +8,7 @@ import type { MethodPalette } from '../palette.ts';
 import type { ChartSpec } from '../render.ts';
 import { plotValue, qualityMeasures, sweepSeries, type PlotValue, type SweepSeries } from '../values.ts';
 import { curveChart } from './curves.ts';
+import { slugOf } from '../../bench/sweep.ts';
 
 /** Axis titles of sweeps named as the shipped suites name them; other names are shown as they are. */
 const SWEEP_TITLES: Readonly<Record<string, string>> = {
@@ -23,7 +24,6 @@ export function sweepLabel(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** Values of `read` for each series at each x position (by sweep value), null where the series has none. */
 function aligned(series: readonly SweepSeries[], xs: readonly unknown[], read: (m: MethodResult) => PlotValue | null) {
@@ -61,7 +61,7 @@ export function sweepCharts(results: Results, palette: MethodPalette): { charts:
       charts.push(
         curveChart(
           {
-            name: `sweep-${slug(sweep)}-${q.id}`,
+            name: `sweep-${slugOf(sweep)}-${q.id}`,
             title: `${short} against ${xTitle}`,
             subtitle,
             caption: `${short} of each method at each value of the sweep '${sweep}'; whiskers: 95% intervals (bootstrap, or ±1.96 standard errors)${numeric ? '; dashed: methods the sweep does not change' : ''}.`,
@@ -98,7 +98,7 @@ function headlineQuality(series: readonly SweepSeries[]) {
         for (const v of r.values) {
           if (!v.headline || v.measured || seen.has(`${metric}.${v.key}`)) continue;
           seen.set(`${metric}.${v.key}`, {
-            id: slug(`${metric}-${v.key}`),
+            id: slugOf(`${metric}-${v.key}`),
             label: `${v.key}, ${metric} (${v.unit})`,
             direction: v.direction,
             read: (m) => plotValue(m.metrics[metric]?.values.find((x) => x.key === v.key)),
