@@ -12,6 +12,7 @@ import { stateFilePath } from '../bench/runner.ts';
 import { decodeStateFile } from '../bench/state-file.ts';
 import type { TimingRecord } from '../bench/timing.ts';
 import type { MethodLatencies } from './charts/latency.ts';
+import { metricKeyOf } from './values.ts';
 
 /** What a report is made from. */
 export interface RunFolder {
@@ -51,11 +52,9 @@ export function readRunFolder(dir: string): RunFolder {
   const samples = new Map<string, readonly SampleRow[]>();
   for (const m of results.methods) if (existsSync(path.join(dir, 'samples', `${m.slug}.jsonl`))) samples.set(m.id, readSampleRows(dir, m.slug));
   const latencies: MethodLatencies[] = [];
-  // the throughput metric's key: its id when the suite gives one
-  const throughput = results.locked.metrics.find((x) => x.name === 'throughput');
-  const key = throughput ? (throughput.id ?? throughput.name) : null;
+  const key = metricKeyOf(results, 'throughput');
   for (const m of results.methods) {
-    const timing = key && m.metrics[key] ? timingRecord(dir, m.slug, key) : null;
+    const timing = m.metrics[key] ? timingRecord(dir, m.slug, key) : null;
     if (timing) latencies.push({ id: m.id, name: m.name, ms: timing.repeats.map((r) => r.wallSeconds * 1000), batch: timing.plan.batch, frames: timing.frames });
   }
   return { dir, results, manifest, shardManifests, samples, latencies };

@@ -7,6 +7,7 @@
  */
 import type { Direction, MetricValue } from '../bench/metrics/plugin.ts';
 import type { MethodResult, Results } from '../bench/results.ts';
+import { metricNameOf } from './values.ts';
 
 /** A number split for typesetting: mantissa text and a power of ten (0: none). */
 export interface Scaled {
@@ -188,8 +189,8 @@ const COMPUTE_METRICS = new Set(['cost', 'throughput']);
 /** The two headline tables of a paper: quality (distances, VBench) and compute (cost, throughput). */
 export function headlineTables(results: Results): Table[] {
   const suite = `${results.suite.name} v${results.suite.version}, ${results.methods[0]?.samples ?? 0} samples per method`;
-  const quality = headlineKeys(results, (m) => !COMPUTE_METRICS.has(m));
-  const compute = headlineKeys(results, (m) => COMPUTE_METRICS.has(m));
+  const quality = headlineKeys(results, (m) => !COMPUTE_METRICS.has(metricNameOf(results, m)));
+  const compute = headlineKeys(results, (m) => COMPUTE_METRICS.has(metricNameOf(results, m)));
   const tables: Table[] = [];
   if (quality.length) tables.push(methodTable('quality', `Sample quality (${suite}).`, results.methods, quality));
   if (compute.length) tables.push(methodTable('compute', `Cost and speed per video (${suite}; ${results.device.name}).`, results.methods, compute));

@@ -10,6 +10,17 @@ import { aggregate } from '../vbench/aggregate.ts';
 import { DIMENSIONS, QUALITY_IDS, type DimensionId } from '../vbench/dimensions.ts';
 import { slugOf } from '../bench/sweep.ts';
 
+/** The results key of the suite's first metric of plugin `name` (its `id` when the suite gives one; else `name`). */
+export function metricKeyOf(results: Results, name: string): string {
+  const entry = results.locked.metrics.find((m) => m.name === name);
+  return entry ? (entry.id ?? entry.name) : name;
+}
+
+/** The plugin name behind a results key (`key` itself when the suite does not list it). */
+export function metricNameOf(results: Results, key: string): string {
+  return results.locked.metrics.find((m) => (m.id ?? m.name) === key)?.name ?? key;
+}
+
 /** The value `key` of `metric` for a method, or undefined. */
 export function valueOf(m: MethodResult, metric: string, key: string): MetricValue | undefined {
   return m.metrics[metric]?.values.find((v) => v.key === key);

@@ -31,4 +31,19 @@ test('the VBench dimensions: one point per method and dimension, at its group wi
   assert.match(vbenchCharts({ ...results, methods: [] }, new MethodPalette([])).skipped[0], /computes none/);
 });
 
+test('a throughput metric with its own id (results key) still gives both charts', async () => {
+  const { results } = readRunFolder(await reportRun('a'));
+  const renamed = {
+    ...results,
+    locked: { ...results.locked, metrics: results.locked.metrics.map((m) => (m.name === 'throughput' ? { ...m, id: 'speed' } : m)) },
+    methods: results.methods.map((m) => {
+      const { throughput, ...rest } = m.metrics;
+      return { ...m, metrics: { ...rest, speed: throughput } };
+    }),
+  };
+  const { charts } = throughputCharts(renamed, new MethodPalette(results.methods.map((m) => m.name)));
+  assert.equal(charts.map((c) => c.name), ['throughput-fps', 'stage-time']);
+  assert.equal(charts[0].config().data.datasets[0].data, results.methods.map((m) => m.metrics.throughput.values.find((v) => v.key === 'framesPerSecond')!.value));
+});
+
 test.run();

@@ -8,23 +8,23 @@ import type { MethodResult, Results } from '../../bench/results.ts';
 import { betterText, chartPlugins, errorBarsOf, extentOf, numericAxis, wantsLog } from '../axes.ts';
 import type { MethodPalette } from '../palette.ts';
 import type { ChartSpec } from '../render.ts';
-import { plotValue, qualityMeasures, valueOf, type PlotValue, type QualityMeasure } from '../values.ts';
+import { metricKeyOf, plotValue, qualityMeasures, valueOf, type PlotValue, type QualityMeasure } from '../values.ts';
 
 /** A compute axis. */
 interface ComputeAxis {
   readonly id: string;
   readonly title: (r: Results) => string;
-  read(m: MethodResult): PlotValue | null;
+  read(m: MethodResult, r: Results): PlotValue | null;
 }
 
 const COMPUTE: readonly ComputeAxis[] = [
-  { id: 'nfe', title: () => 'network evaluations per video (NFE)', read: (m) => plotValue(valueOf(m, 'cost', 'nfe')) },
+  { id: 'nfe', title: () => 'network evaluations per video (NFE)', read: (m, r) => plotValue(valueOf(m, metricKeyOf(r, 'cost'), 'nfe')) },
   {
     id: 'flops',
     title: (r) => `FLOPs per video (FLOP${r.methods.some((m) => m.costSource === 'notional') ? '; notional transformer for analytic models' : ''})`,
-    read: (m) => plotValue(valueOf(m, 'cost', 'flopsPerSample')),
+    read: (m, r) => plotValue(valueOf(m, metricKeyOf(r, 'cost'), 'flopsPerSample')),
   },
-  { id: 'seconds', title: (r) => `generation time per video (s, ${r.device.name})`, read: (m) => plotValue(valueOf(m, 'throughput', 'secondsPerVideo')) },
+  { id: 'seconds', title: (r) => `generation time per video (s, ${r.device.name})`, read: (m, r) => plotValue(valueOf(m, metricKeyOf(r, 'throughput'), 'secondsPerVideo')) },
 ];
 
 /** Indices of the points no other point beats: x lower-or-equal and y better-or-equal, one of them strictly. */
@@ -38,7 +38,7 @@ export function paretoFront(points: readonly { x: number; y: number }[], directi
 }
 
 function paretoChart(results: Results, palette: MethodPalette, quality: QualityMeasure, axis: ComputeAxis): ChartSpec | null {
-  const rows = results.methods.map((m) => ({ m, x: axis.read(m), y: quality.read(m) })).filter((r): r is { m: MethodResult; x: PlotValue; y: PlotValue } => r.x !== null && r.y !== null);
+  const rows = results.methods.map((m) => ({ m, x: axis.read(m, results), y: quality.read(m) })).filter((r): r is { m: MethodResult; x: PlotValue; y: PlotValue } => r.x !== null && r.y !== null);
   if (rows.length === 0) return null;
   const names = [...new Set(rows.map((r) => r.m.name))];
   const xs = rows.map((r) => r.x.value);

@@ -8,7 +8,7 @@ import type { Results } from '../../bench/results.ts';
 import { categoryAxis, chartPlugins, errorBarsOf, extentOf, numericAxis } from '../axes.ts';
 import type { MethodPalette } from '../palette.ts';
 import type { ChartSpec } from '../render.ts';
-import { plotValue, valueOf } from '../values.ts';
+import { metricKeyOf, plotValue, valueOf } from '../values.ts';
 
 /** Colours of stages 0, 1, 2, ... (light to dark), the decoder and the remainder. */
 const STAGE_COLOURS = ['#9ecae1', '#4292c6', '#08519c', '#08306b', '#041b3d'];
@@ -16,7 +16,8 @@ const DECODE_COLOUR = '#fdae6b';
 const OTHER_COLOUR = '#bdbdbd';
 
 function framesPerSecondChart(results: Results, palette: MethodPalette): ChartSpec | null {
-  const rows = results.methods.map((m) => ({ m, v: plotValue(valueOf(m, 'throughput', 'framesPerSecond')) })).filter((r) => r.v !== null);
+  const key = metricKeyOf(results, 'throughput');
+  const rows = results.methods.map((m) => ({ m, v: plotValue(valueOf(m, key, 'framesPerSecond')) })).filter((r) => r.v !== null);
   if (rows.length === 0) return null;
   const title = 'Throughput by method';
   return {
@@ -41,17 +42,18 @@ function framesPerSecondChart(results: Results, palette: MethodPalette): ChartSp
 }
 
 function stageTimeChart(results: Results): ChartSpec | null {
+  const key = metricKeyOf(results, 'throughput');
   const rows = results.methods
     .map((m) => {
-      const total = valueOf(m, 'throughput', 'latencyMs.mean')?.value ?? null;
-      const stages = (m.metrics.throughput?.values ?? []).filter((v) => /^stage\d+\.modelMs$/.test(v.key) && v.value !== null).map((v) => ({ stage: Number(v.key.slice(5, -8)), ms: v.value! }));
-      const decode = valueOf(m, 'throughput', 'decodeMs')?.value ?? 0;
+      const total = valueOf(m, key, 'latencyMs.mean')?.value ?? null;
+      const stages = (m.metrics[key]?.values ?? []).filter((v) => /^stage\d+\.modelMs$/.test(v.key) && v.value !== null).map((v) => ({ stage: Number(v.key.slice(5, -8)), ms: v.value! }));
+      const decode = valueOf(m, key, 'decodeMs')?.value ?? 0;
       return { m, total, stages, decode };
     })
     .filter((r) => r.total !== null);
   if (rows.length === 0) return null;
   const stageCount = Math.max(...rows.map((r) => Math.max(0, ...r.stages.map((s) => s.stage + 1))));
-  const repeats = valueOf(rows[0].m, 'throughput', 'latencyMs.mean')?.uncertainty;
+  const repeats = valueOf(rows[0].m, key, 'latencyMs.mean')?.uncertainty;
   const n = repeats && 'n' in repeats ? repeats.n : null;
   const title = 'Time per video by stage';
   return {
