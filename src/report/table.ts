@@ -130,15 +130,17 @@ export function headerOf(metric: string, key: string): string {
   return HEADERS[key] ?? (metric.startsWith('vbench/') ? key.replace(/_/g, ' ') : key);
 }
 
-/** Indices of the rows holding the best value of a column (none when its direction is 'none'). */
-function bestRows(values: readonly (MetricValue | undefined)[], direction: Direction): Set<number> {
+/**
+ * Indices of the rows holding the best value of a column (none when its direction is 'none'): the extreme value and
+ * every value that prints the same in the column (`shown`, the cells' text at the column's exponent).
+ */
+function bestRows(values: readonly (MetricValue | undefined)[], shown: readonly (string | null)[], direction: Direction): Set<number> {
   if (direction === 'none') return new Set();
   const present = values.map((v, i) => ({ v: v?.value ?? null, i })).filter((x): x is { v: number; i: number } => x.v !== null && Number.isFinite(x.v));
   if (present.length < 2) return new Set();
   const target = direction === 'lower' ? Math.min(...present.map((x) => x.v)) : Math.max(...present.map((x) => x.v));
-  const shown = (i: number) => valueCell(values[i]).value;
-  const targetText = shown(present.find((x) => x.v === target)!.i);
-  const best = present.filter((x) => x.v === target || shown(x.i) === targetText).map((x) => x.i);
+  const targetText = shown[present.find((x) => x.v === target)!.i];
+  const best = present.filter((x) => x.v === target || shown[x.i] === targetText).map((x) => x.i);
   // a column where every method ties has no best value
   return best.length === present.length ? new Set() : new Set(best);
 }
@@ -154,11 +156,12 @@ export function methodTable(id: string, caption: string, methods: readonly Metho
     if (!first) continue;
     const ambiguous = wanted.filter((w) => w.key === key).length > 1;
     columns.push({ metric, key, header: ambiguous ? `${headerOf(metric, key)} (${metric})` : headerOf(metric, key), unit: first.unit, direction: first.direction });
-    const best = bestRows(values, first.direction);
     const present = values.map((v) => v?.value ?? null).filter((x): x is number => x !== null && Number.isFinite(x));
     const exponent = present.length ? engineeringExponent(Math.max(...present.map(Math.abs))) : 0;
+    const column = values.map((v) => valueCell(v, false, exponent));
+    const best = bestRows(values, column.map((c) => c.value), first.direction);
     values.forEach((v, i) => {
-      cells[i].push(valueCell(v, best.has(i), exponent));
+      cells[i].push({ ...column[i], best: best.has(i) });
       if (v && v.value !== null) kinds.add(v.uncertainty.kind === 'stderr' ? `stderr:${v.uncertainty.method}` : v.uncertainty.kind === 'interval' ? `interval:${Math.round(v.uncertainty.level * 100)}` : v.uncertainty.kind);
     });
   }

@@ -65,6 +65,12 @@ test('the best value of each column is marked by its direction; ties share it; a
   assert.equal(none.rows[0].cells.map((c) => c.best), [false, false, false]);
 });
 
+test('a tie is judged on the column as printed: 1.2e7 and 1.2e10 both read 12.00 alone, not at the column power of ten', () => {
+  const m = (id: string, nfe: number): MethodResult => ({ id, metrics: { cost: { version: 1, values: [{ ...exact(nfe), key: 'x' }] } } }) as unknown as MethodResult;
+  const t = methodTable('t', 'c', [m('a', 1.2e7), m('b', 1.2e10)], [{ metric: 'cost', key: 'x' }]);
+  assert.equal(t.rows.map((r) => r.cells[0].best), [true, false]);
+});
+
 function pick(c: ReturnType<typeof valueCell>) {
   return { value: c.value, stderr: c.stderr, exponent: c.exponent };
 }
