@@ -9,7 +9,7 @@
  * eigendecomposition gives A S2 A (the form frechet.md recommends). All three are the same quantity in exact
  * arithmetic; full-rank cases agree with SciPy's `sqrtm` route to ~1e-13 relative.
  */
-import { assertSymmetric } from './linalg.ts';
+import { assertSymmetric, psdSqrt } from './linalg.ts';
 import { linalgBackend, type LinalgBackend, type LinalgChoice } from './native-linalg.ts';
 import type { Moments } from './feature-stats.ts';
 
@@ -65,22 +65,6 @@ function symmetrize(m: Float64Array, d: number): void {
   }
 }
 
-/** A V diag(sqrt(max(w, 0))) V^T from the backend's eigendecomposition. */
-function psdRoot(backend: LinalgBackend, a: Float64Array, d: number): Float64Array {
-  const { values, vectors } = backend.eigen(a, d);
-  // scaled rows: row k of V^T times sqrt(w_k); A = V^T^T diag V^T = sum_k sqrt(w_k) v_k v_k^T
-  const vt = new Float64Array(d * d);
-  const scaled = new Float64Array(d * d);
-  for (let k = 0; k < d; k++) {
-    const root = Math.sqrt(Math.max(values[k], 0));
-    for (let j = 0; j < d; j++) {
-      vt[j * d + k] = vectors[k * d + j];
-      scaled[k * d + j] = root * vectors[k * d + j];
-    }
-  }
-  return backend.matmul(vt, scaled, d);
-}
-
 function withOffset(s: Float64Array, d: number, eps: number): Float64Array {
   const out = Float64Array.from(s);
   for (let i = 0; i < d; i++) out[i * d + i] += eps;
@@ -102,11 +86,11 @@ function traceSqrtProduct(sigma1: Float64Array, sigma2: Float64Array, d: number,
   } else if (options.offsetOnSingular !== undefined && options.route !== 'eigen') {
     const eps = options.offsetOnSingular;
     warnings.push(`neither covariance is positive definite (the product is singular): the root uses (sigma1 + ${eps} I)(sigma2 + ${eps} I), as pytorch-fid does when sqrtm fails`);
-    const a = psdRoot(backend, withOffset(sigma1, d, eps), d);
+    const a = psdSqrt(withOffset(sigma1, d, eps), d, backend);
     product = backend.matmul(backend.matmul(a, withOffset(sigma2, d, eps), d), a, d);
     route = 'eigen(sigma1 + eps)';
   } else {
-    const a = psdRoot(backend, sigma1, d);
+    const a = psdSqrt(sigma1, d, backend);
     product = backend.matmul(backend.matmul(a, sigma2, d), a, d);
     route = 'eigen(sigma1)';
   }

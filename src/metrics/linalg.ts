@@ -207,25 +207,37 @@ export function matmul(a: Float64Array, b: Float64Array, n: number): Float64Arra
   return c;
 }
 
-/** The PSD square root V diag(sqrt(max(w, 0))) V^T of a symmetric matrix. */
-export function psdSqrt(a: Float64Array, n: number): Float64Array {
-  const { values, vectors } = symmetricEigen(a, n, true);
-  const v = vectors!;
-  const out = new Float64Array(n * n);
-  const scaled = new Float64Array(n);
+/** The two operations `psdSqrt` needs; the OpenBLAS backend of `native-linalg.ts` provides them too. */
+export interface EigenMatmul {
+  eigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array };
+  matmul(a: Float64Array, b: Float64Array, n: number): Float64Array;
+}
+
+const TYPESCRIPT_OPS: EigenMatmul = {
+  eigen: (a, n) => {
+    const { values, vectors } = symmetricEigen(a, n, true);
+    return { values, vectors: vectors! };
+  },
+  matmul,
+};
+
+/**
+ * The PSD square root V diag(sqrt(max(w, 0))) V^T of a symmetric matrix (negative eigenvalues from rounding
+ * clipped to 0), from the eigendecomposition and one matrix product of `ops` (rows of `vectors` are eigenvectors).
+ */
+export function psdSqrt(a: Float64Array, n: number, ops: EigenMatmul = TYPESCRIPT_OPS): Float64Array {
+  const { values, vectors } = ops.eigen(a, n);
+  // A = sum_k sqrt(w_k) v_k v_k^T = V diag(sqrt w) V^T: V (columns v_k) times the rows v_k scaled by sqrt(w_k)
+  const v = new Float64Array(n * n);
+  const scaled = new Float64Array(n * n);
   for (let k = 0; k < n; k++) {
     const root = Math.sqrt(Math.max(values[k], 0));
-    if (root === 0) continue;
-    const row = v.subarray(k * n, (k + 1) * n);
-    for (let j = 0; j < n; j++) scaled[j] = root * row[j];
-    for (let i = 0; i < n; i++) {
-      const vi = row[i];
-      if (vi === 0) continue;
-      const oi = i * n;
-      for (let j = 0; j < n; j++) out[oi + j] += vi * scaled[j];
+    for (let j = 0; j < n; j++) {
+      v[j * n + k] = vectors[k * n + j];
+      scaled[k * n + j] = root * vectors[k * n + j];
     }
   }
-  return out;
+  return ops.matmul(v, scaled, n);
 }
 
 /**
