@@ -4,7 +4,6 @@
  * arrays only on request, and rows of a stored (uncompressed, as `np.savez` writes) array a slice at a time.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
 import { decodeNpy, memberBytes, memberDataStart, parseNpyPreamble, readZipDirectory, typedData, type ByteReader, type NpyArray, type NpyData, type NpyDtype, type ZipMember } from './npy.ts';
 
 /** Dtype and shape of one member, without its data. */
@@ -24,6 +23,8 @@ export class NpzFile {
   private readonly read: ByteReader;
   private readonly members = new Map<string, ZipMember>();
   private readonly preambles = new Map<string, { preamble: ReturnType<typeof parseNpyPreamble>; dataStart: number }>();
+  /** The last compressed member inflated (its header or its rows were read), kept for the next rows() call. */
+  private inflated: { key: string; bytes: Uint8Array } | null = null;
 
   constructor(readonly file: string) {
     this.fd = openSync(file, 'r');
@@ -61,6 +62,12 @@ export class NpzFile {
     return m;
   }
 
+  /** The inflated bytes of a compressed member (once per member while it is the one being read). */
+  private inflate(key: string, m: ZipMember): Uint8Array {
+    if (this.inflated?.key !== key) this.inflated = { key, bytes: memberBytes(this.read, m, this.file) };
+    return this.inflated.bytes;
+  }
+
   private header(key: string) {
     const cached = this.preambles.get(key);
     if (cached) return cached;
@@ -72,7 +79,7 @@ export class NpzFile {
       result = { preamble: parseNpyPreamble(head, `${this.file}:${key}`), dataStart };
     } else {
       // compressed: the header needs the start of the inflated stream
-      result = { preamble: parseNpyPreamble(memberBytes(this.read, m, this.file), `${this.file}:${key}`), dataStart: -1 };
+      result = { preamble: parseNpyPreamble(this.inflate(key, m), `${this.file}:${key}`), dataStart: -1 };
     }
     this.preambles.set(key, result);
     return result;
@@ -101,7 +108,7 @@ export class NpzFile {
     const m = this.member(key);
     if (m.method === 0) return typedData(dtype, this.read(dataStart + preamble.dataOffset + start * rowBytes, count * rowBytes));
     if (m.size > MAX_INFLATE_BYTES) throw new RangeError(`${this.file}: array '${key}' is compressed and ${m.size} bytes; save it with np.savez (uncompressed) to read it in parts`);
-    const raw = inflateRawSync(this.read(memberDataStart(this.read, m, this.file), m.compressedSize));
+    const raw = this.inflate(key, m);
     const off = preamble.dataOffset + start * rowBytes;
     return typedData(dtype, raw.subarray(off, off + count * rowBytes));
   }

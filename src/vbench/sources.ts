@@ -15,8 +15,6 @@ import { decodeNpz } from '../io/npy.ts';
 import { checkClip, type VideoClip } from './clip.ts';
 import { parseVbenchName } from './naming.ts';
 
-/** Video file extensions read through ffmpeg. */
-
 /** One video to evaluate. */
 export interface VideoSource {
   /** VBench's `video_path`: the file, the folder, or `file.npz#i`. */
