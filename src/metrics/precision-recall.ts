@@ -9,6 +9,7 @@
  */
 import { linalgBackend, type LinalgBackend, type LinalgChoice } from './native-linalg.ts';
 import type { FeatureMatrix } from './kid.ts';
+import { kthLargest } from '../core/select.ts';
 
 /** Precision/recall settings (torch-fidelity's defaults: k = 3). */
 export interface PrecisionRecallOptions {
@@ -66,8 +67,7 @@ export function kthNeighbourRadii(f: FeatureMatrix, k: number, blockRows = 1024,
     for (let i = 0; i < end - start; i++) {
       row.set(block.subarray(i * f.rows, (i + 1) * f.rows));
       row[start + i] = 0; // the self-distance, exactly
-      row.sort();
-      radii[start + i] = row[k]; // (k + 1)-th smallest including self
+      radii[start + i] = kthLargest(row, f.rows - k); // the (k + 1)-th smallest including self
     }
   }
   return radii;

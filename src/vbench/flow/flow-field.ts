@@ -6,6 +6,8 @@
  * `static_filter.py:41-55` with 2 %; Vchitect/VBench 45e79ec).
  */
 
+import { kthLargest } from '../../core/select.ts';
+
 /** A dense flow field; `u` (x, to the right) and `v` (y, down) in pixels, row-major, `height * width` each. */
 export interface FlowField {
   readonly width: number;
@@ -22,40 +24,6 @@ export interface FlowEstimator {
   readonly kind: 'network' | 'substitute';
   /** The flow from `frame1` to `frame2` (RGB24, `height * width * 3` bytes each), same size as the frames. */
   estimate(frame1: Uint8Array, frame2: Uint8Array, width: number, height: number): Promise<FlowField>;
-}
-
-/** The largest value of `values` at rank `k` (1-based: k = 1 is the maximum). Reorders `values`. O(n) on average. */
-export function kthLargest(values: Float32Array, k: number): number {
-  const n = values.length;
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`kthLargest: rank ${k} is outside 1..${n}`);
-  // Hoare partition around a median-of-three value, descending; handles runs of equal values in linear time
-  let lo = 0;
-  let hi = n - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const a = values[lo];
-    const b = values[mid];
-    const c = values[hi];
-    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] > pivot) i++;
-      while (values[j] < pivot) j--;
-      if (i <= j) {
-        const t = values[i];
-        values[i] = values[j];
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else return values[target];
-  }
-  return values[target];
 }
 
 /** How many magnitudes VBench averages: `int(h * w * fraction)`, the product taken in float64 as Python does. */

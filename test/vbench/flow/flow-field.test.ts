@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { kthLargest, topCount, topFractionMeanMagnitude, type FlowField } from '../../../src/vbench/flow/flow-field.ts';
+import { kthLargest } from '../../../src/core/select.ts';
+import { topCount, topFractionMeanMagnitude, type FlowField } from '../../../src/vbench/flow/flow-field.ts';
 import { bookkeeping as fixture } from '../../helpers/vbench-bookkeeping.ts';
 
 test('kthLargest agrees with a full sort, runs of equal values included', () => {
