@@ -235,6 +235,13 @@ export function moments(stats: FeatureStats): Moments {
   return { count: n, mu, sigma };
 }
 
+/** Moments of the rows of the chunks at `positions` (each chunk `rows` x `dim` features, row-major), in that order. */
+export function momentsOfChunks(chunks: readonly { readonly rows: number; readonly dim: number; readonly features: ArrayLike<number> }[], positions: readonly number[]): Moments {
+  const stats = createStats(chunks[0].dim);
+  for (const p of positions) accumulate(stats, chunks[p].features, chunks[p].rows);
+  return moments(stats);
+}
+
 /** Moments of rows x d features in one call. */
 export function momentsOf(features: ArrayLike<number>, rows: number, dim: number): Moments {
   const s = createStats(dim);

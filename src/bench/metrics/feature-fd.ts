@@ -15,7 +15,7 @@ import type { Clip } from '../../data/clip-sources.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
 import { featureSide, type FeatureSide } from '../../features/feature-side.ts';
 import { openExtractor } from '../../features/registry.ts';
-import { accumulate, createStats, moments, type Moments } from '../../metrics/feature-stats.ts';
+import { momentsOfChunks } from '../../metrics/feature-stats.ts';
 import { FRECHET_COMPAT, frechetFromMoments, type GaussianStats } from '../../metrics/frechet.ts';
 import { kernelInceptionDistance, type FeatureMatrix } from '../../metrics/kid.ts';
 import { precisionRecall } from '../../metrics/precision-recall.ts';
@@ -87,12 +87,6 @@ async function chunkFeatures(chunk: SampleChunk, options: FeatureFdOptions): Pro
   return { rows: clips.length, dim: clips.length ? total / clips.length : 0, features };
 }
 
-function momentsAt(states: readonly FeatureState[], positions: readonly number[]): Moments {
-  const stats = createStats(states[0].dim);
-  for (const p of positions) accumulate(stats, states[p].features, states[p].rows);
-  return moments(stats);
-}
-
 function matrixOf(states: readonly FeatureState[]): FeatureMatrix {
   const rows = states.reduce((a, s) => a + s.rows, 0);
   const dim = states[0].dim;
@@ -124,8 +118,8 @@ async function finalizeFeatureFd(options: FeatureFdOptions, chunks: readonly num
   let floor: number | null = null;
   let described: string;
   if (options.reference.kind === 'suite') {
-    reference = momentsAt(states.reference!, all);
-    floor = frechetFromMoments(momentsAt(states.second!, all), reference, compat).fd;
+    reference = momentsOfChunks(states.reference!, all);
+    floor = frechetFromMoments(momentsOfChunks(states.second!, all), reference, compat).fd;
     referenceFeatures = matrixOf(states.reference!);
     described = 'the suite reference';
   } else {
@@ -137,12 +131,12 @@ async function finalizeFeatureFd(options: FeatureFdOptions, chunks: readonly num
   if (reference.mu.length !== samples[0].dim) {
     throw new RangeError(`fd: the reference ${described} has feature dimension ${reference.mu.length}, extractor ${options.extractor} gives ${samples[0].dim}; they must come from the same extractor`);
   }
-  const whole = frechetFromMoments(momentsAt(samples, all), reference, compat);
+  const whole = frechetFromMoments(momentsOfChunks(samples, all), reference, compat);
   const groups = contiguousGroups(chunks.length, options.jackknifeGroups);
   let fdU: Uncertainty;
   if (groups.length < 2) fdU = { kind: 'none', reason: `one chunk (${chunks.length}): no jackknife; use more samples or a smaller chunk` };
   else {
-    const leaveOut = groups.map((g) => frechetFromMoments(momentsAt(samples, all.filter((p) => !g.includes(p))), reference, compat).fd);
+    const leaveOut = groups.map((g) => frechetFromMoments(momentsOfChunks(samples, all.filter((p) => !g.includes(p))), reference, compat).fd);
     fdU = { kind: 'stderr', stderr: jackknifeStderr(leaveOut), n: groups.length, method: `delete-one-group jackknife over ${groups.length} groups of chunks (reference fixed)` };
   }
   const rows = samples.reduce((a, s) => a + s.rows, 0);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { downN } from '../../core/tensor.ts';
 import { parseWith, strictObject } from '../../core/schema.ts';
-import { accumulate, createStats, moments, type Moments } from '../../metrics/feature-stats.ts';
+import { momentsOfChunks, type Moments } from '../../metrics/feature-stats.ts';
 import { frechetFromMoments } from '../../metrics/frechet.ts';
 import { contiguousGroups, jackknifeStderr } from '../statistics.ts';
 import type { MethodContext, MetricPlugin, MetricValue, SampleChunk, Uncertainty } from './plugin.ts';
@@ -69,13 +69,6 @@ export function pixelFeatures(chunk: SampleChunk, options: PixelFdOptions): Pixe
   return { rows: B, dim, features };
 }
 
-/** Moments of the chunks at `positions`, accumulated in order. */
-function momentsOf(states: readonly PixelFdState[], positions: readonly number[]): Moments {
-  const stats = createStats(states[0].dim);
-  for (const p of positions) accumulate(stats, states[p].features, states[p].rows);
-  return moments(stats);
-}
-
 /** The reference moments and the floor for some chunk positions, kept across methods that share a reference. */
 const referenceMemo = new Map<string, { reference: Moments; floor: number }>();
 
@@ -89,8 +82,8 @@ function referenceAt(sets: { reference: readonly PixelFdState[]; second: readonl
   const key = `${hashes}:${positions.join(',')}`;
   let entry = referenceMemo.get(key);
   if (!entry) {
-    const reference = momentsOf(sets.reference, positions);
-    entry = { reference, floor: frechetFromMoments(momentsOf(sets.second, positions), reference).fd };
+    const reference = momentsOfChunks(sets.reference, positions);
+    entry = { reference, floor: frechetFromMoments(momentsOfChunks(sets.second, positions), reference).fd };
     if (referenceMemo.size >= 64) referenceMemo.clear();
     referenceMemo.set(key, entry);
   }
@@ -99,7 +92,7 @@ function referenceAt(sets: { reference: readonly PixelFdState[]; second: readonl
 
 function distances(sets: { samples: readonly PixelFdState[]; reference: readonly PixelFdState[]; second: readonly PixelFdState[] }, hashes: string, positions: readonly number[]) {
   const { reference, floor } = referenceAt(sets, hashes, positions);
-  const fd = frechetFromMoments(momentsOf(sets.samples, positions), reference);
+  const fd = frechetFromMoments(momentsOfChunks(sets.samples, positions), reference);
   return { fd: fd.fd, floor, warnings: [...fd.warnings] };
 }
 
