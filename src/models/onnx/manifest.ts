@@ -4,11 +4,11 @@
  * an optional decoder and condition encoder, and the cost per call. Parsed once through a zod schema; every file
  * it names is checked to exist and to match its sha256. Documented in docs/model-format.md.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseWith, SchemaError } from '../../core/schema.ts';
+import { sha256Hex } from '../../core/hash.ts';
 import { validatePyramidConfig } from '../pyramid/schedule.ts';
 
 const positiveInt = z.number().int().min(1);
@@ -153,7 +153,7 @@ export class PackageError extends Error {
 
 /** sha256 of a file's bytes, hex. */
 export function fileSha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+  return sha256Hex(readFileSync(file));
 }
 
 function checkFile(dir: string, file: string, expected: string | undefined, what: string): string {

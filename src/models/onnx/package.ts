@@ -3,7 +3,6 @@
  * network's inputs and outputs are checked against the manifest at load time; text packages get a conditioner
  * (embedding table or byte-level condition encoder) and latent packages a decoder.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,7 @@ import { Tensor } from '../../core/tensor.ts';
 import { decodeNpz } from '../../io/npy.ts';
 import type { Condition, ConditioningSpec, Conditioner, Decoder, ModelSet, ModelSpec } from '../velocity-model.ts';
 import { checkContract } from './contract.ts';
-import { PackageError, readManifest, type NetworkEntry, type PackageManifest } from './manifest.ts';
+import { fileSha256, PackageError, readManifest, type NetworkEntry, type PackageManifest } from './manifest.ts';
 import { loadSession, runSession, type RuntimeOptions } from './runtime.ts';
 import { OnnxVelocityModel, type ConditionInputs } from './velocity.ts';
 
@@ -150,7 +149,7 @@ function conditionInputs(m: PackageManifest, negative: Float32Array | undefined)
 /** Loads a package folder; refuses malformed manifests, corrupt or missing files and contract mismatches. */
 export async function loadOnnxPackage(dir: string, options: PackageOptions = {}): Promise<OnnxModelSet> {
   const m = readManifest(dir);
-  const hash = createHash('sha256').update(readFileSync(path.join(dir, 'manifest.json'))).digest('hex');
+  const hash = fileSha256(path.join(dir, 'manifest.json'));
   const runtime: RuntimeOptions = { threads: options.threads ?? os.cpus().length, graphOptimization: options.graphOptimization ?? 'all', providers: options.providers };
   let negative: Float32Array | undefined;
   let conditioner: Conditioner | undefined;
