@@ -100,9 +100,10 @@ function fullModel(models: ModelSet): VelocityModel {
 }
 
 function parseFullSettings(raw: unknown, models: ModelSet): FullSettings {
-    // a model's default step counts give way when the caller asks to match a pyramid plan
+  // a model's default step counts give way when the caller asks to match a pyramid plan
   const asksMatch = typeof raw === 'object' && raw !== null && 'match' in raw;
-  const merged = asksMatch ? { ...Object.fromEntries(Object.entries((withDefaults(models, 'full', {}) as object) ?? {}).filter(([k]) => k !== 'steps' && k !== 'videoSteps')), ...(raw as object) } : withDefaults(models, 'full', raw);
+  const { steps: _steps, videoSteps: _videoSteps, ...otherDefaults } = models.samplerDefaults?.full ?? {};
+  const merged = asksMatch ? { ...otherDefaults, ...(raw as object) } : withDefaults(models, 'full', raw);
   const r = parseWith(rawSchema, merged, 'full settings');
   fullModel(models);
   const base = { temporal: r.temporal, framesPerUnit: r.framesPerUnit };
