@@ -122,7 +122,6 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
       provenance,
     }),
   );
-  const files = [...written, 'report.html'].sort();
   const html = reportHtml({
     title,
     description: r.suite.description,
@@ -134,7 +133,7 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
     videos: 'reason' in videos ? videos : { ...videos, uris },
     costTable: costTableMarkdown(r.costTable),
     provenance,
-    files: files.filter((f) => f !== 'report.html'),
+    files: [...written].sort(),
   });
   write('report.html', html);
   return { files: [...new Set(written)].sort(), skipped, out };
