@@ -119,11 +119,10 @@ function pushNode(stats: FeatureStats, node: StatsNode): void {
     const left = nodes[k - 2];
     const right = nodes[k - 1];
     if (left.level !== right.level || left.index % 2 !== 0 || left.index + 1 !== right.index) return;
-    const sum = Float64Array.from(left.sum);
-    const outer = Float64Array.from(left.outer);
-    addInto(sum, right.sum);
-    addInto(outer, right.outer);
-    nodes.splice(k - 2, 2, { level: left.level + 1, index: left.index / 2, sum, outer });
+    // in place: every node in `stats` is its own (fresh leaves, or copies made by cloneStats and mergeStats)
+    addInto(left.sum, right.sum);
+    addInto(left.outer, right.outer);
+    nodes.splice(k - 2, 2, { level: left.level + 1, index: left.index / 2, sum: left.sum, outer: left.outer });
   }
 }
 
