@@ -67,18 +67,19 @@ export const compareCommand: Command = {
     if (twice !== undefined) throw new UsageError(`two runs are labelled '${twice}'${labels ? '' : ' (their folders have the same name)'}; give distinct labels with --labels a,b,...`);
     const comparison = compareRuns(runs, options);
     const methodNames = new Map(runs.flatMap((r) => r.results.methods.map((m) => [m.id, m.name] as const)));
+    // a condition naming a value or method the runs do not have is a usage error, before anything is printed or written
+    let failures: string[];
+    try {
+      failures = evaluateGate(conditions, comparison, methodNames);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     process.stdout.write(values.json ? JSON.stringify(comparison, null, 2) + '\n' : comparisonMarkdown(comparison));
     if (values.out) {
       // loaded here: chart.js and node-canvas are needed only for --out
       const { writeComparison } = await import('../report/comparison.ts');
       const files = writeComparison(comparison, values.out, formats, methodNames);
       process.stderr.write(`wrote ${files.length} files to ${values.out}: ${files.join(', ')}\n`);
-    }
-    let failures: string[];
-    try {
-      failures = evaluateGate(conditions, comparison, methodNames);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
     }
     if (failures.length > 0) throw new CommandFailure(`regression gate failed (${failures.length}):\n  ${failures.join('\n  ')}`, GATE_EXIT_STATUS);
     if (conditions.length > 0) process.stderr.write(`regression gate passed: ${conditions.map((c) => `'${c.text}'`).join(', ')}\n`);
