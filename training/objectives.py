@@ -25,9 +25,9 @@ def unit_noise(g, shape, level):
     return n
 
 
-def pack_history(clean_levels, layout, levels, g, corrupt, pad_empty=False):
+def pack_history(clean_levels, layout, levels, g, corrupt):
     """History inputs per level (oldest first within a level) from the layout. Empty levels get 0 frames (the
-    network skips them), or with `pad_empty` one zero frame marked unused, as exported networks receive them."""
+    network skips them; exported networks receive them the same way)."""
     B, C = clean_levels[0].shape[:2]
     hist, meta = [], []
     for level in range(levels):
@@ -43,7 +43,7 @@ def pack_history(clean_levels, layout, levels, g, corrupt, pad_empty=False):
             meta.append([first, count])
         else:
             h, w = clean_levels[level].shape[-2:]
-            hist.append(torch.zeros(B, C, 1 if pad_empty else 0, h, w))
+            hist.append(torch.zeros(B, C, 0, h, w))
             meta.append([0, 0])
     return hist, torch.tensor(meta, dtype=torch.int64)
 
