@@ -16,8 +16,7 @@ import { readSampleRows, writeSampleRows } from './outputs.ts';
 import type { MetricEntry } from './plan.ts';
 import { harnessInfo } from './provenance.ts';
 import { assertComparable, differences, readResults, writeResults, type MethodMeta, type MethodResult, type Results } from './results.ts';
-import { stateFilePath } from './runner.ts';
-import { decodeStateFile, encodeStateFile } from './state-file.ts';
+import { decodeStateFile, stateFilePath, writeMethodStates } from './state-file.ts';
 import { resultsMarkdown } from './summary.ts';
 
 function metaOf(m: MethodResult): MethodMeta {
@@ -85,13 +84,7 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
     const resolved = all.map((a) => a.results.methods.find((x) => x.id === m.id)!.resolved).find((r) => r !== null) ?? null;
     methods.push(await finalizeMethod({ ...metaOf(m), resolved }, rows.length, methodContext(m, first.locked, shard0.device), metrics, states, included.length < first.shards.count));
     writeSampleRows(out, m.slug, rows);
-    for (const metric of metrics) {
-      const s = states[metric.key];
-      for (const set of ['samples', ...referenceSetsOf(metric)] as SampleSetKind[]) {
-        const chunks = [...s.sets[set]].sort((a, b) => a.chunk - b.chunk).map(({ chunk, state }) => ({ chunk, state: metric.plugin.encode(state) }));
-        writeFileAtomic(stateFilePath(out, m.slug, metric.key, set), encodeStateFile({ metric: metric.plugin.name, version: metric.plugin.version, set, optionsHash: metric.optionsHash, chunks, timing: set === 'samples' ? s.timing : null }));
-      }
-    }
+    writeMethodStates(out, m.slug, metrics, states);
     copyVideos(dirs, out, m.slug);
   }
   const chunks = [...new Set(all.flatMap((a) => a.results.chunks.included))].sort((a, b) => a - b);

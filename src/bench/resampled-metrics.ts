@@ -30,8 +30,7 @@ import type { ThroughputState } from './metrics/throughput.ts';
 import { score as vbenchDimensionScore, type VbenchOptions, type VbenchState } from './metrics/vbench-dimension.ts';
 import type { ComputableDimension } from '../vbench/dimensions.ts';
 import type { LockedSettings, MethodResult } from './results.ts';
-import { stateFilePath } from './runner.ts';
-import { decodeStateFile } from './state-file.ts';
+import { decodeStateFile, stateFilePath } from './state-file.ts';
 import { mean, percentile } from './statistics.ts';
 import type { TimingRecord } from './timing.ts';
 

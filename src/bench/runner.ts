@@ -20,7 +20,7 @@ import { buildManifest, type Manifest } from './provenance.ts';
 import { RESULTS_SCHEMA, writeResults, type MethodResult, type Results } from './results.ts';
 import { SampleStore } from './sample-store.ts';
 import { chunkPositions, chunkRange, shardChunks, type Shard } from './shard.ts';
-import { decodeStateFile, encodeStateFile } from './state-file.ts';
+import { decodeStateFile, encodeStateFile, writeMethodStates } from './state-file.ts';
 import { resultsMarkdown } from './summary.ts';
 import { measureTiming, type TimingPlan, type TimingRecord } from './timing.ts';
 
@@ -40,11 +40,6 @@ export interface RunOptions {
 export interface RunOutcome {
   readonly results: Results;
   readonly manifest: Manifest;
-}
-
-/** Path of a method's state file for one metric and sample set. */
-export function stateFilePath(dir: string, slug: string, metric: string, set: SampleSetKind): string {
-  return path.join(dir, 'state', slug, `${metric.replace(/\//g, '_')}.${set}.npz`);
 }
 
 function stateKey(run: RunPlan, plan: MethodPlan, metric: MetricEntry, set: SampleSetKind, chunk: number, inputs: unknown): string {
@@ -159,20 +154,7 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
       if (timingPlan) states[metric.key].timing = await timedPhase(run, plan, metric, timingPlan, store, options);
     }
   }
-  for (const metric of run.metrics) {
-    const s = states[metric.key];
-    for (const set of ['samples', ...referenceSetsOf(metric)] as SampleSetKind[]) {
-      const file = encodeStateFile({
-        metric: metric.plugin.name,
-        version: metric.plugin.version,
-        set,
-        optionsHash: metric.optionsHash,
-        chunks: s.sets[set].map(({ chunk, state }) => ({ chunk, state: metric.plugin.encode(state) })),
-        timing: set === 'samples' ? s.timing : null,
-      });
-      writeFileAtomic(stateFilePath(options.out, plan.meta.slug, metric.key, set), file);
-    }
-  }
+  writeMethodStates(options.out, plan.meta.slug, run.metrics, states);
   writeSampleRows(options.out, plan.meta.slug, rows);
   if (npzRows.length > 0) writeFileAtomic(path.join(options.out, 'samples', `${plan.meta.slug}.npz`), samplesNpz(npzRows, plan.method.shape));
   options.log(`${plan.method.id}: ${rows.length} samples; computing ${run.metrics.map((m) => m.key).join(', ')}`);

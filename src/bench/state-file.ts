@@ -3,8 +3,12 @@
  * and each chunk's arrays (members `c<chunk>.<name>`, exact float32/float64). The store caches single-chunk
  * files; a results folder keeps one file per method and metric under `state/`, which `merge` reads.
  */
+import path from 'node:path';
+import { writeFileAtomic } from '../io/atomic.ts';
 import { decodeNpz, encodeNpz, npyArray, type NpyArray } from '../io/npy.ts';
-import type { EncodedState } from './metrics/plugin.ts';
+import type { MetricStates } from './finalize.ts';
+import { referenceSetsOf, type EncodedState, type SampleSetKind } from './metrics/plugin.ts';
+import type { MetricEntry } from './plan.ts';
 import type { TimingRecord } from './timing.ts';
 
 /** Format of state files. */
@@ -74,4 +78,21 @@ export function decodeStateFile(bytes: Uint8Array, where: string): StateFile {
       return { chunk: c.chunk, state: { json: c.json, arrays } };
     }),
   };
+}
+
+/** Path of a method's state file for one metric and sample set. */
+export function stateFilePath(dir: string, slug: string, metric: string, set: SampleSetKind): string {
+  return path.join(dir, 'state', slug, `${metric.replace(/\//g, '_')}.${set}.npz`);
+}
+
+/** Writes every metric's state files of one method (chunks ascending; the timed phase with the samples set). */
+export function writeMethodStates(dir: string, slug: string, metrics: readonly MetricEntry[], states: Readonly<Record<string, MetricStates>>): void {
+  for (const metric of metrics) {
+    const s = states[metric.key];
+    for (const set of ['samples', ...referenceSetsOf(metric)] as SampleSetKind[]) {
+      const chunks = [...(s.sets[set] ?? [])].sort((a, b) => a.chunk - b.chunk).map(({ chunk, state }) => ({ chunk, state: metric.plugin.encode(state) }));
+      const file = encodeStateFile({ metric: metric.plugin.name, version: metric.plugin.version, set, optionsHash: metric.optionsHash, chunks, timing: set === 'samples' ? s.timing : null });
+      writeFileAtomic(stateFilePath(dir, slug, metric.key, set), file);
+    }
+  }
 }

@@ -4,7 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { planRun } from '../../src/bench/plan.ts';
-import { runSuite, stateFilePath } from '../../src/bench/runner.ts';
+import { runSuite } from '../../src/bench/runner.ts';
+import { stateFilePath } from '../../src/bench/state-file.ts';
 import { mergeRuns } from '../../src/bench/merge.ts';
 import { loadedSuite, rawSuite } from '../helpers/suites.ts';
 import { rejects } from '../helpers/assert.ts';
