@@ -26,43 +26,34 @@ export function preprocess(clips: readonly Clip[], manifest: FeatureManifest): {
   const perClip = 3 * T * plane;
   const data = input.dtype === 'uint8' ? new Uint8Array(clips.length * perClip) : new Float32Array(clips.length * perClip);
   const [lo, hi] = input.range;
+  // where value (c, t, y, x) of a clip goes, and the tensor's shape, per layout
+  const layouts = {
+    NCHW: { stride: [T * plane, plane, W, 1], dims: [clips.length, 3, H, W] },
+    NCTHW: { stride: [T * plane, plane, W, 1], dims: [clips.length, 3, T, H, W] },
+    NHWC: { stride: [1, 3 * plane, 3 * W, 3], dims: [clips.length, H, W, 3] },
+    NTHWC: { stride: [1, 3 * plane, 3 * W, 3], dims: [clips.length, T, H, W, 3] },
+    NTCHW: { stride: [plane, 3 * plane, W, 1], dims: [clips.length, T, 3, H, W] },
+  } as const;
+  const { stride, dims } = layouts[input.layout];
+  const [sc, st, sy, sx] = stride;
   clips.forEach((clip, n) => {
     const frames = manifest.kind === 'video' ? selectFrames(clip, T, input.frameStride, `${manifest.name} input ${n}`) : [clip.frames[0]];
     frames.forEach((frame, t) => {
       const planes = resizeRgb(frame, clip.height, clip.width, H, W, manifest.resize as ResizeMethod);
       for (let c = 0; c < 3; c++) {
-        for (let p = 0; p < plane; p++) {
-          const x = planes[c * plane + p];
-          const y = Math.floor(p / W);
-          const xx = p % W;
-          let index: number;
-          switch (input.layout) {
-            case 'NCHW':
-            case 'NCTHW':
-              index = ((c * T + t) * H + y) * W + xx;
-              break;
-            case 'NHWC':
-            case 'NTHWC':
-              index = ((t * H + y) * W + xx) * 3 + c;
-              break;
-            case 'NTCHW':
-              index = ((t * 3 + c) * H + y) * W + xx;
-              break;
+        const mean = input.mean[c];
+        const std = input.std[c];
+        for (let y = 0; y < H; y++) {
+          const from = c * plane + y * W;
+          const to = n * perClip + c * sc + t * st + y * sy;
+          if (input.dtype === 'uint8') {
+            for (let x = 0; x < W; x++) data[to + x * sx] = Math.min(255, Math.max(0, Math.round(planes[from + x])));
+          } else {
+            for (let x = 0; x < W; x++) data[to + x * sx] = (lo + (planes[from + x] * (hi - lo)) / 255 - mean) / std;
           }
-          data[n * perClip + index] = input.dtype === 'uint8' ? Math.min(255, Math.max(0, Math.round(x))) : (lo + (x * (hi - lo)) / 255 - input.mean[c]) / input.std[c];
         }
       }
     });
   });
-  const dims =
-    input.layout === 'NCHW'
-      ? [clips.length, 3, H, W]
-      : input.layout === 'NHWC'
-        ? [clips.length, H, W, 3]
-        : input.layout === 'NCTHW'
-          ? [clips.length, 3, T, H, W]
-          : input.layout === 'NTHWC'
-            ? [clips.length, T, H, W, 3]
-            : [clips.length, T, 3, H, W];
-  return { data, dims };
+  return { data, dims: [...dims] };
 }
