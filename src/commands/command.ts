@@ -29,6 +29,15 @@ export class CommandFailure extends Error {
   }
 }
 
+/** Runs `parse` (an option parser that throws plain errors naming the value) and turns its error into a UsageError. */
+export function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 /** Parses an integer option, naming the option and the allowed range on error. */
 export function integerOption(value: string | undefined, name: string, min: number): number | undefined {
   if (value === undefined) return undefined;

@@ -6,10 +6,10 @@
  */
 import { parseArgs } from 'node:util';
 import { compareRuns, comparisonMarkdown, loadRun } from '../bench/compare.ts';
-import { evaluateGate, parseGate, type GateCondition } from '../bench/gate.ts';
+import { evaluateGate, parseGate } from '../bench/gate.ts';
 import { DEFAULT_PAIRED } from '../bench/paired-compare.ts';
-import { parseFormats, type ChartFormat } from '../report/formats.ts';
-import { CommandFailure, integerOption, UsageError, type Command } from './command.ts';
+import { parseFormats } from '../report/formats.ts';
+import { asUsage, CommandFailure, integerOption, UsageError, type Command } from './command.ts';
 
 /** Exit status of `compare` when a `--fail-if` condition holds. */
 export const GATE_EXIT_STATUS = 3;
@@ -47,14 +47,8 @@ export const compareCommand: Command = {
     if (positionals.length < 2) throw new UsageError(`compare takes at least two results folders (the first is the baseline), got ${positionals.length}`);
     const labels = values.labels?.split(',').map((s) => s.trim());
     if (labels && labels.length !== positionals.length) throw new UsageError(`--labels has ${labels.length} labels for ${positionals.length} results folders`);
-    let conditions: GateCondition[];
-    let formats: ChartFormat[];
-    try {
-      conditions = (values['fail-if'] ?? []).map(parseGate);
-      formats = parseFormats(values.formats!);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const conditions = asUsage(() => (values['fail-if'] ?? []).map(parseGate));
+    const formats = asUsage(() => parseFormats(values.formats!));
     const options = {
       resamples: integerOption(values.resamples, 'resamples', 1)!,
       distanceResamples: integerOption(values['distance-resamples'], 'distance-resamples', 1)!,
@@ -68,12 +62,7 @@ export const compareCommand: Command = {
     const comparison = compareRuns(runs, options);
     const methodNames = new Map(runs.flatMap((r) => r.results.methods.map((m) => [m.id, m.name] as const)));
     // a condition naming a value or method the runs do not have is a usage error, before anything is printed or written
-    let failures: string[];
-    try {
-      failures = evaluateGate(conditions, comparison, methodNames);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const failures = asUsage(() => evaluateGate(conditions, comparison, methodNames));
     process.stdout.write(values.json ? JSON.stringify(comparison, null, 2) + '\n' : comparisonMarkdown(comparison));
     if (values.out) {
       // loaded here: chart.js and node-canvas are needed only for --out

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseFormats } from '../report/formats.ts';
-import { integerOption, UsageError, type Command } from './command.ts';
+import { asUsage, integerOption, UsageError, type Command } from './command.ts';
 
 /** The `report` command. */
 export const reportCommand: Command = {
@@ -19,12 +19,7 @@ export const reportCommand: Command = {
       strict: true,
     });
     if (positionals.length !== 1) throw new UsageError(`report takes one results folder, got ${positionals.length ? positionals.join(' ') : 'none'}; e.g. report runs/default`);
-    let formats;
-    try {
-      formats = parseFormats(values.formats!);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const formats = asUsage(() => parseFormats(values.formats!));
     // loaded here: chart.js and node-canvas are needed only by this command
     const { writeReport } = await import('../report/report.ts');
     const outcome = await writeReport(positionals[0], { out: values.out, formats, videos: integerOption(values.videos, 'videos', 0)! });

@@ -12,7 +12,7 @@ import { WHOLE, parseShard } from '../bench/shard.ts';
 import { stderrProgress } from '../bench/progress.ts';
 import { headlineMarkdown } from '../bench/summary.ts';
 import { dryRun } from '../bench/calibrate.ts';
-import { integerOption, UsageError, type Command } from './command.ts';
+import { asUsage, integerOption, UsageError, type Command } from './command.ts';
 
 /** Parses repeated `--arg name=value` options. */
 export function argsOption(values: readonly string[] | undefined): Record<string, string> {
@@ -81,9 +81,5 @@ export const runCommand: Command = {
 };
 
 function parseShardOption(text: string) {
-  try {
-    return parseShard(text);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return asUsage(() => parseShard(text));
 }
