@@ -8,6 +8,9 @@ export const CHART_FORMATS = ['png', 'svg', 'pdf'] as const;
 /** One of `CHART_FORMATS`. */
 export type ChartFormat = (typeof CHART_FORMATS)[number];
 
+/** The MIME type of each chart format (what the renderer is asked for, and data: URIs). */
+export const CHART_MIME = { png: 'image/png', svg: 'image/svg+xml', pdf: 'application/pdf' } as const satisfies Record<ChartFormat, string>;
+
 /** Parses a `--formats` list ("png,svg,pdf"); throws naming the bad entry and the allowed formats. */
 export function parseFormats(text: string): ChartFormat[] {
   const formats = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);

@@ -9,7 +9,7 @@ import type { Chart, ChartConfiguration } from 'chart.js';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import { reportPlugins } from './plugins.ts';
 
-import type { ChartFormat } from './formats.ts';
+import { CHART_MIME, type ChartFormat } from './formats.ts';
 
 /** A chart to render: a file name, words for the report, and a fresh chart.js configuration on each call. */
 export interface ChartSpec {
@@ -75,7 +75,6 @@ export function renderChart(spec: ChartSpec, format: ChartFormat): Buffer {
   const height = spec.height ?? 450;
   const config = spec.config();
   config.options = { ...config.options, devicePixelRatio: format === 'png' ? PNG_SCALE : 1 };
-  const mime = format === 'png' ? 'image/png' : format === 'svg' ? 'image/svg+xml' : 'application/pdf';
-  const bytes = renderer(format, width, height).renderToBufferSync(config, mime);
+  const bytes = renderer(format, width, height).renderToBufferSync(config, CHART_MIME[format]);
   return format === 'png' ? bytes : normalizeVector(bytes, format);
 }

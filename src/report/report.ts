@@ -19,7 +19,7 @@ import { latexDocument } from './latex.ts';
 import { summaryMarkdown } from './markdown.ts';
 import { MethodPalette } from './palette.ts';
 import { provenanceOf } from './provenance.ts';
-import type { ChartFormat } from './formats.ts';
+import { CHART_MIME, type ChartFormat } from './formats.ts';
 import { renderChart, type ChartSpec } from './render.ts';
 import { readRunFolder, type RunFolder } from './run-folder.ts';
 import { headlineTables, metricTables } from './table.ts';
@@ -54,8 +54,6 @@ export function reportCharts(run: RunFolder, palette: MethodPalette): { charts: 
   return { charts: groups.flatMap((g) => g.charts), skipped: groups.flatMap((g) => g.skipped) };
 }
 
-const MIME: Record<ChartFormat, string> = { png: 'image/png', svg: 'image/svg+xml', pdf: 'application/pdf' };
-
 /** Writes the report of the results folder `dir`. */
 export async function writeReport(dir: string, options: ReportOptions = DEFAULT_REPORT): Promise<ReportOutcome> {
   if (options.formats.length === 0) throw new RangeError('report: no chart format; allowed: png, svg, pdf');
@@ -84,7 +82,7 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
       const rel = path.join('report', 'charts', `${c.name}.${f}`);
       write(rel, bytes);
       files[f] = rel;
-      if (f === embed) dataUri = `data:${MIME[f]};base64,${bytes.toString('base64')}`;
+      if (f === embed) dataUri = `data:${CHART_MIME[f]};base64,${bytes.toString('base64')}`;
     }
     return { name: c.name, title: c.title, caption: c.caption, files, dataUri };
   });
