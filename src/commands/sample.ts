@@ -10,6 +10,7 @@ import type { CostSummary, SampleItem } from '../models/sampling.ts';
 import { integerOption, jsonOption, UsageError, type Command } from './command.ts';
 import { gridFrames } from '../data/grid.ts';
 import { writeVideo } from '../data/video.ts';
+import { modelsOf } from '../bench/methods.ts';
 
 async function conditionsFor(models: ModelSet, n: number, classOption: string | undefined, unconditional: boolean, prompts: string[]): Promise<Condition[]> {
   const spec = (models.pyramid ?? models.full ?? models.cascade?.[0])!.spec.conditioning;
@@ -123,11 +124,12 @@ export const sampleCommand: Command = {
       );
       return;
     }
+    const provider = modelsOf(models).find((v) => v.provider)?.provider;
     process.stdout.write(
       `wrote ${values.out}: samples [${pixels.shape.join(', ')}] float32, labels, indices${models.decoder ? `, latents [${result.samples.shape.join(', ')}]` : ''}\n` +
         `model ${models.id}, sampler ${sampler.name}, seed ${seed}, ${seconds.toFixed(2)} s\n` +
         (result.resolved ? `resolved settings: ${JSON.stringify(result.resolved)}\n` : '') +
-        ('provider' in models ? `onnxruntime execution provider: ${(models as { provider: string }).provider}\n` : '') +
+        (provider ? `onnxruntime execution provider: ${provider}\n` : '') +
         (values.video ? `wrote ${values.video}: the samples side by side\n` : '') +
         formatCost(result.cost) +
         '\n',
