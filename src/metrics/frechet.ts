@@ -121,7 +121,7 @@ export function frechetDistance(mu1: Float64Array, sigma1: Float64Array, mu2: Fl
   }
   assertSymmetric(sigma1, d, 'sigma1');
   assertSymmetric(sigma2, d, 'sigma2');
-  const backend = typeof options.backend === 'object' ? options.backend : linalgBackend(options.backend ?? 'auto');
+  const backend = linalgBackend(options.backend);
   let meanTerm = 0;
   for (let i = 0; i < d; i++) meanTerm += (mu1[i] - mu2[i]) ** 2;
   let trace1 = 0;

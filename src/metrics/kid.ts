@@ -98,7 +98,7 @@ export function kernelInceptionDistance(features1: FeatureMatrix, features2: Fea
       throw new RangeError(`KID subset size ${m} is larger than a feature set (set 1: ${features1.rows} rows, set 2: ${features2.rows}); pass a smaller subset size (torch-fidelity refuses this too)`);
     }
   } else m = Math.min(features1.rows, features2.rows, requested);
-  const backend = typeof options.backend === 'object' ? options.backend : linalgBackend(options.backend ?? 'auto');
+  const backend = linalgBackend(options.backend);
   const rng = new NumpyRandomState(seed);
   const d = features1.dim;
   const perSubset = new Float64Array(subsets);

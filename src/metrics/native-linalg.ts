@@ -80,8 +80,9 @@ export function openblasLinalg(): { backend: LinalgBackend | null; reason: strin
 /** Which backend to use: the addon when built ('auto'), or one by name ('openblas' fails when it is absent). */
 export type LinalgChoice = 'auto' | 'openblas' | 'typescript';
 
-/** Resolves a backend choice; 'openblas' throws with the reason when the addon is not available. */
-export function linalgBackend(choice: LinalgChoice = 'auto'): LinalgBackend {
+/** Resolves a backend choice (a backend object is returned as it is); 'openblas' throws with the reason when the addon is not available. */
+export function linalgBackend(choice: LinalgChoice | LinalgBackend = 'auto'): LinalgBackend {
+  if (typeof choice === 'object') return choice;
   if (choice === 'typescript') return typescriptLinalg;
   const native = openblasLinalg();
   if (native.backend) return native.backend;

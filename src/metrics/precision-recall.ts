@@ -100,7 +100,7 @@ export function precisionRecall(real: FeatureMatrix, generated: FeatureMatrix, o
   if (real.dim !== generated.dim) throw new RangeError(`precision/recall: feature dimensions differ: real ${real.dim}, generated ${generated.dim}`);
   const k = options.neighborhood ?? 3;
   const blockRows = options.blockRows ?? 1024;
-  const backend = typeof options.backend === 'object' ? options.backend : linalgBackend(options.backend ?? 'auto');
+  const backend = linalgBackend(options.backend);
   const realRadii = kthNeighbourRadii(real, k, blockRows, backend);
   const generatedRadii = kthNeighbourRadii(generated, k, blockRows, backend);
   const precision = coverage(generated, real, realRadii, blockRows, backend);
