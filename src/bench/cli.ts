@@ -12,6 +12,9 @@ import { runOnnxBenchmark } from './onnx-bench.ts';
 import { FRECHET_SPEED_USAGE, runFrechetSpeed } from './frechet-speed.ts';
 import { runFlowAccuracy } from './flow-accuracy.ts';
 import { runVbenchSpeed } from './vbench-speed.ts';
+import { PhiloxNoise } from '../core/philox.ts';
+import { describeMachine } from './machine.ts';
+import { median } from './statistics.ts';
 
 /** A benchmark: parses its own arguments and returns a JSON-serialisable result. */
 export interface Benchmark {
@@ -81,6 +84,29 @@ benchmarks.register(
     },
   },
   'end-point error of the CLG optical-flow estimator on synthetic translations and rotations',
+);
+
+benchmarks.register(
+  'noise',
+  {
+    usage: 'noise [--values 1048576] [--rounds 7]',
+    async run(argv, log) {
+      const { values } = parseArgs({ args: argv, options: { values: { type: 'string', default: '1048576' }, rounds: { type: 'string', default: '7' } }, strict: true });
+      const n = Number(values.values);
+      const rounds = Number(values.rounds);
+      const noise = new PhiloxNoise(0);
+      noise.gaussian(0, 'warm-up', n);
+      const ns: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const started = performance.now();
+        noise.gaussian(r, 'bench', n);
+        ns.push(((performance.now() - started) * 1e6) / n);
+      }
+      log(`Gaussian noise (Philox4x32-10 + Box-Muller): median ${median(ns).toFixed(1)} ns a value over ${rounds} rounds of ${n}`);
+      return { benchmark: 'noise', machine: describeMachine(), values: n, nsPerValue: ns, medianNsPerValue: median(ns) };
+    },
+  },
+  'nanoseconds per Gaussian value of the counter-based noise every sample is drawn from',
 );
 
 async function main(argv: string[]): Promise<void> {
