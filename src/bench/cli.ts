@@ -27,7 +27,7 @@ export const benchmarks = new Registry<Benchmark>('benchmark');
 benchmarks.register(
   'onnx',
   {
-    usage: 'onnx [--pyramid checkpoints/shapes-pyramid] [--full checkpoints/shapes-full] [--samples 32] [--repeats 5] [--steps 10,10,10] [--guidance 3,2] [--threads N]',
+    usage: 'onnx [--pyramid checkpoints/shapes-pyramid] [--full checkpoints/shapes-full] [--samples 32] [--repeats 5] [--steps 10,10,10] [--guidance 3,2] [--threads N] [--small-call-values V (0: off)]',
     async run(argv, log) {
       const { values } = parseArgs({
         args: argv,
@@ -39,6 +39,7 @@ benchmarks.register(
           steps: { type: 'string', default: '10,10,10' },
           guidance: { type: 'string', default: '3,2' },
           threads: { type: 'string', default: String(os.cpus().length) },
+          'small-call-values': { type: 'string' },
         },
         strict: true,
       });
@@ -52,6 +53,7 @@ benchmarks.register(
           stepsPerStage: values.steps!.split(',').map(Number),
           guidance: { firstFrame, video: video ?? firstFrame },
           threads: Number(values.threads),
+          smallCallValues: values['small-call-values'] === undefined ? undefined : Number(values['small-call-values']),
         },
         log,
       );

@@ -24,6 +24,8 @@ export interface OnnxBenchOptions {
   readonly stepsPerStage: readonly number[];
   readonly guidance: GuidanceSettings;
   readonly threads: number;
+  /** Calls below this many input values run single-threaded (0: never; absent: the package loader's default). */
+  readonly smallCallValues?: number;
 }
 
 /** One timed configuration. */
@@ -139,7 +141,7 @@ function speedup(pyramid: TimedRun, full: TimedRun): SpeedupResult {
 /** Runs the benchmark; `log` gets one line per timed configuration. */
 export async function runOnnxBenchmark(options: OnnxBenchOptions, log: (line: string) => void = () => undefined): Promise<OnnxBenchResult> {
   const machine = describeMachine();
-  const pkg: OnnxModelSet = await loadOnnxPackage(options.pyramidPackage, { threads: options.threads });
+  const pkg: OnnxModelSet = await loadOnnxPackage(options.pyramidPackage, { threads: options.threads, smallCallValues: options.smallCallValues });
   const pyrNet = pkg.velocityModels[0];
   const sameNetwork: ModelSet = { id: `${pkg.id} at full resolution`, full: pyrNet };
   const totalSteps = options.stepsPerStage.reduce((a, b) => a + b, 0);
@@ -148,7 +150,7 @@ export async function runOnnxBenchmark(options: OnnxBenchOptions, log: (line: st
   const results: SpeedupResult[] = [];
   const trained: SpeedupResult[] = [];
   const runs: TimedRun[] = [];
-  const fullPkg = options.fullPackage ? await loadOnnxPackage(options.fullPackage, { threads: options.threads }) : undefined;
+  const fullPkg = options.fullPackage ? await loadOnnxPackage(options.fullPackage, { threads: options.threads, smallCallValues: options.smallCallValues }) : undefined;
   for (const frames of frameCounts) {
     const configs: Config[] = [
       { models: pkg, networks: [pyrNet], sampler: 'pyramid', settings: pyramidSettings },
