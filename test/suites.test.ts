@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSuite } from '../src/bench/suite-schema.ts';
-import { planRun } from '../src/bench/plan.ts';
-import { runSuite } from '../src/bench/runner.ts';
+import { loadSuite } from '../src/suite/suite-schema.ts';
+import { planRun } from '../src/suite/plan.ts';
+import { runSuite } from '../src/suite/runner.ts';
 import { readManifest } from '../src/features/manifest.ts';
 import { extractors } from '../src/features/registry.ts';
 

@@ -5,9 +5,9 @@
  * (checkpoints); `--fail-if` conditions make it a regression gate (exit status 3 when one holds).
  */
 import { parseArgs } from 'node:util';
-import { compareRuns, comparisonMarkdown, loadRun } from '../bench/compare.ts';
-import { evaluateGate, parseGate } from '../bench/gate.ts';
-import { DEFAULT_PAIRED } from '../bench/paired-compare.ts';
+import { compareRuns, comparisonMarkdown, loadRun } from '../analysis/compare.ts';
+import { evaluateGate, parseGate } from '../analysis/gate.ts';
+import { DEFAULT_PAIRED } from '../analysis/paired-compare.ts';
 import { parseFormats } from '../report/formats.ts';
 import { asUsage, CommandFailure, integerOption, UsageError, type Command } from './command.ts';
 

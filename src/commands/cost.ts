@@ -3,8 +3,8 @@
  * for the paper's settings (384p/768p, 5 s/10 s) or for a configuration given by options; Markdown or `--json`.
  */
 import { parseArgs } from 'node:util';
-import { costTable, costTableMarkdown, equalStepsCheckConfig, paperConfigs, SD3_MEDIUM_LIKE, type CostConfig } from '../bench/cost-table.ts';
-import { DEFAULT_PYRAMID } from '../models/pyramid/schedule.ts';
+import { costTable, costTableMarkdown, equalStepsCheckConfig, paperConfigs, SD3_MEDIUM_LIKE, type CostConfig } from '../analysis/cost-table.ts';
+import { DEFAULT_PYRAMID } from '../models/contract/schedule.ts';
 import { guidanceOption } from './sample.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
 

@@ -3,7 +3,7 @@
  * harness's folder; further options go to `run`.
  */
 import path from 'node:path';
-import { SUITES_DIR } from '../bench/suite-files.ts';
+import { SUITES_DIR } from '../suite/suite-files.ts';
 import { runCommand } from './run.ts';
 import type { Command } from './command.ts';
 

@@ -1,11 +1,11 @@
 /** `pyramid-bench list`: what can be named in commands and suites. */
 import type { Registry } from '../core/registry.ts';
 import { backends } from '../models/load.ts';
-import { samplers } from '../models/samplers.ts';
+import { samplers } from '../samplers/index.ts';
 import { analyticPresets } from '../models/analytic/presets.ts';
-import { suiteMetrics } from '../bench/metrics/index.ts';
-import { referenceSources } from '../bench/references.ts';
-import { shippedSuites } from '../bench/suite-files.ts';
+import { suiteMetrics } from '../suite/metrics/index.ts';
+import { referenceSources } from '../suite/references.ts';
+import { shippedSuites } from '../suite/suite-files.ts';
 import { extractors } from '../features/registry.ts';
 import type { Command } from './command.ts';
 

@@ -3,8 +3,8 @@
  * writes the report of the merged results (unless `--no-report`).
  */
 import { parseArgs } from 'node:util';
-import { mergeRuns } from '../bench/merge.ts';
-import { resultsMarkdown } from '../bench/summary.ts';
+import { mergeRuns } from '../suite/merge.ts';
+import { resultsMarkdown } from '../analysis/summary.ts';
 import { UsageError, type Command } from './command.ts';
 
 /** The `merge` command. */

@@ -5,13 +5,13 @@
  * estimated time from a short calibration instead.
  */
 import { parseArgs } from 'node:util';
-import { loadSuite } from '../bench/suite-schema.ts';
-import { planRun } from '../bench/plan.ts';
-import { runSuite } from '../bench/runner.ts';
-import { WHOLE, parseShard } from '../bench/shard.ts';
-import { stderrProgress } from '../bench/progress.ts';
-import { headlineMarkdown } from '../bench/summary.ts';
-import { dryRun } from '../bench/calibrate.ts';
+import { loadSuite } from '../suite/suite-schema.ts';
+import { planRun } from '../suite/plan.ts';
+import { runSuite } from '../suite/runner.ts';
+import { WHOLE, parseShard } from '../suite/contract/shard.ts';
+import { stderrProgress } from '../suite/progress.ts';
+import { headlineMarkdown } from '../analysis/summary.ts';
+import { dryRun } from '../suite/calibrate.ts';
 import { asUsage, integerOption, UsageError, type Command } from './command.ts';
 
 /** Parses repeated `--arg name=value` options. */

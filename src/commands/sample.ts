@@ -4,13 +4,13 @@ import { PhiloxNoise } from '../core/philox.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { encodeNpz, npyArray, type NpyArray } from '../io/npy.ts';
 import { loadModelSet } from '../models/load.ts';
-import { samplers } from '../models/samplers.ts';
-import type { Condition, ModelSet } from '../models/velocity-model.ts';
-import type { CostSummary, SampleItem } from '../models/sampling.ts';
+import { samplers } from '../samplers/index.ts';
+import type { Condition, ModelSet } from '../models/contract/velocity-model.ts';
+import type { CostSummary, SampleItem } from '../samplers/contract/sampling.ts';
 import { integerOption, jsonOption, UsageError, type Command } from './command.ts';
 import { gridFrames } from '../data/grid.ts';
 import { writeVideo } from '../data/video.ts';
-import { modelsOf } from '../bench/methods.ts';
+import { modelsOf } from '../models/contract/velocity-model.ts';
 
 async function conditionsFor(models: ModelSet, n: number, classOption: string | undefined, unconditional: boolean, prompts: string[]): Promise<Condition[]> {
   const spec = (models.pyramid ?? models.full ?? models.cascade?.[0])!.spec.conditioning;
@@ -124,12 +124,11 @@ export const sampleCommand: Command = {
       );
       return;
     }
-    const provider = modelsOf(models).find((v) => v.provider)?.provider;
     process.stdout.write(
       `wrote ${values.out}: samples [${pixels.shape.join(', ')}] float32, labels, indices${models.decoder ? `, latents [${result.samples.shape.join(', ')}]` : ''}\n` +
         `model ${models.id}, sampler ${sampler.name}, seed ${seed}, ${seconds.toFixed(2)} s\n` +
         (result.resolved ? `resolved settings: ${JSON.stringify(result.resolved)}\n` : '') +
-        (provider ? `onnxruntime execution provider: ${provider}\n` : '') +
+        `device: ${models.device.name} (${models.device.kind}, ${models.device.runtime})\n` +
         (values.video ? `wrote ${values.video}: the samples side by side\n` : '') +
         formatCost(result.cost) +
         '\n',

@@ -7,7 +7,7 @@ import { openClipSource } from '../data/clip-sources.ts';
 import { extractStatistics } from '../features/extract-stats.ts';
 import { openExtractor } from '../features/registry.ts';
 import { mergeStats, moments } from '../metrics/feature-stats.ts';
-import { readStatsFile, STATS_FORMATS, writeStatsFile, type StatsFormat, type StatsMeta } from '../io/stats-file.ts';
+import { readStatsFile, STATS_FORMATS, writeStatsFile, type StatsFormat, type StatsMeta } from '../metrics/stats-file.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
 import { parseInputArgs } from './input-options.ts';
 

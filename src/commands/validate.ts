@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { canonicalJson } from '../core/hash.ts';
-import { loadSuite } from '../bench/suite-schema.ts';
-import { planRun } from '../bench/plan.ts';
+import { loadSuite } from '../suite/suite-schema.ts';
+import { planRun } from '../suite/plan.ts';
 import { argsOption } from './run.ts';
 import { UsageError, type Command } from './command.ts';
 

@@ -21,7 +21,7 @@ import { formatOutcomes, formatPublished, formatScoreTable } from '../vbench/rep
 import { formatResults, mergeResults, parseResults, substituteBackbone, type VbenchResults } from '../vbench/results.ts';
 import { listVideoSources, sampleStoreSources } from '../vbench/sources.ts';
 import { loadToolkit } from '../vbench/toolkit.ts';
-import { IMAGING_QUALITY_MODES, type ImagingQualityMode } from '../vbench/transforms.ts';
+import { IMAGING_QUALITY_MODES, type ImagingQualityMode } from '../vbench/video/transforms.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
 
 function readJson(file: string, what: string): unknown {

@@ -3,7 +3,7 @@
  * suite runner's `fd` metric.
  */
 import { openClipSource } from '../data/clip-sources.ts';
-import { isStatsFile, readStatsFile } from '../io/stats-file.ts';
+import { isStatsFile, readStatsFile } from '../metrics/stats-file.ts';
 import { moments } from '../metrics/feature-stats.ts';
 import type { GaussianStats } from '../metrics/frechet.ts';
 import type { FeatureMatrix } from '../metrics/kid.ts';

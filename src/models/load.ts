@@ -3,7 +3,7 @@
  * testbed; other backends register a loader for their own prefix or path form.
  */
 import { Registry } from '../core/registry.ts';
-import type { ModelSet } from './velocity-model.ts';
+import type { ModelSet } from './contract/velocity-model.ts';
 import { analyticModelSet } from './analytic/backend.ts';
 import { analyticPreset } from './analytic/presets.ts';
 import { existsSync } from 'node:fs';

@@ -6,14 +6,14 @@
  */
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { comparisonMarkdown, type Comparison } from '../bench/compare.ts';
+import { comparisonMarkdown, type Comparison } from '../analysis/compare.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { curveChart } from './charts/curves.ts';
+import { curveChart } from './curves-chart.ts';
 import { MethodPalette } from './palette.ts';
 import { headerOf } from './table.ts';
 import type { ChartFormat } from './formats.ts';
 import { renderChart, type ChartSpec } from './render.ts';
-import { slugOf } from '../bench/sweep.ts';
+import { slugOf } from '../suite/contract/results.ts';
 
 /** Columns of `comparison.csv`. */
 export const COMPARISON_COLUMNS = ['baseline', 'run', 'method', 'metric', 'key', 'unit', 'direction', 'a', 'b', 'difference', 'relative', 'low', 'high', 'level', 'significant', 'verdict', 'n', 'basis'] as const;

@@ -4,8 +4,8 @@
  * with every method's per-sample rows (index, condition, seed, store key, cost, generation seconds).
  */
 import { stringify } from 'csv-stringify/sync';
-import type { SampleRow } from '../bench/outputs.ts';
-import type { Results } from '../bench/results.ts';
+import type { Results } from '../suite/contract/results.ts';
+import type { SampleRow } from '../suite/contract/sample-rows.ts';
 
 /** Columns of `summary.csv`, in order. */
 export const SUMMARY_COLUMNS = [

@@ -42,7 +42,8 @@ export interface HtmlInput {
   readonly skipped: readonly string[];
   /** Videos with each GIF as a data URI; or why there are none. */
   readonly videos: (SideBySide & { readonly uris: ReadonlyMap<string, string> }) | { readonly reason: string };
-  readonly costTable: string;
+  /** The paper's planned-compute table (Markdown), when the run wrote one. */
+  readonly costTable: string | null;
   readonly provenance: Provenance;
   /** Other files of the report, relative paths. */
   readonly files: readonly string[];
@@ -109,9 +110,7 @@ ${h.skipped.length ? `<p>Not drawn:</p>\n<ul>\n${h.skipped.map((s) => `<li>${esc
 ${videosSection(h.videos)}
 <h2 id="values">Every value</h2>
 ${h.full.map(htmlTable).join('\n')}
-<h2 id="cost">Planned compute: pyramid vs full resolution vs cascade</h2>
-<pre>${escapeHtml(h.costTable)}</pre>
-<h2 id="provenance">Provenance</h2>
+${h.costTable === null ? '' : `<h2 id="cost">Planned compute: pyramid vs full resolution vs cascade</h2>\n<pre>${escapeHtml(h.costTable)}</pre>\n`}<h2 id="provenance">Provenance</h2>
 ${provenance}
 <h3>Methods</h3>
 ${methods}

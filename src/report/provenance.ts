@@ -30,10 +30,10 @@ export function provenanceOf(run: RunFolder): Provenance {
     rows.push(
       ['git commit', git],
       ['command', m.command.join(' ')],
-      ['packages', `Node.js ${m.packages.node}; onnxruntime ${m.packages.onnxruntime}; ${Object.entries(m.packages.npm).map(([k, v]) => `${k} ${v}`).join(', ')}`],
+      ['packages', `Node.js ${m.packages.node}; ${Object.entries(m.packages.npm).map(([k, v]) => `${k} ${v}`).join(', ')}`],
       ['machine', `${m.machine.cpuModel.trim()}, ${m.machine.cores} cores, ${m.machine.memoryGiB} GiB; ${m.machine.platform}; GPUs: ${m.machine.gpus.length ? m.machine.gpus.join(', ') : 'none'}; load average ${m.machine.loadAverage.toFixed(2)} at the start`],
       ['seeds', `generation ${m.seeds.generation}; reference ${m.seeds.reference}; metrics ${canonicalJson(m.seeds.metrics)}`],
-      ...m.models.map((x): [string, string] => [`model ${x.reference}`, `${x.hash}; ${x.models.map((y) => `${y.id} (${y.role}, ${y.hash.slice(0, 12)}, ${y.executionProvider})`).join('; ')}`]),
+      ...m.models.map((x): [string, string] => [`model ${x.reference}`, `${x.hash}; ${x.models.map((y) => `${y.id} (${y.role}, ${y.hash.slice(0, 12)})`).join('; ')}; on ${x.device.name} (${x.device.kind}, ${x.device.runtime})`]),
       ['store', `${m.store.root}: ${Object.entries(m.store.counts).map(([k, c]) => `${k} ${c.hits} read back, ${c.writes} written`).join('; ')}`],
       ['run', `${m.startedAt} to ${m.finishedAt} (${m.wallSeconds.toFixed(1)} s)${run.shardManifests.length > 1 ? `; merged from ${run.shardManifests.length} shards` : ''}`],
     );

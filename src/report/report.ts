@@ -4,15 +4,15 @@
  * `summary.csv`, `samples.csv`, `charts/<chart>.<png|svg|pdf>` and `videos/<index>-<method>.gif`. Every file is
  * written atomically and depends only on the results folder, so the same run gives the same bytes.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { costTableMarkdown } from '../bench/cost-table.ts';
+import { COST_TABLE_FILE, costTableMarkdown, type CostTable } from '../analysis/cost-table.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { latencyCharts } from './charts/latency.ts';
-import { paretoCharts } from './charts/pareto.ts';
-import { sweepCharts } from './charts/sweeps.ts';
-import { throughputCharts } from './charts/throughput.ts';
-import { vbenchCharts } from './charts/vbench.ts';
+import { latencyCharts } from './latency-chart.ts';
+import { paretoCharts } from './pareto-chart.ts';
+import { sweepCharts } from './sweeps-chart.ts';
+import { throughputCharts } from './throughput-chart.ts';
+import { vbenchCharts } from './vbench-chart.ts';
 import { samplesCsv, summaryCsv } from './csv.ts';
 import { reportHtml } from './html.ts';
 import { latexDocument } from './latex.ts';
@@ -129,10 +129,16 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
     charts: rendered,
     skipped,
     videos: 'reason' in videos ? videos : { ...videos, uris },
-    costTable: costTableMarkdown(r.costTable),
+    costTable: readCostTable(run.dir),
     provenance,
     files: [...written].sort(),
   });
   write('report.html', html);
   return { files: [...new Set(written)].sort(), skipped, out };
+}
+
+/** The planned-compute table a run wrote (suites with `outputs.costTable: true`), as Markdown, or null. */
+function readCostTable(dir: string): string | null {
+  const file = path.join(dir, COST_TABLE_FILE);
+  return existsSync(file) ? costTableMarkdown(JSON.parse(readFileSync(file, 'utf8')) as CostTable) : null;
 }

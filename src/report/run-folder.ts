@@ -5,13 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readSampleRows, type SampleRow } from '../bench/outputs.ts';
-import type { Manifest } from '../bench/provenance.ts';
-import { readResults, type Results } from '../bench/results.ts';
-import { decodeStateFile, stateFilePath } from '../bench/state-file.ts';
-import type { TimingRecord } from '../bench/timing.ts';
-import type { MethodLatencies } from './charts/latency.ts';
+import { readResults, type Results } from '../suite/contract/results.ts';
+import { decodeStateFile, stateFilePath } from '../suite/contract/state-file.ts';
+import type { MethodLatencies } from './latency-chart.ts';
 import { metricKeyOf } from './values.ts';
+import type { TimingRecord } from '../suite/contract/records.ts';
+import { readSampleRows, type SampleRow } from '../suite/contract/sample-rows.ts';
+import type { Manifest } from '../suite/contract/manifest.ts';
 
 /** What a report is made from. */
 export interface RunFolder {

@@ -5,8 +5,8 @@
  * half-widths), and the best value of each column marked (lowest or highest by its direction; values that
  * print the same tie).
  */
-import type { Direction, MetricValue } from '../bench/metrics/plugin.ts';
-import type { MethodResult, Results } from '../bench/results.ts';
+import type { Direction, MetricValue } from '../suite/contract/plugin.ts';
+import type { MethodResult, Results } from '../suite/contract/results.ts';
 import { metricNameOf } from './values.ts';
 
 /** A number split for typesetting: mantissa text and a power of ten (0: none). */

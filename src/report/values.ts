@@ -3,12 +3,12 @@
  * measures a Pareto chart can use (every distance's `fd`, and VBench's Quality or Total score when all their
  * dimensions were computed), and the sweeps of a suite as series of methods.
  */
-import type { MetricValue } from '../bench/metrics/plugin.ts';
-import type { MethodResult, Results } from '../bench/results.ts';
-import { valueInterval } from '../bench/summary.ts';
+import type { MetricValue } from '../suite/contract/plugin.ts';
+import type { MethodResult, Results } from '../suite/contract/results.ts';
+import { valueInterval } from '../analysis/summary.ts';
 import { aggregate } from '../vbench/aggregate.ts';
 import { DIMENSIONS, QUALITY_IDS, type DimensionId } from '../vbench/dimensions.ts';
-import { slugOf } from '../bench/sweep.ts';
+import { slugOf } from '../suite/contract/results.ts';
 
 /** The results key of the suite's first metric of plugin `name` (its `id` when the suite gives one; else `name`). */
 export function metricKeyOf(results: Results, name: string): string {

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SampleStore } from '../bench/sample-store.ts';
+import { SampleStore } from '../suite/contract/sample-store.ts';
 import { tensorToFrames } from '../data/quantize.ts';
 import { readVideo, VIDEO_EXTENSIONS, writeVideo } from '../data/video.ts';
 import type { RunFolder } from './run-folder.ts';

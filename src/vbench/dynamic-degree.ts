@@ -7,8 +7,8 @@
  * (`check_move`, `:84-93`: the count is tested after each pair, so count_num = 0 makes any video with one
  * pair dynamic). The dimension is the fraction of dynamic videos.
  */
-import type { VideoClip } from './clip.ts';
-import { everyNth, roundHalfEven, subsampleInterval } from './frame-sampling.ts';
+import type { VideoClip } from './video/clip.ts';
+import { everyNth, roundHalfEven, subsampleInterval } from './video/frame-sampling.ts';
 import type { PairScorer } from './flow/pair-scores.ts';
 
 /** Thresholds for one video. */

@@ -7,8 +7,8 @@
  * flickering runs on the videos VBench's static filter keeps (at most `staticPerPrompt` per prompt) unless the
  * filter is switched off because the videos were filtered already.
  */
-import type { VideoClip } from './clip.ts';
-import { consistencyScore, consistencyVideo, type ConsistencyVideo } from './consistency.ts';
+import type { VideoClip } from './video/clip.ts';
+import { consistencyScore, consistencyVideo, type ConsistencyVideo } from './features/consistency.ts';
 import { COMPUTABLE, type ComputableDimension } from './dimensions.ts';
 import { dynamicDegreeScore, dynamicDegreeVideo } from './dynamic-degree.ts';
 import type { FrameEmbedder, FrameScorer } from './features/extractor.ts';

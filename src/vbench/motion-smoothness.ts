@@ -7,10 +7,10 @@
  * dimension is the plain mean over videos. (VBench's VRAM-driven downscaling does not trigger on a large GPU
  * or on CPU and is not reproduced.)
  */
-import type { VideoClip } from './clip.ts';
-import { everyNth } from './frame-sampling.ts';
+import type { VideoClip } from './video/clip.ts';
+import { everyNth } from './video/frame-sampling.ts';
 import type { FrameInterpolator } from './interpolation/interpolator.ts';
-import { padAmounts, padReplicate, unpad } from './padding.ts';
+import { padAmounts, padReplicate, unpad } from './video/padding.ts';
 import { meanAbsoluteDifference } from './temporal-flickering.ts';
 
 /** VBench's `tensor2img` on 0-255 floats: clip to [0, 255] and truncate (numpy `astype(np.uint8)`). */

@@ -12,7 +12,7 @@ import { IMAGE_EXTENSIONS, listImages, readImage } from '../data/images.ts';
 import { tensorToFrames } from '../data/quantize.ts';
 import { readVideo, VIDEO_EXTENSIONS } from '../data/video.ts';
 import { decodeNpz } from '../io/npy.ts';
-import { checkClip, type VideoClip } from './clip.ts';
+import { checkClip, type VideoClip } from './video/clip.ts';
 import { parseVbenchName } from './naming.ts';
 
 /** One video to evaluate. */

@@ -7,8 +7,8 @@
  * exceeds thres * count_num * 2. In the default `temporal_flickering` scope, the first 5 static videos per
  * prompt (files in sorted order) are kept and renamed `{prompt}-{i}.mp4`.
  */
-import type { VideoClip } from './clip.ts';
-import { roundHalfEven } from './frame-sampling.ts';
+import type { VideoClip } from './video/clip.ts';
+import { roundHalfEven } from './video/frame-sampling.ts';
 import type { PairScorer } from './flow/pair-scores.ts';
 
 /** Thresholds for one video. */

@@ -5,7 +5,7 @@
  * dimension is the plain mean over videos. VBench evaluates only videos its static filter passes
  * (see static-filter.ts); that selection happens before this is called.
  */
-import type { VideoClip } from './clip.ts';
+import type { VideoClip } from './video/clip.ts';
 
 /** Mean absolute difference of two RGB24 frames over all pixels and channels, grey levels (0-255). */
 export function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {

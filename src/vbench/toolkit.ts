@@ -15,7 +15,7 @@ import { FlowInterpolator } from './interpolation/flow-interpolator.ts';
 import type { FrameInterpolator } from './interpolation/interpolator.ts';
 import { OnnxInterpolator } from './interpolation/onnx-interpolator.ts';
 import type { OnnxManifest } from './manifest.ts';
-import type { ImagingQualityMode } from './transforms.ts';
+import type { ImagingQualityMode } from './video/transforms.ts';
 
 /** What computes each network-backed quantity; null where nothing can. */
 export interface Toolkit {

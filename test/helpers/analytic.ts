@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { PhiloxNoise } from '../../src/core/philox.ts';
 import type { Tensor } from '../../src/core/tensor.ts';
 import type { GaussianMixture } from '../../src/models/analytic/mixture.ts';
-import type { SampleItem } from '../../src/models/sampling.ts';
+import type { SampleItem } from '../../src/samplers/contract/sampling.ts';
 import { accumulate, createStats, moments } from '../../src/metrics/feature-stats.ts';
 import { frechetFromMoments } from '../../src/metrics/frechet.ts';
 

@@ -7,8 +7,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { planRun } from '../../src/bench/plan.ts';
-import { runSuite } from '../../src/bench/runner.ts';
+import { planRun } from '../../src/suite/plan.ts';
+import { runSuite } from '../../src/suite/runner.ts';
 import { loadedSuite } from './suites.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'report-runs-'));

@@ -1,5 +1,5 @@
 /** Small suites for the runner's tests: tiny analytic presets and few samples. */
-import { parseSuite, type LoadedSuite } from '../../src/bench/suite-schema.ts';
+import { parseSuite, type LoadedSuite } from '../../src/suite/suite-schema.ts';
 import { hashValue } from '../../src/core/hash.ts';
 
 /** A raw suite object (as YAML would give it) with a few fields replaced. */

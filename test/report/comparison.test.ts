@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compareRuns, loadRun } from '../../src/bench/compare.ts';
+import { compareRuns, loadRun } from '../../src/analysis/compare.ts';
 import { COMPARISON_COLUMNS, curveCharts, writeComparison } from '../../src/report/comparison.ts';
 import { parseCsv } from '../../src/vbench/published.ts';
 import { reportRun, scratch } from '../helpers/report-runs.ts';

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { SampleRow } from '../../src/bench/outputs.ts';
-import type { Results } from '../../src/bench/results.ts';
+import type { Results } from '../../src/suite/contract/results.ts';
 import { SAMPLE_COLUMNS, samplesCsv, SUMMARY_COLUMNS, summaryCsv } from '../../src/report/csv.ts';
 import { parseCsv } from '../../src/vbench/published.ts';
+import type { SampleRow } from '../../src/suite/contract/sample-rows.ts';
 
 test('summary.csv: one row per method and value with every uncertainty field; quotes survive', () => {
   const results = {

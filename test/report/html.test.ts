@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { chromium } from 'playwright-core';
-import type { MetricValue } from '../../src/bench/metrics/plugin.ts';
+import type { MetricValue } from '../../src/suite/contract/plugin.ts';
 import { escapeHtml, htmlCell } from '../../src/report/html.ts';
 import { writeReport } from '../../src/report/report.ts';
 import { valueCell } from '../../src/report/table.ts';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { MetricValue } from '../../src/bench/metrics/plugin.ts';
-import type { MethodResult } from '../../src/bench/results.ts';
+import type { MetricValue } from '../../src/suite/contract/plugin.ts';
+import type { MethodResult } from '../../src/suite/contract/results.ts';
 import { escapeLatex, latexCell, latexDocument, latexTable } from '../../src/report/latex.ts';
 import { methodTable, valueCell } from '../../src/report/table.ts';
 

@@ -4,8 +4,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { MetricValue } from '../../src/bench/metrics/plugin.ts';
-import type { MethodResult } from '../../src/bench/results.ts';
+import type { MetricValue } from '../../src/suite/contract/plugin.ts';
+import type { MethodResult } from '../../src/suite/contract/results.ts';
 import { engineeringExponent, methodTable, valueCell } from '../../src/report/table.ts';
 
 const stderr = (value: number | null, se: number): MetricValue => ({ key: 'fd', label: '', value, unit: 'u', direction: 'lower', uncertainty: { kind: 'stderr', stderr: se, n: 8, method: 'jackknife' }, measured: false });

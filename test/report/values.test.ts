@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { MetricValue } from '../../src/bench/metrics/plugin.ts';
-import type { MethodResult, Results } from '../../src/bench/results.ts';
+import type { MetricValue } from '../../src/suite/contract/plugin.ts';
+import type { MethodResult, Results } from '../../src/suite/contract/results.ts';
 import { DIMENSIONS } from '../../src/vbench/dimensions.ts';
 import { plotValue, qualityMeasures, sweepSeries, vbenchAggregate } from '../../src/report/values.ts';
 

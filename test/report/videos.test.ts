@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SampleStore } from '../../src/bench/sample-store.ts';
+import { SampleStore } from '../../src/suite/contract/sample-store.ts';
 import { tensorToFrames } from '../../src/data/quantize.ts';
 import { readVideo } from '../../src/data/video.ts';
 import { readRunFolder } from '../../src/report/run-folder.ts';

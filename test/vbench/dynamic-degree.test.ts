@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { VideoClip } from '../../src/vbench/clip.ts';
+import type { VideoClip } from '../../src/vbench/video/clip.ts';
 import { dynamicDegreeParams, dynamicDegreeScore, dynamicDegreeVideo, isDynamic } from '../../src/vbench/dynamic-degree.ts';
 import { ClgFlowEstimator } from '../../src/vbench/flow/clg-flow.ts';
 import { PairScorer } from '../../src/vbench/flow/pair-scores.ts';

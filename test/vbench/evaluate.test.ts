@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { VideoClip } from '../../src/vbench/clip.ts';
+import type { VideoClip } from '../../src/vbench/video/clip.ts';
 import { evaluateVideos, type DimensionOutcome } from '../../src/vbench/evaluate.ts';
 import type { FrameScorer } from '../../src/vbench/features/extractor.ts';
 import type { FlowEstimator } from '../../src/vbench/flow/flow-field.ts';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { VideoClip } from '../../src/vbench/clip.ts';
+import type { VideoClip } from '../../src/vbench/video/clip.ts';
 import { ClgFlowEstimator } from '../../src/vbench/flow/clg-flow.ts';
 import { FlowInterpolator } from '../../src/vbench/interpolation/flow-interpolator.ts';
 import { BlendInterpolator, type FrameInterpolator } from '../../src/vbench/interpolation/interpolator.ts';

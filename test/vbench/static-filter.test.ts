@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { VideoClip } from '../../src/vbench/clip.ts';
+import type { VideoClip } from '../../src/vbench/video/clip.ts';
 import { ClgFlowEstimator } from '../../src/vbench/flow/clg-flow.ts';
 import { PairScorer } from '../../src/vbench/flow/pair-scores.ts';
 import { isStatic, selectStatic, staticFilterParams, staticFilterVideo } from '../../src/vbench/static-filter.ts';

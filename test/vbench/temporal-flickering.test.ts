@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { VideoClip } from '../../src/vbench/clip.ts';
+import type { VideoClip } from '../../src/vbench/video/clip.ts';
 import { meanAbsoluteDifference, temporalFlickeringScore, temporalFlickeringVideo } from '../../src/vbench/temporal-flickering.ts';
 
 const flat = (w: number, h: number, v: number) => new Uint8Array(w * h * 3).fill(v);

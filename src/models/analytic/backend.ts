@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { Tensor, formatShape } from '../../core/tensor.ts';
-import type { ModelSet, ModelSpec, VelocityInput, VelocityModel } from '../velocity-model.ts';
-import { stageWindows, type PyramidConfig, type StageWindow } from '../pyramid/schedule.ts';
-import type { TransformerCost } from '../cost-model.ts';
+import type { ModelSet, ModelSpec, VelocityInput, VelocityModel } from '../contract/velocity-model.ts';
+import { cpuDevice } from '../contract/device.ts';
+import { stageWindows, type PyramidConfig, type StageWindow } from '../contract/schedule.ts';
+import type { TransformerCost } from '../contract/cost-model.ts';
 import { GaussianMixture } from './mixture.ts';
 import { isotropicLogLikelihood, posteriorVelocity, type LinearFlow } from './posterior.ts';
 
@@ -169,5 +170,8 @@ export function analyticModelSet(preset: AnalyticPreset): ModelSet {
     pyramid: new AnalyticModel(preset, 'pyramid'),
     full: new AnalyticModel(preset, 'full'),
     cascade: Array.from({ length: K }, (_, s) => new AnalyticModel(preset, s === 0 ? 'cascade-base' : 'cascade-super-resolution', K - 1 - s)),
+    device: cpuDevice('TypeScript (closed-form velocities)'),
+    // nothing to release: the velocities are computed in this process
+    close: async () => {},
   };
 }

@@ -4,7 +4,7 @@
  * one level (2x2 means) keeps this form: means taken down, variance divided by 4.
  */
 import type { NoiseSource } from '../../core/philox.ts';
-import type { Condition } from '../velocity-model.ts';
+import type { Condition } from '../contract/velocity-model.ts';
 import { blockMeans } from './posterior.ts';
 
 /** One mixture component. */

@@ -4,7 +4,7 @@
  * pyramid's lowest resolution, and each prototype carries fine detail that only the later stages can produce.
  */
 import { Registry } from '../../core/registry.ts';
-import { DEFAULT_PYRAMID } from '../pyramid/schedule.ts';
+import { DEFAULT_PYRAMID } from '../contract/schedule.ts';
 import { GaussianMixture, type MixtureComponent, type VideoShape } from './mixture.ts';
 import type { AnalyticPreset } from './backend.ts';
 

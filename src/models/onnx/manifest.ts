@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseWith, SchemaError } from '../../core/schema.ts';
 import { sha256Hex } from '../../core/hash.ts';
-import { validatePyramidConfig } from '../pyramid/schedule.ts';
+import { validatePyramidConfig } from '../contract/schedule.ts';
 
 const positiveInt = z.number().int().min(1);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256 of 64 characters');

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Tensor } from '../../core/tensor.ts';
 import { decodeNpz } from '../../io/npy.ts';
-import type { Condition, ConditioningSpec, Conditioner, Decoder, ModelSet, ModelSpec } from '../velocity-model.ts';
+import type { Condition, ConditioningSpec, Conditioner, Decoder, ModelSet, ModelSpec } from '../contract/velocity-model.ts';
 import { checkContract } from './contract.ts';
 import { fileSha256, PackageError, readManifest, type NetworkEntry, type PackageManifest } from './manifest.ts';
-import { loadSession, runSession, type RuntimeOptions } from './runtime.ts';
+import { loadSession, providerDevice, releaseSession, runSession, type LoadedSession, type ProviderName, type RuntimeOptions } from './runtime.ts';
 import { OnnxVelocityModel, type ConditionInputs } from './velocity.ts';
 
 /** Options for loading a package. */
@@ -42,7 +42,7 @@ export interface OnnxModelSet extends ModelSet {
   /** sha256 of manifest.json (which pins every file by its own sha256). */
   readonly hash: string;
   /** The execution provider the networks run on. */
-  readonly provider: string;
+  readonly provider: ProviderName;
   readonly velocityModels: readonly OnnxVelocityModel[];
 }
 
@@ -88,7 +88,7 @@ export function byteTokens(prompt: string, length: number): BigInt64Array {
   return ids;
 }
 
-async function textConditioner(dir: string, m: PackageManifest, options: PackageOptions): Promise<{ conditioner: Conditioner; negative: Float32Array }> {
+async function textConditioner(dir: string, m: PackageManifest, options: PackageOptions, track: (s: LoadedSession) => LoadedSession): Promise<{ conditioner: Conditioner; negative: Float32Array }> {
   const c = m.conditioning;
   if (c.kind !== 'text') throw new Error('unreachable');
   const size = c.tokens * c.dim;
@@ -103,7 +103,7 @@ async function textConditioner(dir: string, m: PackageManifest, options: Package
     }
     prompts.forEach((p, i) => table.set(p, (e.data as Float32Array).subarray(i * size, (i + 1) * size)));
   }
-  const encoder = m.conditionEncoder ? await loadSession(path.join(dir, m.conditionEncoder.file), options, options.report) : undefined;
+  const encoder = m.conditionEncoder ? track(await loadSession(path.join(dir, m.conditionEncoder.file), options, options.report)) : undefined;
   const embed = async (prompt: string): Promise<Float32Array> => {
     const known = table.get(prompt);
     if (known) return known;
@@ -148,29 +148,44 @@ function conditionInputs(m: PackageManifest, negative: Float32Array | undefined)
 
 /** Loads a package folder; refuses malformed manifests, corrupt or missing files and contract mismatches. */
 export async function loadOnnxPackage(dir: string, options: PackageOptions = {}): Promise<OnnxModelSet> {
+  // every session opened, so that close() (or a failed load) releases them all
+  const sessions: LoadedSession[] = [];
+  const track = (session: LoadedSession): LoadedSession => {
+    sessions.push(session);
+    return session;
+  };
+  try {
+    return await openPackage(dir, options, sessions, track);
+  } catch (error) {
+    await Promise.allSettled(sessions.splice(0).map(releaseSession));
+    throw error;
+  }
+}
+
+async function openPackage(dir: string, options: PackageOptions, sessions: LoadedSession[], track: (s: LoadedSession) => LoadedSession): Promise<OnnxModelSet> {
   const m = readManifest(dir);
   const hash = fileSha256(path.join(dir, 'manifest.json'));
   const runtime: RuntimeOptions = { threads: options.threads ?? os.cpus().length, graphOptimization: options.graphOptimization ?? 'all', providers: options.providers };
   let negative: Float32Array | undefined;
   let conditioner: Conditioner | undefined;
-  if (m.conditioning.kind === 'text') ({ conditioner, negative } = await textConditioner(dir, m, options));
+  if (m.conditioning.kind === 'text') ({ conditioner, negative } = await textConditioner(dir, m, options, track));
   const inputs = conditionInputs(m, negative);
   const velocityModels: OnnxVelocityModel[] = [];
   for (const n of m.networks) {
     const file = path.join(dir, n.file);
-    const session = await loadSession(file, runtime, options.report);
+    const session = track(await loadSession(file, runtime, options.report));
     checkContract(file, m, n, session.inputs, session.outputs);
     const smallValues = options.smallCallValues ?? SMALL_CALL_VALUES;
     const small =
       session.provider === 'cpu' && runtime.threads !== 1 && smallValues > 0 && statSync(file).size <= SMALL_SESSION_MAX_BYTES
-        ? { session: await loadSession(file, { ...runtime, threads: 1, providers: ['cpu'] }, options.report), belowValues: smallValues }
+        ? { session: track(await loadSession(file, { ...runtime, threads: 1, providers: ['cpu'] }, options.report)), belowValues: smallValues }
         : undefined;
     velocityModels.push(new OnnxVelocityModel(`onnx:${m.name}/${n.role}${n.role.startsWith('cascade') ? `@${n.height}` : ''}`, n.sha256, specFor(m, n), session, n, m, inputs, small));
   }
   let decoder: Decoder | undefined;
   if (m.decoder) {
     const d = m.decoder;
-    const session = await loadSession(path.join(dir, d.file), runtime, options.report);
+    const session = track(await loadSession(path.join(dir, d.file), runtime, options.report));
     decoder = {
       fps: d.fps ?? m.sample.fps,
       async decode(latents: Tensor): Promise<Tensor> {
@@ -193,6 +208,11 @@ export async function loadOnnxPackage(dir: string, options: PackageOptions = {})
     directory: dir,
     hash,
     provider: velocityModels[0].provider,
+    device: providerDevice(velocityModels[0].provider),
+    close: async () => {
+      const open = sessions.splice(0);
+      await Promise.all(open.map(releaseSession));
+    },
     velocityModels,
     pyramid: m.kind === 'pyramid' ? velocityModels[0] : undefined,
     full: m.kind === 'full' ? velocityModels[0] : undefined,

@@ -6,6 +6,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import { existsSync, statSync } from 'node:fs';
+import { nvidiaGpus } from '../../core/machine.ts';
+import { cpuDevice, type ComputeDevice } from '../contract/device.ts';
 
 export type ProviderName = 'tensorrt' | 'cuda' | 'cpu';
 
@@ -124,4 +126,17 @@ export async function runSession(loaded: LoadedSession, inputs: Readonly<Record<
     out[name] = { type: t.type as TensorValue['type'], data: t.data as TensorValue['data'], dims: [...t.dims] };
   }
   return out;
+}
+
+/** Releases a session's native resources; a released session must not be run again. */
+export async function releaseSession(loaded: LoadedSession): Promise<void> {
+  await loaded.session.release();
+}
+
+/** The device sessions on `provider` compute on: the first GPU nvidia-smi lists for CUDA and TensorRT, else this CPU. */
+export function providerDevice(provider: ProviderName): ComputeDevice {
+  const runtime = `onnxruntime-node ${onnxRuntimeVersion}, ${provider === 'cpu' ? 'CPU' : provider === 'cuda' ? 'CUDA' : 'TensorRT'} execution provider`;
+  if (provider === 'cpu') return cpuDevice(runtime);
+  const gpu = nvidiaGpus()[0];
+  return { kind: 'gpu', name: gpu?.name ?? 'unknown GPU (nvidia-smi gave no name)', count: 1, memoryBytes: gpu?.memoryBytes ?? null, runtime };
 }

@@ -5,8 +5,8 @@
  * the small per-call tensors are reused; the time spent inside `session.run` is counted for the overhead benchmark.
  */
 import { Tensor, concatFrames, formatShape, upBilinear2, upNearest2 } from '../../core/tensor.ts';
-import type { Condition, HistoryEntry, ModelSpec, VelocityInput, VelocityModel } from '../velocity-model.ts';
-import { runSession, type LoadedSession, type TensorValue } from './runtime.ts';
+import type { Condition, HistoryEntry, ModelSpec, VelocityInput, VelocityModel } from '../contract/velocity-model.ts';
+import { runSession, type LoadedSession, type ProviderName, type TensorValue } from './runtime.ts';
 import type { NetworkEntry, PackageManifest } from './manifest.ts';
 
 /** Thrown when a network returns a non-finite value: names the file, the call and where. */
@@ -51,7 +51,7 @@ export class OnnxVelocityModel implements VelocityModel {
   ) {}
 
   /** The execution provider the session runs on. */
-  get provider(): string {
+  get provider(): ProviderName {
     return this.session.provider;
   }
 

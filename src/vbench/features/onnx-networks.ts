@@ -10,10 +10,10 @@
  */
 import type { LoadedSession, TensorValue } from '../../models/onnx/runtime.ts';
 import { runSession } from '../../models/onnx/runtime.ts';
-import { l2Normalise } from '../consistency.ts';
-import { batchable, checkedOutput, inputNames, outputName, planarBatch, scaleOnly, type PixelNormalisation } from '../onnx-io.ts';
-import { CLIP_NORMALISATION, IMAGENET_NORMALISATION, clipGeometry, dinoGeometry, imagingQualityGeometry, type ImagingQualityMode, type TransformedFrame } from '../transforms.ts';
+import { batchable, checkedOutput, inputNames, outputName, planarBatch, scaleOnly, type PixelNormalisation } from '../video/onnx-io.ts';
+import { CLIP_NORMALISATION, IMAGENET_NORMALISATION, clipGeometry, dinoGeometry, imagingQualityGeometry, type ImagingQualityMode, type TransformedFrame } from '../video/transforms.ts';
 import type { Backbone, FrameEmbedder, FrameScorer } from './extractor.ts';
+import { l2Normalise } from './consistency.ts';
 
 /** Tensor names and batching of one network. */
 export interface OnnxNetworkOptions {

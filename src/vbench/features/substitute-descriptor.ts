@@ -7,7 +7,7 @@
  * It reacts to an object changing colour, shape, place or orientation, but it is not DINO or CLIP: results
  * computed with it are marked "substitute backbone" and are not comparable with VBench's numbers.
  */
-import { luma } from '../clip.ts';
+import { luma } from '../video/clip.ts';
 import type { Backbone, FrameEmbedder } from './extractor.ts';
 
 /** Cells per side of the grid. */

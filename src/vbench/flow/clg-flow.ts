@@ -7,7 +7,7 @@
  * linear system is solved by point-coupled SOR. It gives subpixel flow on textured images (see the end-point
  * errors in test/vbench/flow/clg-flow.test.ts) and stands in for RAFT where no RAFT ONNX file is given.
  */
-import { luma } from '../clip.ts';
+import { luma } from '../video/clip.ts';
 import type { FlowEstimator, FlowField } from './flow-field.ts';
 import { blurSeparable, expandFlow, gaussianKernel, gradients, reduce2, reducedSize, warpBicubic } from './image-ops.ts';
 

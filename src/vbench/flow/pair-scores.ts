@@ -5,7 +5,7 @@
  * (static filter, `static_filter.py:41-55`) of its magnitudes over the whole padded field, as VBench does.
  * Scores are memoised per frame pair, so the static filter and dynamic degree share flows on the same video.
  */
-import { padAmounts, padReplicate } from '../padding.ts';
+import { padAmounts, padReplicate } from '../video/padding.ts';
 import type { FlowEstimator } from './flow-field.ts';
 import { topFractionMeanMagnitude } from './flow-field.ts';
 

@@ -6,7 +6,7 @@
  */
 import type { LoadedSession } from '../../models/onnx/runtime.ts';
 import { runSession } from '../../models/onnx/runtime.ts';
-import { checkedOutput, inputNames, outputName, planarBatch, scaleOnly } from '../onnx-io.ts';
+import { checkedOutput, inputNames, outputName, planarBatch, scaleOnly } from '../video/onnx-io.ts';
 import type { FrameInterpolator } from './interpolator.ts';
 import { checkFramePair } from './interpolator.ts';
 

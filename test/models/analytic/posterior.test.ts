@@ -5,7 +5,7 @@ import { Tensor, downN } from '../../../src/core/tensor.ts';
 import { posteriorVelocity } from '../../../src/models/analytic/posterior.ts';
 import { AnalyticModel } from '../../../src/models/analytic/backend.ts';
 import { analyticPreset } from '../../../src/models/analytic/presets.ts';
-import { stageWindows } from '../../../src/models/pyramid/schedule.ts';
+import { stageWindows } from '../../../src/models/contract/schedule.ts';
 import { rejects } from '../../helpers/assert.ts';
 import { gaussianLogPdf, identity, mul, solveSpd, transpose } from '../../helpers/dense.ts';
 

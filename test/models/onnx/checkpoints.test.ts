@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PhiloxNoise } from '../../../src/core/philox.ts';
 import { loadOnnxPackage } from '../../../src/models/onnx/package.ts';
-import { samplers } from '../../../src/models/samplers.ts';
+import { samplers } from '../../../src/samplers/index.ts';
 
 const root = path.resolve('checkpoints');
 const quiet = { threads: 1, report: () => undefined };

@@ -8,7 +8,7 @@ import { Tensor } from '../../../src/core/tensor.ts';
 import { GraphBuilder } from '../../../src/models/onnx/builder.ts';
 import { fileSha256 } from '../../../src/models/onnx/manifest.ts';
 import { loadOnnxPackage } from '../../../src/models/onnx/package.ts';
-import { samplers } from '../../../src/models/samplers.ts';
+import { samplers } from '../../../src/samplers/index.ts';
 import { rejects } from '../../helpers/assert.ts';
 import { writeToyPackage } from '../../helpers/toy-package.ts';
 

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeNpz } from '../../../src/io/npy.ts';
 import { loadOnnxPackage } from '../../../src/models/onnx/package.ts';
-import { samplers } from '../../../src/models/samplers.ts';
-import type { SampleItem } from '../../../src/models/sampling.ts';
+import { samplers } from '../../../src/samplers/index.ts';
+import type { SampleItem } from '../../../src/samplers/contract/sampling.ts';
 import { RecordingNoise } from '../../helpers/recording-noise.ts';
 
 // The PyTorch recipe runs under Debian's python3 with python3-torch (installed by ./setup.sh).

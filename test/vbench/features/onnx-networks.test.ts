@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadSession } from '../../../src/models/onnx/runtime.ts';
 import { OnnxAestheticScorer, OnnxEmbedder, OnnxMusiqScorer } from '../../../src/vbench/features/onnx-networks.ts';
-import { CLIP_NORMALISATION, IMAGENET_NORMALISATION } from '../../../src/vbench/transforms.ts';
+import { CLIP_NORMALISATION, IMAGENET_NORMALISATION } from '../../../src/vbench/video/transforms.ts';
 import { linearHeadGraph, poolEncoderGraph, sumScorerGraph, writeModel } from '../../helpers/onnx-graphs.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'onnx-nets-'));

@@ -1,0 +1,118 @@
+/**
+ * Summary statistics for results: percentiles (NumPy's default linear interpolation, `numpy.percentile`),
+ * seeded percentile-bootstrap intervals (Efron & Tibshirani, "An Introduction to the Bootstrap", 1993, ch. 13;
+ * resampling indices drawn from Philox, so the same seed gives the same interval), and the delete-one-group
+ * jackknife standard error (ibid., ch. 11, eq. 11.5).
+ */
+import { PhiloxNoise } from './philox.ts';
+
+/** The q-th percentile (0..100) of `values` with linear interpolation between order statistics (NumPy's default). */
+export function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new RangeError('percentile of no values');
+  if (!(q >= 0 && q <= 100)) throw new RangeError(`percentile ${q} is outside [0, 100]`);
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (q / 100) * (sorted.length - 1);
+  const lo = Math.floor(position);
+  const hi = Math.ceil(position);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
+}
+
+/** The median: the 50th percentile (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+/** Arithmetic mean. */
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('mean of no values');
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** A two-sided interval with its level and how it was made. */
+export interface BootstrapInterval {
+  readonly low: number;
+  readonly high: number;
+  /** Coverage, e.g. 0.95. */
+  readonly level: number;
+  readonly resamples: number;
+  readonly seed: number;
+}
+
+/**
+ * The bootstrap's resampling indices: for r = 0 .. resamples - 1, n indices drawn uniformly with replacement
+ * (Philox, purpose "bootstrap", stream = r), handed to `visit` (the array is reused between calls). The same
+ * (n, seed) always gives the same draws, so statistics computed on them are reproducible and several statistics
+ * (or two paired runs) can share one set of draws.
+ */
+export function bootstrapDraws(n: number, resamples: number, seed: number, visit: (indices: Int32Array, resample: number) => void): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`bootstrap needs at least one observation, got ${n}`);
+  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`bootstrap resamples ${resamples}; allowed: an integer >= 1`);
+  const noise = new PhiloxNoise(seed);
+  const indices = new Int32Array(n);
+  for (let r = 0; r < resamples; r++) {
+    const u = noise.uniform(r, 'bootstrap', n);
+    for (let i = 0; i < n; i++) indices[i] = Math.min(n - 1, Math.floor(u[i] * n));
+    visit(indices, r);
+  }
+}
+
+/** The (1 - level) / 2 and (1 + level) / 2 percentiles of bootstrap replicates: the percentile interval. */
+export function percentileInterval(replicates: readonly number[], level: number): { low: number; high: number } {
+  if (!(level > 0 && level < 1)) throw new RangeError(`bootstrap level ${level}; allowed: between 0 and 1`);
+  const tail = ((1 - level) / 2) * 100;
+  return { low: percentile(replicates, tail), high: percentile(replicates, 100 - tail) };
+}
+
+/**
+ * Percentile bootstrap: `resamples` times, draw n indices with replacement (`bootstrapDraws`) and evaluate
+ * `statistic` on them; the interval is the (1-level)/2 and (1+level)/2 percentiles of those values.
+ */
+export function bootstrapInterval(n: number, statistic: (indices: Int32Array) => number, options: { resamples: number; level: number; seed: number }): BootstrapInterval {
+  const { resamples, level, seed } = options;
+  if (!(level > 0 && level < 1)) throw new RangeError(`bootstrap level ${level}; allowed: between 0 and 1`);
+  const values: number[] = [];
+  bootstrapDraws(n, resamples, seed, (indices) => values.push(statistic(indices)));
+  return { ...percentileInterval(values, level), level, resamples, seed };
+}
+
+/**
+ * Delete-one-group jackknife standard error from the G leave-one-group-out estimates:
+ * sqrt((G - 1) / G * sum_g (theta_g - mean theta)^2). Needs G >= 2.
+ */
+export function jackknifeStderr(leaveOneOut: readonly number[]): number {
+  const G = leaveOneOut.length;
+  if (G < 2) throw new RangeError(`jackknife needs at least 2 groups, got ${G}`);
+  const m = mean(leaveOneOut);
+  return Math.sqrt(((G - 1) / G) * leaveOneOut.reduce((a, t) => a + (t - m) ** 2, 0));
+}
+
+/** Splits positions 0..n-1 into `groups` contiguous groups of near-equal size (group g: [floor(g n / G), floor((g+1) n / G))). */
+export function contiguousGroups(n: number, groups: number): number[][] {
+  const G = Math.min(groups, n);
+  return Array.from({ length: G }, (_, g) => {
+    const start = Math.floor((g * n) / G);
+    const end = Math.floor(((g + 1) * n) / G);
+    return Array.from({ length: end - start }, (_, i) => start + i);
+  });
+}
+
+/**
+ * The p-quantile of the standard normal distribution (P. J. Acklam's rational approximation with its tail
+ * formula, relative error below 1.2e-9), e.g. normalQuantile(0.975) = 1.959964.
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normal quantile of ${p}; allowed: 0 < p < 1`);
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}

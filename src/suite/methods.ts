@@ -1,0 +1,90 @@
+/**
+ * Resolving expanded suite methods into runnable ones: each model reference is loaded once through the backend
+ * registry (`loadModelSet`: `analytic:<preset>` today, `onnx:<package>` when that backend is registered), the
+ * sampler fills its defaults and validates the settings, and the sample shape is fixed.
+ */
+import { SchemaError } from '../core/schema.ts';
+import { hashValue } from '../core/hash.ts';
+import { loadModelSet } from '../models/load.ts';
+import { samplers } from '../samplers/index.ts';
+import type { Sampler } from '../samplers/contract/sampling.ts';
+import { modelSetSpec, withDefaults, type ModelSet, type ModelSpec, type VelocityModel } from '../models/contract/velocity-model.ts';
+import { Tensor } from '../core/tensor.ts';
+import type { GuidanceSpec, Suite } from './suite-schema.ts';
+import type { ExpandedMethod } from './sweep.ts';
+
+/** A method ready to sample. */
+export interface ResolvedMethod extends Omit<ExpandedMethod, 'model' | 'guidance'> {
+  readonly model: string;
+  /** The suite's guidance, else the model set's default, else none (1, 1). */
+  readonly guidance: GuidanceSpec;
+  readonly models: ModelSet;
+  /** Content hash of the model set (the hashes of every model in it). */
+  readonly modelHash: string;
+  readonly samplerImpl: Sampler<unknown>;
+  /** Settings after the sampler filled its defaults and validated them. */
+  readonly parsedSettings: unknown;
+  /** Frames the sampler generates per sample (latent frames for a latent package). */
+  readonly frames: number;
+  /** Shape of one sample as stored and measured: [channels, frames, height, width], after the set's decoder if it has one. */
+  readonly shape: readonly [number, number, number, number];
+  /** The spec of the model set's output (full resolution). */
+  readonly spec: ModelSpec;
+}
+
+/** Content hash of a model set: the set's own hash (a package's, covering its decoder and conditioner) and each model's, by role. */
+export function modelSetHash(models: ModelSet): string {
+  return hashValue({ set: models.hash ?? null, pyramid: models.pyramid?.hash ?? null, full: models.full?.hash ?? null, cascade: (models.cascade ?? []).map((m) => m.hash) });
+}
+
+/** Loads a model reference, naming the method on failure. */
+export type ModelLoader = (reference: string) => Promise<ModelSet>;
+
+/** The shape [C, T, H, W] of one sample after the set's decoder: found by decoding one zero latent. */
+async function decodedShape(models: ModelSet, latent: readonly [number, number, number, number]): Promise<[number, number, number, number]> {
+  if (!models.decoder) return [...latent];
+  const out = await models.decoder.decode(new Tensor([1, ...latent]));
+  return [out.shape[1], out.shape[2], out.shape[3], out.shape[4]];
+}
+
+/**
+ * Resolves expanded methods: refuses one whose model comes from an argument that was not given (naming the
+ * `--arg` to pass), loads each model reference once, puts the set's sampler defaults under the method's
+ * settings and validates them with the sampler, and takes the set's guidance when the suite gives none.
+ */
+export async function resolveMethods(expanded: readonly ExpandedMethod[], suite: Suite, where = 'suite', loader: ModelLoader = loadModelSet): Promise<ResolvedMethod[]> {
+  const loaded = new Map<string, Promise<ModelSet>>();
+  const shapes = new Map<string, Promise<[number, number, number, number]>>();
+  const out: ResolvedMethod[] = [];
+  for (const m of expanded) {
+    const at = `${where}.${m.source} (${m.id})`;
+    if (m.missingArgs.length > 0 || m.model === null) {
+      const needs = m.missingArgs.map((a) => `--arg ${a}=<value> (${suite.args[a].description})`).join(', ');
+      throw new SchemaError(`${at}: suite '${suite.name}' needs ${needs}; none was given`);
+    }
+    const reference = m.model;
+    if (!loaded.has(reference)) loaded.set(reference, loader(reference));
+    let models: ModelSet;
+    try {
+      models = await loaded.get(reference)!;
+    } catch (error) {
+      throw new SchemaError(`${at}.model '${reference}': ${(error as Error).message}`);
+    }
+    const samplerImpl = samplers.get(m.sampler);
+    let parsedSettings: unknown;
+    try {
+      parsedSettings = samplerImpl.parseSettings(withDefaults(models, m.sampler, m.settings), models);
+    } catch (error) {
+      throw new SchemaError(`${at}.settings: ${(error as Error).message}`);
+    }
+    const spec = modelSetSpec(models);
+    const frames = suite.frames ?? spec.frames;
+    if (frames > spec.frames) throw new SchemaError(`${where}.frames: ${frames} frames asked for, but ${reference} (${m.id}) generates at most ${spec.frames}`);
+    const shapeKey = `${reference}:${frames}`;
+    if (!shapes.has(shapeKey)) shapes.set(shapeKey, decodedShape(models, [spec.channels, frames, spec.height, spec.width]));
+    const shape = await shapes.get(shapeKey)!;
+    const guidance = m.guidance ?? models.guidanceDefaults ?? { firstFrame: 1, video: 1 };
+    out.push({ ...m, model: reference, guidance, models, modelHash: modelSetHash(models), samplerImpl, parsedSettings, frames, shape, spec });
+  }
+  return out;
+}

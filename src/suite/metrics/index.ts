@@ -1,0 +1,20 @@
+/**
+ * The metrics a suite can name under `metrics:`. To add one, implement `MetricPlugin` (`./plugin.ts`) in its own
+ * module and register it here:
+ *  - issue 4 (feature extractors, FD/KID): one plug-in per distance whose `chunkState` runs the extractor on the
+ *    chunk's samples (features cached per chunk like `fd-pixel`'s) and whose `finalize` calls the statistics and
+ *    distance functions of `src/metrics/`; options name the extractor (e.g. `{extractor: i3d}`).
+ *  - issue 5 (VBench dimensions): `vbench/<dimension>` (`./vbench-dimension.ts`) runs `src/vbench/`'s evaluation
+ *    on each chunk's videos and aggregates as VBench does; the semantic dimensions join the same way when they land.
+ */
+import { Registry } from '../../core/registry.ts';
+import type { MetricPlugin } from '../contract/plugin.ts';
+import { pixelFdMetric } from './pixel-fd.ts';
+import { featureFdMetric } from './feature-fd.ts';
+import { costMetric } from './cost.ts';
+import { throughputMetric } from './throughput.ts';
+import { vbenchMetrics } from './vbench-dimension.ts';
+
+/** Suite metrics by name. */
+export const suiteMetrics = new Registry<MetricPlugin>('metric');
+for (const m of [pixelFdMetric, featureFdMetric, costMetric, throughputMetric, ...vbenchMetrics] as MetricPlugin[]) suiteMetrics.register(m.name, m, `v${m.version}: ${m.description}`);

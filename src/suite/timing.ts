@@ -1,0 +1,52 @@
+/**
+ * The timed phase of a method: after untimed set-up (loading models, done by the caller) and untimed warm-up
+ * generations, `repeats` timed generations of the same `batch` videos, each measured by its sampler wall time
+ * and by its model time per stage (the per-call `durationMs` of `CostSummary.records`, summed by stage), with
+ * the resident set size sampled after every Euler step for the peak memory.
+ */
+import { PhiloxNoise } from '../core/philox.ts';
+import { generateBatch } from './generate.ts';
+import type { ResolvedMethod } from './methods.ts';
+import type { SuiteItem, TimedRepeat, TimingPlan, TimingRecord } from './contract/records.ts';
+
+/** Runs the timed phase of `method` on its first `plan.batch` items. */
+export async function measureTiming(method: ResolvedMethod, items: readonly SuiteItem[], seed: number, plan: TimingPlan): Promise<TimingRecord> {
+  if (items.length < plan.batch) throw new RangeError(`timing ${method.id}: batch of ${plan.batch} videos, but the method has ${items.length} samples`);
+  const batch = items.slice(0, plan.batch);
+  const noise = new PhiloxNoise(seed);
+  const generate = (onStep?: () => void) => generateBatch(method, batch, noise, onStep);
+  const warmupSeconds: number[] = [];
+  for (let i = 0; i < plan.warmup; i++) {
+    const started = performance.now();
+    await generate();
+    warmupSeconds.push((performance.now() - started) / 1000);
+  }
+  const baselineRssBytes = process.memoryUsage.rss();
+  let peakRssBytes = baselineRssBytes;
+  const sampleMemory = () => {
+    const rss = process.memoryUsage.rss();
+    if (rss > peakRssBytes) peakRssBytes = rss;
+  };
+  const repeats: TimedRepeat[] = [];
+  for (let i = 0; i < plan.repeats; i++) {
+    const started = performance.now();
+    const { result, decodeSeconds } = await generate(sampleMemory);
+    const wallSeconds = (performance.now() - started) / 1000;
+    sampleMemory();
+    repeats.push({
+      wallSeconds,
+      decodeSeconds,
+      stageSeconds: Object.fromEntries(result.cost.stages.map((s) => [String(s.stage), s.modelSeconds])),
+      nfe: result.cost.nfe,
+    });
+  }
+  return {
+    plan,
+    frames: method.frames,
+    warmupSeconds,
+    repeats,
+    baselineRssBytes,
+    peakRssBytes,
+    processMaxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}

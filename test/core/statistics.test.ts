@@ -1,0 +1,67 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bootstrapDraws, bootstrapInterval, contiguousGroups, jackknifeStderr, mean, normalQuantile, percentile, percentileInterval } from '../../src/core/statistics.ts';
+
+test('percentiles interpolate linearly between order statistics, as numpy.percentile', () => {
+  // numpy.percentile([1, 2, 3, 4], [0, 25, 50, 90, 99, 100]) = [1, 1.75, 2.5, 3.7, 3.97, 4]
+  const xs = [4, 1, 3, 2];
+  const got = [0, 25, 50, 90, 99, 100].map((q) => percentile(xs, q));
+  const want = [1, 1.75, 2.5, 3.7, 3.97, 4];
+  got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) < 1e-12, `q ${i}: ${g} vs ${want[i]}`));
+  assert.throws(() => percentile([], 50), /no values/);
+  assert.throws(() => percentile([1], 101), /outside/);
+});
+
+test('the jackknife standard error of the mean equals s / sqrt(n) (Efron & Tibshirani eq. 11.5)', () => {
+  const xs = [2.1, 3.5, 0.7, 4.4, 1.9, 3.3];
+  const n = xs.length;
+  const m = mean(xs);
+  const s = Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1));
+  const leaveOut = xs.map((_, i) => mean(xs.filter((__, j) => j !== i)));
+  assert.ok(Math.abs(jackknifeStderr(leaveOut) - s / Math.sqrt(n)) < 1e-12);
+  assert.throws(() => jackknifeStderr([1]), /at least 2 groups/);
+});
+
+test('the bootstrap is reproducible from its seed, and brackets the mean of a symmetric sample', () => {
+  const xs = Array.from({ length: 40 }, (_, i) => i);
+  const stat = (idx: Int32Array) => mean(Array.from(idx, (i) => xs[i]));
+  const a = bootstrapInterval(xs.length, stat, { resamples: 400, level: 0.9, seed: 7 });
+  const b = bootstrapInterval(xs.length, stat, { resamples: 400, level: 0.9, seed: 7 });
+  const c = bootstrapInterval(xs.length, stat, { resamples: 400, level: 0.9, seed: 8 });
+  assert.equal(a, b);
+  assert.is.not(a.low, c.low);
+  assert.ok(a.low < 19.5 && a.high > 19.5 && a.high - a.low < 15, JSON.stringify(a));
+});
+
+test('contiguous groups partition the positions in order', () => {
+  assert.equal(contiguousGroups(5, 2), [[0, 1], [2, 3, 4]]);
+  assert.equal(contiguousGroups(3, 10), [[0], [1], [2]]);
+});
+
+test('normal quantiles match scipy.stats.norm.ppf to 1e-9 relative', () => {
+  // scipy.stats.norm.ppf([0.975, 0.95, 0.5, 0.001, 1e-10, 0.9999])
+  const want: [number, number][] = [
+    [0.975, 1.959963984540054],
+    [0.95, 1.6448536269514722],
+    [0.5, 0],
+    [0.001, -3.090232306167813],
+    [1e-10, -6.361340902404056],
+    [0.9999, 3.719016485455709],
+  ];
+  for (const [p, q] of want) assert.ok(Math.abs(normalQuantile(p) - q) <= 1.2e-9 * Math.max(1, Math.abs(q)), `ppf(${p}) = ${normalQuantile(p)}, scipy ${q}`);
+  assert.throws(() => normalQuantile(1), /normal quantile of 1; allowed: 0 < p < 1/);
+});
+
+test('bootstrap draws depend only on (n, seed): the same draws for every statistic that shares them', () => {
+  const collect = (seed: number) => {
+    const out: number[][] = [];
+    bootstrapDraws(5, 3, seed, (idx, r) => out.push([r, ...idx]));
+    return out;
+  };
+  assert.equal(collect(1), collect(1));
+  assert.not.equal(collect(1), collect(2));
+  assert.ok(collect(1).every(([, ...idx]) => idx.every((i) => i >= 0 && i < 5)));
+  assert.equal(percentileInterval([1, 2, 3, 4, 5], 0.5), { low: 2, high: 4 });
+});
+
+test.run();

@@ -1,0 +1,42 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { planRun } from '../../src/suite/plan.ts';
+import { runSuite } from '../../src/suite/runner.ts';
+import { stateFilePath } from '../../src/suite/contract/state-file.ts';
+import { mergeRuns } from '../../src/suite/merge.ts';
+import { loadedSuite, rawSuite } from '../helpers/suites.ts';
+import { rejects } from '../helpers/assert.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'merge-'));
+const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
+const raw = rawSuite({ samples: 40, chunk: 10, methods: [{ name: 'p', model: 'analytic:tiny-image', sampler: 'pyramid', settings: { stepsPerStage: [2, 2, 2] } }], metrics: [{ name: 'cost' }] });
+const dir = (name: string) => path.join(root, name);
+
+test('shard folders from differing runs, repeated or missing shards are refused, naming why', async () => {
+  for (const i of [0, 1]) await runSuite(await planRun(loadedSuite(raw), {}), { out: dir(`s${i}`), shard: { index: i, count: 2 }, progress: quiet, log: () => undefined, command: [] });
+  await rejects(() => mergeRuns([dir('s0')], dir('m'), { partial: false }), /shards 1 of 2 are missing; give every shard's folder, or --partial/);
+  const partial = await mergeRuns([dir('s0')], dir('p'), { partial: true });
+  assert.ok(partial.partial);
+  assert.equal(partial.methods[0].samples, 20);
+  await rejects(() => mergeRuns([dir('s0'), dir('s0')], dir('m'), { partial: false }), /shard 0 is in both/);
+
+  cpSync(dir('s1'), dir('seed'), { recursive: true });
+  const results = JSON.parse(readFileSync(path.join(dir('seed'), 'results.json'), 'utf8'));
+  results.locked.seed = 5;
+  writeFileSync(path.join(dir('seed'), 'results.json'), JSON.stringify(results));
+  await rejects(() => mergeRuns([dir('s0'), dir('seed')], dir('m'), { partial: false }), /their locked settings differ:\n  seed: 0 vs 5/);
+  results.locked.seed = 0;
+  results.suite.hash = 'f'.repeat(64);
+  writeFileSync(path.join(dir('seed'), 'results.json'), JSON.stringify(results));
+  await rejects(() => mergeRuns([dir('s0'), dir('seed')], dir('m'), { partial: false }), /the suite changed between them/);
+
+  cpSync(dir('s1'), dir('gone'), { recursive: true });
+  rmSync(stateFilePath(dir('gone'), 'p', 'cost', 'samples'));
+  await rejects(() => mergeRuns([dir('s0'), dir('gone')], dir('m'), { partial: false }), /cost\.samples\.npz is missing/);
+  assert.equal((await mergeRuns([dir('s0'), dir('s1')], dir('m'), { partial: false })).methods[0].samples, 40);
+});
+
+test.run();

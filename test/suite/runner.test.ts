@@ -1,0 +1,106 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { planRun } from '../../src/suite/plan.ts';
+import { runSuite } from '../../src/suite/runner.ts';
+import { stateFilePath } from '../../src/suite/contract/state-file.ts';
+import { mergeRuns } from '../../src/suite/merge.ts';
+import { deterministicValues, readResults } from '../../src/suite/contract/results.ts';
+import type { Shard } from '../../src/suite/contract/shard.ts';
+import { loadedSuite, rawSuite } from '../helpers/suites.ts';
+import { writeTextPackage } from '../helpers/text-package.ts';
+import { readSampleRows } from '../../src/suite/contract/sample-rows.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'runner-'));
+const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
+const run = async (out: string, shard: Shard = { index: 0, count: 1 }) =>
+  runSuite(await planRun(loadedSuite(), {}), { out: path.join(root, out), shard, progress: quiet, log: () => undefined, command: ['test'] });
+
+test('a run writes results with units, directions and uncertainties, per-sample files, state files and a manifest', async () => {
+  const { results, manifest } = await run('a');
+  const dir = path.join(root, 'a');
+  assert.equal(results.methods.map((m) => [m.id, m.samples]), [['pyramid', 96], ['cascade', 96]]);
+  for (const m of results.methods) {
+    assert.equal(Object.keys(m.metrics), ['fd-pixel', 'cost', 'throughput']);
+    for (const v of Object.values(m.metrics).flatMap((r) => r.values)) {
+      assert.ok(['lower', 'higher', 'none'].includes(v.direction) && typeof v.unit === 'string' && v.uncertainty.kind.length > 0, v.key);
+    }
+  }
+  const fd = results.methods[0].metrics['fd-pixel'].values[0];
+  assert.ok(fd.uncertainty.kind === 'stderr' && fd.uncertainty.n === 3, JSON.stringify(fd));
+  assert.equal(results.methods[1].metrics.cost.values[0].value, 9);
+  assert.ok(existsSync(path.join(dir, 'results.md')) && existsSync(path.join(dir, 'samples', 'cascade.csv')));
+  assert.ok(existsSync(stateFilePath(dir, 'pyramid', 'fd-pixel', 'second')));
+  assert.equal(readSampleRows(dir, 'pyramid').length, 96);
+  assert.equal(manifest.store.counts.samples, { hits: 0, misses: 192, writes: 192 });
+  assert.is(manifest.suite.name, 'test');
+  assert.match(manifest.git.commit ?? '', /^[0-9a-f]{40}$/);
+  assert.is(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')).schema, 'pyramid-bench/manifest@1');
+});
+
+test('run again: every sample, state and timing is read back, nothing is computed, and results.json is the same bytes', async () => {
+  const before = readFileSync(path.join(root, 'a', 'results.json'));
+  const { manifest } = await run('a');
+  assert.equal(manifest.store.counts.samples, { hits: 192, misses: 0, writes: 0 });
+  assert.is(manifest.store.counts.states.writes, 0);
+  assert.is(manifest.store.counts.timings.writes, 0);
+  assert.ok(readFileSync(path.join(root, 'a', 'results.json')).equals(before));
+});
+
+test('two shards, each with its own store, merge to the values of the single run', async () => {
+  const s0 = await run('s0', { index: 0, count: 2 });
+  const s1 = await run('s1', { index: 1, count: 2 });
+  assert.equal([s0.results.chunks.included, s1.results.chunks.included], [[0, 2], [1]]);
+  assert.ok(s0.results.partial && s1.results.partial);
+  assert.is(s1.results.methods[0].metrics.throughput.values[0].value, null);
+  const merged = await mergeRuns([path.join(root, 's1'), path.join(root, 's0')], path.join(root, 'm'), { partial: false });
+  const single = readResults(path.join(root, 'a'));
+  assert.equal(deterministicValues(merged), deterministicValues(single));
+  assert.is(merged.partial, false);
+  assert.equal(merged.shards.included, [0, 1]);
+  const strip = (rows: ReturnType<typeof readSampleRows>) => rows.map(({ generationSeconds: _, ...r }) => r);
+  assert.equal(strip(readSampleRows(path.join(root, 'm'), 'cascade')), strip(readSampleRows(path.join(root, 'a'), 'cascade')));
+  // the merged folder merges again to the same results
+  const again = await mergeRuns([path.join(root, 'm')], path.join(root, 'm2'), { partial: false });
+  assert.equal(deterministicValues(again), deterministicValues(single));
+});
+
+test('a shard with no chunks is refused, naming how many shards the suite allows', async () => {
+  let error: Error | undefined;
+  await run('empty', { index: 3, count: 4 }).catch((e: Error) => (error = e));
+  assert.match(error?.message ?? '', /shard 3\/4 has no chunks: suite 'test' has 3 chunks of 32 samples; use at most 3 shards/);
+});
+
+test('an ONNX text-to-video package: prompts through its embedding table, its decoder, its defaults, VBench file names', async () => {
+  const pkg = writeTextPackage(path.join(root, 'pkg'), ['a red disk', 'a blue square']);
+  const raw = rawSuite({
+    samples: undefined,
+    chunk: 2,
+    batch: 2,
+    conditions: { kind: 'prompts', file: 'prompts.txt', samplesPerPrompt: 2 },
+    reference: { source: 'none' },
+    args: { model: { description: 'a text-to-video package' } },
+    methods: [{ name: 'pyramid', model: { $arg: 'model' }, sampler: 'pyramid' }],
+    metrics: [{ name: 'cost' }, { name: 'throughput', options: { warmup: 0, repeats: 2, bootstrap: 20 } }],
+    outputs: { videos: { format: 'mp4', naming: '{prompt}-{repeat}' } },
+  });
+  const plan = await planRun(loadedSuite(raw, ['a red disk', 'a blue square']), { model: `onnx:${pkg}` });
+  const out = path.join(root, 'text');
+  const { results, manifest } = await runSuite(plan, { out, shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: [] });
+  const m = results.methods[0];
+  // decoded RGB samples; the package's guidance and steps under the suite's (absent) ones
+  assert.equal(m.shape, [3, 3, 8, 8]);
+  assert.equal(m.guidance, { firstFrame: 2, video: 1.5 });
+  assert.equal((m.settings as { stepsPerStage: number[]; videoStepsPerStage: number[] }).stepsPerStage, [2, 2, 2]);
+  // 3 stages x 2 steps for the first frame, 3 x 1 for each of 2 later frames, all guided (x2)
+  assert.is(m.metrics.cost.values.find((v) => v.key === 'nfe')!.value, 2 * (6 + 3 + 3));
+  assert.ok(m.metrics.throughput.values.some((v) => v.key === 'decodeMs'));
+  assert.equal(readSampleRows(out, 'pyramid').map((r) => [r.prompt, r.repeat]), [['a red disk', 0], ['a red disk', 1], ['a blue square', 0], ['a blue square', 1]]);
+  for (const name of ['a red disk-0', 'a red disk-1', 'a blue square-0', 'a blue square-1']) assert.ok(existsSync(path.join(out, 'videos', 'pyramid', `${name}.mp4`)), name);
+  assert.match(manifest.models[0].device.runtime, /^onnxruntime-node [0-9.]+, CPU execution provider$/);
+  assert.match(manifest.device.reason, /onnxruntime-node [0-9.]+, CPU execution provider/);
+});
+
+test.run();
