@@ -14,7 +14,8 @@ test('the suite hash, git commit, packages, machine, seeds and model hashes of t
   const rows = Object.fromEntries(p.rows);
   assert.ok(rows['suite hash'].startsWith(manifest.suite.hash));
   assert.ok(rows['git commit'].startsWith(manifest.git.commit));
-  assert.match(rows.packages, /^Node\.js v\d+.*; onnxruntime [\d.]+; .*chart\.js 4\./);
+  assert.match(rows.packages, /^Node\.js v\d+.*; .*chart\.js 4\..*onnxruntime-node 1\./);
+  assert.match(rows['model analytic:tiny-video'], /on .*\(cpu, TypeScript \(closed-form velocities\)\)$/);
   assert.match(rows.machine, new RegExp(`${manifest.machine.cores} cores`));
   assert.is(rows.seeds, 'generation 0; reference 1000003; metrics {"throughput":0,"vbench/motion_smoothness":0}');
   assert.ok(rows['model analytic:tiny-video'].startsWith(manifest.models[0].hash));

@@ -14,7 +14,7 @@ test('a suite parses with explicit defaults filled in', () => {
   assert.equal(s.reference, { source: 'auto', seed: 1_000_003 });
   // no guidance given: each model set's default applies (else none)
   assert.is(s.guidance, undefined);
-  assert.equal(s.outputs, { samples: 'none' });
+  assert.equal(s.outputs, { samples: 'none', costTable: false });
   assert.equal(s.methods[0].settings, { stepsPerStage: [3, 3, 3] });
   // metric options are parsed by the metric, defaults included
   assert.equal(s.metrics[0].options, { downsample: 0, frameStride: 1, maxDimension: 4096, jackknifeGroups: 10 });

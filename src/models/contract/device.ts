@@ -39,9 +39,15 @@ export function cpuDevice(runtime: string): ComputeDevice {
   return { kind: 'cpu', name: (cpus[0]?.model ?? 'unknown CPU').trim(), count: cpus.length, memoryBytes: os.totalmem(), runtime };
 }
 
-/** The device a run's hours are counted on, from the devices of its model sets (the first GPU one wins). */
+/**
+ * The device a run's hours are counted on, from the devices of its model sets (the first GPU one wins); this
+ * machine's CPU when no set was loaded (a plan whose methods all wait for arguments).
+ */
 export function runDevice(devices: readonly { readonly id: string; readonly device: ComputeDevice }[]): DeviceInfo {
-  if (devices.length === 0) throw new RangeError('runDevice: no model sets');
+  if (devices.length === 0) {
+    const cpu = cpuDevice('none');
+    return { kind: 'cpu', name: `${cpu.name}, ${cpu.count} cores`, count: cpu.count, memoryBytes: cpu.memoryBytes, hoursUnit: 'CPU-hours', reason: 'no model set was loaded' };
+  }
   const gpu = devices.find((d) => d.device.kind === 'gpu');
   if (gpu) {
     const d = gpu.device;
