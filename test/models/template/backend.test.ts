@@ -120,7 +120,7 @@ test('bad references name the value and what is allowed', async () => {
   await rejects(() => loadModelSet('template:0x8x8'), /frames is 0; allowed: an integer from 1 to 64/);
   await rejects(() => loadModelSet('template:2x6x8'), /height is 6; allowed: a multiple of 4 from 4 to 512/);
   await rejects(() => loadModelSet('template:2x8x1024'), /width is 1024; allowed: a multiple of 4 from 4 to 512/);
-  await rejects(() => loadModelSet('templat:2x8x8'), /Unknown backend 'templat'. Available: analytic, onnx, template/);
+  await rejects(() => loadModelSet('templat:2x8x8'), /Unknown backend 'templat'. Available: analytic, (.*, )?onnx, (.*, )?template/);
   assert.equal(parseTemplateReference('2x4x12'), { frames: 2, height: 4, width: 12 });
 });
 
