@@ -1,6 +1,7 @@
 /**
  * Resolves a model reference to the models a sampler can use. `analytic:<preset>` gives the exact analytic
- * testbed; other backends register a loader for their own prefix or path form.
+ * testbed, `template:<frames>x<height>x<width>` the minimal backend to copy (docs/extending.md); other backends
+ * register a loader for their own prefix or path form.
  */
 import { Registry } from '../core/registry.ts';
 import type { ModelSet } from './contract/velocity-model.ts';
@@ -9,6 +10,7 @@ import { analyticPreset } from './analytic/presets.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadOnnxPackage } from './onnx/package.ts';
+import { loadTemplateModelSet } from './template/backend.ts';
 
 /** A backend: turns the part of a reference after its prefix into a model set. */
 export type ModelLoader = (rest: string) => Promise<ModelSet>;
@@ -17,6 +19,7 @@ export type ModelLoader = (rest: string) => Promise<ModelSet>;
 export const backends = new Registry<ModelLoader>('backend');
 backends.register('analytic', async (rest) => analyticModelSet(analyticPreset(rest)), 'exact ideal velocities for a Gaussian-mixture target (analytic:<preset>)');
 backends.register('onnx', async (rest) => loadOnnxPackage(rest), 'ONNX model packages run with onnxruntime (onnx:<package folder>, or the folder itself)');
+backends.register('template', loadTemplateModelSet, 'the backend to copy: flat colour per class, closed-form velocities (template:<frames>x<height>x<width>; docs/extending.md)');
 
 /** Loads `reference` ("<backend>:<rest>", or a package folder holding manifest.json). */
 export async function loadModelSet(reference: string): Promise<ModelSet> {
