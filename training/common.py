@@ -1,6 +1,6 @@
 """Shared pieces of the training recipe: the pyramid schedule (float64, the same numbers as
-src/models/pyramid/schedule.ts, which restates Pyramid-Flow's scheduler), the temporal-pyramid history layout
-(src/models/pyramid/temporal-pyramid.ts), the 2x2 resampling of src/core/tensor.ts, and the data set loader.
+src/models/contract/schedule.ts, which restates Pyramid-Flow's scheduler), the temporal-pyramid history layout
+(src/samplers/pyramid/temporal-pyramid.ts), the 2x2 resampling of src/core/tensor.ts, and the data set loader.
 Runs under Debian's /usr/bin/python3 with python3-torch (1.13) and python3-numpy.
 """
 import math

@@ -45,7 +45,7 @@ def load(package, role):
 
 def block_noise(z, gamma):
     """Block-correlated noise from 4 normals per 2x2 block, z [C, T, h, w, 2, 2] -> [C, T, 2h, 2w]; the same
-    construction as src/models/pyramid/renoise.ts (covariance (1 + gamma) I - gamma 11^T within a block)."""
+    construction as src/samplers/pyramid/renoise.ts (covariance (1 + gamma) I - gamma 11^T within a block)."""
     C, T, h, w = z.shape[:4]
     mean = z.mean(dim=(-2, -1), keepdim=True)
     m = math.sqrt(1 + gamma) * (z - mean) + math.sqrt(max(1 - 3 * gamma, 0)) * mean

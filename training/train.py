@@ -33,7 +33,7 @@ def build_model(role, cfg):
 
 
 def forward_flops(model, ex):
-    """Forward FLOPs of one training call, by the harness's cost model (src/models/cost-model.ts): per block
+    """Forward FLOPs of one training call, by the harness's cost model (src/models/contract/cost-model.ts): per block
     (8 + 4 mlp_ratio) d^2 per token and 4 d per query-key pair (dense attention), plus the patch embedding of every
     token and the output head of the current tokens; the backward pass is counted as twice the forward."""
     p2, d, C = model.patch ** 2, model.dim, model.channels

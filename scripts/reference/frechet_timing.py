@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times the reference Fréchet-distance routes on one case, for src/bench/frechet-speed.ts.
+"""Times the reference Fréchet-distance routes on one case, for tools/perf/frechet-speed.ts.
 
 usage: frechet_timing.py CASES.npz K ROUTES OUT.json
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden values for test/models/pyramid/schedule.test.ts.
+"""Golden values for test/models/contract/schedule.test.ts.
 
 Re-states, with NumPy, what Pyramid-Flow's PyramidFlowMatchEulerDiscreteScheduler computes
 (diffusion_schedulers/scheduling_flow_matching.py at commit 3040d71: init_sigmas, init_sigmas_for_each_stage,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Statistics files as other tools write them, and a checker for the files we write (test/io/stats-file.test.ts).
+"""Statistics files as other tools write them, and a checker for the files we write (test/metrics/stats-file.test.ts).
 
 usage: stats_files.py write DIR   -- writes, from seeded features X (40 x 6, float32, as network features are):
   pytorch-fid.npz   np.savez_compressed(mu=X.mean(0) as float64, sigma=np.cov(X as float64))  (fid_score.py)
