@@ -4,9 +4,9 @@
  * -> one number or a few, with units, direction and uncertainty. Chunk states are combined only at `finalize`,
  * always in chunk order, so a merged set of shards and a single run give the same bits.
  *
- * Adding a metric (issue 4's feature extractors with FD/KID, issue 5's VBench dimensions): implement
- * `MetricPlugin` in its own module and register it in `src/bench/metrics/index.ts`; a suite then names it under
- * `metrics:`. Nothing else in the runner changes. See docs/suites.md, "Adding a metric".
+ * Adding a metric: implement `MetricPlugin` in its own module under `src/suite/metrics/` and register it in
+ * `src/suite/metrics/index.ts`; a suite then names it under `metrics:`. Nothing else in the runner changes. This
+ * file imports only other contracts (docs/architecture.md); docs/extending.md walks through an example.
  */
 import type { Tensor } from '../../core/tensor.ts';
 import type { SuiteItem, SampleRecord, TimingPlan, TimingRecord } from './records.ts';

@@ -1,11 +1,10 @@
 /**
- * The metrics a suite can name under `metrics:`. To add one, implement `MetricPlugin` (`./plugin.ts`) in its own
- * module and register it here:
- *  - issue 4 (feature extractors, FD/KID): one plug-in per distance whose `chunkState` runs the extractor on the
- *    chunk's samples (features cached per chunk like `fd-pixel`'s) and whose `finalize` calls the statistics and
- *    distance functions of `src/metrics/`; options name the extractor (e.g. `{extractor: i3d}`).
- *  - issue 5 (VBench dimensions): `vbench/<dimension>` (`./vbench-dimension.ts`) runs `src/vbench/`'s evaluation
- *    on each chunk's videos and aggregates as VBench does; the semantic dimensions join the same way when they land.
+ * The metrics a suite can name under `metrics:`. To add one, implement `MetricPlugin` (`../contract/plugin.ts`)
+ * in its own module and register it here (docs/extending.md). For example:
+ *  - distances (`fd`, `fd-pixel`): `chunkState` runs the extractor on the chunk's samples (features cached per
+ *    chunk) and `finalize` calls the statistics and distance functions of `src/metrics/`;
+ *  - VBench dimensions: `vbench/<dimension>` (`./vbench-dimension.ts`) runs `src/vbench/`'s evaluation on each
+ *    chunk's videos and aggregates as VBench does.
  */
 import { Registry } from '../../core/registry.ts';
 import type { MetricPlugin } from '../contract/plugin.ts';
