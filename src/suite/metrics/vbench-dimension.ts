@@ -1,5 +1,5 @@
 /**
- * `vbench/<dimension>`: the adapter from the suite runner to the VBench quality dimensions of `src/vbench/`
+ * `vbench/<dimension>`: the adapter from the suite runner to the VBench quality dimensions of `src/vbench/`.
  * Each chunk's samples become RGB24 clips at the suite's playback rate and go through
  * `evaluateVideos` with the default toolkit (the harness's flow, interpolator and substitute backbone) or the
  * VBench networks an ONNX manifest names; the chunk state keeps each video's details, and `finalize` aggregates
