@@ -62,7 +62,10 @@ export async function extractStatistics(source: ClipSource, extractor: FeatureEx
   if (options.keepFeatures) {
     const data = new Float32Array(count * stats!.dim);
     let o = 0;
-    for (const p of featureParts) (data.set(p, o), (o += p.length));
+    for (const p of featureParts) {
+      data.set(p, o);
+      o += p.length;
+    }
     result.features = { data, rows: count, dim: stats!.dim };
   }
   if (options.keepImages && imageSize) {

@@ -272,8 +272,14 @@ export function readZipDirectory(read: ByteReader, fileSize: number, where: stri
       const len = dir.readUInt16LE(e + 2);
       if (id === 1) {
         let q = e + 4;
-        if (size === 0xffffffff) (size = Number(dir.readBigUInt64LE(q))), (q += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = Number(dir.readBigUInt64LE(q))), (q += 8);
+        if (size === 0xffffffff) {
+          size = Number(dir.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = Number(dir.readBigUInt64LE(q));
+          q += 8;
+        }
         if (localOffset === 0xffffffff) localOffset = Number(dir.readBigUInt64LE(q));
       }
       e += 4 + len;

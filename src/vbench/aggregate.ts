@@ -55,8 +55,13 @@ export function aggregate(scores: DimensionScores, missing: MissingPolicy = 'err
   for (const d of DIMENSIONS) {
     const n = normaliseDimension(d.id, scores[d.id] ?? 0);
     normalised[d.id] = n;
-    if (d.group === 'quality') (q += n), (qw += d.weight);
-    else (s += n), (sw += d.weight);
+    if (d.group === 'quality') {
+      q += n;
+      qw += d.weight;
+    } else {
+      s += n;
+      sw += d.weight;
+    }
   }
   const quality = q / qw;
   const semantic = s / sw;

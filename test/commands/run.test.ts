@@ -71,7 +71,10 @@ test('killed with SIGKILL mid-run and started again: nothing finished is recompu
   const store = path.join(at('killed'), 'store');
   const child = spawn(process.execPath, [bin, 'run', suite, '--out', at('killed')], { cwd: root, stdio: 'ignore' });
   let finished = false;
-  const exited = new Promise<void>((resolve) => child.on('close', () => ((finished = true), resolve())));
+  const exited = new Promise<void>((resolve) => child.on('close', () => {
+    finished = true;
+    resolve();
+  }));
   while (storedSamples(store) < 120 && !finished) await new Promise((r) => setTimeout(r, 20));
   assert.ok(!finished, 'the run ended before it could be killed');
   child.kill('SIGKILL');

@@ -112,10 +112,23 @@ function sorSweeps(u: Float32Array, v: Float32Array, w: number, h: number, s: Le
     const i = y * w + x;
     let su = 0;
     let sv = 0;
-    if (x > 0) (su += u[i - 1]), (sv += v[i - 1]);
-    if (x < w - 1) (su += u[i + 1]), (sv += v[i + 1]);
-    if (y > 0) (su += u[i - w]), (sv += v[i - w]);
-    if (y < h - 1) (su += u[i + w]), (sv += v[i + w]);
+    // the neighbours inside the image, left, right, up, down
+    if (x > 0) {
+      su += u[i - 1];
+      sv += v[i - 1];
+    }
+    if (x < w - 1) {
+      su += u[i + 1];
+      sv += v[i + 1];
+    }
+    if (y > 0) {
+      su += u[i - w];
+      sv += v[i - w];
+    }
+    if (y < h - 1) {
+      su += u[i + w];
+      sv += v[i + w];
+    }
     update(i, su, sv);
   };
   for (let sweep = 0; sweep < settings.iterations; sweep++) {

@@ -60,8 +60,13 @@ test('a textured disk moving (8, -5) px over a static background at 256: EPE ins
     for (let x = 0; x < size; x++) {
       const r = Math.hypot(x - c, y - c);
       const i = y * size + x;
-      if (r < R - 4) (inside += Math.hypot(f.u[i] - dx, f.v[i] - dy)), nIn++;
-      else if (r > R + Math.hypot(dx, dy) + 4) (outside += Math.hypot(f.u[i], f.v[i])), nOut++;
+      if (r < R - 4) {
+        inside += Math.hypot(f.u[i] - dx, f.v[i] - dy);
+        nIn++;
+      } else if (r > R + Math.hypot(dx, dy) + 4) {
+        outside += Math.hypot(f.u[i], f.v[i]);
+        nOut++;
+      }
     }
   }
   assert.ok(inside / nIn < 0.25, `disk interior EPE ${inside / nIn}`);
