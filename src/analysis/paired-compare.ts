@@ -196,7 +196,7 @@ export function pairedComparison(a: LoadedRun, b: LoadedRun, options: PairedOpti
       const valueB = (key: string) => rb.values.find((w) => w.key === key)!;
       const done = new Set<string>();
       const values: ValueDifference[] = [];
-      const source = (run: LoadedRun, method: MethodResult) => ({ dir: run.dir, method, locked: run.results.locked, device: run.results.device, metric });
+      const source = (run: LoadedRun, method: MethodResult) => ({ dir: run.dir, method, locked: run.results.locked, device: run.results.device, machines: run.results.machines ?? [], metric });
       // identical samples: a deterministic value cannot differ
       if (identical && pairs.length > 0) {
         for (const v of shared.filter((x) => !x.measured && !valueB(x.key).measured && x.value !== null && canonicalJson(x.value) === canonicalJson(valueB(x.key).value))) {

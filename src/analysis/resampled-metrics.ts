@@ -32,7 +32,7 @@ import type { LockedSettings, MethodResult } from '../suite/contract/results.ts'
 import { decodeStateFile, stateFilePath } from '../suite/contract/state-file.ts';
 import { mean, percentile } from '../core/statistics.ts';
 import type { DeviceInfo } from '../models/contract/device.ts';
-import type { TimingRecord } from '../suite/contract/records.ts';
+import type { MachineFingerprint, TimingRecord } from '../suite/contract/records.ts';
 
 /** A metric's values as a function of a multiset of rows. */
 export interface ResampledStatistic {
@@ -55,6 +55,8 @@ export interface MetricSource {
   readonly method: MethodResult;
   readonly locked: LockedSettings;
   readonly device: DeviceInfo;
+  /** The machines whose generations count as the run's own (`Results.machines`; none for older results). */
+  readonly machines: readonly MachineFingerprint[];
   /** The metric's key in `method.metrics` (its id when the suite gives one, else its name). */
   readonly metric: string;
 }
@@ -155,7 +157,7 @@ export function sampleStatistic(source: MetricSource): ResampledStatistic | { re
   if (!read || read.states.length === 0) return { reason: `no state file ${stateFilePath(source.dir, method.slug, metric, 'samples')}` };
   const reported = valuesByKey(method.metrics[metric]?.values ?? []);
   const options = entry.options;
-  const context = methodContext(method, source.locked, source.device);
+  const context = methodContext(method, source.locked, source.device, source.machines);
   const viaFinalize = <R>(rows: readonly R[], rebuild: (rows: R[]) => unknown): Omit<ResampledStatistic, 'keys'> | { reason: string } => {
     const finalize = (positions: ArrayLike<number> | null) => plugin.finalize({ options, method: context, chunks: [0], states: { samples: [rebuild(pick(rows, positions))] }, timing: null });
     // resampling calls finalize thousands of times: only a synchronous one will do
@@ -165,8 +167,9 @@ export function sampleStatistic(source: MetricSource): ResampledStatistic | { re
   const checked = (statistic: Omit<ResampledStatistic, 'keys'> | { reason: string }) => ('reason' in statistic ? statistic : withKeys(statistic, reported));
   if (entry.name === 'cost') return checked(viaFinalize(concatenated(read.states, (s: CostState) => s.costs), (costs) => ({ costs })));
   if (entry.name === 'throughput') {
-    const rows = concatenated(read.states, (s: ThroughputState) => s.frames.map((f, i) => ({ f, g: s.generationSeconds[i] })));
-    return checked(viaFinalize(rows, (r) => ({ frames: r.map((x) => x.f), generationSeconds: r.map((x) => x.g) })));
+    const machineInfo = Object.assign({}, ...(read.states as ThroughputState[]).map((s) => s.machineInfo));
+    const rows = concatenated(read.states, (s: ThroughputState) => s.frames.map((f, i) => ({ f, g: s.generationSeconds[i], m: s.machines[i], b: s.batchSizes[i] })));
+    return checked(viaFinalize(rows, (r): ThroughputState => ({ frames: r.map((x) => x.f), generationSeconds: r.map((x) => x.g), machines: r.map((x) => x.m), batchSizes: r.map((x) => x.b), machineInfo })));
   }
   if (entry.name.startsWith('vbench/')) {
     const id = entry.name.slice('vbench/'.length) as ComputableDimension;

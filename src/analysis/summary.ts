@@ -15,18 +15,19 @@ export function formatNumber(v: number | null): string {
   return a >= 1e6 || a < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(4)).toString();
 }
 
-/** A value with its uncertainty. */
+/** A value with its uncertainty, followed by "(invalid: rule)" when it misses its validity rule. */
 export function formatValue(v: MetricValue): string {
   const u = v.uncertainty;
   const base = formatNumber(v.value);
   if (v.value === null) return v.note ? `n/a (${v.note})` : 'n/a';
+  const mark = v.validity && !v.validity.valid ? ` (invalid: ${v.validity.rule})` : '';
   switch (u.kind) {
     case 'stderr':
-      return `${base} ± ${formatNumber(u.stderr)} (n=${u.n})`;
+      return `${base} ± ${formatNumber(u.stderr)} (n=${u.n})${mark}`;
     case 'interval':
-      return `${base} [${formatNumber(u.low)}, ${formatNumber(u.high)}] (n=${u.n})`;
+      return `${base} [${formatNumber(u.low)}, ${formatNumber(u.high)}] (n=${u.n})${mark}`;
     default:
-      return base;
+      return base + mark;
   }
 }
 
@@ -58,6 +59,8 @@ export function resultsMarkdown(results: Results): string {
     `Harness ${results.harness.version}; ${results.partial ? `PARTIAL: shards ${results.shards.included.join(', ')} of ${results.shards.count}` : 'all shards'}; device: ${results.device.name}.`,
     `Uncertainty: ± standard error, or [interval] at the stated level; n = observations (chunk groups, repeats). ↓ lower is better, ↑ higher is better.`,
   ];
+  const invalid = results.methods.some((m) => Object.values(m.metrics).some((r) => r.values.some((v) => v.validity?.valid === false)));
+  if (invalid) lines.push('A value marked (invalid: rule) is a measurement that misses its validity rule (a minimum count and duration of the timed phase, enough observations for a percentile; docs/results.md, "Validity"): its number is shown, not vouched for.');
   const metricNames = [...new Set(results.methods.flatMap((m) => Object.keys(m.metrics)))];
   for (const metric of metricNames) {
     const keys: MetricValue[] = [];

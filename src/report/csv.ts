@@ -27,6 +27,7 @@ export const SUMMARY_COLUMNS = [
   'headline',
   'label',
   'note',
+  'validity',
 ] as const;
 
 /** `summary.csv`: one row per method and value; empty fields where a value or uncertainty has none. */
@@ -55,6 +56,8 @@ export function summaryCsv(results: Results): string {
           headline: v.headline === true,
           label: v.label,
           note: v.note ?? '',
+          // empty: no validity rule applies
+          validity: v.validity ? (v.validity.valid ? `valid: ${v.validity.rule}` : `invalid: ${v.validity.rule}`) : '',
         });
       }
     }

@@ -19,6 +19,7 @@ export function htmlCell(c: ValueCell): string {
   let body = `${c.value}${c.stderr === null ? p : ''}`;
   if (c.stderr !== null) body = p ? `(${c.value} ± ${c.stderr})${p}` : `${c.value} ± ${c.stderr}`;
   else if (c.low !== null && c.high !== null) body += ` <span class="interval">[${c.low}, ${c.high}]${p}</span>`;
+  if (c.invalid) body += ` <span class="invalid">(invalid: ${escapeHtml(c.invalid)})</span>`;
   return body;
 }
 
@@ -61,6 +62,7 @@ th[scope=row] { text-align: left; font-weight: normal; }
 td.best { font-weight: bold; }
 .unit, .interval, .note { color: #666; font-size: 11px; font-weight: normal; }
 .missing { color: #999; }
+.invalid { color: #b00; font-size: 11px; }
 figure { margin: 18px 0 30px; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 13px; color: #444; max-width: 900px; }
 .videos td, .videos th { text-align: center; }

@@ -29,14 +29,15 @@ export function escapeLatex(text: string): string {
   return text.replace(/\^2/g, '²').replace(/[\\{}$&#%_~^↓↑±²≤]/g, (c) => SPECIAL[c]);
 }
 
-/** A cell in math mode: bold when best, `--` when missing. */
+/** A cell in math mode: bold when best, `--` when missing, followed by "(invalid: rule)" when it misses its validity rule. */
 export function latexCell(c: ValueCell): string {
   if (c.value === null) return '--';
   let body = c.value;
   if (c.stderr !== null) body = `${c.value} \\pm ${c.stderr}`;
   else if (c.plus !== null && c.minus !== null) body = `${c.value}^{+${c.plus}}_{-${c.minus}}`;
   if (c.exponent !== 0) body = `${c.stderr !== null ? `(${body})` : body}\\times10^{${c.exponent}}`;
-  return c.best ? `$\\mathbf{${body}}$` : `$${body}$`;
+  const mark = c.invalid ? ` {\\footnotesize (invalid: ${escapeLatex(c.invalid).replace(/>=/g, '$\\geq$')})}` : '';
+  return (c.best ? `$\\mathbf{${body}}$` : `$${body}$`) + mark;
 }
 
 /** A table as a LaTeX `table` environment with booktabs rules and a caption and label. */

@@ -5,13 +5,17 @@
 import type { Provenance } from './provenance.ts';
 import { timesTen, type Table, type ValueCell } from './table.ts';
 
-/** A cell as plain text: "v ± s", "v [low, high]" or "v", with the power of ten; "n/a (why)" when missing. */
+/**
+ * A cell as plain text: "v ± s", "v [low, high]" or "v", with the power of ten; "n/a (why)" when missing; followed
+ * by "(invalid: rule)" when the measurement misses its validity rule.
+ */
 export function textCell(c: ValueCell): string {
   if (c.value === null) return `n/a${c.note ? ` (${c.note})` : ''}`;
+  const mark = c.invalid ? ` (invalid: ${c.invalid})` : '';
   const p = timesTen(c.exponent);
-  if (c.stderr !== null) return p ? `(${c.value} ± ${c.stderr})${p}` : `${c.value} ± ${c.stderr}`;
-  if (c.low !== null && c.high !== null) return `${c.value}${p} [${c.low}, ${c.high}]${p ? ` ${p}` : ''}`;
-  return `${c.value}${p}`;
+  if (c.stderr !== null) return (p ? `(${c.value} ± ${c.stderr})${p}` : `${c.value} ± ${c.stderr}`) + mark;
+  if (c.low !== null && c.high !== null) return `${c.value}${p} [${c.low}, ${c.high}]${p ? ` ${p}` : ''}${mark}`;
+  return `${c.value}${p}${mark}`;
 }
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|');

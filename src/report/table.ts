@@ -30,6 +30,8 @@ export interface ValueCell {
   readonly exponent: number;
   readonly best: boolean;
   readonly note?: string;
+  /** The validity rule a measured value misses (`MetricValue.validity`); absent when it is valid or has none. */
+  readonly invalid?: string;
 }
 
 /** A column: which value, its unit and direction. */
@@ -101,7 +103,7 @@ export function valueCell(v: MetricValue | undefined, best = false, exponent?: n
   const spread = positive.length ? Math.min(...positive) : 0;
   const decimals = spread > 0 ? decimalsFor(spread, 2) + e : e === 0 && Number.isInteger(v.value) ? 0 : decimalsFor(v.value, 4) + e;
   const f = (x: number) => fixed(x, e, decimals);
-  const base = { ...empty, exponent: e, best, value: f(v.value) };
+  const base = { ...empty, exponent: e, best, value: f(v.value), ...(v.validity && !v.validity.valid ? { invalid: v.validity.rule } : {}) };
   if (u.kind === 'stderr') return { ...base, stderr: f(u.stderr) };
   if (u.kind === 'interval') return { ...base, minus: f(Math.max(0, v.value - u.low)), plus: f(Math.max(0, u.high - v.value)), low: f(u.low), high: f(u.high) };
   return base;
@@ -136,7 +138,8 @@ export function headerOf(metric: string, key: string): string {
  */
 function bestRows(values: readonly (MetricValue | undefined)[], shown: readonly (string | null)[], direction: Direction): Set<number> {
   if (direction === 'none') return new Set();
-  const present = values.map((v, i) => ({ v: v?.value ?? null, i })).filter((x): x is { v: number; i: number } => x.v !== null && Number.isFinite(x.v));
+  // an invalid measurement is never the best
+  const present = values.map((v, i) => ({ v: v?.validity?.valid === false ? null : (v?.value ?? null), i })).filter((x): x is { v: number; i: number } => x.v !== null && Number.isFinite(x.v));
   if (present.length < 2) return new Set();
   const target = direction === 'lower' ? Math.min(...present.map((x) => x.v)) : Math.max(...present.map((x) => x.v));
   const targetText = shown[present.find((x) => x.v === target)!.i];
@@ -171,6 +174,7 @@ export function methodTable(id: string, caption: string, methods: readonly Metho
   const levels = [...kinds].filter((k) => k.startsWith('interval:')).map((k) => k.slice(9));
   if (levels.length) notes.push(`${[...new Set(levels)].join('/')}% bootstrap interval, shown as distances below and above the value (or [low, high])`);
   notes.push('bold: the best value of the column by its direction (↓ lower is better, ↑ higher is better)');
+  if (cells.some((row) => row.some((c) => c.invalid))) notes.push('invalid: a measurement that misses its validity rule (the rule is given), never counted as the best');
   return { id, caption, columns, rows: methods.map((m, i) => ({ method: m.id, cells: cells[i] })), notes };
 }
 

@@ -12,7 +12,7 @@ import type { SampleResult, StepObserver } from '../samplers/contract/sampling.t
 import type { ResolvedMethod } from './methods.ts';
 import type { MethodPlan } from './plan.ts';
 import type { SampleStore } from './contract/sample-store.ts';
-import type { SuiteItem, SampleRecord } from './contract/records.ts';
+import type { MachineFingerprint, SuiteItem, SampleRecord } from './contract/records.ts';
 
 /** A chunk's samples [rows, C, T, H, W] and their records, in item order. */
 export interface ChunkSamples {
@@ -35,7 +35,10 @@ export async function generateBatch(
   return { result, pixels, decodeSeconds: (performance.now() - sampled) / 1000 };
 }
 
-/** Reads or generates the samples of `items` (whose store keys are `keys`); `onBatch` is told after each generated batch. */
+/**
+ * Reads or generates the samples of `items` (whose store keys are `keys`); each generated sample's record names
+ * `machine`, the machine that measured its seconds; `onBatch` is told after each generated batch.
+ */
 export async function chunkSamples(
   store: SampleStore,
   plan: MethodPlan,
@@ -43,6 +46,7 @@ export async function chunkSamples(
   keys: readonly string[],
   seed: number,
   batchSize: number,
+  machine: MachineFingerprint,
   onBatch: (generated: number) => void,
 ): Promise<ChunkSamples> {
   const { method } = plan;
@@ -85,6 +89,7 @@ export async function chunkSamples(
         decodeSeconds: decodeSeconds / n,
         stageSeconds: result.cost.stages.map((s) => s.modelSeconds / n),
         batchSize: n,
+        machine,
         resolved: result.resolved ?? null,
       };
       const v = pixels.sample(j).slice();

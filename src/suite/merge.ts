@@ -62,6 +62,9 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
   });
   const shard0 = all.find((a) => a.results.shards.included.includes(0))?.results ?? first;
   const devices = [...new Map(all.flatMap((a) => a.results.devices).map((d) => [canonicalJson(d), d])).values()];
+  // each shard's times are its own machine's: the merge counts every shard's machine as its own
+  const byShard = [...all].sort((a, b) => Math.min(...a.results.shards.included) - Math.min(...b.results.shards.included));
+  const machines = [...new Map(byShard.flatMap((a) => a.results.machines ?? []).map((m) => [m.id, m])).values()];
   const methods: MethodResult[] = [];
   for (const m of first.methods) {
     const states: Record<string, MetricStates & { sets: Record<SampleSetKind, { chunk: number; state: unknown }[]> }> = {};
@@ -82,7 +85,7 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
     }
     const rows = all.flatMap(({ dir }) => readSampleRows(dir, m.slug));
     const resolved = all.map((a) => a.results.methods.find((x) => x.id === m.id)!.resolved).find((r) => r !== null) ?? null;
-    methods.push(await finalizeMethod({ ...metaOf(m), resolved }, rows.length, methodContext(m, first.locked, shard0.device), metrics, states, included.length < first.shards.count));
+    methods.push(await finalizeMethod({ ...metaOf(m), resolved }, rows.length, methodContext(m, first.locked, shard0.device, machines), metrics, states, included.length < first.shards.count));
     writeSampleRows(out, m.slug, rows);
     writeMethodStates(out, m.slug, metrics, states);
     copyVideos(dirs, out, m.slug);
@@ -95,6 +98,7 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
     chunks: { ...first.chunks, included: chunks },
     device: shard0.device,
     devices,
+    machines,
     methods,
   };
   writeResults(out, results);

@@ -18,7 +18,8 @@ import { sampleKey } from './contract/sample-store.ts';
 import { chunkCount } from './contract/shard.ts';
 import { samplesPerMethod, type LoadedSuite } from './suite-schema.ts';
 import { expandMethods, type ExpandedMethod } from './sweep.ts';
-import type { SuiteItem } from './contract/records.ts';
+import type { MachineFingerprint, SuiteItem } from './contract/records.ts';
+import { machineFingerprint } from './machine-fingerprint.ts';
 import { describeMachine, type MachineDescription } from '../core/machine.ts';
 import type { DeviceInfo } from '../models/contract/device.ts';
 import type { MetricEntry } from './contract/plugin.ts';
@@ -46,6 +47,8 @@ export interface RunPlan {
   readonly methods: readonly MethodPlan[];
   readonly machine: MachineDescription;
   readonly device: DeviceInfo;
+  /** This machine's fingerprint, stamped on every sample it generates. */
+  readonly fingerprint: MachineFingerprint;
   readonly locked: LockedSettings;
   /** Methods left out because they need arguments that were not given (only with `deferMissingArgs`). */
   readonly deferred: readonly ExpandedMethod[];
@@ -70,6 +73,7 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
   );
   const machine = describeMachine();
   const device = runDevice(methods.map((m) => ({ id: m.id, device: m.models.device })));
+  const fingerprint = machineFingerprint(machine, device);
   const metrics: MetricEntry[] = suite.metrics.map((m) => ({ key: m.key, plugin: suiteMetrics.get(m.name), options: m.options, optionsHash: hashValue(m.options) }));
   const needsReference = metrics.filter((m) => referenceSetsOf(m).length > 0);
   if (suite.reference.source === 'none' && needsReference.length > 0) {
@@ -81,7 +85,7 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
     const items = await suiteItems(suite.conditions, samples, loaded.prompts, method.models, where);
     const reference = needsReference.length > 0 ? resolveReferenceAt(suite.reference, method, where) : null;
     const costSource = method.spec.cost ? (method.spec.costSource ?? 'architecture') : 'unknown';
-    const context: MethodContext = { id: method.id, shape: method.shape, costSource, playbackFps: suite.playbackFps, protocolVideos: suite.protocol?.videos ?? samples, device };
+    const context: MethodContext = { id: method.id, shape: method.shape, costSource, playbackFps: suite.playbackFps, protocolVideos: suite.protocol?.videos ?? samples, device, machines: [fingerprint] };
     metrics.forEach((m, i) => {
       try {
         m.plugin.check?.(m.options, context);
@@ -112,7 +116,7 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
     plans.push({ method, items, keys, reference, context, meta });
   }
   const versions = Object.fromEntries(metrics.map((m) => [m.key, m.plugin.version]));
-  return { loaded, harness, samples, chunks: chunkCount(samples, suite.chunk), metrics, methods: plans, machine, device, locked: lockedSettings(loaded, harness.version, versions, samples), deferred };
+  return { loaded, harness, samples, chunks: chunkCount(samples, suite.chunk), metrics, methods: plans, machine, device, fingerprint, locked: lockedSettings(loaded, harness.version, versions, samples), deferred };
 }
 
 function resolveReferenceAt(spec: { source: string; seed: number }, method: ResolvedMethod, where: string): ReferenceSource | null {

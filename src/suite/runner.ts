@@ -91,6 +91,7 @@ export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOu
     chunks: { size: suite.chunk, total: run.chunks, included: chunks },
     device: run.device,
     devices: [run.device],
+    machines: [run.fingerprint],
     methods,
   };
   writeResults(options.out, results);
@@ -124,7 +125,7 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
     const [a, b] = chunkRange(c, suite.chunk, run.samples);
     const items = plan.items.slice(a, b);
     const keys = plan.keys.slice(a, b);
-    const got = await chunkSamples(store, plan, items, keys, suite.seed, suite.batch, (n) => progress.advance(n, plan.method.id));
+    const got = await chunkSamples(store, plan, items, keys, suite.seed, suite.batch, run.fingerprint, (n) => progress.advance(n, plan.method.id));
     resolved ??= got.records[0].resolved;
     got.records.forEach((record, i) => rows.push(sampleRow(plan.method.id, items[i], record)));
     const references = new Map<SampleSetKind, SampleChunk>();

@@ -91,7 +91,7 @@ test('each per-sample statistic reproduces its reported value on all samples', a
   const a = loadRun(await reportRun('a'));
   for (const method of a.results.methods) {
     for (const metric of Object.keys(method.metrics)) {
-      const s = sampleStatistic({ dir: a.dir, method, locked: a.results.locked, device: a.results.device, metric });
+      const s = sampleStatistic({ dir: a.dir, method, locked: a.results.locked, device: a.results.device, machines: a.results.machines ?? [], metric });
       assert.ok(!('reason' in s), `${method.id} ${metric}: ${'reason' in s ? s.reason : ''}`);
       if ('reason' in s) continue;
       const all = s.evaluate(null);
@@ -108,7 +108,7 @@ test("the extractor-feature fd metric (states of feature rows) gets the same pai
   const a = loadRun(await featureFdRun('fd-2', 2));
   const b = loadRun(await featureFdRun('fd-3', 3));
   const method = a.results.methods[0];
-  const s = sampleStatistic({ dir: a.dir, method, locked: a.results.locked, device: a.results.device, metric: 'fd' });
+  const s = sampleStatistic({ dir: a.dir, method, locked: a.results.locked, device: a.results.device, machines: a.results.machines ?? [], metric: 'fd' });
   assert.ok(!('reason' in s) && s.cost === 'distance', JSON.stringify(s));
   if ('reason' in s) return;
   assert.equal(s.keys, ['fd', 'fdFloor', 'fdOverFloor']);

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatNumber, formatValue } from '../../src/analysis/summary.ts';
+import { formatNumber, formatValue, resultsMarkdown } from '../../src/analysis/summary.ts';
+import type { Results } from '../../src/suite/contract/results.ts';
 import type { MetricValue } from '../../src/suite/contract/plugin.ts';
 
 const v = (value: number | null, uncertainty: MetricValue['uncertainty']): MetricValue => ({ key: 'k', label: '', value, unit: 'ms', direction: 'lower', uncertainty, measured: true });
@@ -12,6 +13,25 @@ test('values print with their uncertainty and its n', () => {
   assert.is(formatValue(v(10, { kind: 'interval', low: 9, high: 12.5, level: 0.95, n: 20, method: '' })), '10 [9, 12.5] (n=20)');
   assert.is(formatValue(v(7, { kind: 'exact', reason: '' })), '7');
   assert.is(formatValue({ ...v(null, { kind: 'none', reason: '' }), note: 'shard 0 only' }), 'n/a (shard 0 only)');
+});
+
+test('an invalid measurement keeps its number and is marked with its rule; results.md says what the mark means', () => {
+  const p99 = { ...v(412, { kind: 'interval', low: 300, high: 500, level: 0.95, n: 8, method: '' }), validity: { valid: false, rule: 'p99 needs >= 299 observations, has 8' } };
+  const p50 = { ...v(300, { kind: 'exact', reason: '' }), validity: { valid: true, rule: 'p50 needs >= 5 observations, has 8' } };
+  assert.is(formatValue(p99), '412 [300, 500] (n=8) (invalid: p99 needs >= 299 observations, has 8)');
+  assert.is(formatValue(p50), '300');
+  const results = {
+    suite: { name: 's', version: 1, description: '' },
+    harness: { version: '0' },
+    partial: false,
+    shards: { included: [0], count: 1 },
+    device: { name: 'cpu' },
+    methods: [{ id: 'm', samples: 8, metrics: { throughput: { version: 2, values: [{ ...p50, key: 'latencyMs.p50' }, { ...p99, key: 'latencyMs.p99' }] } } }],
+  } as unknown as Results;
+  const md = resultsMarkdown(results);
+  assert.match(md, /\| m \| 8 \| 300 \| 412 \[300, 500\] \(n=8\) \(invalid: p99 needs >= 299 observations, has 8\) \|/);
+  assert.match(md, /A value marked \(invalid: rule\) is a measurement that misses its validity rule/);
+  assert.not.match(resultsMarkdown({ ...results, methods: [{ ...results.methods[0], metrics: { throughput: { version: 2, values: [{ ...p50, key: 'latencyMs.p50' }] } } }] }), /invalid/);
 });
 
 test.run();

@@ -20,6 +20,11 @@ test('cells: value ± stderr, value with interval distances as super/subscripts,
   assert.is(latexCell(valueCell(undefined)), '--');
 });
 
+test('an invalid measurement is marked with its rule after the number', () => {
+  const p99: MetricValue = { ...v(412, { kind: 'exact', reason: '' }), validity: { valid: false, rule: 'p99 needs >= 299 observations, has 8' } };
+  assert.is(latexCell(valueCell(p99)), '$412$ {\\footnotesize (invalid: p99 needs $\\geq$ 299 observations, has 8)}');
+});
+
 test('a booktabs table: rules, header with units and arrows, one row per method, caption with the notes', () => {
   const methods = [
     { id: 'pyramid', metrics: { 'fd-pixel': { version: 1, values: [v(0.0106, { kind: 'stderr', stderr: 0.0083, n: 8, method: 'jackknife' })] } } },

@@ -14,6 +14,12 @@ test('cells as text: ± stderr, [low, high], powers of ten as superscripts, n/a 
   assert.is(textCell(valueCell(v(null, { kind: 'none', reason: '' }))), 'n/a (not computed)');
 });
 
+test('an invalid measurement is marked with its rule', () => {
+  const p99: MetricValue = { ...v(412, { kind: 'exact', reason: '' }), validity: { valid: false, rule: 'p99 needs >= 299 observations, has 8' } };
+  assert.is(textCell(valueCell(p99)), '412 (invalid: p99 needs >= 299 observations, has 8)');
+  assert.is(textCell(valueCell({ ...p99, validity: { valid: true, rule: 'p50 needs >= 5 observations, has 8' } })), '412');
+});
+
 test('a table: header with unit and arrow, best in bold, pipes escaped, caption and notes under it; the summary sections', () => {
   const methods = [
     { id: 'a|b', metrics: { m: { version: 1, values: [v(1, { kind: 'exact', reason: '' })] } } },

@@ -75,4 +75,13 @@ function pick(c: ReturnType<typeof valueCell>) {
   return { value: c.value, stderr: c.stderr, exponent: c.exponent };
 }
 
+test('an invalid measurement carries its rule into the cell, is never the best, and the notes say what the mark means', () => {
+  const latency = (value: number, valid: boolean): MetricValue => ({ ...exact(value, 'latencyMs.p99'), measured: true, validity: { valid, rule: valid ? 'ok' : 'p99 needs >= 299 observations, has 8' } });
+  const m = (id: string, value: number, valid: boolean) => ({ id, metrics: { throughput: { version: 2, values: [latency(value, valid)] } } }) as unknown as MethodResult;
+  const t = methodTable('t', 'c', [m('a', 100, false), m('b', 200, true), m('c', 300, true)], [{ metric: 'throughput', key: 'latencyMs.p99' }]);
+  assert.equal(t.rows.map((r) => [r.cells[0].best, r.cells[0].invalid]), [[false, 'p99 needs >= 299 observations, has 8'], [true, undefined], [false, undefined]]);
+  assert.ok(t.notes.some((n) => /^invalid: a measurement that misses its validity rule/.test(n)));
+  assert.is(valueCell(latency(5, true)).invalid, undefined);
+});
+
 test.run();

@@ -7,8 +7,11 @@ import { planRun } from '../../src/suite/plan.ts';
 import { runSuite } from '../../src/suite/runner.ts';
 import { stateFilePath } from '../../src/suite/contract/state-file.ts';
 import { mergeRuns } from '../../src/suite/merge.ts';
+import { readResults } from '../../src/suite/contract/results.ts';
 import { loadedSuite, rawSuite } from '../helpers/suites.ts';
 import { rejects } from '../helpers/assert.ts';
+import type { RunPlan } from '../../src/suite/plan.ts';
+import type { MachineFingerprint } from '../../src/suite/contract/records.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'merge-'));
 const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
@@ -37,6 +40,27 @@ test('shard folders from differing runs, repeated or missing shards are refused,
   rmSync(stateFilePath(dir('gone'), 'p', 'cost', 'samples'));
   await rejects(() => mergeRuns([dir('s0'), dir('gone')], dir('m'), { partial: false }), /cost\.samples\.npz is missing/);
   assert.equal((await mergeRuns([dir('s0'), dir('s1')], dir('m'), { partial: false })).methods[0].samples, 40);
+});
+
+test('shards from two machines merge into device-hours per machine, and no frames/s that neither measured', async () => {
+  const timed = rawSuite({ ...raw, metrics: [{ name: 'throughput', options: { warmup: 0, repeats: 2, bootstrap: 20 } }] });
+  const machines: MachineFingerprint[] = [
+    { id: '1111111111111111', name: 'GPU one', hoursUnit: 'GPU-hours' },
+    { id: '2222222222222222', name: 'GPU two', hoursUnit: 'GPU-hours' },
+  ];
+  const onMachine = (run: RunPlan, machine: MachineFingerprint): RunPlan => ({ ...run, fingerprint: machine, methods: run.methods.map((m) => ({ ...m, context: { ...m.context, machines: [machine] } })) });
+  for (const i of [0, 1]) await runSuite(onMachine(await planRun(loadedSuite(timed), {}), machines[i]), { out: dir(`t${i}`), shard: { index: i, count: 2 }, progress: quiet, log: () => undefined, command: [] });
+  const merged = await mergeRuns([dir('t1'), dir('t0')], dir('tm'), { partial: false });
+  assert.equal(merged.machines, machines);
+  const get = (k: string) => merged.methods[0].metrics.throughput.values.find((v) => v.key === k)!;
+  assert.is(get('framesPerSecond').value, null);
+  assert.match(get('framesPerSecond').note!, /the shards generated on 2 machines \(20 videos in [0-9.e-]+ GPU-hours on GPU (one|two) \[\d+\], 20 videos in [0-9.e-]+ GPU-hours on GPU (one|two) \[\d+\]\)/);
+  assert.is(get('deviceHours').unit, 'GPU-hours (GPU one + GPU two)');
+  assert.ok(get('deviceHours').value! > 0);
+  assert.is(get('samplesFromOtherMachines').value, 0);
+  // each shard's own results time its own machine's samples
+  const shard = readResults(dir('t1')).methods[0].metrics.throughput.values.find((v) => v.key === 'framesPerSecond')!;
+  assert.ok(shard.value! > 0);
 });
 
 test.run();

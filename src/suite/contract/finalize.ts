@@ -6,7 +6,7 @@ import type { MethodContext, MetricValue, SampleSetKind } from './plugin.ts';
 import { referenceSetsOf } from './plugin.ts';
 import type { LockedSettings, MethodMeta, MethodResult } from './results.ts';
 import type { DeviceInfo } from '../../models/contract/device.ts';
-import type { TimingRecord } from './records.ts';
+import type { MachineFingerprint, TimingRecord } from './records.ts';
 import type { MetricEntry } from './plugin.ts';
 
 /** One metric's states for one method: chunk states per sample set (any order) and the timed phase's record. */
@@ -15,9 +15,9 @@ export interface MetricStates {
   readonly timing: TimingRecord | null;
 }
 
-/** The context a metric finalizes in, from the method's description and the locked settings. */
-export function methodContext(meta: MethodMeta, locked: LockedSettings, device: DeviceInfo): MethodContext {
-  return { id: meta.id, shape: meta.shape, costSource: meta.costSource, playbackFps: locked.playbackFps, protocolVideos: locked.protocol?.videos ?? locked.samples, device };
+/** The context a metric finalizes in, from the method's description, the locked settings and the machines that ran it. */
+export function methodContext(meta: MethodMeta, locked: LockedSettings, device: DeviceInfo, machines: readonly MachineFingerprint[]): MethodContext {
+  return { id: meta.id, shape: meta.shape, costSource: meta.costSource, playbackFps: locked.playbackFps, protocolVideos: locked.protocol?.videos ?? locked.samples, device, machines };
 }
 
 /** Chunk numbers of a set, ascending; throws on a chunk present twice (overlapping shards). */

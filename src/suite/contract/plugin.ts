@@ -9,7 +9,7 @@
  * file imports only other contracts (docs/architecture.md); docs/extending.md walks through an example.
  */
 import type { Tensor } from '../../core/tensor.ts';
-import type { SuiteItem, SampleRecord, TimingPlan, TimingRecord } from './records.ts';
+import type { MachineFingerprint, SuiteItem, SampleRecord, TimingPlan, TimingRecord } from './records.ts';
 import type { DeviceInfo } from '../../models/contract/device.ts';
 
 /** Which way is better. */
@@ -26,6 +26,17 @@ export type Uncertainty =
   /** No estimate could be made (one observation, a single chunk). */
   | { readonly kind: 'none'; readonly reason: string };
 
+/**
+ * Whether a measured value meets its validity rule (MLPerf LoadGen's `results.h` "Result is: VALID/INVALID"): a
+ * minimum duration and count of the timed phase, enough observations for a percentile. An invalid value keeps its
+ * number, and every summary and report shows it marked with `rule`, never as if it were fine.
+ */
+export interface Validity {
+  readonly valid: boolean;
+  /** The rule and how the value fares, e.g. 'p99 needs >= 299 observations, has 8'. */
+  readonly rule: string;
+}
+
 /** One reported number. Units are in `unit`; keys say what it is (`latencyMs.p50`, `framesPerSecond`). */
 export interface MetricValue {
   readonly key: string;
@@ -40,6 +51,8 @@ export interface MetricValue {
   /** Shown in the run's short summary (a few per metric). */
   readonly headline?: boolean;
   readonly note?: string;
+  /** For measurements with a validity rule: whether this one meets it. Absent: no rule applies. */
+  readonly validity?: Validity;
 }
 
 /** The three sample sets a metric may read: the method's samples, the reference, a second reference draw. */
@@ -68,6 +81,11 @@ export interface MethodContext {
   /** Videos in the full protocol, for extrapolated device-hours (the suite's `protocol.videos`, else its sample count). */
   readonly protocolVideos: number;
   readonly device: DeviceInfo;
+  /**
+   * The machines whose generations count as this result's own (a run: its machine; a merge: each shard's, in
+   * shard order). Times that samples read from the store carry from any other machine are not this run's.
+   */
+  readonly machines: readonly MachineFingerprint[];
 }
 
 /** A state as arrays (binary, exact) and JSON (small data). */

@@ -26,6 +26,20 @@ export interface SampleCost {
   readonly stages: readonly { readonly stage: number; readonly nfe: number; readonly tokensPerSample: number; readonly flopsPerSample: number | null }[];
 }
 
+/**
+ * The machine a time was measured on, as a short fingerprint: `id` is the first 16 hex digits of the SHA-256 of
+ * the canonical JSON of its CPU model, core count, GPUs and run device (kind and name), so two machines of the same
+ * make share it and their times are comparable; `name` is the run device's name, `hoursUnit` what its hours count.
+ */
+export interface MachineFingerprint {
+  readonly id: string;
+  readonly name: string;
+  readonly hoursUnit: 'CPU-hours' | 'GPU-hours';
+}
+
+/** The fingerprint of a record written before records named their machine. */
+export const UNKNOWN_MACHINE: MachineFingerprint = { id: 'unknown', name: 'unknown machine (a record without one)', hoursUnit: 'CPU-hours' };
+
 /** What the store keeps beside a sample. */
 export interface SampleRecord {
   readonly key: string;
@@ -40,17 +54,32 @@ export interface SampleRecord {
   readonly decodeSeconds: number;
   /** Measured: this sample's share of each stage's model time (same order as cost.stages), seconds. */
   readonly stageSeconds: readonly number[];
+  /** Samples in the batch that measured it, at the suite's batch size (smaller for a chunk's last batch). */
   readonly batchSize: number;
+  /**
+   * The machine that generated it and measured its seconds; absent in records of harness versions before it was
+   * kept (read as `UNKNOWN_MACHINE`). Not part of the sample's key: the values do not depend on it.
+   */
+  readonly machine?: MachineFingerprint;
   /** Settings the sampler resolved at run time (matched step counts), if any. */
   readonly resolved: Readonly<Record<string, unknown>> | null;
 }
 
-/** How to time a method. */
+/**
+ * How to time a method, with validity rules after MLPerf LoadGen's `min_query_count` and `min_duration`
+ * (loadgen/test_settings.h): the timed phase runs until it has at least `repeats` generations and at least
+ * `minDurationSeconds` of timed wall time, stopping at `maxRepeats`; a phase stopped by the cap short of its
+ * minimum duration is invalid.
+ */
 export interface TimingPlan {
   /** Untimed generations before the timed ones. */
   readonly warmup: number;
-  /** Timed generations. */
+  /** Timed generations, at least. */
   readonly repeats: number;
+  /** Timed wall time (sum of the timed generations), seconds, at least (0: no minimum duration). */
+  readonly minDurationSeconds: number;
+  /** Timed generations at most, when the minimum duration is not yet met (>= `repeats`). */
+  readonly maxRepeats: number;
   /** Videos per timed generation (1: the latency of one video). */
   readonly batch: number;
 }

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../../io/atomic.ts';
 import type { GuidanceSettings } from '../../samplers/contract/sampling.ts';
 import type { MetricValue } from './plugin.ts';
 import type { DeviceInfo } from '../../models/contract/device.ts';
+import type { MachineFingerprint } from './records.ts';
 
 /** The schema tag of results files this harness writes and reads. */
 export const RESULTS_SCHEMA = 'pyramid-bench/results@1';
@@ -79,6 +80,11 @@ export interface Results {
   /** The device of shard 0 (or of the run), and every distinct device the shards ran on. */
   readonly device: DeviceInfo;
   readonly devices: readonly DeviceInfo[];
+  /**
+   * The machine of the run, or of every merged shard in shard order (repeats kept out); absent in results of
+   * harness versions before it was kept, whose times then count as no machine's.
+   */
+  readonly machines?: readonly MachineFingerprint[];
   readonly methods: readonly MethodResult[];
 }
 

@@ -4,7 +4,7 @@ import { costMetric } from '../../../src/suite/metrics/cost.ts';
 import type { MethodContext } from '../../../src/suite/contract/plugin.ts';
 import type { SampleCost } from '../../../src/suite/contract/records.ts';
 
-const context = (costSource: MethodContext['costSource']): MethodContext => ({ id: 'm', shape: [1, 3, 8, 8], costSource, playbackFps: 8, protocolVideos: 10, device: { kind: 'cpu', name: 'cpu', count: 1, memoryBytes: null, hoursUnit: 'CPU-hours', reason: '' } });
+const context = (costSource: MethodContext['costSource']): MethodContext => ({ id: 'm', shape: [1, 3, 8, 8], costSource, playbackFps: 8, protocolVideos: 10, device: { kind: 'cpu', name: 'cpu', count: 1, memoryBytes: null, hoursUnit: 'CPU-hours', reason: '' }, machines: [] });
 const cost = (nfe: number, flops: number | null): SampleCost => ({ nfe, tokensPerSample: 10 * nfe, flopsPerSample: flops, stages: [{ stage: 0, nfe: nfe - 1, tokensPerSample: 1, flopsPerSample: flops === null ? null : flops / 2 }, { stage: 2, nfe: 1, tokensPerSample: 1, flopsPerSample: flops === null ? null : flops / 2 }] });
 
 test('per-sample cost in total and per stage; exact when every sample costs the same; FLOPs flagged notional', async () => {

@@ -10,7 +10,7 @@ import { jackknifeStderr } from '../../../src/core/statistics.ts';
 
 const options = (o: Partial<PixelFdOptions> = {}): PixelFdOptions => pixelFdMetric.parseOptions(o, 'opts');
 const chunkOf = (samples: Tensor, chunk = 0): SampleChunk => ({ set: 'samples', chunk, items: [], samples, records: null });
-const context: MethodContext = { id: 'm', shape: [3, 4, 8, 8], costSource: 'notional', playbackFps: 8, protocolVideos: 10, device: { kind: 'cpu', name: 'cpu', count: 1, memoryBytes: null, hoursUnit: 'CPU-hours', reason: '' } };
+const context: MethodContext = { id: 'm', shape: [3, 4, 8, 8], costSource: 'notional', playbackFps: 8, protocolVideos: 10, device: { kind: 'cpu', name: 'cpu', count: 1, memoryBytes: null, hoursUnit: 'CPU-hours', reason: '' }, machines: [] };
 
 test('features: 2x2 block means `downsample` times, then every `frameStride`-th frame, channel-major', () => {
   const t = new Tensor([1, 1, 3, 2, 2], Float32Array.from({ length: 12 }, (_, i) => i));

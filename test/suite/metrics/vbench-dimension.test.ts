@@ -11,7 +11,7 @@ import type { ComputableDimension } from '../../../src/vbench/dimensions.ts';
 import type { SuiteItem } from '../../../src/suite/contract/records.ts';
 
 const shape = [3, 9, 16, 16] as const;
-const context: MethodContext = { id: 'm', shape, costSource: 'notional', playbackFps: 8, protocolVideos: 8, device: { kind: 'cpu', name: 'cpu', count: 1, memoryBytes: null, hoursUnit: 'CPU-hours', reason: '' } };
+const context: MethodContext = { id: 'm', shape, costSource: 'notional', playbackFps: 8, protocolVideos: 8, device: { kind: 'cpu', name: 'cpu', count: 1, memoryBytes: null, hoursUnit: 'CPU-hours', reason: '' }, machines: [] };
 // videos 0-5 move; 6 and 7 are the first frame held still (static, for temporal flickering)
 const values = Array.from({ length: 8 }, (_, i) => {
   const v = shapesVideo(3, i, { frames: 9, height: 16, width: 16 }).values;
