@@ -7,7 +7,7 @@ import { hashValue } from '../core/hash.ts';
 import { SchemaError } from '../core/schema.ts';
 import { suiteItems } from './conditions.ts';
 import { runDevice } from '../models/contract/device.ts';
-import { resolveMethods, type ModelLoader, type ResolvedMethod } from './methods.ts';
+import { closeMethods, resolveMethods, type ModelLoader, type ResolvedMethod } from './methods.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import type { MethodContext, MetricPlugin } from './contract/plugin.ts';
 import { referenceSetsOf } from './contract/plugin.ts';
@@ -54,7 +54,9 @@ export interface RunPlan {
 /**
  * Plans a run of `loaded` with command-line `args`; throws naming the suite field at fault. With
  * `deferMissingArgs` (for `validate`), methods that need arguments not given are left out and listed in `deferred`
- * instead of refused.
+ * instead of refused. The plan holds its methods' model sets open: its caller owns them and calls `closePlan`
+ * when done, also on error (`runSuite` and `dryRun` only borrow them); when planning fails, the sets loaded so
+ * far are closed before the error is thrown.
  */
 export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string, string>>, options: { loader?: ModelLoader; deferMissingArgs?: boolean } = {}): Promise<RunPlan> {
   const { suite, file } = loaded;
@@ -68,8 +70,24 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
     file,
     options.loader,
   );
+  try {
+    return await planMethods(loaded, harness, samples, methods, deferred);
+  } catch (error) {
+    // the planning error is the one to report; a failure to close under it would hide it
+    await closeMethods(methods).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Releases the model sets of a plan, each once; closing a plan twice is harmless. */
+export async function closePlan(run: RunPlan): Promise<void> {
+  await closeMethods(run.methods.map((m) => m.method));
+}
+
+async function planMethods(loaded: LoadedSuite, harness: RunPlan['harness'], samples: number, methods: readonly ResolvedMethod[], deferred: readonly ExpandedMethod[]): Promise<RunPlan> {
+  const { suite, file } = loaded;
   const machine = describeMachine();
-  const device = runDevice(methods.map((m) => ({ id: m.id, device: m.models.device })));
+  const device = methods.length > 0 ? runDevice(methods.map((m) => ({ id: m.id, device: m.models.device }))) : unloadedDevice(machine);
   const metrics: MetricEntry[] = suite.metrics.map((m) => ({ key: m.key, plugin: suiteMetrics.get(m.name), options: m.options, optionsHash: hashValue(m.options) }));
   const needsReference = metrics.filter((m) => referenceSetsOf(m).length > 0);
   if (suite.reference.source === 'none' && needsReference.length > 0) {
@@ -113,6 +131,11 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
   }
   const versions = Object.fromEntries(metrics.map((m) => [m.key, m.plugin.version]));
   return { loaded, harness, samples, chunks: chunkCount(samples, suite.chunk), metrics, methods: plans, machine, device, locked: lockedSettings(loaded, harness.version, versions, samples), deferred };
+}
+
+/** The device of a plan whose methods are all deferred (`validate` before `--arg`): this machine's CPU, nothing loaded. */
+function unloadedDevice(machine: MachineDescription): DeviceInfo {
+  return { kind: 'cpu', name: `${machine.cpuModel}, ${machine.cores} cores`, count: machine.cores, memoryBytes: null, hoursUnit: 'CPU-hours', reason: 'no model set loaded: every method is checked at run time' };
 }
 
 function resolveReferenceAt(spec: { source: string; seed: number }, method: ResolvedMethod, where: string): ReferenceSource | null {
