@@ -95,12 +95,16 @@ async function sampleHeun(models: ModelSet, plan: SamplingPlan<HeunSettings>, no
 }
 
 /** Heun's method on the full-resolution flow, with `plan` giving its calls up front. */
-export const heunSampler: Sampler<HeunSettings> & { plan: typeof planHeun } = {
+export const heunSampler: Sampler<HeunSettings> = {
   name: 'heun',
   description: "Heun's second-order method on the full-resolution flow (example: examples/custom-sampler.ts)",
   parseSettings(raw: unknown, models: ModelSet): HeunSettings {
     fullModel(models);
     return parseWith(settingsSchema, raw ?? {}, 'heun settings');
+  },
+  settingsFromSteps(steps, raw) {
+    // `--steps a,b,c`: one flow, so the intervals are the counts summed
+    return { ...raw, steps: steps.reduce((a, b) => a + b, 0) };
   },
   sample: sampleHeun,
   plan: planHeun,
@@ -133,7 +137,7 @@ export async function main(): Promise<SamplerExampleResult> {
     const rms = (a: Tensor) => Math.sqrt(a.data.reduce((s, v, i) => s + (v - exact.samples.data[i]) ** 2, 0) / a.size);
     const heun = await run('heun', { steps: 8 });
     const euler = await run('full', { steps: heun.cost.nfe });
-    const planned = totalPlannedCost(heunSampler.plan(models, { steps: 8 }, 1, guidance), undefined);
+    const planned = totalPlannedCost(heunSampler.plan(models, { steps: 8 }, 1, guidance));
     return {
       heun: { nfe: heun.cost.nfe, plannedNfe: planned.nfe, rmsError: rms(heun.samples) },
       euler: { nfe: euler.cost.nfe, rmsError: rms(euler.samples) },

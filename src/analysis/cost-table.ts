@@ -2,18 +2,18 @@
  * The planned-compute table: for a configuration (latent size and frames, steps, guidance, transformer), the
  * tokens and FLOPs per video of the pyramidal sampler (spatial pyramid plus the temporal pyramid's compressed
  * history) beside full-resolution autoregressive generation with the same steps, full-sequence generation and
- * a three-stage cascade, from the samplers' own planned-cost functions (`plannedPyramidCalls`,
- * `plannedFullCalls`, `plannedCascadeCalls`; no model runs). `../shared/docs/pyramid-flow.md` sections 6-7.
+ * a three-stage cascade, each from its sampler's planned calls (`Sampler.plan` over a set of notional models that
+ * have the configuration's shapes and transformer; no model runs). `../shared/docs/pyramid-flow.md` sections 6-7.
  */
 import type { TransformerCost } from '../models/contract/cost-model.ts';
 import { pyramidTokenShare } from '../models/contract/cost-model.ts';
 import { totalPlannedCost, type PlannedCall, type PlannedCost } from '../samplers/contract/plan-cost.ts';
 import { DEFAULT_PYRAMID, type PyramidConfig } from '../models/contract/schedule.ts';
-import { plannedPyramidCalls, pyramidTimeline } from '../samplers/pyramid/sampler.ts';
-import { fullTimeline, plannedFullCalls } from '../samplers/full-resolution.ts';
-import { plannedCascadeCalls } from '../samplers/cascade.ts';
-import { jointGuidance, type GuidanceSettings } from '../samplers/contract/sampling.ts';
-import type { ModelSpec } from '../models/contract/velocity-model.ts';
+import { pyramidSampler } from '../samplers/pyramid/sampler.ts';
+import { fullResolutionSampler } from '../samplers/full-resolution.ts';
+import { cascadeSampler } from '../samplers/cascade.ts';
+import type { GuidanceSettings } from '../samplers/contract/sampling.ts';
+import type { ModelSet, ModelSpec, VelocityModel } from '../models/contract/velocity-model.ts';
 
 /** A configuration to cost. Sizes are in latent units (full resolution). */
 /** The file a run writes the table to when its suite asks for it (`outputs.costTable: true`). */
@@ -99,29 +99,51 @@ function spec(config: CostConfig, height: number, width: number, role: ModelSpec
   };
 }
 
+/** A model that only has a spec: planning reads shapes and transformer dimensions and never calls it. */
+function notionalModel(spec: ModelSpec, id: string): VelocityModel {
+  return {
+    id,
+    hash: id,
+    spec,
+    predict: () => Promise.reject(new Error(`${id} is notional (the cost table's); it has no weights to run`)),
+  };
+}
+
+/** The set the table plans with: the unified pyramidal model, the full-resolution model and the cascade stages. */
+function notionalModelSet(config: CostConfig): ModelSet {
+  const { height: H, width: W, pyramid: cfg } = config;
+  const K = cfg.stages;
+  return {
+    id: `notional:${config.name}`,
+    pyramid: notionalModel(spec(config, H, W, 'pyramid'), 'notional/pyramid'),
+    full: notionalModel(spec(config, H, W, 'full'), 'notional/full'),
+    cascade: Array.from({ length: K }, (_, s) =>
+      notionalModel(spec(config, H / 2 ** (K - 1 - s), W / 2 ** (K - 1 - s), s === 0 ? 'cascade-base' : 'cascade-super-resolution'), `notional/cascade${s}`),
+    ),
+    device: { kind: 'cpu', name: 'none (notional models are planned, never run)', count: 0, memoryBytes: null, runtime: 'none' },
+    close: async () => {},
+  };
+}
+
 function withHistory(calls: readonly PlannedCall[], transformer: TransformerCost): PlannedMethodCost {
   const total = totalPlannedCost(calls, transformer);
   const history = calls.reduce((a, c) => a + c.rowsPerSample * c.blocks.slice(0, -1).reduce((x, y) => x + y, 0), 0);
   return { ...total, historyTokenShare: history / total.tokensPerSample };
 }
 
-/** Costs one configuration. */
+/** Costs one configuration: each method's settings parsed by its sampler, then its planned calls summed. */
 export function costRow(config: CostConfig): CostRow {
-  const { height: H, width: W, frames, guidance, transformer, pyramid: cfg } = config;
-  const K = cfg.stages;
+  const { frames, guidance, transformer } = config;
+  const models = notionalModelSet(config);
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-  const pyramidSettings = { stepsPerStage: config.stepsPerStage, videoStepsPerStage: config.videoStepsPerStage, framesPerUnit: 1, temporal: 'autoregressive' as const, jump: { noise: 'block' as const, rescale: 'corrected' as const } };
-  const pyramid = withHistory(plannedPyramidCalls(spec(config, H, W, 'pyramid'), cfg, pyramidTimeline(cfg, pyramidSettings, frames, guidance)), transformer);
-  const full = spec(config, H, W, 'full');
-  const fullAutoregressive = withHistory(
-    plannedFullCalls(full, fullTimeline({ temporal: 'autoregressive', framesPerUnit: 1 }, { steps: sum(config.stepsPerStage), videoSteps: sum(config.videoStepsPerStage) }, frames, guidance, cfg.shift)),
-    transformer,
-  );
+  const pyramidSettings = pyramidSampler.parseSettings({ stepsPerStage: config.stepsPerStage, videoStepsPerStage: config.videoStepsPerStage, framesPerUnit: 1, temporal: 'autoregressive' }, models);
+  const pyramid = withHistory(pyramidSampler.plan(models, pyramidSettings, frames, guidance), transformer);
+  const fullPlan = (raw: Record<string, unknown>) => fullResolutionSampler.plan(models, fullResolutionSampler.parseSettings(raw, models), frames, guidance);
+  const fullAutoregressive = withHistory(fullPlan({ temporal: 'autoregressive', framesPerUnit: 1, steps: sum(config.stepsPerStage), videoSteps: sum(config.videoStepsPerStage) }), transformer);
   const sequenceSteps = sum(frames === 1 ? config.stepsPerStage : config.videoStepsPerStage);
-  const fullSequence = withHistory(plannedFullCalls(full, fullTimeline({ temporal: 'joint', framesPerUnit: 1 }, { steps: sequenceSteps, videoSteps: sequenceSteps }, frames, guidance, cfg.shift)), transformer);
-  const stageSpecs = Array.from({ length: K }, (_, s) => spec(config, H / 2 ** (K - 1 - s), W / 2 ** (K - 1 - s), s === 0 ? 'cascade-base' : 'cascade-super-resolution'));
+  const fullSequence = withHistory(fullPlan({ temporal: 'joint', steps: sequenceSteps }), transformer);
   const cascadeSteps = frames === 1 ? config.stepsPerStage : config.videoStepsPerStage;
-  const cascade = withHistory(plannedCascadeCalls(stageSpecs, cascadeSteps, frames, jointGuidance(guidance, frames)), transformer);
+  const cascade = withHistory(cascadeSampler.plan(models, cascadeSampler.parseSettings({ stepsPerStage: cascadeSteps }, models), frames, guidance), transformer);
   const ratio = (f: (c: PlannedMethodCost) => number) => ({ fullAutoregressive: f(pyramid) / f(fullAutoregressive), fullSequence: f(pyramid) / f(fullSequence), cascade: f(pyramid) / f(cascade) });
   return { config, pyramid, fullAutoregressive, fullSequence, cascade, flopsRatio: ratio((c) => c.flopsPerSample!), tokenRatio: ratio((c) => c.tokensPerSample) };
 }

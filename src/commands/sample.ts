@@ -6,7 +6,7 @@ import { encodeNpz, npyArray, type NpyArray } from '../io/npy.ts';
 import { loadModelSet } from '../models/load.ts';
 import { samplers } from '../samplers/index.ts';
 import type { Condition, ModelSet } from '../models/contract/velocity-model.ts';
-import type { CostSummary, SampleItem } from '../samplers/contract/sampling.ts';
+import type { CostSummary, SampleItem, Sampler } from '../samplers/contract/sampling.ts';
 import { integerOption, jsonOption, UsageError, type Command } from './command.ts';
 import { gridFrames } from '../data/grid.ts';
 import { writeVideo } from '../data/video.ts';
@@ -82,56 +82,74 @@ export const sampleCommand: Command = {
     if (!values.out) throw new UsageError('--out is required: the .npz file to write');
     const n = integerOption(values.n, 'n', 1)!;
     const seed = integerOption(values.seed, 'seed', 0)!;
-    const models = await loadModelSet(values.model);
     const sampler = samplers.get(values.sampler!);
     let raw = (jsonOption(values.settings, 'settings') ?? {}) as Record<string, unknown>;
-    if (values.steps) {
-      const steps = values.steps.split(',').map((s) => integerOption(s, 'steps', 1)!);
-      if (sampler.name === 'full') raw = { ...raw, steps: steps.reduce((a, b) => a + b, 0) };
-      else raw = { ...raw, stepsPerStage: steps, ...(sampler.name === 'pyramid' && raw.videoStepsPerStage === undefined ? { videoStepsPerStage: steps } : {}) };
+    if (values.steps) raw = sampler.settingsFromSteps(values.steps.split(',').map((s) => integerOption(s, 'steps', 1)!), raw);
+    const models = await loadModelSet(values.model);
+    try {
+      await sampleWith(models, sampler, raw, { ...values, model: values.model, out: values.out }, n, seed);
+    } finally {
+      await models.close();
     }
-    const guidance = values.guidance === undefined && models.guidanceDefaults ? models.guidanceDefaults : guidanceOption(values.guidance);
-    const settings = sampler.parseSettings(raw, models);
-    const conditions = await conditionsFor(models, n, values.class, values.unconditional!, values.prompt as string[]);
-    const items: SampleItem[] = conditions.map((condition, index) => ({ index, condition }));
-    const started = performance.now();
-    const result = await sampler.sample(models, { items, guidance, settings }, new PhiloxNoise(seed));
-    const seconds = (performance.now() - started) / 1000;
-    const labels = new BigInt64Array(conditions.map((c) => BigInt(c.kind === 'class' ? c.label : -1)));
-    // latent models: decode to pixels, keep the latents beside them
-    const pixels = models.decoder ? await models.decoder.decode(result.samples) : result.samples;
-    const arrays: Record<string, NpyArray> = {
-      samples: npyArray(pixels.data, pixels.shape),
-      labels: npyArray(labels, [n], '<i8'),
-      indices: npyArray(new BigInt64Array(items.map((i) => BigInt(i.index))), [n], '<i8'),
-    };
-    if (models.decoder) arrays.latents = npyArray(result.samples.data, result.samples.shape);
-    if (conditions.some((c) => c.kind === 'text')) {
-      const text = new TextEncoder().encode(JSON.stringify(conditions.map((c) => (c.kind === 'text' ? c.prompt : ''))));
-      arrays.prompts = npyArray(text, [text.length]);
-    }
-    writeFileAtomic(values.out, encodeNpz(arrays));
-    if (values.video) {
-      // the samples tiled into one clip, to look at
-      const grid = gridFrames(pixels);
-      const fps = values.fps ? Number(values.fps) : (models.decoder?.fps ?? models.fps ?? 8);
-      await writeVideo(values.video, grid.frames, grid.width, grid.height, fps);
-    }
-    const { records: _records, ...cost } = result.cost;
-    if (values.json) {
-      process.stdout.write(
-        JSON.stringify({ model: values.model, sampler: sampler.name, settings, guidance, n, seed, out: values.out, shape: pixels.shape, seconds, cost, resolved: result.resolved }) + '\n',
-      );
-      return;
-    }
-    process.stdout.write(
-      `wrote ${values.out}: samples [${pixels.shape.join(', ')}] float32, labels, indices${models.decoder ? `, latents [${result.samples.shape.join(', ')}]` : ''}\n` +
-        `model ${models.id}, sampler ${sampler.name}, seed ${seed}, ${seconds.toFixed(2)} s\n` +
-        (result.resolved ? `resolved settings: ${JSON.stringify(result.resolved)}\n` : '') +
-        `device: ${models.device.name} (${models.device.kind}, ${models.device.runtime})\n` +
-        (values.video ? `wrote ${values.video}: the samples side by side\n` : '') +
-        formatCost(result.cost) +
-        '\n',
-    );
   },
 };
+
+/** The options `sampleWith` reads, as `parseArgs` gives them. */
+interface SampleValues {
+  readonly model: string;
+  readonly out: string;
+  readonly class?: string;
+  readonly unconditional?: boolean;
+  readonly prompt?: string[];
+  readonly guidance?: string;
+  readonly json?: boolean;
+  readonly video?: string;
+  readonly fps?: string;
+}
+
+/** Generates with a loaded set and writes the files; the caller owns `models` and closes it. */
+async function sampleWith(models: ModelSet, sampler: Sampler<unknown>, raw: Record<string, unknown>, values: SampleValues, n: number, seed: number): Promise<void> {
+  const guidance = values.guidance === undefined && models.guidanceDefaults ? models.guidanceDefaults : guidanceOption(values.guidance);
+  const settings = sampler.parseSettings(raw, models);
+  const conditions = await conditionsFor(models, n, values.class, values.unconditional ?? false, values.prompt ?? []);
+  const items: SampleItem[] = conditions.map((condition, index) => ({ index, condition }));
+  const started = performance.now();
+  const result = await sampler.sample(models, { items, guidance, settings }, new PhiloxNoise(seed));
+  const seconds = (performance.now() - started) / 1000;
+  const labels = new BigInt64Array(conditions.map((c) => BigInt(c.kind === 'class' ? c.label : -1)));
+  // latent models: decode to pixels, keep the latents beside them
+  const pixels = models.decoder ? await models.decoder.decode(result.samples) : result.samples;
+  const arrays: Record<string, NpyArray> = {
+    samples: npyArray(pixels.data, pixels.shape),
+    labels: npyArray(labels, [n], '<i8'),
+    indices: npyArray(new BigInt64Array(items.map((i) => BigInt(i.index))), [n], '<i8'),
+  };
+  if (models.decoder) arrays.latents = npyArray(result.samples.data, result.samples.shape);
+  if (conditions.some((c) => c.kind === 'text')) {
+    const text = new TextEncoder().encode(JSON.stringify(conditions.map((c) => (c.kind === 'text' ? c.prompt : ''))));
+    arrays.prompts = npyArray(text, [text.length]);
+  }
+  writeFileAtomic(values.out, encodeNpz(arrays));
+  if (values.video) {
+    // the samples tiled into one clip, to look at
+    const grid = gridFrames(pixels);
+    const fps = values.fps ? Number(values.fps) : (models.decoder?.fps ?? models.fps ?? 8);
+    await writeVideo(values.video, grid.frames, grid.width, grid.height, fps);
+  }
+  const { records: _records, ...cost } = result.cost;
+  if (values.json) {
+    process.stdout.write(
+      JSON.stringify({ model: values.model, sampler: sampler.name, settings, guidance, n, seed, out: values.out, shape: pixels.shape, seconds, cost, resolved: result.resolved }) + '\n',
+    );
+    return;
+  }
+  process.stdout.write(
+    `wrote ${values.out}: samples [${pixels.shape.join(', ')}] float32, labels, indices${models.decoder ? `, latents [${result.samples.shape.join(', ')}]` : ''}\n` +
+      `model ${models.id}, sampler ${sampler.name}, seed ${seed}, ${seconds.toFixed(2)} s\n` +
+      (result.resolved ? `resolved settings: ${JSON.stringify(result.resolved)}\n` : '') +
+      `device: ${models.device.name} (${models.device.kind}, ${models.device.runtime})\n` +
+      (values.video ? `wrote ${values.video}: the samples side by side\n` : '') +
+      formatCost(result.cost) +
+      '\n',
+  );
+}

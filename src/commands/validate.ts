@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { canonicalJson } from '../core/hash.ts';
 import { loadSuite } from '../suite/suite-schema.ts';
-import { planRun } from '../suite/plan.ts';
+import { closePlan, planRun } from '../suite/plan.ts';
 import { argsOption } from './run.ts';
 import { UsageError, type Command } from './command.ts';
 
@@ -21,6 +21,7 @@ export const validateCommand: Command = {
     for (const file of positionals) {
       const loaded = loadSuite(file);
       const plan = await planRun(loaded, argsOption(values.arg), { deferMissingArgs: true });
+      await closePlan(plan);
       const { suite } = loaded;
       const lines = [
         `${file}: valid (format ${suite.format}, suite '${suite.name}' version ${suite.version}, hash ${loaded.hash.slice(0, 12)})`,

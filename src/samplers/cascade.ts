@@ -54,7 +54,7 @@ export function plannedCascadeCalls(specs: readonly ModelSpec[], steps: readonly
   const calls: PlannedCall[] = [];
   specs.forEach((spec, s) => {
     const blocks = [blockTokens(frames, spec.height, spec.width, 0, spec.patchSize)];
-    for (let i = 0; i < steps[s]; i++) calls.push({ stage: s, blocks, rowsPerSample: guidanceScale === 1 ? 1 : 2 });
+    for (let i = 0; i < steps[s]; i++) calls.push({ stage: s, blocks, rowsPerSample: guidanceScale === 1 ? 1 : 2, cost: spec.cost });
   });
   return calls;
 }
@@ -113,6 +113,12 @@ export const cascadeSampler: Sampler<CascadeSettings> = {
       .object({ stepsPerStage: z.array(z.number().int().min(1).max(100000)).length(n).default(Array(n).fill(20)) })
       .strict();
     return parseWith(schema, withDefaults(models, 'cascade', raw), 'cascade settings');
+  },
+  settingsFromSteps(steps, raw) {
+    return { ...raw, stepsPerStage: steps };
+  },
+  plan(models, settings, frames, guidance) {
+    return plannedCascadeCalls(cascadeModels(models).map((m) => m.spec), settings.stepsPerStage, frames, jointGuidance(guidance, frames));
   },
   sample: sampleCascade,
 };

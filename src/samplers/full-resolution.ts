@@ -25,7 +25,7 @@ import {
 } from './contract/sampling.ts';
 import { flowSchedule, type FlowSchedule } from '../models/contract/schedule.ts';
 import { videoUnits, type UnitFrames } from './pyramid/temporal-pyramid.ts';
-import { initialNoise, plannedPyramidCalls, pyramidSampler, pyramidTimeline, type PyramidSettings } from './pyramid/sampler.ts';
+import { initialNoise, pyramidSampler, type PyramidSettings } from './pyramid/sampler.ts';
 import { blockTokens, computeMeasure, totalPlannedCost, type PlannedCall } from './contract/plan-cost.ts';
 
 /** Settings of the full-resolution sampler. */
@@ -89,7 +89,7 @@ export function plannedFullCalls(spec: ModelSpec, timeline: readonly FullUnitPla
   for (const unit of timeline) {
     const history = unit.firstFrame > 0 ? [blockTokens(unit.firstFrame, spec.height, spec.width, 0, spec.patchSize)] : [];
     const blocks = [...history, blockTokens(unit.frames, spec.height, spec.width, 0, spec.patchSize)];
-    for (let i = 0; i < unit.schedule.timesteps.length; i++) calls.push({ stage: 0, blocks, rowsPerSample: unit.guidanceScale === 1 ? 1 : 2 });
+    for (let i = 0; i < unit.schedule.timesteps.length; i++) calls.push({ stage: 0, blocks, rowsPerSample: unit.guidanceScale === 1 ? 1 : 2, cost: spec.cost });
   }
   return calls;
 }
@@ -121,17 +121,15 @@ function parseFullSettings(raw: unknown, models: ModelSet): FullSettings {
 /**
  * The step counts a plan runs with. Matched by steps: the pyramid's total steps per unit. Matched by compute:
  * both counts scaled by one factor (keeping the pyramid's video/first-frame step ratio) to the per-sample
- * compute closest to the pyramid plan's, for the same frames and guidance.
+ * compute closest to the pyramid plan's (the pyramid sampler's `plan`), for the same frames and guidance.
  */
 export function resolveFullSteps(models: ModelSet, settings: FullSettings, frames: number, guidance: GuidanceSettings): ResolvedSteps {
   const model = fullModel(models);
-  const pyr = models.pyramid;
   const costOf = (steps: number, videoSteps: number) =>
-    computeMeasure(totalPlannedCost(plannedFullCalls(model.spec, fullTimeline(settings, { steps, videoSteps }, frames, guidance, model.spec.shift)), model.spec.cost));
-  const pyramidCost = (p: PyramidSettings) =>
-    computeMeasure(totalPlannedCost(plannedPyramidCalls(pyr!.spec, pyr!.spec.pyramid!, pyramidTimeline(pyr!.spec.pyramid!, p, frames, guidance)), pyr!.spec.cost));
+    computeMeasure(totalPlannedCost(plannedFullCalls(model.spec, fullTimeline(settings, { steps, videoSteps }, frames, guidance, model.spec.shift))));
+  const pyramidCost = (p: PyramidSettings) => computeMeasure(totalPlannedCost(pyramidSampler.plan(models, p, frames, guidance)));
   if (settings.match === null) return { steps: settings.steps!, videoSteps: settings.videoSteps!, computeRatio: null };
-  if (!pyr?.spec.pyramid) throw new RangeError(`full: match '${settings.match.mode}' needs the pyramidal model of ${models.id}; it has none`);
+  if (!models.pyramid?.spec.pyramid) throw new RangeError(`full: match '${settings.match.mode}' needs the pyramidal model of ${models.id}; it has none`);
   const p = settings.match.pyramid;
   const stepsFirst = p.stepsPerStage.reduce((a, b) => a + b, 0);
   const stepsVideo = p.videoStepsPerStage.reduce((a, b) => a + b, 0);
@@ -184,5 +182,13 @@ export const fullResolutionSampler: Sampler<FullSettings> = {
   name: 'full',
   description: 'full-resolution flow matching (Euler), joint or autoregressive; steps set, or matched to a pyramid by steps or compute',
   parseSettings: parseFullSettings,
+  settingsFromSteps(steps, raw) {
+    // one flow: the per-stage counts summed, as when matching a pyramid plan by steps
+    return { ...raw, steps: steps.reduce((a, b) => a + b, 0) };
+  },
+  plan(models, settings, frames, guidance) {
+    const model = fullModel(models);
+    return plannedFullCalls(model.spec, fullTimeline(settings, resolveFullSteps(models, settings, frames, guidance), frames, guidance, model.spec.shift));
+  },
   sample: sampleFull,
 };

@@ -27,7 +27,7 @@ export async function calibrate(run: RunPlan, plan: MethodPlan, n: number): Prom
   return (performance.now() - started) / 1000 / count;
 }
 
-/** The plan and its estimate as text. */
+/** The plan and its estimate as text; the plan's model sets stay open (`planRun`'s caller closes them). */
 export async function dryRun(run: RunPlan, options: { shard: Shard; storeRoot: string | null; calibrationSamples: number }): Promise<string> {
   const { suite, file, hash } = run.loaded;
   const store = options.storeRoot && existsSync(options.storeRoot) ? new SampleStore(options.storeRoot) : null;

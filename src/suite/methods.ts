@@ -1,7 +1,8 @@
 /**
  * Resolving expanded suite methods into runnable ones: each model reference is loaded once through the backend
  * registry (`loadModelSet`: `analytic:<preset>` today, `onnx:<package>` when that backend is registered), the
- * sampler fills its defaults and validates the settings, and the sample shape is fixed.
+ * sampler fills its defaults and validates the settings, and the sample shape is fixed. The caller owns the sets
+ * of the methods it gets back and releases them with `closeMethods` (planRun's caller does, via `closePlan`).
  */
 import { SchemaError } from '../core/schema.ts';
 import { hashValue } from '../core/hash.ts';
@@ -48,12 +49,38 @@ async function decodedShape(models: ModelSet, latent: readonly [number, number, 
 }
 
 /**
+ * Closes the model sets of `methods`, each once (methods that share a model reference share its set), all of
+ * them even when one fails; then throws the first failure.
+ */
+export async function closeMethods(methods: readonly { readonly models: ModelSet }[]): Promise<void> {
+  await closeSets([...new Set(methods.map((m) => m.models))]);
+}
+
+async function closeSets(sets: readonly ModelSet[]): Promise<void> {
+  const failed = (await Promise.allSettled(sets.map((s) => s.close()))).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
  * Resolves expanded methods: refuses one whose model comes from an argument that was not given (naming the
  * `--arg` to pass), loads each model reference once, puts the set's sampler defaults under the method's
- * settings and validates them with the sampler, and takes the set's guidance when the suite gives none.
+ * settings and validates them with the sampler, and takes the set's guidance when the suite gives none. The
+ * caller closes the returned methods' sets (`closeMethods`); when resolving fails, the sets loaded so far are
+ * closed here before the error is thrown.
  */
 export async function resolveMethods(expanded: readonly ExpandedMethod[], suite: Suite, where = 'suite', loader: ModelLoader = loadModelSet): Promise<ResolvedMethod[]> {
   const loaded = new Map<string, Promise<ModelSet>>();
+  try {
+    return await resolveWith(loaded, expanded, suite, where, loader);
+  } catch (error) {
+    const settled = await Promise.allSettled(loaded.values());
+    // the resolving error is the one to report; a failure to close under it would hide it
+    await closeSets(settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function resolveWith(loaded: Map<string, Promise<ModelSet>>, expanded: readonly ExpandedMethod[], suite: Suite, where: string, loader: ModelLoader): Promise<ResolvedMethod[]> {
   const shapes = new Map<string, Promise<[number, number, number, number]>>();
   const out: ResolvedMethod[] = [];
   for (const m of expanded) {

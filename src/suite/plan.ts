@@ -7,7 +7,7 @@ import { hashValue } from '../core/hash.ts';
 import { SchemaError } from '../core/schema.ts';
 import { suiteItems } from './conditions.ts';
 import { runDevice } from '../models/contract/device.ts';
-import { resolveMethods, type ModelLoader, type ResolvedMethod } from './methods.ts';
+import { closeMethods, resolveMethods, type ModelLoader, type ResolvedMethod } from './methods.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import type { MethodContext, MetricPlugin } from './contract/plugin.ts';
 import { referenceSetsOf } from './contract/plugin.ts';
@@ -57,7 +57,9 @@ export interface RunPlan {
 /**
  * Plans a run of `loaded` with command-line `args`; throws naming the suite field at fault. With
  * `deferMissingArgs` (for `validate`), methods that need arguments not given are left out and listed in `deferred`
- * instead of refused.
+ * instead of refused. The plan holds its methods' model sets open: its caller owns them and calls `closePlan`
+ * when done, also on error (`runSuite` and `dryRun` only borrow them); when planning fails, the sets loaded so
+ * far are closed before the error is thrown.
  */
 export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string, string>>, options: { loader?: ModelLoader; deferMissingArgs?: boolean } = {}): Promise<RunPlan> {
   const { suite, file } = loaded;
@@ -71,6 +73,22 @@ export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string,
     file,
     options.loader,
   );
+  try {
+    return await planMethods(loaded, harness, samples, methods, deferred);
+  } catch (error) {
+    // the planning error is the one to report; a failure to close under it would hide it
+    await closeMethods(methods).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Releases the model sets of a plan, each once; closing a plan twice is harmless. */
+export async function closePlan(run: RunPlan): Promise<void> {
+  await closeMethods(run.methods.map((m) => m.method));
+}
+
+async function planMethods(loaded: LoadedSuite, harness: RunPlan['harness'], samples: number, methods: readonly ResolvedMethod[], deferred: readonly ExpandedMethod[]): Promise<RunPlan> {
+  const { suite, file } = loaded;
   const machine = describeMachine();
   const device = runDevice(methods.map((m) => ({ id: m.id, device: m.models.device })));
   const fingerprint = machineFingerprint(machine, device);

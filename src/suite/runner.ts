@@ -61,7 +61,10 @@ async function cachedState(store: SampleStore, key: string, metric: MetricEntry,
   return state;
 }
 
-/** Runs `run` (a planned suite) for one shard and writes the results folder. */
+/**
+ * Runs `run` (a planned suite) for one shard and writes the results folder. It borrows the plan's model sets:
+ * `planRun`'s caller closes them (`closePlan`), also when this throws.
+ */
 export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOutcome> {
   const started = new Date();
   const { suite } = run.loaded;

@@ -11,6 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deterministicValues, readResults } from '../../src/suite/contract/results.ts';
+import { runCommand } from '../../src/commands/run.ts';
+import { validateCommand } from '../../src/commands/validate.ts';
+import { counts, resetCounts } from '../helpers/counting-models.ts';
+import { rejects } from '../helpers/assert.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = path.join(root, 'bin', 'pyramid-bench.js');
@@ -107,6 +111,56 @@ test('--dry-run prints the plan and a calibrated estimate; the VBench suite vali
   const wrong = cli('run', 'suites/vbench.yaml', '--out', at('vbench'), '--arg', 'model=analytic:tiny-video');
   assert.match(wrong.stderr, /conditions\.kind 'prompts' needs a text-conditioned model/);
   assert.is(cli('run', suite).status, 2);
+});
+
+test('in process: run, --dry-run and validate close every model set they loaded once, also when the run throws', async () => {
+  const countingSuite = at('counting.yaml');
+  writeFileSync(
+    countingSuite,
+    `format: 1
+name: counting
+version: 1
+samples: 8
+chunk: 4
+batch: 4
+conditions: {kind: unconditional}
+playbackFps: 8
+methods:
+  - {name: a, model: {$arg: a}, sampler: pyramid, settings: {stepsPerStage: [2, 2, 2]}}
+  - {name: b, model: {$arg: b}, sampler: cascade, settings: {stepsPerStage: [2, 2, 2]}}
+args:
+  a: {description: first model}
+  b: {description: second model}
+metrics:
+  - {name: cost}
+`,
+  );
+  const write = process.stdout.write;
+  const stderr = process.stderr.write;
+  const quietly = async (f: () => Promise<void>) => {
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      await f();
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = stderr;
+    }
+  };
+  const both = { 'tiny-image': { loads: 1, closes: 1 }, 'tiny-video': { loads: 1, closes: 1 } };
+  const args = ['--arg', 'a=counting:tiny-image', '--arg', 'b=counting:tiny-video'];
+  for (const command of [
+    () => runCommand.run([countingSuite, '--out', at('counting'), '--no-report', ...args]),
+    () => runCommand.run([countingSuite, '--dry-run', '--calibrate', '1', ...args]),
+    () => validateCommand.run([countingSuite, ...args]),
+  ]) {
+    resetCounts();
+    await quietly(command);
+    assert.equal(Object.fromEntries(counts), both);
+  }
+  resetCounts();
+  await rejects(() => quietly(() => runCommand.run([countingSuite, '--out', at('counting-fails'), '--no-report', '--arg', 'a=counting:tiny-image', '--arg', 'b=counting:tiny-video!fail4'])), /velocity call 4 fails/);
+  assert.equal(Object.fromEntries(counts), { 'tiny-image': { loads: 1, closes: 1 }, 'tiny-video!fail4': { loads: 1, closes: 1 } });
 });
 
 test.run();

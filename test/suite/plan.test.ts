@@ -1,8 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { planRun } from '../../src/suite/plan.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { closePlan, planRun } from '../../src/suite/plan.ts';
+import { runSuite } from '../../src/suite/runner.ts';
 import { rejects } from '../helpers/assert.ts';
 import { loadedSuite, rawSuite } from '../helpers/suites.ts';
+import { counts, resetCounts } from '../helpers/counting-models.ts';
 
 test('methods are paired: sample i has the same condition in every method; keys differ by method', async () => {
   const run = await planRun(loadedSuite(), {});
@@ -29,6 +34,59 @@ test('with deferMissingArgs, methods that need arguments are listed instead of r
   assert.equal(run.methods.map((m) => m.method.id), ['q']);
   assert.equal(run.deferred.map((m) => m.id), ['p']);
   await rejects(() => planRun(loadedSuite(raw), {}), /needs --arg model=<value> \(a package\)/);
+});
+
+const countingSuite = (models: readonly string[]) =>
+  rawSuite({
+    samples: 8,
+    chunk: 4,
+    batch: 4,
+    methods: models.map((model, i) => ({ name: `m${i}`, model, sampler: 'pyramid', settings: { stepsPerStage: [2, 2, 2] } })),
+    metrics: [{ name: 'cost' }],
+  });
+const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
+const runOptions = (out: string) => ({ out: path.join(mkdtempSync(path.join(tmpdir(), 'plan-close-')), out), shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+
+test('closePlan closes each model set of a plan once (methods sharing a reference share its set), after a run and after a run that throws', async () => {
+  resetCounts();
+  const plan = await planRun(loadedSuite(countingSuite(['counting:tiny-image', 'counting:tiny-image', 'counting:tiny-video'])), {});
+  try {
+    await runSuite(plan, runOptions('ok'));
+  } finally {
+    await closePlan(plan);
+  }
+  assert.equal(Object.fromEntries(counts), { 'tiny-image': { loads: 1, closes: 1 }, 'tiny-video': { loads: 1, closes: 1 } });
+
+  resetCounts();
+  const failing = await planRun(loadedSuite(countingSuite(['counting:tiny-image', 'counting:tiny-video!fail5'])), {});
+  await rejects(async () => {
+    try {
+      await runSuite(failing, runOptions('fails'));
+    } finally {
+      await closePlan(failing);
+    }
+  }, /velocity call 5 fails/);
+  assert.equal(Object.fromEntries(counts), { 'tiny-image': { loads: 1, closes: 1 }, 'tiny-video!fail5': { loads: 1, closes: 1 } });
+});
+
+test('when planning fails, the sets loaded so far are closed before the error', async () => {
+  resetCounts();
+  const badSettings = countingSuite(['counting:tiny-image', 'counting:tiny-video']);
+  (badSettings.methods as Record<string, unknown>[])[1].settings = { stepsPerStage: [0, 1, 1] };
+  await rejects(() => planRun(loadedSuite(badSettings), {}), /methods\[1\] \(m1\)\.settings: pyramid settings\.stepsPerStage\[0\]/);
+  assert.equal(Object.fromEntries(counts), { 'tiny-image': { loads: 1, closes: 1 }, 'tiny-video': { loads: 1, closes: 1 } });
+
+  resetCounts();
+  const noReference = { ...countingSuite(['counting:tiny-image']), reference: { source: 'none' }, metrics: [{ name: 'fd-pixel' }] };
+  await rejects(() => planRun(loadedSuite(noReference), {}), /reference\.source: 'none', but metric 'fd-pixel' compares with reference samples/);
+  assert.equal(Object.fromEntries(counts), { 'tiny-image': { loads: 1, closes: 1 } });
+});
+
+test('a suite whose methods are all deferred plans on this machine without loading a model', async () => {
+  const raw = rawSuite({ args: { model: { description: 'a package' } }, methods: [{ name: 'p', model: { $arg: 'model' }, sampler: 'pyramid' }] });
+  const run = await planRun(loadedSuite(raw), {}, { deferMissingArgs: true });
+  assert.equal([run.methods.length, run.deferred.length, run.device.hoursUnit], [0, 1, 'CPU-hours']);
+  await closePlan(run);
 });
 
 test.run();

@@ -150,31 +150,38 @@ export async function runOnnxBenchmark(options: OnnxBenchOptions, log: (line: st
   const results: SpeedupResult[] = [];
   const trained: SpeedupResult[] = [];
   const runs: TimedRun[] = [];
-  const fullPkg = options.fullPackage ? await loadOnnxPackage(options.fullPackage, { threads: options.threads, smallCallValues: options.smallCallValues }) : undefined;
-  for (const frames of frameCounts) {
-    const configs: Config[] = [
-      { models: pkg, networks: [pyrNet], sampler: 'pyramid', settings: pyramidSettings },
-      { models: sameNetwork, networks: [pyrNet], sampler: 'full', settings: { steps: totalSteps, temporal: 'joint' } },
-      ...(fullPkg ? [{ models: fullPkg, networks: fullPkg.velocityModels, sampler: 'full', settings: { steps: totalSteps, temporal: 'joint' } }] : []),
-    ];
-    const [pyramid, full, f] = await timeRuns(configs, frames, options);
-    log(`pyramid  ${frames} frame(s): ${pyramid.samplerSeconds.toFixed(3)} s, session.run ${pyramid.sessionRunSeconds.toFixed(3)} s, overhead x${pyramid.overheadRatio.toFixed(4)} (${pyramid.repeats.length} rounds)`);
-    log(`full (same network) ${frames} frame(s): ${full.samplerSeconds.toFixed(3)} s, overhead x${full.overheadRatio.toFixed(4)}`);
-    results.push(speedup(pyramid, full));
-    runs.push(pyramid, full);
-    if (f) {
-      log(`full (trained package) ${frames} frame(s): ${f.samplerSeconds.toFixed(3)} s, overhead x${f.overheadRatio.toFixed(4)}`);
-      trained.push(speedup(pyramid, f));
-      runs.push(f);
+  // the sets this benchmark loaded: closed when it ends, also on error
+  let fullPkg: OnnxModelSet | undefined;
+  try {
+    fullPkg = options.fullPackage ? await loadOnnxPackage(options.fullPackage, { threads: options.threads, smallCallValues: options.smallCallValues }) : undefined;
+    for (const frames of frameCounts) {
+      const configs: Config[] = [
+        { models: pkg, networks: [pyrNet], sampler: 'pyramid', settings: pyramidSettings },
+        { models: sameNetwork, networks: [pyrNet], sampler: 'full', settings: { steps: totalSteps, temporal: 'joint' } },
+        ...(fullPkg ? [{ models: fullPkg, networks: fullPkg.velocityModels, sampler: 'full', settings: { steps: totalSteps, temporal: 'joint' } }] : []),
+      ];
+      const [pyramid, full, f] = await timeRuns(configs, frames, options);
+      log(`pyramid  ${frames} frame(s): ${pyramid.samplerSeconds.toFixed(3)} s, session.run ${pyramid.sessionRunSeconds.toFixed(3)} s, overhead x${pyramid.overheadRatio.toFixed(4)} (${pyramid.repeats.length} rounds)`);
+      log(`full (same network) ${frames} frame(s): ${full.samplerSeconds.toFixed(3)} s, overhead x${full.overheadRatio.toFixed(4)}`);
+      results.push(speedup(pyramid, full));
+      runs.push(pyramid, full);
+      if (f) {
+        log(`full (trained package) ${frames} frame(s): ${f.samplerSeconds.toFixed(3)} s, overhead x${f.overheadRatio.toFixed(4)}`);
+        trained.push(speedup(pyramid, f));
+        runs.push(f);
+      }
     }
+    return {
+      benchmark: 'onnx',
+      machine,
+      provider: pkg.provider,
+      options,
+      worstOverheadRatio: Math.max(...runs.map((r) => r.overheadRatio)),
+      sameNetwork: results,
+      trainedFull: trained,
+    };
+  } finally {
+    await fullPkg?.close();
+    await pkg.close();
   }
-  return {
-    benchmark: 'onnx',
-    machine,
-    provider: pkg.provider,
-    options,
-    worstOverheadRatio: Math.max(...runs.map((r) => r.overheadRatio)),
-    sameNetwork: results,
-    trainedFull: trained,
-  };
 }

@@ -6,6 +6,7 @@
 import { concatBatch, formatShape, Tensor, sameShape } from '../../core/tensor.ts';
 import type { NoiseSource } from '../../core/philox.ts';
 import { rowFlops, tokensPerFrame } from '../../models/contract/cost-model.ts';
+import type { PlannedCall } from './plan-cost.ts';
 import {
   validateCondition,
   type Condition,
@@ -118,12 +119,26 @@ export interface SampleResult {
   readonly resolved?: Readonly<Record<string, unknown>>;
 }
 
-/** A sampler: one signature for all, settings checked by `parseSettings`. */
+/**
+ * A sampler: one signature for all, settings checked by `parseSettings`, its calls known before it runs
+ * (`plan`), so the cost table, compute matching and commands need no sampler's name.
+ */
 export interface Sampler<S> {
   readonly name: string;
   readonly description: string;
   /** Fills defaults and validates raw settings (e.g. from a suite file); throws naming the bad field. */
   parseSettings(raw: unknown, models: ModelSet): S;
+  /**
+   * Raw settings for a generic step count given per stage (a command line's `--steps 20,20,20`), laid over
+   * `raw`; the sampler says what the count means for it (per stage, or summed). `parseSettings` checks the result.
+   */
+  settingsFromSteps(steps: readonly number[], raw: Readonly<Record<string, unknown>>): Record<string, unknown>;
+  /**
+   * Every network call one sample will receive under `settings`, `frames` (latent frames) and `guidance`, in
+   * order, with the calling model's transformer dimensions; nothing runs. `sample` records the same calls, so
+   * `totalPlannedCost(plan(...))` equals the recorded cost per sample (tested for every sampler).
+   */
+  plan(models: ModelSet, settings: S, frames: number, guidance: GuidanceSettings): PlannedCall[];
   sample(models: ModelSet, plan: SamplingPlan<S>, noise: NoiseSource, onStep?: StepObserver): Promise<SampleResult>;
 }
 

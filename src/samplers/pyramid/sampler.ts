@@ -92,7 +92,7 @@ export function plannedPyramidCalls(spec: ModelSpec, cfg: PyramidConfig, timelin
       const history = unit.history[stage.stage].map((s) => blockTokens(s.frames, spec.height, spec.width, K - 1 - s.stage, spec.patchSize));
       const blocks = [...history, blockTokens(unit.frames, spec.height, spec.width, stage.level, spec.patchSize)];
       for (let i = 0; i < stage.timesteps.length; i++) {
-        calls.push({ stage: stage.stage, blocks, rowsPerSample: unit.guidanceScale === 1 ? 1 : 2 });
+        calls.push({ stage: stage.stage, blocks, rowsPerSample: unit.guidanceScale === 1 ? 1 : 2, cost: spec.cost });
       }
     }
   }
@@ -169,6 +169,14 @@ export const pyramidSampler: Sampler<PyramidSettings> = {
   parseSettings(raw: unknown, models: ModelSet): PyramidSettings {
     const cfg = pyramidModel(models).spec.pyramid;
     return parseWith(settingsSchema(cfg.stages), withDefaults(models, 'pyramid', raw), 'pyramid settings');
+  },
+  settingsFromSteps(steps, raw) {
+    // one count for both: later units take the first unit's steps unless they are given apart
+    return { ...raw, stepsPerStage: steps, ...(raw.videoStepsPerStage === undefined ? { videoStepsPerStage: steps } : {}) };
+  },
+  plan(models, settings, frames, guidance) {
+    const model = pyramidModel(models);
+    return plannedPyramidCalls(model.spec, model.spec.pyramid, pyramidTimeline(model.spec.pyramid, settings, frames, guidance));
   },
   sample: samplePyramid,
 };
