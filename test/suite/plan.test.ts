@@ -20,7 +20,7 @@ test('methods are paired: sample i has the same condition in every method; keys 
   assert.is(a.reference!.id, 'analytic-target:tiny-image');
   assert.equal(a.meta.shape, [1, 1, 8, 8]);
   assert.is(a.context.protocolVideos, 96);
-  assert.equal(run.locked.metrics.map((m) => [m.name, m.version]), [['fd-pixel', 1], ['cost', 1], ['throughput', 1]]);
+  assert.equal(run.locked.metrics.map((m) => [m.name, m.version]), [['fd-pixel', 1], ['cost', 1], ['throughput', 2]]);
 });
 
 test('a distance metric without a reference, and a metric that does not fit a method, are refused by suite field', async () => {
