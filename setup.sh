@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what pyramid-bench needs on a fresh Debian machine: the system packages (only those missing), then
-# the npm dependencies from package-lock.json. Safe to run again.
+# the npm dependencies from package-lock.json, then builds dist/ (the CLI and the typed package). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,6 +30,8 @@ fi
 
 echo "setup: npm ci"
 npm ci --no-audit --no-fund
+echo "setup: npm run build (the CLI and the package run from dist/)"
+npm run build
 echo "setup: building the OpenBLAS/LAPACKE addon (optional; the TypeScript fallback is used without it)"
 bash scripts/build-native.sh
 echo "setup: done"

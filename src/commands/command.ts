@@ -1,13 +1,24 @@
 /**
- * A CLI command: its name, a one-line usage, and what it does with its arguments. Commands live one per file in
- * `src/commands/` and are registered in `src/commands/index.ts`.
+ * A CLI command's implementation: what it does with its arguments. Commands live one per file in
+ * `src/commands/`; `src/commands/index.ts` lists each one's name, summary and usage, and loads its file only when
+ * it runs, so `--help` reads no command's dependencies.
  */
 export interface Command {
-  readonly name: string;
-  /** Usage line(s) shown by `pyramid-bench --help`, without the program name. */
-  readonly usage: string;
-  readonly summary: string;
   run(argv: string[]): Promise<void>;
+}
+
+/** What the command line knows of a command before loading it. */
+export interface CommandInfo {
+  readonly name: string;
+  /** One line for `pyramid-bench --help`. */
+  readonly summary: string;
+  /**
+   * The command's forms, one a line, each starting with its name, without the program name; a line that does not
+   * start with the name continues the form above it, indented to line up after the name.
+   */
+  readonly usage: string;
+  /** Imports the command's file. */
+  load(): Promise<Command>;
 }
 
 /** A mistake in the command line: printed with the usage, exit status 2. */

@@ -20,13 +20,8 @@ function level(text: string): number {
   return v;
 }
 
-/** The `compare` command. */
+/** The `compare` command; its name, summary and usage are in `index.ts`. */
 export const compareCommand: Command = {
-  name: 'compare',
-  usage:
-    'compare <results dir A> <results dir B> [<results dir C> ...] [--labels a,b,...] [--out <dir> [--formats png,svg,pdf]] [--json]\n' +
-    '        [--resamples <n>] [--distance-resamples <n>] [--level 0.95] [--seed <s>] [--fail-if "<value> <op> <change>[%] [if significant] [for <method>]" ...]',
-  summary: 'compare runs with the first (paired bootstrap per value; refused when locked settings differ); --fail-if for CI',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,

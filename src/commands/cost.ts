@@ -15,13 +15,8 @@ function stepsOption(value: string | undefined, name: string, fallback: readonly
   return steps;
 }
 
-/** The `cost` command. */
+/** The `cost` command; its name, summary and usage are in `index.ts`. */
 export const costCommand: Command = {
-  name: 'cost',
-  usage:
-    'cost [--json] [--height <latent H> --width <latent W> --frames <latent T>] [--steps a,b,c] [--video-steps a,b,c]\n' +
-    '     [--guidance <first>,<video>] [--channels C] [--patch P] [--hidden d] [--depth L] [--text-tokens N]',
-  summary: "planned compute of the pyramid relative to full resolution and the cascade (default: the paper's settings)",
   async run(argv) {
     const { values } = parseArgs({
       args: argv,

@@ -14,9 +14,6 @@ import { writePng } from '../data/images.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
 
 export const dataCommand: Command = {
-  name: 'data',
-  usage: 'data shapes --n <N> [--seed <S>] [--start <i>] [--frames <T>] [--size <px>] [--format npz|mp4|gif|webm|png] [--uint8] --out <file|dir>',
-  summary: 'write the procedural moving-shapes data set (npz, videos or images)',
   async run(argv) {
     const [which, ...rest] = argv;
     if (which !== 'shapes') throw new UsageError(`data set '${which ?? ''}' is not known; allowed: shapes`);

@@ -7,11 +7,8 @@ import { SUITES_DIR } from '../suite/suite-files.ts';
 import { runCommand } from './run.ts';
 import type { Command } from './command.ts';
 
-/** The `default` command. */
+/** The `default` command; its name, summary and usage are in `index.ts`. */
 export const defaultCommand: Command = {
-  name: 'default',
-  usage: 'default [--out <dir>] [run options]',
-  summary: 'run the embedded default suite (suites/default.yaml) into runs/default',
   async run(argv) {
     const out = argv.includes('--out') ? [] : ['--out', 'runs/default'];
     await runCommand.run([path.join(SUITES_DIR, 'default.yaml'), ...out, ...argv]);

@@ -15,14 +15,8 @@ import type { LinalgChoice } from '../metrics/native-linalg.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
 import { parseInputArgs } from './input-options.ts';
 
-/** The `fd` command. */
+/** The `fd` command; its name, summary and usage are in `index.ts`. */
 export const fdCommand: Command = {
-  name: 'fd',
-  usage:
-    'fd <a> <b> [--extractor <name|manifest>] [--compat none|pytorch-fid|clean-fid] [--backend auto|openblas|typescript]\n' +
-    '       [--kid [--kid-subsets <n>] [--kid-subset-size <m>]] [--pr] [--frame <t>] [--json]\n' +
-    '       (a: generated samples, b: the reference; statistics files or inputs; the order matters for precision/recall only)',
-  summary: 'Fréchet distance (and optionally KID, precision/recall) between two statistics files or inputs',
   async run(argv) {
     const { values, positionals } = parseInputArgs(argv, {
       compat: { type: 'string', default: 'none' },

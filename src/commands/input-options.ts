@@ -11,7 +11,11 @@ const shared = {
   json: { type: 'boolean', default: false },
 } as const;
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+/** What `parseArgs` returns for the shared options and `O`, named so that declaration files can spell it. */
+type InputArgs<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof shared & O }>>;
+
 /** Parses `argv` with the shared options and `own`; strict (unknown options are errors). */
-export function parseInputArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], own: O) {
+export function parseInputArgs<O extends Options>(argv: string[], own: O): InputArgs<O> {
   return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...shared, ...own } });
 }

@@ -21,9 +21,6 @@ export const listed: [string, Registry<unknown>][] = [
 ];
 
 export const listCommand: Command = {
-  name: 'list',
-  usage: 'list',
-  summary: 'suites, samplers, backends, presets, metrics and the other registries',
   async run() {
     const section = (title: string, rows: { name: string; description: string }[]) =>
       `${title}:\n${rows.length ? rows.map((r) => `  ${r.name.padEnd(18)} ${r.description}`).join('\n') : '  (none)'}\n`;

@@ -7,11 +7,8 @@ import { mergeRuns } from '../suite/merge.ts';
 import { resultsMarkdown } from '../analysis/summary.ts';
 import { UsageError, type Command } from './command.ts';
 
-/** The `merge` command. */
+/** The `merge` command; its name, summary and usage are in `index.ts`. */
 export const mergeCommand: Command = {
-  name: 'merge',
-  usage: 'merge <shard dir> <shard dir>... --out <dir> [--partial] [--no-report]',
-  summary: "combine shards' results folders into one (refuses differing locked settings, naming them)",
   async run(argv) {
     const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' }, partial: { type: 'boolean', default: false }, 'no-report': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
     if (!values.out) throw new UsageError('--out is required: the merged results folder');

@@ -6,11 +6,8 @@ import { parseArgs } from 'node:util';
 import { parseFormats } from '../report/formats.ts';
 import { asUsage, integerOption, UsageError, type Command } from './command.ts';
 
-/** The `report` command. */
+/** The `report` command; its name, summary and usage are in `index.ts`. */
 export const reportCommand: Command = {
-  name: 'report',
-  usage: 'report <results dir> [--out <dir>] [--formats png,svg,pdf] [--videos <samples per method>]',
-  summary: 'write report.html, Markdown/LaTeX tables, CSV, charts (PNG/SVG/PDF) and side-by-side videos of a results folder',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,

@@ -27,11 +27,8 @@ export function argsOption(values: readonly string[] | undefined): Record<string
   return out;
 }
 
-/** The `run` command. */
+/** The `run` command; its name, summary and usage are in `index.ts`. */
 export const runCommand: Command = {
-  name: 'run',
-  usage: 'run <suite.yaml> --out <dir> [--shard i/n] [--store <dir>] [--arg name=value ...] [--no-report] [--dry-run [--calibrate <samples>]]',
-  summary: 'run a benchmark suite (or one shard of it) and write results.json beside per-sample files',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,

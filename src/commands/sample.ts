@@ -51,12 +51,6 @@ export function guidanceOption(value: string | undefined): { firstFrame: number;
 }
 
 export const sampleCommand: Command = {
-  name: 'sample',
-  usage:
-    'sample --model <ref> --sampler <pyramid|full|cascade> --n <N> --seed <S> --out <file.npz>\n' +
-    '       [--class <k> | --unconditional | --prompt <text>...] [--guidance <first>,<video>] [--steps <a,b,c>] [--settings <json>] [--json]\n' +
-    '       [--video <grid.gif|.mp4> [--fps <n>]]',
-  summary: 'generate samples and write them as .npz, printing the cost summary',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,

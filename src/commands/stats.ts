@@ -28,14 +28,8 @@ async function merge(files: string[], out: string, json: boolean): Promise<void>
   process.stdout.write(json ? JSON.stringify(summary) + '\n' : `wrote ${out}: ${m.count} feature vectors of dimension ${state.dim} merged from ${files.length} shards\n`);
 }
 
-/** The `stats` command. */
+/** The `stats` command; its name, summary and usage are in `index.ts`. */
 export const statsCommand: Command = {
-  name: 'stats',
-  usage:
-    'stats <input> --extractor <name|manifest> -o <stats.npz> [--format pyramid-bench|pytorch-fid|clean-fid|clean-fid-kid|adm]\n' +
-    '       [--start <i>] [--count <n>] [--frame <t>] [--no-state] [--json]\n' +
-    'stats --merge <shard1.npz> <shard2.npz> ... -o <stats.npz>',
-  summary: 'feature statistics (mean, covariance, count) of an input, or merge shards',
   async run(argv) {
     const { values, positionals } = parseInputArgs(argv, {
       out: { type: 'string', short: 'o' },

@@ -10,11 +10,8 @@ import { closePlan, planRun } from '../suite/plan.ts';
 import { argsOption } from './run.ts';
 import { UsageError, type Command } from './command.ts';
 
-/** The `validate` command. */
+/** The `validate` command; its name, summary and usage are in `index.ts`. */
 export const validateCommand: Command = {
-  name: 'validate',
-  usage: 'validate <suite.yaml> [--arg name=value ...]',
-  summary: 'check a suite file (schema, sweeps, models, settings, metrics) and print its plan',
   async run(argv) {
     const { values, positionals } = parseArgs({ args: argv, options: { arg: { type: 'string', multiple: true } }, allowPositionals: true, strict: true });
     if (positionals.length === 0) throw new UsageError('give the suite files to check, e.g. validate suites/default.yaml');

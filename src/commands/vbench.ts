@@ -175,14 +175,6 @@ async function published(argv: string[]): Promise<void> {
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<void>> = { score, eval: evaluate, videos: exportVideos, published };
 
 export const vbenchCommand: Command = {
-  name: 'vbench',
-  usage:
-    'vbench score <results.json>... [--missing error|zero] [--json]\n' +
-    '       vbench eval <video|folder|samples.npz> [--dims a,b,...] [--manifest onnx.json] [--out dir] [--name n] [--fps f]\n' +
-    '                   [--no-static-filter] [--static-per-prompt 5] [--imaging-mode longer|shorter|shorter_centercrop|None] [--json]\n' +
-    '       vbench videos <samples.npz> --out <dir> (--prompt <text> | --prompts <file.json>) [--fps 8] [--format mp4|webm|gif]\n' +
-    '       vbench published [--table <rows.csv|rows.json>] [--json]',
-  summary: "VBench quality dimensions, VBench results files and the leaderboard's Quality/Semantic/Total",
   async run(argv) {
     const [sub, ...rest] = argv;
     const run = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;

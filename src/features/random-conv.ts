@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { HARNESS_ROOT } from '../core/harness-root.ts';
 import { PhiloxNoise } from '../core/philox.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { GraphBuilder } from '../models/onnx/builder.ts';
@@ -80,7 +80,7 @@ export function randomNetworkOnnx(name: RandomNetworkSpec['name']): Uint8Array {
   return g.toBytes({ producer: 'pyramid-bench', docString: `${name}: seeded random-weight feature network (seed ${RANDOM_NETWORK_SEED}); not a trained model` });
 }
 
-const cacheDir = fileURLToPath(new URL('../../.cache/features/', import.meta.url));
+const cacheDir = path.join(HARNESS_ROOT, '.cache', 'features');
 
 /** Writes the network into .cache/features (named by its content hash) if absent; returns its manifest. */
 export function randomNetworkManifest(name: RandomNetworkSpec['name']): FeatureManifest {

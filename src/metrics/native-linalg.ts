@@ -7,7 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { HARNESS_ROOT } from '../core/harness-root.ts';
 import { cholesky, congruence, gramCross, matmul, symmetricEigen } from './linalg.ts';
 
 /** Symmetric eigensolver, Cholesky, congruence and product on n x n row-major float64 matrices. */
@@ -44,7 +45,7 @@ export const typescriptLinalg: LinalgBackend = {
 type Addon = Omit<LinalgBackend, 'name'> & { config(): { openblas: string; threads: number } };
 
 /** Where the addon is built. */
-export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../build/native/linalg.node', import.meta.url));
+export const NATIVE_ADDON_PATH = path.join(HARNESS_ROOT, 'build', 'native', 'linalg.node');
 
 let loaded: { addon: Addon | null; reason: string } | undefined;
 

@@ -7,7 +7,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ResolvedMethod } from './methods.ts';
 import type { LoadedSuite } from './suite-schema.ts';
 import type { Shard } from './contract/shard.ts';
@@ -16,15 +15,10 @@ import type { MachineDescription } from '../core/machine.ts';
 import type { ComputeDevice, DeviceInfo } from '../models/contract/device.ts';
 import type { GitState, Manifest, PackageVersions } from './contract/manifest.ts';
 import { modelsOf } from '../models/contract/velocity-model.ts';
+import { HARNESS_ROOT, harnessInfo } from '../core/harness-root.ts';
 
-/** The harness's root folder (where package.json is). */
-export const HARNESS_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** The harness's name and version from package.json; the version is part of every sample key. */
-export function harnessInfo(): { name: string; version: string } {
-  const pkg = JSON.parse(readFileSync(path.join(HARNESS_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
-  return { name: pkg.name, version: pkg.version };
-}
+// the harness root and version live in core/ (the CLI reads the version without loading the suite)
+export { HARNESS_ROOT, harnessInfo };
 
 /** The commit checked out in the harness's folder and whether the tree differs from it (null when git cannot say). */
 export function gitState(root = HARNESS_ROOT): GitState {

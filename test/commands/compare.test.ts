@@ -55,7 +55,7 @@ test('compare refuses bad options as usage errors (exit status 2), naming them',
     for (const [command, args, pattern] of cases) {
       let error: unknown = null;
       await command.run(args).catch((e: unknown) => (error = e));
-      assert.ok(error instanceof UsageError, `${command.name} ${args.join(' ')}: ${String(error)}`);
+      assert.ok(error instanceof UsageError, `compare ${args.join(' ')}: ${String(error)}`);
       assert.match((error as Error).message, pattern);
     }
   } finally {

@@ -12,6 +12,7 @@ import { runOnnxBenchmark } from './onnx-bench.ts';
 import { FRECHET_SPEED_USAGE, runFrechetSpeed } from './frechet-speed.ts';
 import { runFlowAccuracy } from './flow-accuracy.ts';
 import { runVbenchSpeed } from './vbench-speed.ts';
+import { runStartup, STARTUP_USAGE } from './startup.ts';
 import { PhiloxNoise } from '../../src/core/philox.ts';
 import { median } from '../../src/core/statistics.ts';
 import { describeMachine } from '../../src/core/machine.ts';
@@ -63,6 +64,8 @@ benchmarks.register(
 );
 
 benchmarks.register('fd', { usage: FRECHET_SPEED_USAGE, run: runFrechetSpeed }, 'the d = 2048 Fréchet distance beside SciPy sqrtm (pytorch-fid route), side by side in alternating rounds');
+
+benchmarks.register('startup', { usage: STARTUP_USAGE, run: runStartup }, 'seconds from spawn to exit of --help and fd, the built CLI beside the sources through tsx, in alternating rounds');
 
 benchmarks.register(
   'vbench',
