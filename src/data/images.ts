@@ -4,8 +4,12 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { writeFileAtomic } from '../io/atomic.ts';
+
+/** sharp (libvips), loaded on first use: commands that read no image file do not pay for it. */
+async function loadSharp(): Promise<typeof import('sharp').default> {
+  return (await import('sharp')).default;
+}
 
 /** An RGB24 image: height x width x 3 bytes, row-major. */
 export interface RgbImage {
@@ -20,6 +24,7 @@ export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif
 /** Decodes an image file to RGB24. */
 export async function readImage(file: string): Promise<RgbImage> {
   try {
+    const sharp = await loadSharp();
     const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
@@ -45,6 +50,7 @@ export function listImages(folder: string, recursive = false): string[] {
 
 /** Writes an RGB24 image as PNG, atomically. */
 export async function writePng(file: string, image: RgbImage): Promise<void> {
+  const sharp = await loadSharp();
   const bytes = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw: { width: image.width, height: image.height, channels: 3 } })
     .png({ compressionLevel: 9 })
     .toBuffer();
