@@ -11,7 +11,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { Tensor, assertFinite, stackSamples } from '../src/core/tensor.ts';
+import { type Tensor, assertFinite, stackSamples } from '../src/core/tensor.ts';
 import { PhiloxNoise, type NoiseSource } from '../src/core/philox.ts';
 import { parseWith } from '../src/core/schema.ts';
 import type { ModelSet, VelocityInput, VelocityModel } from '../src/models/contract/velocity-model.ts';

@@ -24,6 +24,7 @@ child.stdout.on('data', (chunk) => {
 });
 
 child.on('close', (code) => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character starts the ANSI colour codes removed here
   const clean = out.replace(/\x1b\[[0-9;]*m/g, '');
   const total = Number(/Total:\s+(\d+)/.exec(clean)?.[1] ?? 0);
   const passed = Number(/Passed:\s+(\d+)/.exec(clean)?.[1] ?? 0);

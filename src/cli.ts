@@ -24,7 +24,7 @@ function overview(): string {
 /** A command's usage, each form prefixed with the program name and continuation lines kept under it. */
 function usageOf(info: CommandInfo): string {
   const lines = info.usage.split('\n').map((line, i) => {
-    const form = line === info.name || line.startsWith(info.name + ' ');
+    const form = line === info.name || line.startsWith(`${info.name} `);
     return (i === 0 ? 'usage: ' : '       ') + (form ? `${PROGRAM} ` : ' '.repeat(PROGRAM.length + 1)) + line;
   });
   return `${lines.join('\n')}\n`;
@@ -53,7 +53,7 @@ function commandMiss(name: string): string {
 
 /** Prints `message` (and `usage`, if given) to stderr and exits with `status`. */
 function fail(message: string, status: number, usage = ''): never {
-  process.stderr.write(`${PROGRAM}: ${message}\n${usage ? '\n' + usage : ''}`);
+  process.stderr.write(`${PROGRAM}: ${message}\n${usage ? `\n${usage}` : ''}`);
   process.exit(status);
 }
 

@@ -64,7 +64,7 @@ test('--help lists every command with its summary, one a line, and exits 0', () 
     const r = cli(flag);
     assert.is(r.status, 0, r.stderr);
     for (const name of commandNames) assert.match(r.stdout, new RegExp(`^  ${name} +\\S`, 'm'));
-    assert.match(r.stdout, /^  fd +Fréchet distance/m);
+    assert.match(r.stdout, /^ {2}fd +Fréchet distance/m);
   }
   assert.is(cli().status, 0);
 });
@@ -86,7 +86,7 @@ test('<command> --help (and -h, help <command>) prints that command\'s usage alo
 test('--version prints the version in package.json', () => {
   const r = cli('--version');
   assert.is(r.status, 0);
-  assert.is(r.stdout, JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version + '\n');
+  assert.is(r.stdout, `${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`);
 });
 
 test('a usage error prints the message and that command\'s own usage, exit 2', () => {

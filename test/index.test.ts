@@ -53,7 +53,7 @@ test("a user's TypeScript script type-checks against dist/index.d.ts (types reso
   const from = JSON.stringify(entry);
   writeFileSync(
     path.join(dir, 'script.ts'),
-    [
+    `${[
       `import { frechetDistance, PhiloxNoise, samplers, Tensor, type MetricPlugin, type ModelSet, type SamplingPlan, type VelocityModel } from ${from};`,
       'const zero = new Float64Array(1);',
       'export const fd: number = frechetDistance(zero, zero, zero, zero).fd;',
@@ -62,7 +62,7 @@ test("a user's TypeScript script type-checks against dist/index.d.ts (types reso
       'export type Parts = [ModelSet, VelocityModel, MetricPlugin, SamplingPlan<unknown>, Tensor];',
       '// @ts-expect-error the distance is a number (this line fails if the declarations resolve to any)',
       'export const wrong: string = frechetDistance(zero, zero, zero, zero).fd;',
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')] };
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['script.ts'] }));

@@ -94,9 +94,9 @@ export function pairedMarkdown(c: PairedComparison, level: number): string {
   const lines = [
     `## ${c.b} against ${c.a}`,
     '',
-    Object.entries(c.pairs)
+    `${Object.entries(c.pairs)
       .map(([m, p]) => `${m}: ${p.count} paired samples${p.identical ? ' (identical: the same store keys)' : ''}`)
-      .join('; ') + '.',
+      .join('; ')}.`,
     '',
     `| method | value | unit | ${c.a} | ${c.b} | difference | relative | ${Math.round(level * 100)}% interval | | how |`,
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -108,7 +108,7 @@ export function pairedMarkdown(c: PairedComparison, level: number): string {
   lines.push('', '`*`: the interval excludes 0; better/worse by the value\u2019s direction.', '', ...bases.map((b, i) => `[${i + 1}] ${b}`));
   if (c.onlyA.length) lines.push('', `only in ${c.a}: ${c.onlyA.join(', ')}`);
   if (c.onlyB.length) lines.push('', `only in ${c.b}: ${c.onlyB.join(', ')}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The whole comparison as Markdown: each run against the baseline, then the headline values across runs. */

@@ -58,7 +58,7 @@ export const compareCommand: Command = {
     const methodNames = new Map(runs.flatMap((r) => r.results.methods.map((m) => [m.id, m.name] as const)));
     // a condition naming a value or method the runs do not have is a usage error, before anything is printed or written
     const failures = asUsage(() => evaluateGate(conditions, comparison, methodNames));
-    process.stdout.write(values.json ? JSON.stringify(comparison, null, 2) + '\n' : comparisonMarkdown(comparison));
+    process.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : comparisonMarkdown(comparison));
     if (values.out) {
       // loaded here: chart.js and node-canvas are needed only for --out
       const { writeComparison } = await import('../report/comparison.ts');

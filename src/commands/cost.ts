@@ -67,6 +67,6 @@ export const costCommand: Command = {
       configs = [config, equalStepsCheckConfig(config)];
     }
     const table = costTable(configs);
-    process.stdout.write(values.json ? JSON.stringify(table, null, 2) + '\n' : costTableMarkdown(table) + '\n');
+    process.stdout.write(values.json ? `${JSON.stringify(table, null, 2)}\n` : `${costTableMarkdown(table)}\n`);
   },
 };

@@ -64,7 +64,7 @@ export const fdCommand: Command = {
       const counts = [a.gaussian.count, b.gaussian.count];
       if (values.json) {
         process.stdout.write(
-          JSON.stringify({ fd: r.fd, meanTerm: r.meanTerm, covarianceTerm: r.covarianceTerm, counts, dim: a.gaussian.mu.length, a: a.what, b: b.what, extractor: a.extractor ?? b.extractor, route: r.route, backend: r.backend, compat: values.compat, ...extra, warnings: r.warnings }) + '\n',
+          `${JSON.stringify({ fd: r.fd, meanTerm: r.meanTerm, covarianceTerm: r.covarianceTerm, counts, dim: a.gaussian.mu.length, a: a.what, b: b.what, extractor: a.extractor ?? b.extractor, route: r.route, backend: r.backend, compat: values.compat, ...extra, warnings: r.warnings })}\n`,
         );
         return;
       }
@@ -80,7 +80,7 @@ export const fdCommand: Command = {
       }
       if (values.pr) lines.push(`precision ${extra.precision}, recall ${extra.recall} (k = 3; higher is better)`);
       for (const w of r.warnings) lines.push(`warning: ${w}`);
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(`${lines.join('\n')}\n`);
     } finally {
       await opened?.close();
     }

@@ -64,7 +64,7 @@ export const runCommand: Command = {
         command: ['pyramid-bench', 'run', ...argv],
       });
       const counts = manifest.store.counts;
-      process.stdout.write(`${results.suite.name} v${results.suite.version}${results.partial ? ` (shard ${shard.index}/${shard.count}: partial)` : ''}, ${results.methods[0]?.samples ?? 0} samples per method (full tables: ${values.out}/results.md)\n\n` + headlineMarkdown(results) + '\n\n');
+      process.stdout.write(`${results.suite.name} v${results.suite.version}${results.partial ? ` (shard ${shard.index}/${shard.count}: partial)` : ''}, ${results.methods[0]?.samples ?? 0} samples per method (full tables: ${values.out}/results.md)\n\n${headlineMarkdown(results)}\n\n`);
       process.stdout.write(
         `store: samples ${counts.samples.hits} read back, ${counts.samples.writes} generated; metric states ${counts.states.hits} read back, ${counts.states.writes} computed; timings ${counts.timings.hits} read back, ${counts.timings.writes} measured\n` +
           `wall time ${manifest.wallSeconds.toFixed(1)} s on ${manifest.device.name}\n` +

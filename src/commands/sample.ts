@@ -10,7 +10,6 @@ import type { CostSummary, SampleItem, Sampler } from '../samplers/contract/samp
 import { integerOption, jsonOption, UsageError, type Command } from './command.ts';
 import { gridFrames } from '../data/grid.ts';
 import { writeVideo } from '../data/video.ts';
-import { modelsOf } from '../models/contract/velocity-model.ts';
 
 async function conditionsFor(models: ModelSet, n: number, classOption: string | undefined, unconditional: boolean, prompts: string[]): Promise<Condition[]> {
   const spec = (models.pyramid ?? models.full ?? models.cascade?.[0])!.spec.conditioning;
@@ -133,7 +132,7 @@ async function sampleWith(models: ModelSet, sampler: Sampler<unknown>, raw: Reco
   const { records: _records, ...cost } = result.cost;
   if (values.json) {
     process.stdout.write(
-      JSON.stringify({ model: values.model, sampler: sampler.name, settings, guidance, n, seed, out: values.out, shape: pixels.shape, seconds, cost, resolved: result.resolved }) + '\n',
+      `${JSON.stringify({ model: values.model, sampler: sampler.name, settings, guidance, n, seed, out: values.out, shape: pixels.shape, seconds, cost, resolved: result.resolved })}\n`,
     );
     return;
   }

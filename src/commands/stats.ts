@@ -25,7 +25,7 @@ async function merge(files: string[], out: string, json: boolean): Promise<void>
   const meta: StatsMeta = { ...parts[0].meta!, input: parts.map((p) => p.meta?.input ?? '?').join(' + ') };
   writeStatsFile(out, 'pyramid-bench', { mu: m.mu, sigma: m.sigma, count: m.count, meta, state });
   const summary = { out, count: m.count, dim: state.dim, shards: files.length, extractor: meta.extractor };
-  process.stdout.write(json ? JSON.stringify(summary) + '\n' : `wrote ${out}: ${m.count} feature vectors of dimension ${state.dim} merged from ${files.length} shards\n`);
+  process.stdout.write(json ? `${JSON.stringify(summary)}\n` : `wrote ${out}: ${m.count} feature vectors of dimension ${state.dim} merged from ${files.length} shards\n`);
 }
 
 /** The `stats` command; its name, summary and usage are in `index.ts`. */
@@ -68,7 +68,7 @@ export const statsCommand: Command = {
       const seconds = (performance.now() - started) / 1000;
       const summary = { out: values.out, format, count: m.count, dim: m.mu.length, start, extractor: meta.extractor, input: source.description, seconds };
       process.stdout.write(
-        values.json ? JSON.stringify(summary) + '\n' : `wrote ${values.out} (${format}): ${m.count} feature vectors of dimension ${m.mu.length} from ${source.description}, extractor ${extractor.info.name} ${extractor.info.version}, ${seconds.toFixed(1)} s\n`,
+        values.json ? `${JSON.stringify(summary)}\n` : `wrote ${values.out} (${format}): ${m.count} feature vectors of dimension ${m.mu.length} from ${source.description}, extractor ${extractor.info.name} ${extractor.info.version}, ${seconds.toFixed(1)} s\n`,
       );
     } finally {
       source.close();

@@ -28,7 +28,7 @@ export const validateCommand: Command = {
         ...plan.methods.map((m) => `    ${m.method.id}: ${m.method.model} (${m.method.modelHash.slice(0, 12)}), sampler ${m.method.sampler} ${canonicalJson(m.method.parsedSettings)}, guidance ${m.method.guidance.firstFrame}/${m.method.guidance.video}, samples [${m.method.shape.join(', ')}], reference ${m.reference?.id ?? 'none'}`),
         ...plan.deferred.map((m) => `    ${m.id}: checked at run time: needs ${m.missingArgs.map((a) => `--arg ${a}=<value> (${suite.args[a].description})`).join(', ')}`),
       ];
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(`${lines.join('\n')}\n`);
     }
   },
 };

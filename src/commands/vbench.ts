@@ -8,7 +8,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { tensorToFrames } from '../data/quantize.ts';
 import { writeVideo } from '../data/video.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { aggregate, type MissingPolicy } from '../vbench/aggregate.ts';
@@ -63,7 +62,7 @@ async function score(argv: string[]): Promise<void> {
   if (values.json) {
     const percent = (x: number) => Math.round(x * 1e6) / 1e4;
     process.stdout.write(
-      JSON.stringify({
+      `${JSON.stringify({
         quality: percent(agg.quality),
         semantic: percent(agg.semantic),
         total: percent(agg.total),
@@ -72,7 +71,7 @@ async function score(argv: string[]): Promise<void> {
         defaulted: agg.defaulted,
         notes,
         files: positionals,
-      }) + '\n',
+      })}\n`,
     );
     return;
   }
@@ -118,7 +117,7 @@ async function evaluate(argv: string[]): Promise<void> {
   const results: VbenchResults = Object.fromEntries(outcomes.filter((o) => o.result !== null).map((o) => [o.id, o.result!]));
   const resultsFile = path.join(out, `${values.name}_eval_results.json`);
   writeFileAtomic(resultsFile, formatResults(results));
-  videos.forEach((v, i) => writeFileAtomic(path.join(out, 'per-video', `${String(i).padStart(4, '0')}-${path.basename(v.video_path).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}.json`), JSON.stringify(v, null, 2) + '\n'));
+  videos.forEach((v, i) => writeFileAtomic(path.join(out, 'per-video', `${String(i).padStart(4, '0')}-${path.basename(v.video_path).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}.json`), `${JSON.stringify(v, null, 2)}\n`));
   const summary = {
     input: positionals[0],
     videos: videos.length,
@@ -126,8 +125,8 @@ async function evaluate(argv: string[]): Promise<void> {
     dimensions: outcomes.map((o) => ({ id: o.id, computation: o.computation, method: o.method, score: o.result?.score ?? null, videos: o.result?.videos.length ?? 0, seconds: o.seconds, frames: o.frames, framesPerSecond: o.seconds > 0 ? o.frames / o.seconds : null })),
     resultsFile,
   };
-  writeFileAtomic(path.join(out, `${values.name}_summary.json`), JSON.stringify(summary, null, 2) + '\n');
-  if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  writeFileAtomic(path.join(out, `${values.name}_summary.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${formatOutcomes(outcomes)}\n\nwrote ${resultsFile}, ${path.join(out, `${values.name}_summary.json`)} and ${videos.length} per-video files in ${path.join(out, 'per-video')}\n`);
 }
 
@@ -169,7 +168,7 @@ async function published(argv: string[]): Promise<void> {
     if (ext !== '.csv' && ext !== '.json') throw new UsageError(`--table ${values.table}: allowed formats .csv and .json`);
     rows = parsePublished(readFileSync(values.table, 'utf8'), ext === '.csv' ? 'csv' : 'json', values.table);
   }
-  process.stdout.write(values.json ? JSON.stringify(rows) + '\n' : formatPublished(rows) + '\n');
+  process.stdout.write(values.json ? `${JSON.stringify(rows)}\n` : `${formatPublished(rows)}\n`);
 }
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<void>> = { score, eval: evaluate, videos: exportVideos, published };

@@ -31,7 +31,7 @@ export function parseWith<T extends z.ZodType>(schema: T, raw: unknown, where: s
     // an unknown key: show its value rather than the whole object around it
     const got = issue.code === 'unrecognized_keys' && at !== null && typeof at === 'object' ? Object.fromEntries(issue.keys.map((k) => [k, (at as Record<string, unknown>)[k]])) : at;
     const shown = got === undefined ? 'missing' : JSON.stringify(got);
-    return `${where}${path}: ${issue.message} (got ${shown && shown.length > 80 ? shown.slice(0, 77) + '...' : shown})`;
+    return `${where}${path}: ${issue.message} (got ${shown && shown.length > 80 ? `${shown.slice(0, 77)}...` : shown})`;
   });
   throw new SchemaError(lines.join('\n'));
 }

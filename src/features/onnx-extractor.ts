@@ -61,7 +61,7 @@ export async function openOnnxExtractor(manifest: FeatureManifest, runtime: Runt
         const rows = batch.length;
         if (value.dims[0] !== rows || features.length !== rows * manifest.output.dim) {
           throw new RangeError(
-            `feature network ${manifest.name}: output '${outputName}' has shape [${value.dims.join(', ')}]${manifest.output.pool === 'mean' ? ' (pooled to ' + features.length / rows + ' per row)' : ''}; the manifest says ${manifest.output.dim} features per input`,
+            `feature network ${manifest.name}: output '${outputName}' has shape [${value.dims.join(', ')}]${manifest.output.pool === 'mean' ? ` (pooled to ${features.length / rows} per row)` : ''}; the manifest says ${manifest.output.dim} features per input`,
           );
         }
         out.set(features, start * manifest.output.dim);

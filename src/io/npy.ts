@@ -44,7 +44,7 @@ export function encodeNpy(array: NpyArray): Buffer {
   const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
   let header = `{'descr': '${array.dtype}', 'fortran_order': False, 'shape': ${shape}, }`;
   const pad = 64 - ((10 + header.length + 1) % 64);
-  header = header + ' '.repeat(pad % 64) + '\n';
+  header = `${header + ' '.repeat(pad % 64)}\n`;
   const head = Buffer.alloc(10);
   head.write('\x93NUMPY', 0, 'latin1');
   head[6] = 1;

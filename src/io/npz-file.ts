@@ -72,7 +72,7 @@ export class NpzFile {
     const cached = this.preambles.get(key);
     if (cached) return cached;
     const m = this.member(key);
-    let result;
+    let result: { preamble: ReturnType<typeof parseNpyPreamble>; dataStart: number };
     if (m.method === 0) {
       const dataStart = memberDataStart(this.read, m, this.file);
       const head = this.read(dataStart, Math.min(m.size, 65536 + 12));

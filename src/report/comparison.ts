@@ -90,7 +90,7 @@ export function writeComparison(c: Comparison, out: string, formats: readonly Ch
     files.push(rel);
   };
   write('comparison.md', comparisonMarkdown(c));
-  write('comparison.json', JSON.stringify(c, null, 2) + '\n');
+  write('comparison.json', `${JSON.stringify(c, null, 2)}\n`);
   write('comparison.csv', comparisonCsv(c));
   for (const chart of curveCharts(c, methodNames)) for (const f of formats) write(path.join('charts', `${chart.name}.${f}`), renderChart(chart, f));
   return files.sort();

@@ -61,7 +61,7 @@ export function latexTable(t: Table): string {
     '  \\end{tabular}',
     '\\end{table}',
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Several tables in one file, with a comment saying what it needs. */

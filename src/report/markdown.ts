@@ -30,7 +30,7 @@ export function markdownTable(t: Table): string {
     '',
     `${t.caption} ${t.notes.join('; ')}.`,
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** What the Markdown summary shows. */

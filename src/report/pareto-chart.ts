@@ -8,7 +8,7 @@ import type { MethodResult, Results } from '../suite/contract/results.ts';
 import { betterText, chartPlugins, errorBarsOf, extentOf, numericAxis, wantsLog } from './axes.ts';
 import type { MethodPalette } from './palette.ts';
 import type { ChartSpec } from './render.ts';
-import { metricKeyOf, plotValue, qualityMeasures, valueOf, type PlotValue, type QualityMeasure } from './values.ts';
+import { metricKeyOf, plotValue, qualityMeasures, metricValueOf, type PlotValue, type QualityMeasure } from './values.ts';
 
 /** A compute axis. */
 interface ComputeAxis {
@@ -18,13 +18,13 @@ interface ComputeAxis {
 }
 
 const COMPUTE: readonly ComputeAxis[] = [
-  { id: 'nfe', title: () => 'network evaluations per video (NFE)', read: (m, r) => plotValue(valueOf(m, metricKeyOf(r, 'cost'), 'nfe')) },
+  { id: 'nfe', title: () => 'network evaluations per video (NFE)', read: (m, r) => plotValue(metricValueOf(m, metricKeyOf(r, 'cost'), 'nfe')) },
   {
     id: 'flops',
     title: (r) => `FLOPs per video (FLOP${r.methods.some((m) => m.costSource === 'notional') ? '; notional transformer for analytic models' : ''})`,
-    read: (m, r) => plotValue(valueOf(m, metricKeyOf(r, 'cost'), 'flopsPerSample')),
+    read: (m, r) => plotValue(metricValueOf(m, metricKeyOf(r, 'cost'), 'flopsPerSample')),
   },
-  { id: 'seconds', title: (r) => `generation time per video (s, ${r.device.name})`, read: (m, r) => plotValue(valueOf(m, metricKeyOf(r, 'throughput'), 'secondsPerVideo')) },
+  { id: 'seconds', title: (r) => `generation time per video (s, ${r.device.name})`, read: (m, r) => plotValue(metricValueOf(m, metricKeyOf(r, 'throughput'), 'secondsPerVideo')) },
 ];
 
 /** Indices of the points no other point beats: x lower-or-equal and y better-or-equal, one of them strictly. */

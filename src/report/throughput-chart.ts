@@ -8,7 +8,7 @@ import type { Results } from '../suite/contract/results.ts';
 import { categoryAxis, chartPlugins, errorBarsOf, extentOf, numericAxis } from './axes.ts';
 import type { MethodPalette } from './palette.ts';
 import type { ChartSpec } from './render.ts';
-import { metricKeyOf, plotValue, valueOf } from './values.ts';
+import { metricKeyOf, plotValue, metricValueOf } from './values.ts';
 
 /** Colours of stages 0, 1, 2, ... (light to dark), the decoder and the remainder. */
 const STAGE_COLOURS = ['#9ecae1', '#4292c6', '#08519c', '#08306b', '#041b3d'];
@@ -17,7 +17,7 @@ const OTHER_COLOUR = '#bdbdbd';
 
 function framesPerSecondChart(results: Results, palette: MethodPalette): ChartSpec | null {
   const key = metricKeyOf(results, 'throughput');
-  const rows = results.methods.map((m) => ({ m, v: plotValue(valueOf(m, key, 'framesPerSecond')) })).filter((r) => r.v !== null);
+  const rows = results.methods.map((m) => ({ m, v: plotValue(metricValueOf(m, key, 'framesPerSecond')) })).filter((r) => r.v !== null);
   if (rows.length === 0) return null;
   const title = 'Throughput by method';
   return {
@@ -45,15 +45,15 @@ function stageTimeChart(results: Results): ChartSpec | null {
   const key = metricKeyOf(results, 'throughput');
   const rows = results.methods
     .map((m) => {
-      const total = valueOf(m, key, 'latencyMs.mean')?.value ?? null;
+      const total = metricValueOf(m, key, 'latencyMs.mean')?.value ?? null;
       const stages = (m.metrics[key]?.values ?? []).filter((v) => /^stage\d+\.modelMs$/.test(v.key) && v.value !== null).map((v) => ({ stage: Number(v.key.slice(5, -8)), ms: v.value! }));
-      const decode = valueOf(m, key, 'decodeMs')?.value ?? 0;
+      const decode = metricValueOf(m, key, 'decodeMs')?.value ?? 0;
       return { m, total, stages, decode };
     })
     .filter((r) => r.total !== null);
   if (rows.length === 0) return null;
   const stageCount = Math.max(...rows.map((r) => Math.max(0, ...r.stages.map((s) => s.stage + 1))));
-  const repeats = valueOf(rows[0].m, key, 'latencyMs.mean')?.uncertainty;
+  const repeats = metricValueOf(rows[0].m, key, 'latencyMs.mean')?.uncertainty;
   const n = repeats && 'n' in repeats ? repeats.n : null;
   const title = 'Time per video by stage';
   return {

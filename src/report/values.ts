@@ -22,7 +22,7 @@ export function metricNameOf(results: Results, key: string): string {
 }
 
 /** The value `key` of `metric` for a method, or undefined. */
-export function valueOf(m: MethodResult, metric: string, key: string): MetricValue | undefined {
+export function metricValueOf(m: MethodResult, metric: string, key: string): MetricValue | undefined {
   return m.metrics[metric]?.values.find((v) => v.key === key);
 }
 
@@ -55,7 +55,7 @@ export interface QualityMeasure {
 export function vbenchScores(m: MethodResult): Partial<Record<DimensionId, number>> {
   const out: Partial<Record<DimensionId, number>> = {};
   for (const d of DIMENSIONS) {
-    const v = valueOf(m, `vbench/${d.id}`, d.id)?.value;
+    const v = metricValueOf(m, `vbench/${d.id}`, d.id)?.value;
     if (v !== null && v !== undefined) out[d.id] = v;
   }
   return out;
@@ -79,9 +79,9 @@ export function qualityMeasures(results: Results): QualityMeasure[] {
   const out: QualityMeasure[] = [];
   const metrics = [...new Set(results.methods.flatMap((m) => Object.keys(m.metrics)))];
   for (const metric of metrics) {
-    const sample = results.methods.map((m) => valueOf(m, metric, 'fd')).find((v) => v !== undefined);
+    const sample = results.methods.map((m) => metricValueOf(m, metric, 'fd')).find((v) => v !== undefined);
     if (!sample || sample.direction === 'none') continue;
-    out.push({ id: slugOf(`${metric}-fd`), label: `FD, ${metric} (${sample.unit})`, direction: sample.direction, read: (m) => plotValue(valueOf(m, metric, 'fd')) });
+    out.push({ id: slugOf(`${metric}-fd`), label: `FD, ${metric} (${sample.unit})`, direction: sample.direction, read: (m) => plotValue(metricValueOf(m, metric, 'fd')) });
   }
   for (const which of ['quality', 'total'] as const) {
     if (!results.methods.some((m) => vbenchAggregate(m, which) !== null)) continue;

@@ -37,7 +37,7 @@ function storeSource(run: RunFolder): { read: (methodId: string, key: string) =>
   const store = new SampleStore(root);
   return {
     name: `the sample store (${root})`,
-    read: async (methodId, key) => {
+    read: async (_methodId, key) => {
       const got = store.hasSample(key) ? store.readSample(key) : null;
       if (!got) return null;
       const [C, T, H, W] = got.record.shape;

@@ -5,7 +5,7 @@
  * jointly at every stage.
  */
 import { z } from 'zod';
-import { Tensor, assertFinite, stackSamples } from '../core/tensor.ts';
+import { type Tensor, assertFinite, stackSamples } from '../core/tensor.ts';
 import type { NoiseSource } from '../core/philox.ts';
 import { parseWith } from '../core/schema.ts';
 import { withDefaults, type ModelSet, type ModelSpec, type VelocityModel } from '../models/contract/velocity-model.ts';

@@ -5,7 +5,7 @@
  * step count is set directly, or matched to a pyramid plan by total steps or by compute.
  */
 import { z } from 'zod';
-import { Tensor, concatFrames, sliceFrames, assertFinite } from '../core/tensor.ts';
+import { type Tensor, concatFrames, sliceFrames, assertFinite } from '../core/tensor.ts';
 import type { NoiseSource } from '../core/philox.ts';
 import { parseWith, SchemaError } from '../core/schema.ts';
 import { withDefaults, type HistoryEntry, type ModelSet, type ModelSpec, type VelocityModel } from '../models/contract/velocity-model.ts';

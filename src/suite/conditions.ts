@@ -6,7 +6,6 @@
  */
 import { sha256Hex } from '../core/hash.ts';
 import { SchemaError } from '../core/schema.ts';
-import type { SampleItem } from '../samplers/contract/sampling.ts';
 import type { Condition, ModelSet } from '../models/contract/velocity-model.ts';
 import type { ConditionsSpec } from './suite-schema.ts';
 import type { SuiteItem } from './contract/records.ts';

@@ -107,7 +107,7 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
     const file = path.join(dir, 'manifest.json');
     return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { missing: file };
   });
-  writeFileAtomic(path.join(out, 'manifest.json'), JSON.stringify({ schema: 'pyramid-bench/merge-manifest@1', harness: harnessInfo(), mergedAt: new Date().toISOString(), folders: dirs, shards: manifests }, null, 2) + '\n');
+  writeFileAtomic(path.join(out, 'manifest.json'), `${JSON.stringify({ schema: 'pyramid-bench/merge-manifest@1', harness: harnessInfo(), mergedAt: new Date().toISOString(), folders: dirs, shards: manifests }, null, 2)}\n`);
   return results;
 }
 
@@ -127,6 +127,6 @@ function copyVideos(dirs: readonly string[], out: string, slug: string): void {
       keys[name] = shardKeys[name] ?? '';
     }
   }
-  if (Object.keys(keys).length > 0) writeFileAtomic(path.join(out, 'videos', slug, 'keys.json'), JSON.stringify(keys, Object.keys(keys).sort(), 2) + '\n');
+  if (Object.keys(keys).length > 0) writeFileAtomic(path.join(out, 'videos', slug, 'keys.json'), `${JSON.stringify(keys, Object.keys(keys).sort(), 2)}\n`);
 }
 

@@ -9,7 +9,7 @@ import { hashValue } from '../core/hash.ts';
 import { loadModelSet } from '../models/load.ts';
 import { samplers } from '../samplers/index.ts';
 import type { Sampler } from '../samplers/contract/sampling.ts';
-import { modelSetSpec, withDefaults, type ModelSet, type ModelSpec, type VelocityModel } from '../models/contract/velocity-model.ts';
+import { modelSetSpec, withDefaults, type ModelSet, type ModelSpec, } from '../models/contract/velocity-model.ts';
 import { Tensor } from '../core/tensor.ts';
 import type { GuidanceSpec, Suite } from './suite-schema.ts';
 import type { ExpandedMethod } from './sweep.ts';

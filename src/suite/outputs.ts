@@ -6,12 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { encodeNpz, npyArray } from '../io/npy.ts';
 import { tensorToFrames } from '../data/quantize.ts';
 import { writeVideo } from '../data/video.ts';
-import type { SuiteItem, SampleRecord } from './contract/records.ts';
+import type { SuiteItem, } from './contract/records.ts';
 
 /** The file name a template gives an item: {index}, {repeat}, {prompt}, {class}; refuses names with path separators. */
 export function videoName(template: string, item: SuiteItem): string {
@@ -57,7 +56,7 @@ export class VideoWriter {
 
   /** Saves the name-to-key index. */
   save(): void {
-    writeFileAtomic(this.keysFile, JSON.stringify(this.keys, Object.keys(this.keys).sort(), 2) + '\n');
+    writeFileAtomic(this.keysFile, `${JSON.stringify(this.keys, Object.keys(this.keys).sort(), 2)}\n`);
   }
 }
 

@@ -9,7 +9,7 @@ import { suiteItems } from './conditions.ts';
 import { runDevice } from '../models/contract/device.ts';
 import { closeMethods, resolveMethods, type ModelLoader, type ResolvedMethod } from './methods.ts';
 import { suiteMetrics } from './metrics/index.ts';
-import type { MethodContext, MetricPlugin } from './contract/plugin.ts';
+import type { MethodContext, } from './contract/plugin.ts';
 import { referenceSetsOf } from './contract/plugin.ts';
 import { harnessInfo } from './provenance.ts';
 import { resolveReference, type ReferenceSource } from './references.ts';
@@ -23,7 +23,6 @@ import { machineFingerprint } from './machine-fingerprint.ts';
 import { describeMachine, type MachineDescription } from '../core/machine.ts';
 import type { DeviceInfo } from '../models/contract/device.ts';
 import type { MetricEntry } from './contract/plugin.ts';
-import { modelsOf } from '../models/contract/velocity-model.ts';
 
 /** One method of the run. */
 export interface MethodPlan {

@@ -58,7 +58,7 @@ export class Progress {
       this.output.write(`\r${line}\x1b[K`);
     } else if (now - this.lastLine >= this.intervalSeconds * 1000 || this.done >= this.total) {
       this.lastLine = now;
-      this.output.write(line + '\n');
+      this.output.write(`${line}\n`);
     }
   }
 

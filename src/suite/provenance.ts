@@ -12,7 +12,7 @@ import type { LoadedSuite } from './suite-schema.ts';
 import type { Shard } from './contract/shard.ts';
 import type { StoreCounts } from './contract/sample-store.ts';
 import type { MachineDescription } from '../core/machine.ts';
-import type { ComputeDevice, DeviceInfo } from '../models/contract/device.ts';
+import type { DeviceInfo } from '../models/contract/device.ts';
 import type { GitState, Manifest, PackageVersions } from './contract/manifest.ts';
 import { modelsOf } from '../models/contract/velocity-model.ts';
 import { HARNESS_ROOT, harnessInfo } from '../core/harness-root.ts';

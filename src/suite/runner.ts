@@ -98,7 +98,7 @@ export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOu
     methods,
   };
   writeResults(options.out, results);
-  if (suite.outputs.costTable) writeFileAtomic(path.join(options.out, COST_TABLE_FILE), JSON.stringify(costTable(), null, 2) + '\n');
+  if (suite.outputs.costTable) writeFileAtomic(path.join(options.out, COST_TABLE_FILE), `${JSON.stringify(costTable(), null, 2)}\n`);
   writeFileAtomic(path.join(options.out, 'results.md'), resultsMarkdown(results));
   const manifest = await buildManifest({
     loaded: run.loaded,
@@ -111,7 +111,7 @@ export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOu
     finished: new Date(),
     command: options.command,
   });
-  writeFileAtomic(path.join(options.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeFileAtomic(path.join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return { results, manifest };
 }
 

@@ -18,7 +18,7 @@ export function quantiseTruncate(values: Float32Array): Uint8Array {
   const out = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
-    if (!(x === x)) throw new RangeError(`quantiseTruncate: value ${i} is NaN`);
+    if (Number.isNaN(x)) throw new RangeError(`quantiseTruncate: value ${i} is NaN`);
     out[i] = x <= 0 ? 0 : x >= 255 ? 255 : Math.trunc(x);
   }
   return out;

@@ -61,7 +61,7 @@ export function mergeResults(parts: readonly { readonly results: VbenchResults; 
 export function formatResults(results: VbenchResults): string {
   const out: Record<string, [number, VideoEntry[]]> = {};
   for (const [id, r] of Object.entries(results) as [DimensionId, DimensionResult][]) out[id] = [r.score, [...r.videos]];
-  return JSON.stringify(out, null, 4) + '\n';
+  return `${JSON.stringify(out, null, 4)}\n`;
 }
 
 /** The substitute backbone named by a dimension's entries, if any (our files mark substitutes per video). */

@@ -28,7 +28,7 @@ test('the Markdown has a table per comparison, marks significant changes and exp
   assert.match(md, /^# Comparison with steps 2 /);
   assert.match(md, /## steps 3 against steps 2\n\npyramid \[steps=2\]: 48 paired samples \(identical: the same store keys\);/);
   assert.match(md, /\| cascade \| cost\.nfe \| evaluations \| 6 \| 9 \| \+3 \| \+50% \| \[3, 3\] \| worse \* \| \[\d\] \|/);
-  assert.match(md, /\| pyramid \[steps=4\] \| fd-pixel\.fd \| \(pixel value\)\^2 \| [0-9.]+ \| [0-9.]+ \| 0 \| 0% \| \[0, 0\] \|  \| \[\d\] \|/);
+  assert.match(md, /\| pyramid \[steps=4\] \| fd-pixel\.fd \| \(pixel value\)\^2 \| [0-9.]+ \| [0-9.]+ \| 0 \| 0% \| \[0, 0\] \| {2}\| \[\d\] \|/);
   assert.match(md, /\[\d\] paired bootstrap over 48 samples \(by seed and index\), 200 resamples, seed 0\n/);
   assert.match(md, /## Headline values across runs\n\n\| method \| value \| steps 2 \| steps 3 \| steps 4 \|/);
 });

@@ -125,7 +125,7 @@ test('runs whose locked settings differ are refused, naming the difference', asy
   const results = JSON.parse(readFileSync(file, 'utf8'));
   results.locked.seed = 1;
   writeFileSync(file, JSON.stringify(results));
-  assert.throws(() => pairedComparison(loadRun(a), loadRun(other), options), /cannot compare .* their locked settings differ:\n  seed: 0 vs 1/);
+  assert.throws(() => pairedComparison(loadRun(a), loadRun(other), options), /cannot compare .* their locked settings differ:\n {2}seed: 0 vs 1/);
 });
 
 test.run();

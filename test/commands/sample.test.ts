@@ -14,7 +14,10 @@ const dir = mkdtempSync(path.join(tmpdir(), 'sample-cmd-'));
 async function sample(...args: string[]): Promise<string> {
   const write = process.stdout.write;
   let out = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += chunk.toString()), true)) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += chunk.toString();
+    return true;
+  }) as typeof process.stdout.write;
   try {
     await sampleCommand.run(args);
   } finally {

@@ -16,6 +16,7 @@ export interface ToyOptions {
   /** Channels of the generated tensor (default 3). */
   readonly channels?: number;
   /** Changes to the manifest after it is built. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests reach into the manifest's nested fields to break them
   readonly manifest?: (m: Record<string, any>) => void;
 }
 
@@ -44,6 +45,7 @@ export function writeToyPackage(dir: string, options: ToyOptions = {}): string {
   writeFileSync(path.join(dir, 'net.onnx'), g.toBytes());
   const networkInputs: Record<string, unknown> = { x: xName, timestep: 'timestep', ...(options.text ? { text: 'text' } : { label: 'label' }) };
   if (kind === 'pyramid') Object.assign(networkInputs, { frame0: 'x_frame0', level: 'x_level', history: ['hist_0', 'hist_1', 'hist_2'], historyLayout: 'hist_layout' });
+  // biome-ignore lint/suspicious/noExplicitAny: a manifest as JSON, edited field by field below and by tests
   const manifest: Record<string, any> = {
     format: 'pyramid-bench/model-package',
     version: 1,

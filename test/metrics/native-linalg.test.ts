@@ -30,7 +30,7 @@ test('TypeScript kernels against brute force: Cholesky reconstructs, congruence 
 });
 
 const native = openblasLinalg();
-test(`the OpenBLAS addon agrees with the TypeScript kernels (${native.backend ? 'built: ' + native.config!.openblas : 'not built: ' + native.reason})`, () => {
+test(`the OpenBLAS addon agrees with the TypeScript kernels (${native.backend ? `built: ${native.config!.openblas}` : `not built: ${native.reason}`})`, () => {
   if (!native.backend) {
     // without the addon, 'auto' falls back and 'openblas' says why
     assert.is(linalgBackend('auto').name, 'typescript');

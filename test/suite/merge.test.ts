@@ -30,7 +30,7 @@ test('shard folders from differing runs, repeated or missing shards are refused,
   const results = JSON.parse(readFileSync(path.join(dir('seed'), 'results.json'), 'utf8'));
   results.locked.seed = 5;
   writeFileSync(path.join(dir('seed'), 'results.json'), JSON.stringify(results));
-  await rejects(() => mergeRuns([dir('s0'), dir('seed')], dir('m'), { partial: false }), /their locked settings differ:\n  seed: 0 vs 5/);
+  await rejects(() => mergeRuns([dir('s0'), dir('seed')], dir('m'), { partial: false }), /their locked settings differ:\n {2}seed: 0 vs 5/);
   results.locked.seed = 0;
   results.suite.hash = 'f'.repeat(64);
   writeFileSync(path.join(dir('seed'), 'results.json'), JSON.stringify(results));

@@ -120,9 +120,9 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`usage: npm run bench -- <name> [options]\n${benchmarks.list().map((b) => `  ${benchmarks.get(b.name).usage}\n      ${b.description}`).join('\n')}\n`);
     process.exit(name ? 2 : 0);
   }
-  const result = await benchmarks.get(name).run(rest, (line) => process.stdout.write(line + '\n'));
+  const result = await benchmarks.get(name).run(rest, (line) => process.stdout.write(`${line}\n`));
   const out = path.join('reports', 'bench', `${name}.json`);
-  writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n');
+  writeFileAtomic(out, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`wrote ${out}\n`);
 }
 

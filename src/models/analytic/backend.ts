@@ -10,7 +10,7 @@ import type { ModelSet, ModelSpec, VelocityInput, VelocityModel } from '../contr
 import { cpuDevice } from '../contract/device.ts';
 import { stageWindows, type PyramidConfig, type StageWindow } from '../contract/schedule.ts';
 import type { TransformerCost } from '../contract/cost-model.ts';
-import { GaussianMixture } from './mixture.ts';
+import type { GaussianMixture } from './mixture.ts';
 import { isotropicLogLikelihood, posteriorVelocity, type LinearFlow } from './posterior.ts';
 
 /** A named analytic target and the pyramid its ideal models are "trained" with. */

@@ -79,7 +79,7 @@ export class GaussianMixture {
 
   /** Per-entry variance of component j at `level` (s_j^2 / 4^level). */
   variance(j: number, level: number): number {
-    return (this.components[j].std * this.components[j].std) / Math.pow(4, level);
+    return (this.components[j].std * this.components[j].std) / 4 ** level;
   }
 
   /** Whole-video means of every component at `level`. */

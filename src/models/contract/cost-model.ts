@@ -67,6 +67,6 @@ export function rowFlops(cost: TransformerCost, blockTokens: readonly number[]):
 export function pyramidTokenShare(stepsPerStage: readonly number[]): number {
   const K = stepsPerStage.length;
   const total = stepsPerStage.reduce((a, b) => a + b, 0);
-  const weighted = stepsPerStage.reduce((a, n, k) => a + n * Math.pow(4, -(K - 1 - k)), 0);
+  const weighted = stepsPerStage.reduce((a, n, k) => a + n * 4 ** -(K - 1 - k), 0);
   return weighted / total;
 }

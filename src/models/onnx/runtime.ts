@@ -80,7 +80,7 @@ export class ModelFileError extends Error {
  * that are absent or fail are skipped with a note, and the CPU fallback is reported once per process through
  * `report` (default: stderr).
  */
-export async function loadSession(file: string, options: RuntimeOptions = {}, report: (message: string) => void = (m) => process.stderr.write(m + '\n')): Promise<LoadedSession> {
+export async function loadSession(file: string, options: RuntimeOptions = {}, report: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<LoadedSession> {
   if (!existsSync(file)) throw new ModelFileError(`ONNX file ${file} does not exist`);
   if (statSync(file).size === 0) throw new ModelFileError(`ONNX file ${file} is empty`);
   const wanted = options.providers ?? ['tensorrt', 'cuda', 'cpu'];

@@ -3,7 +3,7 @@
  * (Jin et al., 2024, inference with renoising at jump points; Pyramid-Flow `generate_one_unit` and `sample_block_noise`, commit 3040d71;
  * `../shared/docs/pyramid-flow.md` section 4).
  */
-import { Tensor, upNearest2 } from '../../core/tensor.ts';
+import { type Tensor, upNearest2 } from '../../core/tensor.ts';
 import type { NoiseSource } from '../../core/philox.ts';
 
 /** How the jump point renoises; anything but the defaults is an ablation that breaks the pyramid's marginals. */

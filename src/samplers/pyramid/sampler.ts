@@ -5,7 +5,7 @@
  * pyramid. Matches Pyramid-Flow `generate` / `generate_one_unit` (commit 3040d71); `../shared/docs/pyramid-flow.md`.
  */
 import { z } from 'zod';
-import { Tensor, concatFrames, down2Noise, sliceFrames, stackSamples, assertFinite } from '../../core/tensor.ts';
+import { type Tensor, concatFrames, down2Noise, sliceFrames, stackSamples, assertFinite } from '../../core/tensor.ts';
 import type { NoiseSource } from '../../core/philox.ts';
 import { parseWith } from '../../core/schema.ts';
 import { withDefaults, type ModelSet, type ModelSpec, type VelocityModel } from '../../models/contract/velocity-model.ts';

@@ -4,7 +4,7 @@
  * one stage lower per unit back, everything beyond stage 0 at stage 0's resolution. Matches the history built in
  * Pyramid-Flow `generate` (commit 3040d71); `../shared/docs/pyramid-flow.md` section 5.
  */
-import { Tensor, downN, sliceFrames } from '../../core/tensor.ts';
+import { type Tensor, downN, sliceFrames } from '../../core/tensor.ts';
 import type { HistoryEntry } from '../../models/contract/velocity-model.ts';
 
 /** Frames of one unit: unit 0 is the first frame alone, unit u >= 1 is frames [1 + (u-1) f, 1 + u f). */

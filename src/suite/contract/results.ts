@@ -108,7 +108,7 @@ export function assertComparable(a: Results, b: Results, what: string, names: [s
 
 /** Writes results.json (stable key order, trailing newline) atomically. */
 export function writeResults(dir: string, results: Results): void {
-  writeFileAtomic(path.join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
 /** Reads `<dir>/results.json`, checking its schema tag. */

@@ -47,7 +47,7 @@ export function sampleRow(method: string, item: SuiteItem, record: SampleRecord)
 /** Writes `samples/<slug>.jsonl` (one JSON object per line, read back by `merge`) and `samples/<slug>.csv`, rows sorted by index. */
 export function writeSampleRows(dir: string, slug: string, rows: readonly SampleRow[]): void {
   const sorted = [...rows].sort((a, b) => a.index - b.index);
-  writeFileAtomic(path.join(dir, 'samples', `${slug}.jsonl`), sorted.map((r) => JSON.stringify(r) + '\n').join(''));
+  writeFileAtomic(path.join(dir, 'samples', `${slug}.jsonl`), sorted.map((r) => `${JSON.stringify(r)}\n`).join(''));
   writeFileAtomic(path.join(dir, 'samples', `${slug}.csv`), stringify(sorted.map((r) => ({ ...r, label: r.label ?? '', prompt: r.prompt ?? '', repeat: r.repeat ?? '', flopsPerSample: r.flopsPerSample ?? '' })), { header: true }));
 }
 

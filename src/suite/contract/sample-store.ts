@@ -90,7 +90,7 @@ export class SampleStore {
   writeSample(record: SampleRecord, values: Float32Array): void {
     const size = record.shape.reduce((a, b) => a * b, 1);
     if (values.length !== size) throw new RangeError(`store: sample ${record.index} has ${values.length} values for shape [${record.shape.join(', ')}]`);
-    writeFileAtomic(this.file('samples', record.key, '.json'), JSON.stringify(record) + '\n');
+    writeFileAtomic(this.file('samples', record.key, '.json'), `${JSON.stringify(record)}\n`);
     writeFileAtomic(this.file('samples', record.key, '.npy'), encodeNpy(npyArray(values, record.shape)));
     this.counts.samples.writes++;
   }
@@ -112,7 +112,7 @@ export class SampleStore {
   }
 
   writeTiming(key: string, record: unknown): void {
-    writeFileAtomic(this.file('timings', key, '.json'), JSON.stringify(record) + '\n');
+    writeFileAtomic(this.file('timings', key, '.json'), `${JSON.stringify(record)}\n`);
     this.counts.timings.writes++;
   }
 

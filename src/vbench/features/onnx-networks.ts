@@ -111,7 +111,7 @@ export class OnnxMusiqScorer implements FrameScorer {
       const g = imagingQualityGeometry(frame, width, height, this.mode);
       const outputs = await runSession(this.session, { [this.input]: planarBatch([g.data], g.width, g.height, scaleOnly(1 / 255)) }, [this.output]);
       const value = outputs[this.output];
-      if (!value || value.dims.reduce((a, b) => a * b, 1) !== 1) throw new RangeError(`ONNX model ${this.session.file}: output '${this.output}' has shape [${value?.dims.join(', ')}]; expected one score`);
+      if (value?.dims.reduce((a, b) => a * b, 1) !== 1) throw new RangeError(`ONNX model ${this.session.file}: output '${this.output}' has shape [${value?.dims.join(', ')}]; expected one score`);
       out.push(checkedOutput(this.session, outputs, this.output, value.dims)[0]);
     }
     return out;

@@ -3,7 +3,7 @@ import { cpuDevice } from '../../../src/models/contract/device.ts';
 import * as assert from 'uvu/assert';
 import { PhiloxNoise } from '../../../src/core/philox.ts';
 import { Tensor } from '../../../src/core/tensor.ts';
-import { analyticModelSet, AnalyticModel } from '../../../src/models/analytic/backend.ts';
+import { analyticModelSet, type AnalyticModel } from '../../../src/models/analytic/backend.ts';
 import { analyticPreset } from '../../../src/models/analytic/presets.ts';
 import { plannedPyramidCalls, pyramidSampler, pyramidTimeline, type PyramidSettings } from '../../../src/samplers/pyramid/sampler.ts';
 import { fullResolutionSampler } from '../../../src/samplers/full-resolution.ts';
