@@ -21,7 +21,8 @@ import { samplers } from '../src/samplers/index.ts';
 /** The `zero:<side>` model set. */
 export function zeroModelSet(rest: string): ModelSet {
   const side = Number(rest);
-  if (!/^\d+$/.test(rest) || side < 1 || side > 256) throw new RangeError(`zero reference '${rest}': allowed: zero:<side>, side an integer from 1 to 256`);
+  if (!/^\d+$/.test(rest) || side < 1 || side > 256)
+    throw new RangeError(`zero reference '${rest}': allowed: zero:<side>, side an integer from 1 to 256`);
   let closed = false;
   const full: VelocityModel = {
     id: `zero:${side}/full`,
@@ -31,10 +32,15 @@ export function zeroModelSet(rest: string): ModelSet {
       if (closed) throw new Error(`zero:${side}/full: predict called after close()`);
       const [, C, T, h, w] = input.x.shape;
       if (input.flow.kind !== 'full' || C !== 1 || T !== 1 || h !== side || w !== side || !(input.ratio > 0 && input.ratio <= 1)) {
-        throw new RangeError(`zero:${side}/full: serves the full flow on [rows, 1, 1, ${side}, ${side}] at 0 < r <= 1; got '${input.flow.kind}' on ${formatShape(input.x.shape)} at r = ${input.ratio}`);
+        throw new RangeError(
+          `zero:${side}/full: serves the full flow on [rows, 1, 1, ${side}, ${side}] at 0 < r <= 1; got '${input.flow.kind}' on ${formatShape(input.x.shape)} at r = ${input.ratio}`,
+        );
       }
       // a new tensor: the caller owns it
-      return new Tensor(input.x.shape, input.x.data.map((v) => v / input.ratio));
+      return new Tensor(
+        input.x.shape,
+        input.x.data.map((v) => v / input.ratio),
+      );
     },
   };
   return {
@@ -49,7 +55,8 @@ export function zeroModelSet(rest: string): ModelSet {
 
 /** Registers the `zero` prefix (the registry rejects a second registration). */
 export function registerZero(): void {
-  if (!backends.has('zero')) backends.register('zero', async (rest) => zeroModelSet(rest), 'example: the point mass at 0 (zero:<side>; examples/custom-backend.ts)');
+  if (!backends.has('zero'))
+    backends.register('zero', async (rest) => zeroModelSet(rest), 'example: the point mass at 0 (zero:<side>; examples/custom-backend.ts)');
 }
 
 /** What `main` computed. */
@@ -72,11 +79,25 @@ export async function main(): Promise<BackendExampleResult> {
   const full = samplers.get('full');
   const items = [0, 1, 2].map((index) => ({ index, condition: { kind: 'unconditional' as const } }));
   const noise = new PhiloxNoise(0);
-  const result = await full.sample(models, { items, guidance: { firstFrame: 1, video: 1 }, settings: full.parseSettings({ steps: 3 }, models) }, noise);
+  const result = await full.sample(
+    models,
+    { items, guidance: { firstFrame: 1, video: 1 }, settings: full.parseSettings({ steps: 3 }, models) },
+    noise,
+  );
   const maxAbsNoise = Math.max(...items.flatMap((i) => Array.from(noise.gaussian(i.index, 'initial', 64), Math.abs)));
   await models.close();
   let afterClose = '';
-  await models.full!.predict({ x: new Tensor([1, 1, 1, 8, 8]), flow: { kind: 'full' }, ratio: 1, timestep: 1000, conditions: [{ kind: 'unconditional' }], history: [], firstFrame: 0 }).catch((e: Error) => (afterClose = e.message));
+  await models
+    .full!.predict({
+      x: new Tensor([1, 1, 1, 8, 8]),
+      flow: { kind: 'full' },
+      ratio: 1,
+      timestep: 1000,
+      conditions: [{ kind: 'unconditional' }],
+      history: [],
+      firstFrame: 0,
+    })
+    .catch((e: Error) => (afterClose = e.message));
   return {
     id: models.id,
     shape: result.samples.shape,

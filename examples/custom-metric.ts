@@ -34,7 +34,8 @@ export const meanBrightnessMetric: MetricPlugin<Record<string, never>, Brightnes
   name: 'mean-brightness',
   // bump when the numbers change: the version enters the state cache keys and the results
   version: 1,
-  description: 'mean value of the samples (over channels, frames and pixels), with its standard error over samples (example: examples/custom-metric.ts)',
+  description:
+    'mean value of the samples (over channels, frames and pixels), with its standard error over samples (example: examples/custom-metric.ts)',
   referenceSets: [],
   parseOptions: (raw, where) => parseWith(strictObject({}), raw, where) as Record<string, never>,
   // pure: depends only on the chunk's samples
@@ -71,7 +72,10 @@ export const meanBrightnessMetric: MetricPlugin<Record<string, never>, Brightnes
         value: mean,
         unit: 'pixel value ([-1, 1])',
         direction: 'none',
-        uncertainty: n > 1 ? { kind: 'stderr', stderr: Math.sqrt(variance / n), n, method: 'standard error of the mean over samples' } : { kind: 'none', reason: 'one sample' },
+        uncertainty:
+          n > 1
+            ? { kind: 'stderr', stderr: Math.sqrt(variance / n), n, method: 'standard error of the mean over samples' }
+            : { kind: 'none', reason: 'one sample' },
         measured: false,
         headline: true,
       },
@@ -82,7 +86,11 @@ export const meanBrightnessMetric: MetricPlugin<Record<string, never>, Brightnes
 /** Registers the metric under its name (the registry rejects a second registration). */
 export function registerMeanBrightness(): void {
   if (!suiteMetrics.has(meanBrightnessMetric.name)) {
-    suiteMetrics.register(meanBrightnessMetric.name, meanBrightnessMetric, `v${meanBrightnessMetric.version}: ${meanBrightnessMetric.description}`);
+    suiteMetrics.register(
+      meanBrightnessMetric.name,
+      meanBrightnessMetric,
+      `v${meanBrightnessMetric.version}: ${meanBrightnessMetric.description}`,
+    );
   }
 }
 
@@ -106,7 +114,13 @@ metrics:
 /** What `main` computed, per method. */
 export interface MetricExampleResult {
   readonly out: string;
-  readonly methods: readonly { readonly id: string; readonly meanBrightness: number; readonly stderr: number; readonly n: number; readonly nfe: number }[];
+  readonly methods: readonly {
+    readonly id: string;
+    readonly meanBrightness: number;
+    readonly stderr: number;
+    readonly n: number;
+    readonly nfe: number;
+  }[];
 }
 
 /** Writes the suite to a temporary folder (or `dir`), runs it, and returns each method's brightness and NFE. */
@@ -116,13 +130,26 @@ export async function main(dir = mkdtempSync(path.join(tmpdir(), 'custom-metric-
   writeFileSync(file, EXAMPLE_SUITE);
   const out = path.join(dir, 'run');
   const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
-  const { results } = await runSuite(await planRun(loadSuite(file), {}), { out, shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['examples/custom-metric.ts'] });
+  const { results } = await runSuite(await planRun(loadSuite(file), {}), {
+    out,
+    shard: { index: 0, count: 1 },
+    progress: quiet,
+    log: () => undefined,
+    command: ['examples/custom-metric.ts'],
+  });
   return {
     out,
     methods: results.methods.map((m) => {
       const v = m.metrics['mean-brightness'].values[0];
-      if (v.uncertainty.kind !== 'stderr' || v.value === null) throw new Error(`mean-brightness of ${m.id}: no value with a standard error`);
-      return { id: m.id, meanBrightness: v.value, stderr: v.uncertainty.stderr, n: v.uncertainty.n, nfe: m.metrics.cost.values.find((c) => c.key === 'nfe')!.value! };
+      if (v.uncertainty.kind !== 'stderr' || v.value === null)
+        throw new Error(`mean-brightness of ${m.id}: no value with a standard error`);
+      return {
+        id: m.id,
+        meanBrightness: v.value,
+        stderr: v.uncertainty.stderr,
+        n: v.uncertainty.n,
+        nfe: m.metrics.cost.values.find((c) => c.key === 'nfe')!.value!,
+      };
     }),
   };
 }

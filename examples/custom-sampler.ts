@@ -60,7 +60,12 @@ export function planHeun(models: ModelSet, settings: HeunSettings, frames: numbe
   return Array.from({ length: calls }, () => ({ stage: 0, blocks, rowsPerSample }));
 }
 
-async function sampleHeun(models: ModelSet, plan: SamplingPlan<HeunSettings>, noise: NoiseSource, onStep?: StepObserver): Promise<SampleResult> {
+async function sampleHeun(
+  models: ModelSet,
+  plan: SamplingPlan<HeunSettings>,
+  noise: NoiseSource,
+  onStep?: StepObserver,
+): Promise<SampleResult> {
   const model = fullModel(models);
   const frames = validatePlan(model, plan, 'heun');
   const { channels: C, height: H, width: W } = model.spec;
@@ -75,7 +80,9 @@ async function sampleHeun(models: ModelSet, plan: SamplingPlan<HeunSettings>, no
   const records: CallRecord[] = [];
   const velocity = (state: Tensor, ratio: number, timestep: number) => {
     const input: VelocityInput = { x: state, flow: { kind: 'full' }, ratio, timestep, conditions, history: [], firstFrame: 0 };
-    return guidedVelocity(model, input, scale, (rowsPerSample, call, ms) => records.push(callRecord(model, call, 0, 0, 0, rowsPerSample, ms)));
+    return guidedVelocity(model, input, scale, (rowsPerSample, call, ms) =>
+      records.push(callRecord(model, call, 0, 0, 0, rowsPerSample, ms)),
+    );
   };
   for (let i = 0; i < timesteps.length; i++) {
     const [r, rNext] = [ratios[i], ratios[i + 1]];

@@ -13,7 +13,17 @@ export { parseWith, strictObject, SchemaError } from './core/schema.ts';
 export { Registry } from './core/registry.ts';
 
 // models: the contract every backend implements, and the backends by name
-export type { Condition, ConditioningSpec, Conditioner, Decoder, HistoryEntry, ModelSet, ModelSpec, VelocityInput, VelocityModel } from './models/contract/velocity-model.ts';
+export type {
+  Condition,
+  ConditioningSpec,
+  Conditioner,
+  Decoder,
+  HistoryEntry,
+  ModelSet,
+  ModelSpec,
+  VelocityInput,
+  VelocityModel,
+} from './models/contract/velocity-model.ts';
 export { cpuDevice, type ComputeDevice, type DeviceInfo } from './models/contract/device.ts';
 export { backends, loadModelSet, type ModelLoader } from './models/load.ts';
 
@@ -39,7 +49,14 @@ export { samplers } from './samplers/index.ts';
 
 // metrics: features -> mergeable statistics -> a number
 export { accumulate, createStats, mergeStats, moments, momentsOf, type FeatureStats, type Moments } from './metrics/feature-stats.ts';
-export { FRECHET_COMPAT, frechetDistance, frechetFromMoments, type FrechetOptions, type FrechetResult, type GaussianStats } from './metrics/frechet.ts';
+export {
+  FRECHET_COMPAT,
+  frechetDistance,
+  frechetFromMoments,
+  type FrechetOptions,
+  type FrechetResult,
+  type GaussianStats,
+} from './metrics/frechet.ts';
 export { kernelInceptionDistance, type FeatureMatrix, type KidOptions, type KidResult } from './metrics/kid.ts';
 export { readStatsFile, writeStatsFile, type StatsData, type StatsFormat } from './metrics/stats-file.ts';
 

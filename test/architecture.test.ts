@@ -103,10 +103,33 @@ function folderEdges(): Map<string, Set<string>> {
 
 test('the cycle finder finds a cycle, and a self-loop, and passes a chain', () => {
   const e = (pairs: [string, string][]) => new Map(pairs.map(([a, b]) => [a, new Set([b])]));
-  assert.equal(cycles(['a', 'b', 'c'], e([['a', 'b'], ['b', 'c'], ['c', 'a']])), [['a', 'b', 'c']]);
+  assert.equal(
+    cycles(
+      ['a', 'b', 'c'],
+      e([
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'a'],
+      ]),
+    ),
+    [['a', 'b', 'c']],
+  );
   assert.equal(cycles(['a'], e([['a', 'a']])), [['a']]);
-  assert.equal(cycles(['a', 'b', 'c'], e([['a', 'b'], ['b', 'c']])), []);
-  assert.equal(specifiers("import type { A } from './a.ts';\nexport { b } from '../b.ts';\nconst c = await import('./c.ts');"), ['./a.ts', '../b.ts', './c.ts']);
+  assert.equal(
+    cycles(
+      ['a', 'b', 'c'],
+      e([
+        ['a', 'b'],
+        ['b', 'c'],
+      ]),
+    ),
+    [],
+  );
+  assert.equal(specifiers("import type { A } from './a.ts';\nexport { b } from '../b.ts';\nconst c = await import('./c.ts');"), [
+    './a.ts',
+    '../b.ts',
+    './c.ts',
+  ]);
 });
 
 test('every relative import resolves to a file of src/', () => {
@@ -125,17 +148,27 @@ test('no import cycle between folders of src/', () => {
 
 test('contracts import only contracts and the leaf folders', () => {
   const allowed = (target: string) => /^src\/(core|io)\//.test(target) || /\/contract\//.test(target);
-  const bad = [...graph.edges].filter(([f]) => f.includes('/contract/')).flatMap(([f, ts]) => [...ts].filter((t) => !allowed(t)).map((t) => `${f} -> ${t}`));
+  const bad = [...graph.edges]
+    .filter(([f]) => f.includes('/contract/'))
+    .flatMap(([f, ts]) => [...ts].filter((t) => !allowed(t)).map((t) => `${f} -> ${t}`));
   assert.equal(bad, []);
-  const leaves = [...graph.edges].filter(([f]) => /^src\/(core|io)\//.test(f)).flatMap(([f, ts]) => [...ts].filter((t) => !/^src\/(core|io)\//.test(t)).map((t) => `${f} -> ${t}`));
+  const leaves = [...graph.edges]
+    .filter(([f]) => /^src\/(core|io)\//.test(f))
+    .flatMap(([f, ts]) => [...ts].filter((t) => !/^src\/(core|io)\//.test(t)).map((t) => `${f} -> ${t}`));
   assert.equal(leaves, []);
 });
 
 test('onnxruntime-node only under the ONNX backend, chart.js only in the report, no dev benchmark in src/', () => {
   const users = (pkg: RegExp) => [...graph.packages].filter(([, ps]) => [...ps].some((p) => pkg.test(p))).map(([f]) => f);
   assert.ok(users(/^onnxruntime-node$/).length > 0, 'the ONNX backend imports onnxruntime-node');
-  assert.equal(users(/^onnxruntime-node$/).filter((f) => !f.startsWith('src/models/onnx/')), []);
-  assert.equal(users(/^(chart\.js|chartjs-node-canvas)/).filter((f) => !f.startsWith('src/report/')), []);
+  assert.equal(
+    users(/^onnxruntime-node$/).filter((f) => !f.startsWith('src/models/onnx/')),
+    [],
+  );
+  assert.equal(
+    users(/^(chart\.js|chartjs-node-canvas)/).filter((f) => !f.startsWith('src/report/')),
+    [],
+  );
   const toTools = [...graph.edges].flatMap(([f, ts]) => [...ts].filter((t) => !t.startsWith('src/')).map((t) => `${f} -> ${t}`));
   assert.equal(toTools, []);
 });

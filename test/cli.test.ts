@@ -12,18 +12,52 @@ const bin = path.join(root, 'bin', 'pyramid-bench.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-test-'));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
 if (!existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
-const commandNames = ['compare', 'cost', 'data', 'default', 'fd', 'list', 'merge', 'report', 'run', 'sample', 'stats', 'validate', 'vbench'];
+const commandNames = [
+  'compare',
+  'cost',
+  'data',
+  'default',
+  'fd',
+  'list',
+  'merge',
+  'report',
+  'run',
+  'sample',
+  'stats',
+  'validate',
+  'vbench',
+];
 
 for (const sampler of ['pyramid', 'full', 'cascade']) {
   test(`sample --sampler ${sampler} writes an .npz NumPy reads and prints the cost summary`, () => {
     const out = path.join(dir, `${sampler}.npz`);
-    const r = cli('sample', '--model', 'analytic:tiny-video', '--sampler', sampler, '--n', '5', '--seed', '3', '--out', out, '--steps', '3,3,3');
+    const r = cli(
+      'sample',
+      '--model',
+      'analytic:tiny-video',
+      '--sampler',
+      sampler,
+      '--n',
+      '5',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--steps',
+      '3,3,3',
+    );
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /NFE per sample \d+/);
     const npz = decodeNpz(readFileSync(out));
     assert.equal(npz.samples.shape, [5, 1, 3, 8, 8]);
     assert.equal(Array.from(npz.labels.data as BigInt64Array), [0n, 1n, 0n, 1n, 0n]);
-    const py = execFileSync('python3', ['-c', 'import numpy as np,sys; d=np.load(sys.argv[1]); print(d["samples"].shape, d["samples"].dtype)', out]).toString().trim();
+    const py = execFileSync('python3', [
+      '-c',
+      'import numpy as np,sys; d=np.load(sys.argv[1]); print(d["samples"].shape, d["samples"].dtype)',
+      out,
+    ])
+      .toString()
+      .trim();
     assert.is(py, '(5, 1, 3, 8, 8) float32');
   });
 }
@@ -69,8 +103,13 @@ test('--help lists every command with its summary, one a line, and exits 0', () 
   assert.is(cli().status, 0);
 });
 
-test('<command> --help (and -h, help <command>) prints that command\'s usage alone and exits 0, loading nothing else', () => {
-  for (const args of [['fd', '--help'], ['fd', '-h'], ['help', 'fd'], ['fd', 'a.npz', '--kid', '--help']]) {
+test("<command> --help (and -h, help <command>) prints that command's usage alone and exits 0, loading nothing else", () => {
+  for (const args of [
+    ['fd', '--help'],
+    ['fd', '-h'],
+    ['help', 'fd'],
+    ['fd', 'a.npz', '--kid', '--help'],
+  ]) {
     const r = cli(...args);
     assert.is(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
     assert.ok(r.stdout.startsWith('usage: pyramid-bench fd <a> <b> '), r.stdout);
@@ -89,7 +128,7 @@ test('--version prints the version in package.json', () => {
   assert.is(r.stdout, `${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`);
 });
 
-test('a usage error prints the message and that command\'s own usage, exit 2', () => {
+test("a usage error prints the message and that command's own usage, exit 2", () => {
   const cases: [string[], RegExp][] = [
     [['sample', '--bogus'], /^pyramid-bench: sample: Unknown option '--bogus'/],
     [['fd', 'a.npz'], /^pyramid-bench: fd: fd takes two statistics files or inputs, got 1\n/],
@@ -104,7 +143,7 @@ test('a usage error prints the message and that command\'s own usage, exit 2', (
   }
 });
 
-test("an unknown command: \"Unknown command 'x'. Available: a, b, c\", exit 2, without the usage list", () => {
+test('an unknown command: "Unknown command \'x\'. Available: a, b, c", exit 2, without the usage list', () => {
   for (const args of [['frobnicate'], ['help', 'frobnicate']]) {
     const r = cli(...args);
     assert.is(r.status, 2);
@@ -120,11 +159,18 @@ test('--help and <command> --help load no command file and none of onnxruntime, 
   const hook = `export async function resolve(s, c, next) { process.stderr.write('resolve ' + s + '\\n'); return next(s, c); }`;
   const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
   for (const args of [['--help'], ['run', '--help'], ['--version']]) {
-    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.is(r.status, 0, r.stderr);
-    const resolved = r.stderr.split('\n').filter((l) => l.startsWith('resolve ')).map((l) => l.slice('resolve '.length));
+    const resolved = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('resolve '))
+      .map((l) => l.slice('resolve '.length));
     assert.ok(resolved.includes('./commands/index.js'), resolved.join(' '));
-    for (const heavy of ['onnxruntime-node', 'sharp', 'chart.js', 'chartjs-node-canvas', 'zod', './run.js', '../suite/runner.js']) assert.not.ok(resolved.includes(heavy), `${args.join(' ')} loaded ${heavy}`);
+    for (const heavy of ['onnxruntime-node', 'sharp', 'chart.js', 'chartjs-node-canvas', 'zod', './run.js', '../suite/runner.js'])
+      assert.not.ok(resolved.includes(heavy), `${args.join(' ')} loaded ${heavy}`);
   }
 });
 

@@ -22,7 +22,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * check what those hold (e.g. the suite schema's list of samplers).
  */
 async function runExample<T>(name: string): Promise<T> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join('examples', `${name}.ts`)], { cwd: root, maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join('examples', `${name}.ts`)], {
+    cwd: root,
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout) as T;
 }
 
@@ -54,7 +57,13 @@ test('custom-metric: mean-brightness in a suite on the template backend gives th
   const values = [...Array(6).fill(-0.4 / 3), 0, 0];
   const mean = values.reduce((a, b) => a + b, 0) / 8;
   const stderr = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / 7 / 8);
-  assert.equal(r.methods.map((m) => [m.id, m.n, m.nfe]), [['pyramid', 8, 18], ['full', 8, 4]]);
+  assert.equal(
+    r.methods.map((m) => [m.id, m.n, m.nfe]),
+    [
+      ['pyramid', 8, 18],
+      ['full', 8, 4],
+    ],
+  );
   for (const m of r.methods) {
     assert.ok(Math.abs(m.meanBrightness - -0.1) < 1e-6, `${m.id}: ${m.meanBrightness}`);
     assert.ok(Math.abs(m.stderr - stderr) < 1e-6, `${m.id}: ${m.stderr} vs ${stderr}`);

@@ -8,7 +8,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // the BUILT package, as a user's script gets it through package.json `exports` (`npm run build` writes dist/)
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }> };
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, { types: string; default: string }>;
+};
 const entry = path.join(root, pkg.exports['.'].default);
 if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does)`);
 type Api = typeof import('../src/index.ts');
@@ -18,11 +20,37 @@ test('package.json exports point at dist/index.js and its declarations, which ex
   assert.is(pkg.exports['.'].default, './dist/index.js');
   assert.is(pkg.exports['.'].types, './dist/index.d.ts');
   const declarations = readFileSync(path.join(root, pkg.exports['.'].types), 'utf8');
-  for (const name of ['ModelSet', 'VelocityModel', 'Sampler', 'SamplingPlan', 'MetricPlugin', 'MetricValue', 'frechetDistance', 'runSuite']) assert.match(declarations, new RegExp(`\\b${name}\\b`), name);
+  for (const name of ['ModelSet', 'VelocityModel', 'Sampler', 'SamplingPlan', 'MetricPlugin', 'MetricValue', 'frechetDistance', 'runSuite'])
+    assert.match(declarations, new RegExp(`\\b${name}\\b`), name);
 });
 
 test('the built package exports the functions, classes and registries of the API', () => {
-  for (const name of ['runSuite', 'planRun', 'loadSuite', 'parseSuite', 'mergeRuns', 'writeReport', 'compareRuns', 'loadRun', 'frechetDistance', 'frechetFromMoments', 'createStats', 'accumulate', 'mergeStats', 'moments', 'kernelInceptionDistance', 'loadModelSet', 'cpuDevice', 'summarizeCost', 'callRecord', 'guidedVelocity', 'eulerStep', 'validatePlan', 'parseWith', 'strictObject'] as const) {
+  for (const name of [
+    'runSuite',
+    'planRun',
+    'loadSuite',
+    'parseSuite',
+    'mergeRuns',
+    'writeReport',
+    'compareRuns',
+    'loadRun',
+    'frechetDistance',
+    'frechetFromMoments',
+    'createStats',
+    'accumulate',
+    'mergeStats',
+    'moments',
+    'kernelInceptionDistance',
+    'loadModelSet',
+    'cpuDevice',
+    'summarizeCost',
+    'callRecord',
+    'guidedVelocity',
+    'eulerStep',
+    'validatePlan',
+    'parseWith',
+    'strictObject',
+  ] as const) {
     assert.type(api[name], 'function', name);
   }
   assert.type(api.PhiloxNoise, 'function');
@@ -34,7 +62,12 @@ test('the built package exports the functions, classes and registries of the API
 
 test('frechetDistance from the built package: closed form for N(0, I) against N((1, 2), [[2, 1], [1, 2]])', () => {
   // |mu1 - mu2|^2 = 5; sigma2 has eigenvalues 3 and 1, so tr(S1 + S2 - 2 sqrt(S1 S2)) = 2 + 4 - 2 (sqrt 3 + 1)
-  const result = api.frechetDistance(new Float64Array([0, 0]), new Float64Array([1, 0, 0, 1]), new Float64Array([1, 2]), new Float64Array([2, 1, 1, 2]));
+  const result = api.frechetDistance(
+    new Float64Array([0, 0]),
+    new Float64Array([1, 0, 0, 1]),
+    new Float64Array([1, 2]),
+    new Float64Array([2, 1, 1, 2]),
+  );
   assert.ok(Math.abs(result.fd - (9 - 2 * Math.sqrt(3))) < 1e-12, String(result.fd));
   assert.ok(Math.abs(result.meanTerm - 5) < 1e-12);
 });
@@ -64,7 +97,16 @@ test("a user's TypeScript script type-checks against dist/index.d.ts (types reso
       'export const wrong: string = frechetDistance(zero, zero, zero, zero).fd;',
     ].join('\n')}\n`,
   );
-  const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')] };
+  const compilerOptions = {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    types: ['node'],
+    typeRoots: [path.join(root, 'node_modules', '@types')],
+  };
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['script.ts'] }));
   const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stdout + r.stderr);

@@ -37,7 +37,10 @@ test('the real protocols: 50,000 images; ImageNet class-balanced against the ADM
   assert.equal([fid.reference.path, fid.compat], ['references/VIRTUAL_imagenet256_labeled.npz', 'pytorch-fid']);
   const celeba = suite('celebahq256-fd');
   assert.equal([celeba.samples, celeba.conditions.kind], [50000, 'unconditional']);
-  assert.equal(celeba.metrics.map((m) => m.key), ['fd-inception', 'fd-dinov2', 'cost']);
+  assert.equal(
+    celeba.metrics.map((m) => m.key),
+    ['fd-inception', 'fd-dinov2', 'cost'],
+  );
   // without the model argument the method waits for --arg model=... (validate lists it; run refuses)
   const plan = await planRun(loadSuite(path.join(root, 'suites', 'imagenet256-fid.yaml')), {}, { deferMissingArgs: true });
   assert.equal([plan.methods.length, plan.deferred.map((d) => d.missingArgs)], [0, [['model']]]);
@@ -45,16 +48,31 @@ test('the real protocols: 50,000 images; ImageNet class-balanced against the ADM
 
 test('the stand-ins run as written: FD with its floor, KID and precision/recall; a file reference gives its own FD', async () => {
   const fidPlan = await planRun(loadSuite(path.join(root, 'suites', 'shapes-fid-standin.yaml')), {});
-  const { results: fid } = await runSuite(fidPlan, { out: path.join(dir, 'fid'), shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+  const { results: fid } = await runSuite(fidPlan, {
+    out: path.join(dir, 'fid'),
+    shard: { index: 0, count: 1 },
+    progress: quiet,
+    log: () => undefined,
+    command: ['test'],
+  });
   const values = Object.fromEntries(fid.methods[0].metrics.fid.values.map((v) => [v.key, v]));
   assert.ok(values.fd.value! > 0 && values.fdFloor.value! > 0 && values.fd.uncertainty.kind === 'stderr', JSON.stringify(values.fd));
   assert.ok(Number.isFinite(values.kid.value) && values.precision.value! >= 0 && values.precision.value! <= 1 && values.recall.value! >= 0);
   const fdPlan = await planRun(loadSuite(path.join(root, 'suites', 'shapes-fd-standin.yaml')), {});
-  const { results: fd } = await runSuite(fdPlan, { out: path.join(dir, 'fd'), shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+  const { results: fd } = await runSuite(fdPlan, {
+    out: path.join(dir, 'fd'),
+    shard: { index: 0, count: 1 },
+    progress: quiet,
+    log: () => undefined,
+    command: ['test'],
+  });
   const m = fd.methods[0].metrics;
   assert.equal(Object.keys(m), ['fd-suite-reference', 'fd-file-reference', 'cost']);
   const viaFile = m['fd-file-reference'].values;
-  assert.equal(viaFile.map((v) => v.key), ['fd']);
+  assert.equal(
+    viaFile.map((v) => v.key),
+    ['fd'],
+  );
   assert.match(viaFile[0].label, /shapes data set|shapes:n=400/);
   assert.ok(viaFile[0].value! > 0);
 });

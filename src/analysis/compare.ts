@@ -6,7 +6,14 @@
  */
 import path from 'node:path';
 import type { Direction } from '../suite/contract/plugin.ts';
-import { DEFAULT_PAIRED, pairedComparison, type LoadedRun, type PairedComparison, type PairedOptions, type ValueDifference } from './paired-compare.ts';
+import {
+  DEFAULT_PAIRED,
+  pairedComparison,
+  type LoadedRun,
+  type PairedComparison,
+  type PairedOptions,
+  type ValueDifference,
+} from './paired-compare.ts';
 import { readResults } from '../suite/contract/results.ts';
 import { formatNumber, valueInterval } from './summary.ts';
 
@@ -21,7 +28,12 @@ export interface Series {
   readonly headline: boolean;
   readonly measured: boolean;
   /** One point per run that has the method (value null when the run could not compute it), with its interval at `level`. */
-  readonly points: readonly { readonly run: string; readonly value: number | null; readonly low: number | null; readonly high: number | null }[];
+  readonly points: readonly {
+    readonly run: string;
+    readonly value: number | null;
+    readonly low: number | null;
+    readonly high: number | null;
+  }[];
 }
 
 /** Every run compared with the first, and the curves of the values across runs. */
@@ -50,7 +62,16 @@ export function seriesOf(runs: readonly LoadedRun[], level: number): Series[] {
           const interval = valueInterval(other, level);
           return [{ run: run.label, value: other.value, low: interval?.low ?? null, high: interval?.high ?? null }];
         });
-        out.push({ method: m.id, metric, key: v.key, unit: v.unit, direction: v.direction, headline: v.headline === true, measured: v.measured, points });
+        out.push({
+          method: m.id,
+          metric,
+          key: v.key,
+          unit: v.unit,
+          direction: v.direction,
+          headline: v.headline === true,
+          measured: v.measured,
+          points,
+        });
       }
     }
   }
@@ -82,7 +103,13 @@ function signed(v: number | null, suffix = ''): string {
   return `${v > 0 ? '+' : ''}${formatNumber(v)}${suffix}`;
 }
 
-const MARK: Record<ValueDifference['verdict'], string> = { better: 'better *', worse: 'worse *', changed: 'changed *', same: '', unknown: '?' };
+const MARK: Record<ValueDifference['verdict'], string> = {
+  better: 'better *',
+  worse: 'worse *',
+  changed: 'changed *',
+  same: '',
+  unknown: '?',
+};
 
 /** One comparison as Markdown: one row per value; bases as numbered notes under the table. */
 export function pairedMarkdown(c: PairedComparison, level: number): string {
@@ -103,9 +130,16 @@ export function pairedMarkdown(c: PairedComparison, level: number): string {
   ];
   for (const d of c.values) {
     const relative = d.relative === null ? '' : signed(d.relative * 100, '%');
-    lines.push(`| ${d.method} | ${d.metric}.${d.key} | ${d.unit} | ${formatNumber(d.a)} | ${formatNumber(d.b)} | ${signed(d.difference)} | ${relative} | ${intervalText(d)} | ${MARK[d.verdict]} | [${note(d.basis)}] |`);
+    lines.push(
+      `| ${d.method} | ${d.metric}.${d.key} | ${d.unit} | ${formatNumber(d.a)} | ${formatNumber(d.b)} | ${signed(d.difference)} | ${relative} | ${intervalText(d)} | ${MARK[d.verdict]} | [${note(d.basis)}] |`,
+    );
   }
-  lines.push('', '`*`: the interval excludes 0; better/worse by the value\u2019s direction.', '', ...bases.map((b, i) => `[${i + 1}] ${b}`));
+  lines.push(
+    '',
+    '`*`: the interval excludes 0; better/worse by the value\u2019s direction.',
+    '',
+    ...bases.map((b, i) => `[${i + 1}] ${b}`),
+  );
   if (c.onlyA.length) lines.push('', `only in ${c.a}: ${c.onlyA.join(', ')}`);
   if (c.onlyB.length) lines.push('', `only in ${c.b}: ${c.onlyB.join(', ')}`);
   return `${lines.join('\n')}\n`;
@@ -113,12 +147,25 @@ export function pairedMarkdown(c: PairedComparison, level: number): string {
 
 /** The whole comparison as Markdown: each run against the baseline, then the headline values across runs. */
 export function comparisonMarkdown(c: Comparison): string {
-  const parts = [`# Comparison with ${c.runs[0].label} (${c.runs[0].dir})`, '', `Runs: ${c.runs.map((r) => `${r.label} (${r.dir})`).join(', ')}.`, ''];
+  const parts = [
+    `# Comparison with ${c.runs[0].label} (${c.runs[0].dir})`,
+    '',
+    `Runs: ${c.runs.map((r) => `${r.label} (${r.dir})`).join(', ')}.`,
+    '',
+  ];
   for (const p of c.comparisons) parts.push(pairedMarkdown(p, c.options.level));
   if (c.runs.length > 2) {
     const headline = c.series.filter((s) => s.headline);
-    parts.push('## Headline values across runs', '', `| method | value | ${c.runs.map((r) => r.label).join(' | ')} |`, `|---|---|${c.runs.map(() => '---|').join('')}`);
-    for (const s of headline) parts.push(`| ${s.method} | ${s.metric}.${s.key} (${s.unit}) | ${c.runs.map((r) => formatNumber(s.points.find((p) => p.run === r.label)?.value ?? null)).join(' | ')} |`);
+    parts.push(
+      '## Headline values across runs',
+      '',
+      `| method | value | ${c.runs.map((r) => r.label).join(' | ')} |`,
+      `|---|---|${c.runs.map(() => '---|').join('')}`,
+    );
+    for (const s of headline)
+      parts.push(
+        `| ${s.method} | ${s.metric}.${s.key} (${s.unit}) | ${c.runs.map((r) => formatNumber(s.points.find((p) => p.run === r.label)?.value ?? null)).join(' | ')} |`,
+      );
     parts.push('');
   }
   return parts.join('\n');

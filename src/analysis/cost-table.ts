@@ -66,21 +66,49 @@ export interface CostTable {
 }
 
 /** An SD3-medium-like MMDiT: 24 blocks of width 1536 (24 heads x 64), MLP ratio 4, 128 T5 text tokens, about 2B parameters. */
-export const SD3_MEDIUM_LIKE: TransformerCost = Object.freeze({ hidden: 1536, depth: 24, mlpRatio: 4, conditionTokens: 128, parameters: 2e9 });
+export const SD3_MEDIUM_LIKE: TransformerCost = Object.freeze({
+  hidden: 1536,
+  depth: 24,
+  mlpRatio: 4,
+  conditionTokens: 128,
+  parameters: 2e9,
+});
 
 /** Pyramid-Flow's published settings: 384p (640x384) and 768p (1280x768), 5 s (16 latent frames) and 10 s (31). */
 export function paperConfigs(): CostConfig[] {
-  const base = { channels: 16, patchSize: 2, stepsPerStage: [20, 20, 20], videoStepsPerStage: [10, 10, 10], guidance: { firstFrame: 7, video: 5 }, transformer: SD3_MEDIUM_LIKE, pyramid: DEFAULT_PYRAMID };
+  const base = {
+    channels: 16,
+    patchSize: 2,
+    stepsPerStage: [20, 20, 20],
+    videoStepsPerStage: [10, 10, 10],
+    guidance: { firstFrame: 7, video: 5 },
+    transformer: SD3_MEDIUM_LIKE,
+    pyramid: DEFAULT_PYRAMID,
+  };
   const out: CostConfig[] = [];
-  for (const [p, h, w] of [[384, 48, 80], [768, 96, 160]] as const) {
-    for (const [seconds, frames] of [[5, 16], [10, 31]] as const) out.push({ ...base, name: `${p}p, ${seconds} s`, height: h, width: w, frames });
+  for (const [p, h, w] of [
+    [384, 48, 80],
+    [768, 96, 160],
+  ] as const) {
+    for (const [seconds, frames] of [
+      [5, 16],
+      [10, 31],
+    ] as const)
+      out.push({ ...base, name: `${p}p, ${seconds} s`, height: h, width: w, frames });
   }
   return out;
 }
 
 /** The check configuration of spec section 6 for `base`'s size and transformer: one frame, equal steps, no history, no guidance. */
 export function equalStepsCheckConfig(base: CostConfig = paperConfigs()[3]): CostConfig {
-  return { ...base, name: 'check: 1 frame, [20, 20, 20], no guidance', frames: 1, stepsPerStage: [20, 20, 20], videoStepsPerStage: [20, 20, 20], guidance: { firstFrame: 1, video: 1 } };
+  return {
+    ...base,
+    name: 'check: 1 frame, [20, 20, 20], no guidance',
+    frames: 1,
+    stepsPerStage: [20, 20, 20],
+    videoStepsPerStage: [20, 20, 20],
+    guidance: { firstFrame: 1, video: 1 },
+  };
 }
 
 function spec(config: CostConfig, height: number, width: number, role: ModelSpec['role']): ModelSpec {
@@ -118,7 +146,10 @@ function notionalModelSet(config: CostConfig): ModelSet {
     pyramid: notionalModel(spec(config, H, W, 'pyramid'), 'notional/pyramid'),
     full: notionalModel(spec(config, H, W, 'full'), 'notional/full'),
     cascade: Array.from({ length: K }, (_, s) =>
-      notionalModel(spec(config, H / 2 ** (K - 1 - s), W / 2 ** (K - 1 - s), s === 0 ? 'cascade-base' : 'cascade-super-resolution'), `notional/cascade${s}`),
+      notionalModel(
+        spec(config, H / 2 ** (K - 1 - s), W / 2 ** (K - 1 - s), s === 0 ? 'cascade-base' : 'cascade-super-resolution'),
+        `notional/cascade${s}`,
+      ),
     ),
     device: { kind: 'cpu', name: 'none (notional models are planned, never run)', count: 0, memoryBytes: null, runtime: 'none' },
     close: async () => {},
@@ -136,23 +167,54 @@ export function costRow(config: CostConfig): CostRow {
   const { frames, guidance, transformer } = config;
   const models = notionalModelSet(config);
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-  const pyramidSettings = pyramidSampler.parseSettings({ stepsPerStage: config.stepsPerStage, videoStepsPerStage: config.videoStepsPerStage, framesPerUnit: 1, temporal: 'autoregressive' }, models);
+  const pyramidSettings = pyramidSampler.parseSettings(
+    { stepsPerStage: config.stepsPerStage, videoStepsPerStage: config.videoStepsPerStage, framesPerUnit: 1, temporal: 'autoregressive' },
+    models,
+  );
   const pyramid = withHistory(pyramidSampler.plan(models, pyramidSettings, frames, guidance), transformer);
-  const fullPlan = (raw: Record<string, unknown>) => fullResolutionSampler.plan(models, fullResolutionSampler.parseSettings(raw, models), frames, guidance);
-  const fullAutoregressive = withHistory(fullPlan({ temporal: 'autoregressive', framesPerUnit: 1, steps: sum(config.stepsPerStage), videoSteps: sum(config.videoStepsPerStage) }), transformer);
+  const fullPlan = (raw: Record<string, unknown>) =>
+    fullResolutionSampler.plan(models, fullResolutionSampler.parseSettings(raw, models), frames, guidance);
+  const fullAutoregressive = withHistory(
+    fullPlan({
+      temporal: 'autoregressive',
+      framesPerUnit: 1,
+      steps: sum(config.stepsPerStage),
+      videoSteps: sum(config.videoStepsPerStage),
+    }),
+    transformer,
+  );
   const sequenceSteps = sum(frames === 1 ? config.stepsPerStage : config.videoStepsPerStage);
   const fullSequence = withHistory(fullPlan({ temporal: 'joint', steps: sequenceSteps }), transformer);
   const cascadeSteps = frames === 1 ? config.stepsPerStage : config.videoStepsPerStage;
-  const cascade = withHistory(cascadeSampler.plan(models, cascadeSampler.parseSettings({ stepsPerStage: cascadeSteps }, models), frames, guidance), transformer);
-  const ratio = (f: (c: PlannedMethodCost) => number) => ({ fullAutoregressive: f(pyramid) / f(fullAutoregressive), fullSequence: f(pyramid) / f(fullSequence), cascade: f(pyramid) / f(cascade) });
-  return { config, pyramid, fullAutoregressive, fullSequence, cascade, flopsRatio: ratio((c) => c.flopsPerSample!), tokenRatio: ratio((c) => c.tokensPerSample) };
+  const cascade = withHistory(
+    cascadeSampler.plan(models, cascadeSampler.parseSettings({ stepsPerStage: cascadeSteps }, models), frames, guidance),
+    transformer,
+  );
+  const ratio = (f: (c: PlannedMethodCost) => number) => ({
+    fullAutoregressive: f(pyramid) / f(fullAutoregressive),
+    fullSequence: f(pyramid) / f(fullSequence),
+    cascade: f(pyramid) / f(cascade),
+  });
+  return {
+    config,
+    pyramid,
+    fullAutoregressive,
+    fullSequence,
+    cascade,
+    flopsRatio: ratio((c) => c.flopsPerSample!),
+    tokenRatio: ratio((c) => c.tokensPerSample),
+  };
 }
 
 /** The table for `configs` (default: the paper's four settings and the equal-steps check). */
 export function costTable(configs: readonly CostConfig[] = [...paperConfigs(), equalStepsCheckConfig()]): CostTable {
   const c = configs[0];
   const t = c.transformer;
-  const sd3 = t.hidden === SD3_MEDIUM_LIKE.hidden && t.depth === SD3_MEDIUM_LIKE.depth && t.mlpRatio === SD3_MEDIUM_LIKE.mlpRatio && t.conditionTokens === SD3_MEDIUM_LIKE.conditionTokens;
+  const sd3 =
+    t.hidden === SD3_MEDIUM_LIKE.hidden &&
+    t.depth === SD3_MEDIUM_LIKE.depth &&
+    t.mlpRatio === SD3_MEDIUM_LIKE.mlpRatio &&
+    t.conditionTokens === SD3_MEDIUM_LIKE.conditionTokens;
   return {
     assumptions: [
       `latents: 8x spatial and 8x temporal causal compression (16 latent frames = 121 frames = 5 s at 24 fps; 31 = 10 s), ${c.channels} channels, patch ${c.patchSize}`,
@@ -177,21 +239,23 @@ export function costTableMarkdown(table: CostTable): string {
   const lines = [
     '| setting | latent (T x H x W) | pyramid TFLOPs | full AR TFLOPs | full seq. TFLOPs | cascade TFLOPs | pyramid / full AR | pyramid / full seq. | pyramid / cascade | pyramid tokens / full AR tokens | pyramid history token share |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...table.rows.map((r) =>
-      [
-        r.config.name,
-        `${r.config.frames} x ${r.config.height} x ${r.config.width}`,
-        tflops(r.pyramid.flopsPerSample),
-        tflops(r.fullAutoregressive.flopsPerSample),
-        tflops(r.fullSequence.flopsPerSample),
-        tflops(r.cascade.flopsPerSample),
-        pct(r.flopsRatio.fullAutoregressive),
-        pct(r.flopsRatio.fullSequence),
-        pct(r.flopsRatio.cascade),
-        r.tokenRatio.fullAutoregressive.toFixed(4),
-        pct(r.pyramid.historyTokenShare),
-      ].join(' | '),
-    ).map((row) => `| ${row} |`),
+    ...table.rows
+      .map((r) =>
+        [
+          r.config.name,
+          `${r.config.frames} x ${r.config.height} x ${r.config.width}`,
+          tflops(r.pyramid.flopsPerSample),
+          tflops(r.fullAutoregressive.flopsPerSample),
+          tflops(r.fullSequence.flopsPerSample),
+          tflops(r.cascade.flopsPerSample),
+          pct(r.flopsRatio.fullAutoregressive),
+          pct(r.flopsRatio.fullSequence),
+          pct(r.flopsRatio.cascade),
+          r.tokenRatio.fullAutoregressive.toFixed(4),
+          pct(r.pyramid.historyTokenShare),
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
     '',
     `Equal steps, no history: the pyramid's current-frame tokens are ${table.equalStepsTokenShare} of full resolution's (spec section 6).`,
     '',

@@ -56,7 +56,11 @@ function matches(c: GateCondition, d: ValueDifference, methodNames: ReadonlyMap<
  * value), naming the condition, the value, both numbers and the change. A condition that matches no value at all
  * is an error (a typo must not pass CI silently), and so is one whose value is missing in a run.
  */
-export function evaluateGate(conditions: readonly GateCondition[], comparison: Comparison, methodNames: ReadonlyMap<string, string> = new Map()): string[] {
+export function evaluateGate(
+  conditions: readonly GateCondition[],
+  comparison: Comparison,
+  methodNames: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const failures: string[] = [];
   for (const c of conditions) {
     let matched = 0;
@@ -71,16 +75,24 @@ export function evaluateGate(conditions: readonly GateCondition[], comparison: C
         const change = c.relative ? (d.b === d.a ? 0 : ((d.b - d.a) / Math.abs(d.a)) * 100) : d.b - d.a;
         if (!holds(change, c.op, c.threshold)) continue;
         if (c.significantOnly && d.significant !== true) continue;
-        const shown = c.relative ? `${change >= 0 ? '+' : ''}${formatNumber(change)}%` : `${change >= 0 ? '+' : ''}${formatNumber(change)} ${d.unit}`;
+        const shown = c.relative
+          ? `${change >= 0 ? '+' : ''}${formatNumber(change)}%`
+          : `${change >= 0 ? '+' : ''}${formatNumber(change)} ${d.unit}`;
         const threshold = `${c.threshold >= 0 ? '+' : ''}${c.threshold}${c.relative ? '%' : ` ${d.unit}`}`;
-        const interval = d.interval ? `; ${Math.round(d.interval.level * 100)}% interval of the change [${formatNumber(d.interval.low)}, ${formatNumber(d.interval.high)}]` : '';
-        failures.push(`--fail-if '${c.text}': ${where} went from ${formatNumber(d.a)} (${p.a}) to ${formatNumber(d.b)} (${p.b}), a change of ${shown} ${c.op} ${threshold}${interval}`);
+        const interval = d.interval
+          ? `; ${Math.round(d.interval.level * 100)}% interval of the change [${formatNumber(d.interval.low)}, ${formatNumber(d.interval.high)}]`
+          : '';
+        failures.push(
+          `--fail-if '${c.text}': ${where} went from ${formatNumber(d.a)} (${p.a}) to ${formatNumber(d.b)} (${p.b}), a change of ${shown} ${c.op} ${threshold}${interval}`,
+        );
       }
     }
     if (matched === 0) {
       const available = [...new Set(comparison.comparisons.flatMap((p) => p.values.map((d) => `${d.metric}.${d.key}`)))];
       const methods = [...new Set(comparison.comparisons.flatMap((p) => p.values.map((d) => d.method)))];
-      throw new RangeError(`--fail-if '${c.text}': no value '${c.value}'${c.method ? ` for method '${c.method}'` : ''} in the comparison; values: ${available.join(', ')}; methods: ${methods.join(', ')}`);
+      throw new RangeError(
+        `--fail-if '${c.text}': no value '${c.value}'${c.method ? ` for method '${c.method}'` : ''} in the comparison; values: ${available.join(', ')}; methods: ${methods.join(', ')}`,
+      );
     }
   }
   return failures;

@@ -91,7 +91,15 @@ function verdictOf(direction: Direction, difference: number | null, significant:
   return (direction === 'lower') === difference < 0 ? 'better' : 'worse';
 }
 
-function difference(method: string, metric: string, a: MetricValue, b: MetricValue, interval: ValueDifference['interval'], basis: string, n: number | null): ValueDifference {
+function difference(
+  method: string,
+  metric: string,
+  a: MetricValue,
+  b: MetricValue,
+  interval: ValueDifference['interval'],
+  basis: string,
+  n: number | null,
+): ValueDifference {
   const diff = a.value !== null && b.value !== null ? b.value - a.value : null;
   const significant = interval === null || diff === null ? null : interval.low > 0 || interval.high < 0;
   return {
@@ -115,20 +123,42 @@ function difference(method: string, metric: string, a: MetricValue, b: MetricVal
 
 /** The fallback: exact difference for exact values, else a normal approximation from the reported uncertainties. */
 function unpaired(method: string, metric: string, a: MetricValue, b: MetricValue, level: number, why: string): ValueDifference {
-  if (a.value === null || b.value === null) return difference(method, metric, a, b, null, `not compared: ${a.value === null ? 'a' : 'b'} has no value`, null);
+  if (a.value === null || b.value === null)
+    return difference(method, metric, a, b, null, `not compared: ${a.value === null ? 'a' : 'b'} has no value`, null);
   if (a.uncertainty.kind === 'exact' && b.uncertainty.kind === 'exact') {
     const d = b.value - a.value;
     return difference(method, metric, a, b, { low: d, high: d, level }, 'exact on both sides (a count or planned cost)', null);
   }
   const se = [impliedStderr(a), impliedStderr(b)];
-  if (se[0] === null || se[1] === null) return difference(method, metric, a, b, null, `no interval: ${why}; and a side has no uncertainty (${a.uncertainty.kind}/${b.uncertainty.kind})`, null);
+  if (se[0] === null || se[1] === null)
+    return difference(
+      method,
+      metric,
+      a,
+      b,
+      null,
+      `no interval: ${why}; and a side has no uncertainty (${a.uncertainty.kind}/${b.uncertainty.kind})`,
+      null,
+    );
   const half = normalQuantile(0.5 + level / 2) * Math.hypot(se[0], se[1]);
   const d = b.value - a.value;
-  return difference(method, metric, a, b, { low: d - half, high: d + half, level }, `normal approximation from the reported uncertainties, unpaired (${why})`, null);
+  return difference(
+    method,
+    metric,
+    a,
+    b,
+    { low: d - half, high: d + half, level },
+    `normal approximation from the reported uncertainties, unpaired (${why})`,
+    null,
+  );
 }
 
 /** Pairs of row positions (a, b) of the samples both runs have, by seed and index, in index order. */
-export function pairSamples(rowsA: readonly SampleRow[], rowsB: readonly SampleRow[], where: string): { pairs: [number, number][]; identical: boolean } {
+export function pairSamples(
+  rowsA: readonly SampleRow[],
+  rowsB: readonly SampleRow[],
+  where: string,
+): { pairs: [number, number][]; identical: boolean } {
   const byKey = new Map<string, number>();
   rowsB.forEach((r, i) => byKey.set(`${r.seed}/${r.index}`, i));
   const pairs: [number, number][] = [];
@@ -137,7 +167,10 @@ export function pairSamples(rowsA: readonly SampleRow[], rowsB: readonly SampleR
     const j = byKey.get(`${r.seed}/${r.index}`);
     if (j === undefined) return;
     const other = rowsB[j];
-    if (other.condition !== r.condition) throw new RangeError(`${where}: sample ${r.index} (seed ${r.seed}) has condition '${r.condition}' in one run and '${other.condition}' in the other; they cannot be paired`);
+    if (other.condition !== r.condition)
+      throw new RangeError(
+        `${where}: sample ${r.index} (seed ${r.seed}) has condition '${r.condition}' in one run and '${other.condition}' in the other; they cannot be paired`,
+      );
     if (other.key !== r.key) identical = false;
     pairs.push([i, j]);
   });
@@ -145,7 +178,14 @@ export function pairSamples(rowsA: readonly SampleRow[], rowsB: readonly SampleR
 }
 
 /** Replicated differences b* - a* of every shared key, over shared draws of pairs. */
-function pairedReplicates(sa: ResampledStatistic, sb: ResampledStatistic, pairs: readonly [number, number][], keys: readonly string[], resamples: number, seed: number): Record<string, number[]> {
+function pairedReplicates(
+  sa: ResampledStatistic,
+  sb: ResampledStatistic,
+  pairs: readonly [number, number][],
+  keys: readonly string[],
+  resamples: number,
+  seed: number,
+): Record<string, number[]> {
   const out: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
   const pa = new Int32Array(pairs.length);
   const pb = new Int32Array(pairs.length);
@@ -162,7 +202,13 @@ function pairedReplicates(sa: ResampledStatistic, sb: ResampledStatistic, pairs:
 }
 
 /** Replicated differences from independent draws of each run's rows (seed for a, seed + 1 for b). */
-function independentReplicates(sa: ResampledStatistic, sb: ResampledStatistic, keys: readonly string[], resamples: number, seed: number): Record<string, number[]> {
+function independentReplicates(
+  sa: ResampledStatistic,
+  sb: ResampledStatistic,
+  keys: readonly string[],
+  resamples: number,
+  seed: number,
+): Record<string, number[]> {
   const ra: Record<string, number>[] = [];
   bootstrapDraws(sa.rows, resamples, seed, (idx) => ra.push(sa.evaluate(idx)));
   const out: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
@@ -196,17 +242,40 @@ export function pairedComparison(a: LoadedRun, b: LoadedRun, options: PairedOpti
       const valueB = (key: string) => rb.values.find((w) => w.key === key)!;
       const done = new Set<string>();
       const values: ValueDifference[] = [];
-      const source = (run: LoadedRun, method: MethodResult) => ({ dir: run.dir, method, locked: run.results.locked, device: run.results.device, machines: run.results.machines ?? [], metric });
+      const source = (run: LoadedRun, method: MethodResult) => ({
+        dir: run.dir,
+        method,
+        locked: run.results.locked,
+        device: run.results.device,
+        machines: run.results.machines ?? [],
+        metric,
+      });
       // identical samples: a deterministic value cannot differ
       if (identical && pairs.length > 0) {
-        for (const v of shared.filter((x) => !x.measured && !valueB(x.key).measured && x.value !== null && canonicalJson(x.value) === canonicalJson(valueB(x.key).value))) {
-          values.push(difference(ma.id, metric, v, valueB(v.key), { low: 0, high: 0, level: options.level }, 'identical samples (the same store keys in both runs)', pairs.length));
+        for (const v of shared.filter(
+          (x) =>
+            !x.measured && !valueB(x.key).measured && x.value !== null && canonicalJson(x.value) === canonicalJson(valueB(x.key).value),
+        )) {
+          values.push(
+            difference(
+              ma.id,
+              metric,
+              v,
+              valueB(v.key),
+              { low: 0, high: 0, level: options.level },
+              'identical samples (the same store keys in both runs)',
+              pairs.length,
+            ),
+          );
           done.add(v.key);
         }
       }
       const level = options.level;
-      const attempts: { make: (run: LoadedRun, m: MethodResult) => ResampledStatistic | { reason: string }; paired: boolean }[] = [{ make: (run, m) => sampleStatistic(source(run, m)), paired: true }];
-      if (metricEntry(a.results.locked, metric)?.name === 'throughput') attempts.push({ make: (run, m) => latencyStatistic(source(run, m)), paired: false });
+      const attempts: { make: (run: LoadedRun, m: MethodResult) => ResampledStatistic | { reason: string }; paired: boolean }[] = [
+        { make: (run, m) => sampleStatistic(source(run, m)), paired: true },
+      ];
+      if (metricEntry(a.results.locked, metric)?.name === 'throughput')
+        attempts.push({ make: (run, m) => latencyStatistic(source(run, m)), paired: false });
       const reasons: string[] = [];
       for (const { make, paired } of attempts) {
         if (shared.every((v) => done.has(v.key))) break;
@@ -229,7 +298,9 @@ export function pairedComparison(a: LoadedRun, b: LoadedRun, options: PairedOpti
         if (keys.length === 0) continue;
         const distance = sa.cost === 'distance' || sb.cost === 'distance';
         const resamples = distance ? options.distanceResamples : options.resamples;
-        const replicates = paired ? pairedReplicates(sa, sb, pairs, keys, resamples, options.seed) : independentReplicates(sa, sb, keys, resamples, options.seed);
+        const replicates = paired
+          ? pairedReplicates(sa, sb, pairs, keys, resamples, options.seed)
+          : independentReplicates(sa, sb, keys, resamples, options.seed);
         const basis = paired
           ? `paired bootstrap over ${pairs.length} samples (by seed and index), ${resamples} resamples, seed ${options.seed}${distance ? '; percentile interval recentred on the observed difference (a distance on resamples, which repeat samples, is biased upward)' : ''}`
           : `bootstrap over each run's ${sa.unit} (${sa.rows} and ${sb.rows}, not paired), ${resamples} resamples, seeds ${options.seed} and ${options.seed + 1}`;
@@ -242,11 +313,15 @@ export function pairedComparison(a: LoadedRun, b: LoadedRun, options: PairedOpti
             interval.low += shift;
             interval.high += shift;
           }
-          values.push(difference(ma.id, metric, v, valueB(k), { ...interval, level }, basis, paired ? pairs.length : Math.min(sa.rows, sb.rows)));
+          values.push(
+            difference(ma.id, metric, v, valueB(k), { ...interval, level }, basis, paired ? pairs.length : Math.min(sa.rows, sb.rows)),
+          );
           done.add(k);
         }
       }
-      for (const v of shared) if (!done.has(v.key)) values.push(unpaired(ma.id, metric, v, valueB(v.key), level, reasons.join('; ') || 'not recomputable from per-sample rows'));
+      for (const v of shared)
+        if (!done.has(v.key))
+          values.push(unpaired(ma.id, metric, v, valueB(v.key), level, reasons.join('; ') || 'not recomputable from per-sample rows'));
       // in the order the metric reports its values
       all.push(...shared.map((v) => values.find((x) => x.key === v.key)!));
     }

@@ -82,7 +82,11 @@ function valuesByKey(values: readonly MetricValue[]): Record<string, number> {
 }
 
 /** Reads and decodes one sample set's chunk states, in chunk order; null when the file is absent. */
-function readStates(source: MetricSource, plugin: MetricPlugin, set: 'samples' | 'reference'): { states: unknown[]; timing: TimingRecord | null } | null {
+function readStates(
+  source: MetricSource,
+  plugin: MetricPlugin,
+  set: 'samples' | 'reference',
+): { states: unknown[]; timing: TimingRecord | null } | null {
   const file = stateFilePath(source.dir, source.method.slug, source.metric, set);
   if (!existsSync(file)) return null;
   const decoded = decodeStateFile(readFileSync(file), file);
@@ -92,11 +96,18 @@ function readStates(source: MetricSource, plugin: MetricPlugin, set: 'samples' |
 
 function isFeatureState(s: unknown): s is { rows: number; dim: number; features: Float32Array | Float64Array } {
   const x = s as { rows?: unknown; dim?: unknown; features?: unknown };
-  return typeof x?.rows === 'number' && typeof x?.dim === 'number' && (x.features instanceof Float32Array || x.features instanceof Float64Array);
+  return (
+    typeof x?.rows === 'number' && typeof x?.dim === 'number' && (x.features instanceof Float32Array || x.features instanceof Float64Array)
+  );
 }
 
 /** The Fréchet distance of resampled feature rows to the fixed reference moments (with the metric's `compat` numerics, if any). */
-function distanceStatistic(samples: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[], reference: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[], reported: Record<string, number>, compat: FrechetOptions): Omit<ResampledStatistic, 'keys'> {
+function distanceStatistic(
+  samples: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[],
+  reference: readonly { rows: number; dim: number; features: Float32Array | Float64Array }[],
+  reported: Record<string, number>,
+  compat: FrechetOptions,
+): Omit<ResampledStatistic, 'keys'> {
   const dim = samples[0].dim;
   const join = (states: typeof samples) => {
     const rows = states.reduce((a, s) => a + s.rows, 0);
@@ -159,17 +170,43 @@ export function sampleStatistic(source: MetricSource): ResampledStatistic | { re
   const options = entry.options;
   const context = methodContext(method, source.locked, source.device, source.machines);
   const viaFinalize = <R>(rows: readonly R[], rebuild: (rows: R[]) => unknown): Omit<ResampledStatistic, 'keys'> | { reason: string } => {
-    const finalize = (positions: ArrayLike<number> | null) => plugin.finalize({ options, method: context, chunks: [0], states: { samples: [rebuild(pick(rows, positions))] }, timing: null });
+    const finalize = (positions: ArrayLike<number> | null) =>
+      plugin.finalize({ options, method: context, chunks: [0], states: { samples: [rebuild(pick(rows, positions))] }, timing: null });
     // resampling calls finalize thousands of times: only a synchronous one will do
     if (!Array.isArray(finalize(null))) return { reason: `metric '${metric}' finalizes asynchronously` };
-    return { rows: rows.length, cost: 'cheap', unit: 'samples', evaluate: (positions) => valuesByKey(finalize(positions) as MetricValue[]) };
+    return {
+      rows: rows.length,
+      cost: 'cheap',
+      unit: 'samples',
+      evaluate: (positions) => valuesByKey(finalize(positions) as MetricValue[]),
+    };
   };
-  const checked = (statistic: Omit<ResampledStatistic, 'keys'> | { reason: string }) => ('reason' in statistic ? statistic : withKeys(statistic, reported));
-  if (entry.name === 'cost') return checked(viaFinalize(concatenated(read.states, (s: CostState) => s.costs), (costs) => ({ costs })));
+  const checked = (statistic: Omit<ResampledStatistic, 'keys'> | { reason: string }) =>
+    'reason' in statistic ? statistic : withKeys(statistic, reported);
+  if (entry.name === 'cost')
+    return checked(
+      viaFinalize(
+        concatenated(read.states, (s: CostState) => s.costs),
+        (costs) => ({ costs }),
+      ),
+    );
   if (entry.name === 'throughput') {
     const machineInfo = Object.assign({}, ...(read.states as ThroughputState[]).map((s) => s.machineInfo));
-    const rows = concatenated(read.states, (s: ThroughputState) => s.frames.map((f, i) => ({ f, g: s.generationSeconds[i], m: s.machines[i], b: s.batchSizes[i] })));
-    return checked(viaFinalize(rows, (r): ThroughputState => ({ frames: r.map((x) => x.f), generationSeconds: r.map((x) => x.g), machines: r.map((x) => x.m), batchSizes: r.map((x) => x.b), machineInfo })));
+    const rows = concatenated(read.states, (s: ThroughputState) =>
+      s.frames.map((f, i) => ({ f, g: s.generationSeconds[i], m: s.machines[i], b: s.batchSizes[i] })),
+    );
+    return checked(
+      viaFinalize(
+        rows,
+        (r): ThroughputState => ({
+          frames: r.map((x) => x.f),
+          generationSeconds: r.map((x) => x.g),
+          machines: r.map((x) => x.m),
+          batchSizes: r.map((x) => x.b),
+          machineInfo,
+        }),
+      ),
+    );
   }
   if (entry.name.startsWith('vbench/')) {
     const id = entry.name.slice('vbench/'.length) as ComputableDimension;
@@ -178,7 +215,8 @@ export function sampleStatistic(source: MetricSource): ResampledStatistic | { re
       rows: videos.length,
       cost: 'cheap',
       unit: 'samples',
-      evaluate: (positions) => valuesByKey([{ key: id, value: vbenchDimensionScore(id, pick(videos, positions), options as VbenchOptions) } as MetricValue]),
+      evaluate: (positions) =>
+        valuesByKey([{ key: id, value: vbenchDimensionScore(id, pick(videos, positions), options as VbenchOptions) } as MetricValue]),
     };
     return withKeys(statistic, reported);
   }
@@ -189,7 +227,9 @@ export function sampleStatistic(source: MetricSource): ResampledStatistic | { re
     const compat = FRECHET_COMPAT[(options as { compat?: keyof typeof FRECHET_COMPAT } | null)?.compat ?? 'none'] ?? {};
     return withKeys(distanceStatistic(read.states, reference.states, reported, compat), reported);
   }
-  return { reason: `metric '${metric}' has no per-sample form here (a distance to a reference file has no reference samples to hold fixed)` };
+  return {
+    reason: `metric '${metric}' has no per-sample form here (a distance to a reference file has no reference samples to hold fixed)`,
+  };
 }
 
 /**
@@ -210,8 +250,14 @@ export function latencyStatistic(source: MetricSource): ResampledStatistic | { r
     evaluate(positions) {
       const chosen = pick(repeats, positions);
       const ms = chosen.map((r) => r.wallSeconds * 1000);
-      const out: Record<string, number> = { 'latencyMs.p50': percentile(ms, 50), 'latencyMs.p90': percentile(ms, 90), 'latencyMs.p99': percentile(ms, 99), 'latencyMs.mean': mean(ms) };
-      for (const stage of Object.keys(chosen[0].stageSeconds)) out[`stage${stage}.modelMs`] = mean(chosen.map((r) => r.stageSeconds[stage] * 1000));
+      const out: Record<string, number> = {
+        'latencyMs.p50': percentile(ms, 50),
+        'latencyMs.p90': percentile(ms, 90),
+        'latencyMs.p99': percentile(ms, 99),
+        'latencyMs.mean': mean(ms),
+      };
+      for (const stage of Object.keys(chosen[0].stageSeconds))
+        out[`stage${stage}.modelMs`] = mean(chosen.map((r) => r.stageSeconds[stage] * 1000));
       if (chosen.some((r) => r.decodeSeconds > 0)) out.decodeMs = mean(chosen.map((r) => r.decodeSeconds * 1000));
       return out;
     },

@@ -60,12 +60,21 @@ export function resultsMarkdown(results: Results): string {
     `Uncertainty: ± standard error, or [interval] at the stated level; n = observations (chunk groups, repeats). ↓ lower is better, ↑ higher is better.`,
   ];
   const invalid = results.methods.some((m) => Object.values(m.metrics).some((r) => r.values.some((v) => v.validity?.valid === false)));
-  if (invalid) lines.push('A value marked (invalid: rule) is a measurement that misses its validity rule (a minimum count and duration of the timed phase, enough observations for a percentile; docs/results.md, "Validity"): its number is shown, not vouched for.');
+  if (invalid)
+    lines.push(
+      'A value marked (invalid: rule) is a measurement that misses its validity rule (a minimum count and duration of the timed phase, enough observations for a percentile; docs/results.md, "Validity"): its number is shown, not vouched for.',
+    );
   const metricNames = [...new Set(results.methods.flatMap((m) => Object.keys(m.metrics)))];
   for (const metric of metricNames) {
     const keys: MetricValue[] = [];
     for (const m of results.methods) for (const v of m.metrics[metric]?.values ?? []) if (!keys.some((k) => k.key === v.key)) keys.push(v);
-    lines.push('', `## ${metric}`, '', `| method | samples | ${keys.map((k) => `${k.key} (${k.unit}) ${arrow[k.direction]}`).join(' | ')} |`, `|---|---|${keys.map(() => '---|').join('')}`);
+    lines.push(
+      '',
+      `## ${metric}`,
+      '',
+      `| method | samples | ${keys.map((k) => `${k.key} (${k.unit}) ${arrow[k.direction]}`).join(' | ')} |`,
+      `|---|---|${keys.map(() => '---|').join('')}`,
+    );
     for (const m of results.methods) {
       const error = m.metrics[metric]?.error;
       if (error) {
@@ -73,7 +82,14 @@ export function resultsMarkdown(results: Results): string {
         continue;
       }
       const values = m.metrics[metric]?.values ?? [];
-      lines.push(`| ${m.id} | ${m.samples} | ${keys.map((k) => { const v = values.find((x) => x.key === k.key); return v ? formatValue(v) : ''; }).join(' | ')} |`);
+      lines.push(
+        `| ${m.id} | ${m.samples} | ${keys
+          .map((k) => {
+            const v = values.find((x) => x.key === k.key);
+            return v ? formatValue(v) : '';
+          })
+          .join(' | ')} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -84,14 +100,23 @@ export function headlineMarkdown(results: Results): string {
   const columns: { metric: string; value: MetricValue }[] = [];
   for (const m of results.methods) {
     for (const [metric, r] of Object.entries(m.metrics)) {
-      for (const v of r.values) if (v.headline && !columns.some((c) => c.metric === metric && c.value.key === v.key)) columns.push({ metric, value: v });
+      for (const v of r.values)
+        if (v.headline && !columns.some((c) => c.metric === metric && c.value.key === v.key)) columns.push({ metric, value: v });
     }
   }
   const lines = [
     // a value key that two metrics share (the same metric used twice) is prefixed with its metric
     `| method | ${columns.map((c) => `${columns.filter((o) => o.value.key === c.value.key).length > 1 ? `${c.metric}.` : ''}${c.value.key} (${c.value.unit}) ${arrow[c.value.direction]}`).join(' | ')} |`,
     `|---|${columns.map(() => '---|').join('')}`,
-    ...results.methods.map((m) => `| ${m.id} | ${columns.map((c) => { const v = m.metrics[c.metric]?.values.find((x) => x.key === c.value.key); return v ? formatValue(v) : ''; }).join(' | ')} |`),
+    ...results.methods.map(
+      (m) =>
+        `| ${m.id} | ${columns
+          .map((c) => {
+            const v = m.metrics[c.metric]?.values.find((x) => x.key === c.value.key);
+            return v ? formatValue(v) : '';
+          })
+          .join(' | ')} |`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -39,9 +39,11 @@ export const compareCommand: Command = {
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length < 2) throw new UsageError(`compare takes at least two results folders (the first is the baseline), got ${positionals.length}`);
+    if (positionals.length < 2)
+      throw new UsageError(`compare takes at least two results folders (the first is the baseline), got ${positionals.length}`);
     const labels = values.labels?.split(',').map((s) => s.trim());
-    if (labels && labels.length !== positionals.length) throw new UsageError(`--labels has ${labels.length} labels for ${positionals.length} results folders`);
+    if (labels && labels.length !== positionals.length)
+      throw new UsageError(`--labels has ${labels.length} labels for ${positionals.length} results folders`);
     const conditions = asUsage(() => (values['fail-if'] ?? []).map(parseGate));
     const formats = asUsage(() => parseFormats(values.formats!));
     const options = {
@@ -53,7 +55,10 @@ export const compareCommand: Command = {
     const runs = positionals.map((dir, i) => loadRun(dir, labels?.[i]));
     const named = runs.map((r) => r.label);
     const twice = named.find((l, i) => named.indexOf(l) !== i);
-    if (twice !== undefined) throw new UsageError(`two runs are labelled '${twice}'${labels ? '' : ' (their folders have the same name)'}; give distinct labels with --labels a,b,...`);
+    if (twice !== undefined)
+      throw new UsageError(
+        `two runs are labelled '${twice}'${labels ? '' : ' (their folders have the same name)'}; give distinct labels with --labels a,b,...`,
+      );
     const comparison = compareRuns(runs, options);
     const methodNames = new Map(runs.flatMap((r) => r.results.methods.map((m) => [m.id, m.name] as const)));
     // a condition naming a value or method the runs do not have is a usage error, before anything is printed or written
@@ -65,7 +70,8 @@ export const compareCommand: Command = {
       const files = writeComparison(comparison, values.out, formats, methodNames);
       process.stderr.write(`wrote ${files.length} files to ${values.out}: ${files.join(', ')}\n`);
     }
-    if (failures.length > 0) throw new CommandFailure(`regression gate failed (${failures.length}):\n  ${failures.join('\n  ')}`, GATE_EXIT_STATUS);
+    if (failures.length > 0)
+      throw new CommandFailure(`regression gate failed (${failures.length}):\n  ${failures.join('\n  ')}`, GATE_EXIT_STATUS);
     if (conditions.length > 0) process.stderr.write(`regression gate passed: ${conditions.map((c) => `'${c.text}'`).join(', ')}\n`);
   },
 };

@@ -3,7 +3,14 @@
  * for the paper's settings (384p/768p, 5 s/10 s) or for a configuration given by options; Markdown or `--json`.
  */
 import { parseArgs } from 'node:util';
-import { costTable, costTableMarkdown, equalStepsCheckConfig, paperConfigs, SD3_MEDIUM_LIKE, type CostConfig } from '../analysis/cost-table.ts';
+import {
+  costTable,
+  costTableMarkdown,
+  equalStepsCheckConfig,
+  paperConfigs,
+  SD3_MEDIUM_LIKE,
+  type CostConfig,
+} from '../analysis/cost-table.ts';
 import { DEFAULT_PYRAMID } from '../models/contract/schedule.ts';
 import { guidanceOption } from './sample.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
@@ -11,7 +18,8 @@ import { integerOption, UsageError, type Command } from './command.ts';
 function stepsOption(value: string | undefined, name: string, fallback: readonly number[]): readonly number[] {
   if (value === undefined) return fallback;
   const steps = value.split(',').map((s) => integerOption(s.trim(), name, 1)!);
-  if (steps.length !== DEFAULT_PYRAMID.stages) throw new UsageError(`--${name} is '${value}'; allowed: ${DEFAULT_PYRAMID.stages} comma-separated integers, e.g. 20,20,20`);
+  if (steps.length !== DEFAULT_PYRAMID.stages)
+    throw new UsageError(`--${name} is '${value}'; allowed: ${DEFAULT_PYRAMID.stages} comma-separated integers, e.g. 20,20,20`);
   return steps;
 }
 
@@ -36,7 +44,19 @@ export const costCommand: Command = {
       },
       strict: true,
     });
-    const custom = ['height', 'width', 'frames', 'steps', 'video-steps', 'guidance', 'channels', 'patch', 'hidden', 'depth', 'text-tokens'].some((k) => values[k as keyof typeof values] !== undefined);
+    const custom = [
+      'height',
+      'width',
+      'frames',
+      'steps',
+      'video-steps',
+      'guidance',
+      'channels',
+      'patch',
+      'hidden',
+      'depth',
+      'text-tokens',
+    ].some((k) => values[k as keyof typeof values] !== undefined);
     let configs: CostConfig[] | undefined;
     if (custom) {
       const base = paperConfigs()[2];
@@ -44,7 +64,10 @@ export const costCommand: Command = {
       const width = integerOption(values.width, 'width', 4) ?? base.width;
       const patch = integerOption(values.patch, 'patch', 1) ?? base.patchSize;
       const factor = 2 ** (DEFAULT_PYRAMID.stages - 1);
-      if (height % factor !== 0 || width % factor !== 0) throw new UsageError(`--height ${height} and --width ${width} must be multiples of ${factor} for a ${DEFAULT_PYRAMID.stages}-stage pyramid`);
+      if (height % factor !== 0 || width % factor !== 0)
+        throw new UsageError(
+          `--height ${height} and --width ${width} must be multiples of ${factor} for a ${DEFAULT_PYRAMID.stages}-stage pyramid`,
+        );
       const config: CostConfig = {
         ...base,
         name: 'custom',

@@ -74,6 +74,8 @@ export const dataCommand: Command = {
     } else {
       throw new UsageError(`--format is '${format}'; allowed: npz, mp4, gif, webm, png`);
     }
-    process.stdout.write(`wrote ${n} ${format === 'png' ? 'images' : 'clips'} of the shapes data set (classes: ${SHAPE_CLASSES.join(', ')}) to ${values.out}\n`);
+    process.stdout.write(
+      `wrote ${n} ${format === 'png' ? 'images' : 'clips'} of the shapes data set (classes: ${SHAPE_CLASSES.join(', ')}) to ${values.out}\n`,
+    );
   },
 };

@@ -27,12 +27,17 @@ export const fdCommand: Command = {
       pr: { type: 'boolean', default: false },
     });
     if (positionals.length !== 2) throw new UsageError(`fd takes two statistics files or inputs, got ${positionals.length}`);
-    if (!(values.compat! in FRECHET_COMPAT)) throw new UsageError(`--compat is '${values.compat}'; allowed: ${Object.keys(FRECHET_COMPAT).join(', ')}`);
-    if (!['auto', 'openblas', 'typescript'].includes(values.backend!)) throw new UsageError(`--backend is '${values.backend}'; allowed: auto, openblas, typescript`);
+    if (!(values.compat! in FRECHET_COMPAT))
+      throw new UsageError(`--compat is '${values.compat}'; allowed: ${Object.keys(FRECHET_COMPAT).join(', ')}`);
+    if (!['auto', 'openblas', 'typescript'].includes(values.backend!))
+      throw new UsageError(`--backend is '${values.backend}'; allowed: auto, openblas, typescript`);
     const needFeatures = values.kid! || values.pr!;
     let opened: FeatureExtractor | undefined;
     const extractor = async () => {
-      if (!values.extractor) throw new UsageError(`an input needs --extractor (a name from \`pyramid-bench list\` or a manifest file) unless both arguments are statistics files`);
+      if (!values.extractor)
+        throw new UsageError(
+          `an input needs --extractor (a name from \`pyramid-bench list\` or a manifest file) unless both arguments are statistics files`,
+        );
       opened ??= await openExtractor(values.extractor);
       return opened;
     };
@@ -41,17 +46,36 @@ export const fdCommand: Command = {
       const a = await side(positionals[0], extractor, needFeatures, frame);
       const b = await side(positionals[1], extractor, needFeatures, frame);
       if (a.extractor && b.extractor && a.extractor !== b.extractor) {
-        throw new UsageError(`the two sides come from different extractors: ${a.what} from ${a.extractor}, ${b.what} from ${b.extractor}; their distance means nothing`);
+        throw new UsageError(
+          `the two sides come from different extractors: ${a.what} from ${a.extractor}, ${b.what} from ${b.extractor}; their distance means nothing`,
+        );
       }
-      if (a.gaussian.mu.length !== b.gaussian.mu.length) throw new UsageError(`feature dimensions differ: ${a.what} has ${a.gaussian.mu.length}, ${b.what} has ${b.gaussian.mu.length}`);
-      const r = frechetFromMoments(a.gaussian, b.gaussian, { ...FRECHET_COMPAT[values.compat as keyof typeof FRECHET_COMPAT], backend: values.backend as LinalgChoice });
+      if (a.gaussian.mu.length !== b.gaussian.mu.length)
+        throw new UsageError(`feature dimensions differ: ${a.what} has ${a.gaussian.mu.length}, ${b.what} has ${b.gaussian.mu.length}`);
+      const r = frechetFromMoments(a.gaussian, b.gaussian, {
+        ...FRECHET_COMPAT[values.compat as keyof typeof FRECHET_COMPAT],
+        backend: values.backend as LinalgChoice,
+      });
       const extra: Record<string, unknown> = {};
       if (needFeatures) {
         const missing = [a, b].filter((s) => !s.features).map((s) => s.what);
-        if (missing.length) throw new UsageError(`KID and precision/recall need every feature vector; ${missing.join(' and ')} hold(s) only mean and covariance (pass an input, a clean-fid KID file or a guided-diffusion reference batch with arr_0)`);
+        if (missing.length)
+          throw new UsageError(
+            `KID and precision/recall need every feature vector; ${missing.join(' and ')} hold(s) only mean and covariance (pass an input, a clean-fid KID file or a guided-diffusion reference batch with arr_0)`,
+          );
         if (values.kid) {
-          const kid = kernelInceptionDistance(a.features!, b.features!, { subsets: integerOption(values['kid-subsets'], 'kid-subsets', 1), subsetSize: integerOption(values['kid-subset-size'], 'kid-subset-size', 2) });
-          extra.kid = { mean: kid.kid, std: kid.std, subsets: kid.subsets, subsetSize: kid.subsetSize, protocol: kid.protocol, seed: kid.seed };
+          const kid = kernelInceptionDistance(a.features!, b.features!, {
+            subsets: integerOption(values['kid-subsets'], 'kid-subsets', 1),
+            subsetSize: integerOption(values['kid-subset-size'], 'kid-subset-size', 2),
+          });
+          extra.kid = {
+            mean: kid.kid,
+            std: kid.std,
+            subsets: kid.subsets,
+            subsetSize: kid.subsetSize,
+            protocol: kid.protocol,
+            seed: kid.seed,
+          };
         }
         if (values.pr) {
           // a is the generated side, b the reference (real) side

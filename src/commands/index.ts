@@ -31,7 +31,8 @@ const table: CommandInfo[] = [
   {
     name: 'data',
     summary: 'write the procedural moving-shapes data set (npz, videos or images)',
-    usage: 'data shapes --n <N> [--seed <S>] [--start <i>] [--frames <T>] [--size <px>] [--format npz|mp4|gif|webm|png] [--uint8] --out <file|dir>',
+    usage:
+      'data shapes --n <N> [--seed <S>] [--start <i>] [--frames <T>] [--size <px>] [--format npz|mp4|gif|webm|png] [--uint8] --out <file|dir>',
     load: async () => (await import('./data.ts')).dataCommand,
   },
   {
@@ -66,7 +67,8 @@ const table: CommandInfo[] = [
   {
     name: 'run',
     summary: 'run a benchmark suite (or one shard of it) and write results.json beside per-sample files',
-    usage: 'run <suite.yaml> --out <dir> [--shard i/n] [--store <dir>] [--arg name=value ...] [--no-report] [--dry-run [--calibrate <samples>]]',
+    usage:
+      'run <suite.yaml> --out <dir> [--shard i/n] [--store <dir>] [--arg name=value ...] [--no-report] [--dry-run [--calibrate <samples>]]',
     load: async () => (await import('./run.ts')).runCommand,
   },
   {

@@ -13,7 +13,9 @@ const shared = {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 /** What `parseArgs` returns for the shared options and `O`, named so that declaration files can spell it. */
-type InputArgs<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof shared & O }>>;
+type InputArgs<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof shared & O }>
+>;
 
 /** Parses `argv` with the shared options and `own`; strict (unknown options are errors). */
 export function parseInputArgs<O extends Options>(argv: string[], own: O): InputArgs<O> {

@@ -15,7 +15,10 @@ export const reportCommand: Command = {
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length !== 1) throw new UsageError(`report takes one results folder, got ${positionals.length ? positionals.join(' ') : 'none'}; e.g. report runs/default`);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        `report takes one results folder, got ${positionals.length ? positionals.join(' ') : 'none'}; e.g. report runs/default`,
+      );
     const formats = asUsage(() => parseFormats(values.formats!));
     // loaded here: chart.js and node-canvas are needed only by this command
     const { writeReport } = await import('../report/report.ts');

@@ -44,14 +44,23 @@ export const runCommand: Command = {
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length !== 1) throw new UsageError(`run takes one suite file, got ${positionals.length ? positionals.join(' ') : 'none'}; e.g. run suites/default.yaml --out runs/default`);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        `run takes one suite file, got ${positionals.length ? positionals.join(' ') : 'none'}; e.g. run suites/default.yaml --out runs/default`,
+      );
     const shard = values.shard ? parseShardOption(values.shard) : WHOLE;
     const loaded = loadSuite(positionals[0]);
     const plan = await planRun(loaded, argsOption(values.arg));
     // the plan's model sets are ours: closed when the run ends, also when it throws
     try {
       if (values['dry-run']) {
-        process.stdout.write(await dryRun(plan, { shard, storeRoot: values.store ?? (values.out ? `${values.out}/store` : null), calibrationSamples: integerOption(values.calibrate, 'calibrate', 1)! }));
+        process.stdout.write(
+          await dryRun(plan, {
+            shard,
+            storeRoot: values.store ?? (values.out ? `${values.out}/store` : null),
+            calibrationSamples: integerOption(values.calibrate, 'calibrate', 1)!,
+          }),
+        );
         return;
       }
       if (!values.out) throw new UsageError('--out is required: the results folder, e.g. --out runs/default');
@@ -64,7 +73,9 @@ export const runCommand: Command = {
         command: ['pyramid-bench', 'run', ...argv],
       });
       const counts = manifest.store.counts;
-      process.stdout.write(`${results.suite.name} v${results.suite.version}${results.partial ? ` (shard ${shard.index}/${shard.count}: partial)` : ''}, ${results.methods[0]?.samples ?? 0} samples per method (full tables: ${values.out}/results.md)\n\n${headlineMarkdown(results)}\n\n`);
+      process.stdout.write(
+        `${results.suite.name} v${results.suite.version}${results.partial ? ` (shard ${shard.index}/${shard.count}: partial)` : ''}, ${results.methods[0]?.samples ?? 0} samples per method (full tables: ${values.out}/results.md)\n\n${headlineMarkdown(results)}\n\n`,
+      );
       process.stdout.write(
         `store: samples ${counts.samples.hits} read back, ${counts.samples.writes} generated; metric states ${counts.states.hits} read back, ${counts.states.writes} computed; timings ${counts.timings.hits} read back, ${counts.timings.writes} measured\n` +
           `wall time ${manifest.wallSeconds.toFixed(1)} s on ${manifest.device.name}\n` +
@@ -74,7 +85,9 @@ export const runCommand: Command = {
       if (!values['no-report'] && shard.count === 1) {
         const { writeReport, DEFAULT_REPORT } = await import('../report/report.ts');
         const report = await writeReport(values.out, DEFAULT_REPORT);
-        process.stdout.write(`wrote ${values.out}/report.html and ${report.files.length - 1} files under ${values.out}/report/ (pyramid-bench report ${values.out} writes them again)\n`);
+        process.stdout.write(
+          `wrote ${values.out}/report.html and ${report.files.length - 1} files under ${values.out}/report/ (pyramid-bench report ${values.out} writes them again)\n`,
+        );
       }
     } finally {
       await closePlan(plan);

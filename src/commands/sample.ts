@@ -11,11 +11,18 @@ import { integerOption, jsonOption, UsageError, type Command } from './command.t
 import { gridFrames } from '../data/grid.ts';
 import { writeVideo } from '../data/video.ts';
 
-async function conditionsFor(models: ModelSet, n: number, classOption: string | undefined, unconditional: boolean, prompts: string[]): Promise<Condition[]> {
+async function conditionsFor(
+  models: ModelSet,
+  n: number,
+  classOption: string | undefined,
+  unconditional: boolean,
+  prompts: string[],
+): Promise<Condition[]> {
   const spec = (models.pyramid ?? models.full ?? models.cascade?.[0])!.spec.conditioning;
   if (unconditional || spec.kind === 'none') return Array.from({ length: n }, () => ({ kind: 'unconditional' }));
   if (spec.kind === 'text') {
-    if (prompts.length === 0) throw new UsageError(`model ${models.id} is text-conditional; give --prompt <text> (repeatable; sample i uses prompt i mod count)`);
+    if (prompts.length === 0)
+      throw new UsageError(`model ${models.id} is text-conditional; give --prompt <text> (repeatable; sample i uses prompt i mod count)`);
     if (!models.conditioner) throw new UsageError(`model ${models.id} is text-conditional but has no condition encoder or embedding table`);
     const encoded = await Promise.all(prompts.map((p) => models.conditioner!.encode(p)));
     return Array.from({ length: n }, (_, i) => encoded[i % encoded.length]);
@@ -35,7 +42,10 @@ export function formatCost(cost: CostSummary): string {
   const flops = (f: number | null) => (f === null ? 'n/a' : f.toExponential(3));
   return [
     `calls ${cost.calls}, NFE per sample ${cost.nfe}, tokens per sample ${cost.tokensPerSample}, FLOPs per sample ${flops(cost.flopsPerSample)}`,
-    ...cost.stages.map((s) => `  stage ${s.stage}: calls ${s.calls}, NFE ${s.nfe}, tokens/sample ${s.tokensPerSample}, FLOPs/sample ${flops(s.flopsPerSample)}`),
+    ...cost.stages.map(
+      (s) =>
+        `  stage ${s.stage}: calls ${s.calls}, NFE ${s.nfe}, tokens/sample ${s.tokensPerSample}, FLOPs/sample ${flops(s.flopsPerSample)}`,
+    ),
   ].join('\n');
 }
 
@@ -77,7 +87,11 @@ export const sampleCommand: Command = {
     const seed = integerOption(values.seed, 'seed', 0)!;
     const sampler = samplers.get(values.sampler!);
     let raw = (jsonOption(values.settings, 'settings') ?? {}) as Record<string, unknown>;
-    if (values.steps) raw = sampler.settingsFromSteps(values.steps.split(',').map((s) => integerOption(s, 'steps', 1)!), raw);
+    if (values.steps)
+      raw = sampler.settingsFromSteps(
+        values.steps.split(',').map((s) => integerOption(s, 'steps', 1)!),
+        raw,
+      );
     const models = await loadModelSet(values.model);
     try {
       await sampleWith(models, sampler, raw, { ...values, model: values.model, out: values.out }, n, seed);
@@ -101,7 +115,14 @@ interface SampleValues {
 }
 
 /** Generates with a loaded set and writes the files; the caller owns `models` and closes it. */
-async function sampleWith(models: ModelSet, sampler: Sampler<unknown>, raw: Record<string, unknown>, values: SampleValues, n: number, seed: number): Promise<void> {
+async function sampleWith(
+  models: ModelSet,
+  sampler: Sampler<unknown>,
+  raw: Record<string, unknown>,
+  values: SampleValues,
+  n: number,
+  seed: number,
+): Promise<void> {
   const guidance = values.guidance === undefined && models.guidanceDefaults ? models.guidanceDefaults : guidanceOption(values.guidance);
   const settings = sampler.parseSettings(raw, models);
   const conditions = await conditionsFor(models, n, values.class, values.unconditional ?? false, values.prompt ?? []);

@@ -15,7 +15,10 @@ async function merge(files: string[], out: string, json: boolean): Promise<void>
   if (files.length < 2) throw new UsageError('--merge needs at least two statistics files (shards in row order)');
   const parts = files.map((f) => {
     const s = readStatsFile(f);
-    if (!s.state) throw new UsageError(`${f} has no streaming state (it was written with --no-state or by another tool); only pyramid-bench statistics with state merge`);
+    if (!s.state)
+      throw new UsageError(
+        `${f} has no streaming state (it was written with --no-state or by another tool); only pyramid-bench statistics with state merge`,
+      );
     return s;
   });
   const names = new Set(parts.map((p) => JSON.stringify(p.meta?.extractor)));
@@ -25,7 +28,11 @@ async function merge(files: string[], out: string, json: boolean): Promise<void>
   const meta: StatsMeta = { ...parts[0].meta!, input: parts.map((p) => p.meta?.input ?? '?').join(' + ') };
   writeStatsFile(out, 'pyramid-bench', { mu: m.mu, sigma: m.sigma, count: m.count, meta, state });
   const summary = { out, count: m.count, dim: state.dim, shards: files.length, extractor: meta.extractor };
-  process.stdout.write(json ? `${JSON.stringify(summary)}\n` : `wrote ${out}: ${m.count} feature vectors of dimension ${state.dim} merged from ${files.length} shards\n`);
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(summary)}\n`
+      : `wrote ${out}: ${m.count} feature vectors of dimension ${state.dim} merged from ${files.length} shards\n`,
+  );
 }
 
 /** The `stats` command; its name, summary and usage are in `index.ts`. */
@@ -41,7 +48,8 @@ export const statsCommand: Command = {
     });
     if (!values.out) throw new UsageError('-o/--out is required: the statistics file to write');
     if (values.merge) return merge(positionals, values.out, values.json!);
-    if (positionals.length !== 1) throw new UsageError(`stats takes one input, got ${positionals.length}: ${positionals.join(' ') || '(none)'}`);
+    if (positionals.length !== 1)
+      throw new UsageError(`stats takes one input, got ${positionals.length}: ${positionals.join(' ') || '(none)'}`);
     if (!values.extractor) throw new UsageError('--extractor is required: a name (see `pyramid-bench list`) or a manifest file');
     const format = values.format as StatsFormat;
     if (!STATS_FORMATS.includes(format)) throw new UsageError(`--format is '${values.format}'; allowed: ${STATS_FORMATS.join(', ')}`);
@@ -53,9 +61,21 @@ export const statsCommand: Command = {
     const source = openClipSource(positionals[0], { frame, maxFrames: frame === undefined ? extractor.info.framesNeeded : frame + 1 });
     try {
       const started = performance.now();
-      const result = await extractStatistics(source, extractor, { start, count, keepFeatures: format === 'clean-fid-kid', keepImages: format === 'adm' });
+      const result = await extractStatistics(source, extractor, {
+        start,
+        count,
+        keepFeatures: format === 'clean-fid-kid',
+        keepImages: format === 'adm',
+      });
       const m = moments(result.stats);
-      const meta: StatsMeta = { format: 'pyramid-bench-stats', version: 1, extractor: { name: extractor.info.name, version: extractor.info.version }, input: source.description, start, resize: extractor.info.resize ?? null };
+      const meta: StatsMeta = {
+        format: 'pyramid-bench-stats',
+        version: 1,
+        extractor: { name: extractor.info.name, version: extractor.info.version },
+        input: source.description,
+        start,
+        resize: extractor.info.resize ?? null,
+      };
       writeStatsFile(values.out, format, {
         mu: m.mu,
         sigma: m.sigma,
@@ -66,9 +86,20 @@ export const statsCommand: Command = {
         ...(result.images ? { images: result.images } : {}),
       });
       const seconds = (performance.now() - started) / 1000;
-      const summary = { out: values.out, format, count: m.count, dim: m.mu.length, start, extractor: meta.extractor, input: source.description, seconds };
+      const summary = {
+        out: values.out,
+        format,
+        count: m.count,
+        dim: m.mu.length,
+        start,
+        extractor: meta.extractor,
+        input: source.description,
+        seconds,
+      };
       process.stdout.write(
-        values.json ? `${JSON.stringify(summary)}\n` : `wrote ${values.out} (${format}): ${m.count} feature vectors of dimension ${m.mu.length} from ${source.description}, extractor ${extractor.info.name} ${extractor.info.version}, ${seconds.toFixed(1)} s\n`,
+        values.json
+          ? `${JSON.stringify(summary)}\n`
+          : `wrote ${values.out} (${format}): ${m.count} feature vectors of dimension ${m.mu.length} from ${source.description}, extractor ${extractor.info.name} ${extractor.info.version}, ${seconds.toFixed(1)} s\n`,
       );
     } finally {
       source.close();

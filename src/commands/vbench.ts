@@ -45,9 +45,15 @@ function numberOption(value: string | undefined, name: string): number | null {
 }
 
 async function score(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { missing: { type: 'string', default: 'error' }, json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { missing: { type: 'string', default: 'error' }, json: { type: 'boolean', default: false } },
+  });
   if (positionals.length === 0) throw new UsageError('vbench score needs at least one VBench results file (<name>_eval_results.json)');
-  if (values.missing !== 'error' && values.missing !== 'zero') throw new UsageError(`--missing is '${values.missing}'; allowed: error, zero`);
+  if (values.missing !== 'error' && values.missing !== 'zero')
+    throw new UsageError(`--missing is '${values.missing}'; allowed: error, zero`);
   const { results } = mergeResults(positionals.map((f) => ({ results: parseResults(readJson(f, 'results file'), f), source: f })));
   const scores: Partial<Record<DimensionId, number>> = {};
   const notes: Partial<Record<DimensionId, string>> = {};
@@ -75,7 +81,9 @@ async function score(argv: string[]): Promise<void> {
     );
     return;
   }
-  process.stdout.write(`VBench aggregate (scripts/cal_final_score.py) of ${positionals.join(', ')}\n\n${formatScoreTable(scores, agg, notes)}\n`);
+  process.stdout.write(
+    `VBench aggregate (scripts/cal_final_score.py) of ${positionals.join(', ')}\n\n${formatScoreTable(scores, agg, notes)}\n`,
+  );
 }
 
 async function evaluate(argv: string[]): Promise<void> {
@@ -95,15 +103,21 @@ async function evaluate(argv: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new UsageError('vbench eval needs one video input: a video file, a folder of videos or frame folders, or a sample store (.npz)');
+  if (positionals.length !== 1)
+    throw new UsageError('vbench eval needs one video input: a video file, a folder of videos or frame folders, or a sample store (.npz)');
   const dims = (values.dims ? values.dims.split(',') : [...COMPUTABLE]).map((d) => {
     const id = dimension(d, '--dims').id;
-    if (!(COMPUTABLE as readonly string[]).includes(id)) throw new UsageError(`--dims: '${id}' needs networks the harness cannot run (a semantic dimension); allowed: ${COMPUTABLE.join(', ')}`);
+    if (!(COMPUTABLE as readonly string[]).includes(id))
+      throw new UsageError(
+        `--dims: '${id}' needs networks the harness cannot run (a semantic dimension); allowed: ${COMPUTABLE.join(', ')}`,
+      );
     return id as ComputableDimension;
   });
   const mode = values['imaging-mode'] as ImagingQualityMode;
-  if (!IMAGING_QUALITY_MODES.includes(mode)) throw new UsageError(`--imaging-mode is '${mode}'; allowed: ${IMAGING_QUALITY_MODES.join(', ')}`);
-  if (!/^[A-Za-z0-9._-]+$/.test(values.name!)) throw new UsageError(`--name is '${values.name}'; allowed: letters, digits, '.', '_' and '-'`);
+  if (!IMAGING_QUALITY_MODES.includes(mode))
+    throw new UsageError(`--imaging-mode is '${mode}'; allowed: ${IMAGING_QUALITY_MODES.join(', ')}`);
+  if (!/^[A-Za-z0-9._-]+$/.test(values.name!))
+    throw new UsageError(`--name is '${values.name}'; allowed: letters, digits, '.', '_' and '-'`);
   const sources = listVideoSources(positionals[0], { fps: numberOption(values.fps, 'fps') });
   const toolkit = await loadToolkit(values.manifest ? readManifest(values.manifest) : null, { imagingMode: mode });
   const started = performance.now();
@@ -117,17 +131,41 @@ async function evaluate(argv: string[]): Promise<void> {
   const results: VbenchResults = Object.fromEntries(outcomes.filter((o) => o.result !== null).map((o) => [o.id, o.result!]));
   const resultsFile = path.join(out, `${values.name}_eval_results.json`);
   writeFileAtomic(resultsFile, formatResults(results));
-  videos.forEach((v, i) => writeFileAtomic(path.join(out, 'per-video', `${String(i).padStart(4, '0')}-${path.basename(v.video_path).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}.json`), `${JSON.stringify(v, null, 2)}\n`));
+  videos.forEach((v, i) =>
+    writeFileAtomic(
+      path.join(
+        out,
+        'per-video',
+        `${String(i).padStart(4, '0')}-${path
+          .basename(v.video_path)
+          .replace(/[^A-Za-z0-9._-]+/g, '_')
+          .slice(0, 80)}.json`,
+      ),
+      `${JSON.stringify(v, null, 2)}\n`,
+    ),
+  );
   const summary = {
     input: positionals[0],
     videos: videos.length,
     seconds: (performance.now() - started) / 1000,
-    dimensions: outcomes.map((o) => ({ id: o.id, computation: o.computation, method: o.method, score: o.result?.score ?? null, videos: o.result?.videos.length ?? 0, seconds: o.seconds, frames: o.frames, framesPerSecond: o.seconds > 0 ? o.frames / o.seconds : null })),
+    dimensions: outcomes.map((o) => ({
+      id: o.id,
+      computation: o.computation,
+      method: o.method,
+      score: o.result?.score ?? null,
+      videos: o.result?.videos.length ?? 0,
+      seconds: o.seconds,
+      frames: o.frames,
+      framesPerSecond: o.seconds > 0 ? o.frames / o.seconds : null,
+    })),
     resultsFile,
   };
   writeFileAtomic(path.join(out, `${values.name}_summary.json`), `${JSON.stringify(summary, null, 2)}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  else process.stdout.write(`${formatOutcomes(outcomes)}\n\nwrote ${resultsFile}, ${path.join(out, `${values.name}_summary.json`)} and ${videos.length} per-video files in ${path.join(out, 'per-video')}\n`);
+  else
+    process.stdout.write(
+      `${formatOutcomes(outcomes)}\n\nwrote ${resultsFile}, ${path.join(out, `${values.name}_summary.json`)} and ${videos.length} per-video files in ${path.join(out, 'per-video')}\n`,
+    );
 }
 
 async function exportVideos(argv: string[]): Promise<void> {
@@ -135,11 +173,19 @@ async function exportVideos(argv: string[]): Promise<void> {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { out: { type: 'string' }, prompt: { type: 'string' }, prompts: { type: 'string' }, fps: { type: 'string', default: '8' }, format: { type: 'string', default: 'mp4' } },
+    options: {
+      out: { type: 'string' },
+      prompt: { type: 'string' },
+      prompts: { type: 'string' },
+      fps: { type: 'string', default: '8' },
+      format: { type: 'string', default: 'mp4' },
+    },
   });
-  if (positionals.length !== 1 || path.extname(positionals[0]) !== '.npz') throw new UsageError('vbench videos needs one sample store (.npz)');
+  if (positionals.length !== 1 || path.extname(positionals[0]) !== '.npz')
+    throw new UsageError('vbench videos needs one sample store (.npz)');
   if (!values.out) throw new UsageError('--out is required: the folder to write {prompt}-{index}.<format> files to');
-  if ((values.prompt === undefined) === (values.prompts === undefined)) throw new UsageError('give exactly one of --prompt <text> (every sample) or --prompts <file.json> (an array, one prompt per sample)');
+  if ((values.prompt === undefined) === (values.prompts === undefined))
+    throw new UsageError('give exactly one of --prompt <text> (every sample) or --prompts <file.json> (an array, one prompt per sample)');
   if (!['mp4', 'webm', 'gif'].includes(values.format!)) throw new UsageError(`--format is '${values.format}'; allowed: mp4, webm, gif`);
   const fps = numberOption(values.fps, 'fps')!;
   const sources = sampleStoreSources(positionals[0], fps);
@@ -148,20 +194,32 @@ async function exportVideos(argv: string[]): Promise<void> {
   else {
     const raw = readJson(values.prompts!, 'prompts file');
     if (!Array.isArray(raw) || raw.length !== sources.length || raw.some((p) => typeof p !== 'string')) {
-      throw new UsageError(`prompts file ${values.prompts} must be a JSON array of ${sources.length} strings (one per sample in ${positionals[0]})`);
+      throw new UsageError(
+        `prompts file ${values.prompts} must be a JSON array of ${sources.length} strings (one per sample in ${positionals[0]})`,
+      );
     }
     prompts = raw as string[];
   }
   const indices = perPromptIndices(prompts);
   for (let i = 0; i < sources.length; i++) {
     const clip = await sources[i].load();
-    await writeVideo(path.join(values.out, vbenchFileName(prompts[i], indices[i], `.${values.format}`)), clip.frames, clip.width, clip.height, fps);
+    await writeVideo(
+      path.join(values.out, vbenchFileName(prompts[i], indices[i], `.${values.format}`)),
+      clip.frames,
+      clip.width,
+      clip.height,
+      fps,
+    );
   }
   process.stdout.write(`wrote ${sources.length} videos named {prompt}-{index}.${values.format} to ${values.out}\n`);
 }
 
 async function published(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { table: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { table: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
   let rows = PUBLISHED_ROWS;
   if (values.table) {
     const ext = path.extname(values.table).toLowerCase();

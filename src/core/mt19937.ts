@@ -19,7 +19,8 @@ export class NumpyRandomState {
 
   /** @param seed an integer in [0, 2^32 - 1], as NumPy accepts. */
   constructor(readonly seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`RandomState seed ${seed} must be an integer between 0 and 2^32 - 1`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new RangeError(`RandomState seed ${seed} must be an integer between 0 and 2^32 - 1`);
     this.mt[0] = seed >>> 0;
     for (let i = 1; i < N; i++) {
       const prev = this.mt[i - 1] ^ (this.mt[i - 1] >>> 30);
@@ -50,7 +51,8 @@ export class NumpyRandomState {
   /** A uniform integer in [0, max] by masked rejection (NumPy `random_interval`, max < 2^32). */
   interval(max: number): number {
     if (max === 0) return 0;
-    if (!Number.isInteger(max) || max < 0 || max > 0xffffffff) throw new RangeError(`interval: max ${max} must be an integer in [0, 2^32 - 1]`);
+    if (!Number.isInteger(max) || max < 0 || max > 0xffffffff)
+      throw new RangeError(`interval: max ${max} must be an integer in [0, 2^32 - 1]`);
     let mask = max;
     mask |= mask >>> 1;
     mask |= mask >>> 2;

@@ -110,7 +110,7 @@ export class PhiloxNoise implements NoiseSource {
       throw new RangeError(`seed ${seed} is not allowed: use an integer from 0 to ${Number.MAX_SAFE_INTEGER}`);
     }
     this.seed = seed;
-    this.k0 = seed % 4294967296 >>> 0;
+    this.k0 = (seed % 4294967296) >>> 0;
     this.k1 = Math.floor(seed / 4294967296) >>> 0;
   }
 

@@ -29,7 +29,10 @@ export function parseWith<T extends z.ZodType>(schema: T, raw: unknown, where: s
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
     const at = valueAt(raw, issue.path);
     // an unknown key: show its value rather than the whole object around it
-    const got = issue.code === 'unrecognized_keys' && at !== null && typeof at === 'object' ? Object.fromEntries(issue.keys.map((k) => [k, (at as Record<string, unknown>)[k]])) : at;
+    const got =
+      issue.code === 'unrecognized_keys' && at !== null && typeof at === 'object'
+        ? Object.fromEntries(issue.keys.map((k) => [k, (at as Record<string, unknown>)[k]]))
+        : at;
     const shown = got === undefined ? 'missing' : JSON.stringify(got);
     return `${where}${path}: ${issue.message} (got ${shown && shown.length > 80 ? `${shown.slice(0, 77)}...` : shown})`;
   });
@@ -43,6 +46,9 @@ export function parseWith<T extends z.ZodType>(schema: T, raw: unknown, where: s
 export function strictObject<T extends z.ZodRawShape>(shape: T): z.ZodObject<T, z.core.$strict> {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; allowed: ${allowed}` : undefined),
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; allowed: ${allowed}`
+        : undefined,
   });
 }

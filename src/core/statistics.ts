@@ -67,7 +67,11 @@ export function percentileInterval(replicates: readonly number[], level: number)
  * Percentile bootstrap: `resamples` times, draw n indices with replacement (`bootstrapDraws`) and evaluate
  * `statistic` on them; the interval is the (1-level)/2 and (1+level)/2 percentiles of those values.
  */
-export function bootstrapInterval(n: number, statistic: (indices: Int32Array) => number, options: { resamples: number; level: number; seed: number }): BootstrapInterval {
+export function bootstrapInterval(
+  n: number,
+  statistic: (indices: Int32Array) => number,
+  options: { resamples: number; level: number; seed: number },
+): BootstrapInterval {
   const { resamples, level, seed } = options;
   if (!(level > 0 && level < 1)) throw new RangeError(`bootstrap level ${level}; allowed: between 0 and 1`);
   const values: number[] = [];
@@ -114,5 +118,8 @@ export function normalQuantile(p: number): number {
   if (p > 1 - low) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }

@@ -246,7 +246,9 @@ export function concatFrames(parts: readonly Tensor[]): Tensor {
   const [B, C, , H, W] = parts[0].shape;
   for (const p of parts) {
     if (p.batch !== B || p.channels !== C || p.height !== H || p.width !== W) {
-      throw new RangeError(`concatFrames: shape ${formatShape(p.shape)} does not match ${formatShape(parts[0].shape)} outside the frame axis`);
+      throw new RangeError(
+        `concatFrames: shape ${formatShape(p.shape)} does not match ${formatShape(parts[0].shape)} outside the frame axis`,
+      );
     }
   }
   const T = parts.reduce((a, p) => a + p.frames, 0);
@@ -272,7 +274,9 @@ export function concatBatch(parts: readonly Tensor[]): Tensor {
   const [, C, T, H, W] = parts[0].shape;
   for (const p of parts) {
     if (p.channels !== C || p.frames !== T || p.height !== H || p.width !== W) {
-      throw new RangeError(`concatBatch: shape ${formatShape(p.shape)} does not match ${formatShape(parts[0].shape)} outside the batch axis`);
+      throw new RangeError(
+        `concatBatch: shape ${formatShape(p.shape)} does not match ${formatShape(parts[0].shape)} outside the batch axis`,
+      );
     }
   }
   const B = parts.reduce((a, p) => a + p.batch, 0);

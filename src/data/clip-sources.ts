@@ -66,7 +66,9 @@ function npzSource(file: string): ClipSource {
     if (npz.has('arr_0')) {
       const e = npz.entry('arr_0');
       if (e.dtype !== '|u1' || e.shape.length !== 4 || e.shape[3] !== 3) {
-        throw new RangeError(`${file}: key 'arr_0': expected uint8 images [N, H, W, 3] (a guided-diffusion sample batch), found ${e.dtype} [${e.shape.join(', ')}]`);
+        throw new RangeError(
+          `${file}: key 'arr_0': expected uint8 images [N, H, W, 3] (a guided-diffusion sample batch), found ${e.dtype} [${e.shape.join(', ')}]`,
+        );
       }
       const [n, h, w] = e.shape;
       return {
@@ -75,7 +77,11 @@ function npzSource(file: string): ClipSource {
         kind: 'image',
         async read(start, count) {
           const data = npz.rows('arr_0', start, count) as Uint8Array;
-          return Array.from({ length: count }, (_, i) => ({ width: w, height: h, frames: [data.subarray(i * h * w * 3, (i + 1) * h * w * 3)] }));
+          return Array.from({ length: count }, (_, i) => ({
+            width: w,
+            height: h,
+            frames: [data.subarray(i * h * w * 3, (i + 1) * h * w * 3)],
+          }));
         },
         close: () => npz.close(),
       };
@@ -84,7 +90,9 @@ function npzSource(file: string): ClipSource {
     if (key) {
       const e = npz.entry(key);
       if (e.dtype !== '<f4' || e.shape.length !== 5 || (e.shape[1] !== 1 && e.shape[1] !== 3)) {
-        throw new RangeError(`${file}: key '${key}': expected float32 [N, C, T, H, W] with C = 1 or 3 in [-1, 1] (a pyramid-bench sample file), found ${e.dtype} [${e.shape.join(', ')}]`);
+        throw new RangeError(
+          `${file}: key '${key}': expected float32 [N, C, T, H, W] with C = 1 or 3 in [-1, 1] (a pyramid-bench sample file), found ${e.dtype} [${e.shape.join(', ')}]`,
+        );
       }
       const [n, c, t, h, w] = e.shape;
       return {
@@ -94,12 +102,18 @@ function npzSource(file: string): ClipSource {
         async read(start, count) {
           const data = npz.rows(key, start, count) as Float32Array;
           const size = c * t * h * w;
-          return Array.from({ length: count }, (_, i) => ({ width: w, height: h, frames: tensorToFrames(data.subarray(i * size, (i + 1) * size), c, t, h, w) }));
+          return Array.from({ length: count }, (_, i) => ({
+            width: w,
+            height: h,
+            frames: tensorToFrames(data.subarray(i * size, (i + 1) * size), c, t, h, w),
+          }));
         },
         close: () => npz.close(),
       };
     }
-    throw new RangeError(`${file}: not an input: expected 'arr_0' (uint8 [N, H, W, 3] images) or 'samples'/'videos' (float32 [N, C, T, H, W]); it holds: ${npz.keys().join(', ')}`);
+    throw new RangeError(
+      `${file}: not an input: expected 'arr_0' (uint8 [N, H, W, 3] images) or 'samples'/'videos' (float32 [N, C, T, H, W]); it holds: ${npz.keys().join(', ')}`,
+    );
   } catch (error) {
     npz.close();
     throw error;
@@ -113,7 +127,10 @@ function shapesSource(spec: string): ClipSource {
   for (const part of spec.slice('shapes:'.length).split(',').filter(Boolean)) {
     const [k, v] = part.split('=');
     const n = Number(v);
-    if (!allowed.includes(k) || !Number.isInteger(n) || n < 0) throw new RangeError(`input '${spec}': '${part}' is not allowed; use shapes:n=<N>[,seed=<S>][,size=<px>][,frames=<T>][,start=<i>] with integers`);
+    if (!allowed.includes(k) || !Number.isInteger(n) || n < 0)
+      throw new RangeError(
+        `input '${spec}': '${part}' is not allowed; use shapes:n=<N>[,seed=<S>][,size=<px>][,frames=<T>][,start=<i>] with integers`,
+      );
     values[k] = n;
   }
   if (!(values.n >= 1)) throw new RangeError(`input '${spec}': n (the number of samples) is required, e.g. shapes:n=256`);
@@ -127,7 +144,13 @@ function shapesSource(spec: string): ClipSource {
       return Array.from({ length: count }, (_, i) => ({
         width: values.size,
         height: values.size,
-        frames: tensorToFrames(shapesVideo(values.seed, values.start + start + i, config).values, 3, values.frames, values.size, values.size),
+        frames: tensorToFrames(
+          shapesVideo(values.seed, values.start + start + i, config).values,
+          3,
+          values.frames,
+          values.size,
+          values.size,
+        ),
       }));
     },
     close: () => undefined,
@@ -145,19 +168,29 @@ export function openClipSource(input: string, options: { maxFrames?: number; fra
 
 function openWhole(input: string, maxFrames: number | undefined): ClipSource {
   if (input.startsWith('shapes:')) return shapesSource(input);
-  if (!existsSync(input)) throw new RangeError(`input ${input} does not exist; allowed: an image or video folder, a video file, an .npz of samples, or shapes:n=<N>`);
+  if (!existsSync(input))
+    throw new RangeError(
+      `input ${input} does not exist; allowed: an image or video folder, a video file, an .npz of samples, or shapes:n=<N>`,
+    );
   if (statSync(input).isDirectory()) {
     const images = listImages(input);
     const videos = listVideos(input);
-    if (images.length && videos.length) throw new RangeError(`input folder ${input} holds both images (${images.length}) and videos (${videos.length}); use one kind per folder`);
+    if (images.length && videos.length)
+      throw new RangeError(
+        `input folder ${input} holds both images (${images.length}) and videos (${videos.length}); use one kind per folder`,
+      );
     if (images.length) return fileSource(images, 'image', `image folder ${input} (${images.length} images)`);
     if (videos.length) return fileSource(videos, 'video', `video folder ${input} (${videos.length} videos)`, maxFrames);
-    throw new RangeError(`input folder ${input} holds no images or videos (looked for ${['.png', '.jpg', ...VIDEO_EXTENSIONS].join(', ')}, ...)`);
+    throw new RangeError(
+      `input folder ${input} holds no images or videos (looked for ${['.png', '.jpg', ...VIDEO_EXTENSIONS].join(', ')}, ...)`,
+    );
   }
   const ext = path.extname(input).toLowerCase();
   if (ext === '.npz') return npzSource(input);
   if (VIDEO_EXTENSIONS.includes(ext)) return fileSource([input], 'video', `video ${input}`, maxFrames);
-  throw new RangeError(`input ${input}: '${ext}' files are not inputs; allowed: an image or video folder, a video file (${VIDEO_EXTENSIONS.join(', ')}), an .npz of samples, or shapes:n=<N>`);
+  throw new RangeError(
+    `input ${input}: '${ext}' files are not inputs; allowed: an image or video folder, a video file (${VIDEO_EXTENSIONS.join(', ')}), an .npz of samples, or shapes:n=<N>`,
+  );
 }
 
 /** Frame `frame` of every clip as an image, e.g. the first frames of generated videos for an image FID. */
@@ -170,7 +203,10 @@ export function framesAsImages(source: ClipSource, frame: number): ClipSource {
     async read(start, count) {
       const clips = await source.read(start, count);
       return clips.map((clip, i) => {
-        if (frame >= clip.frames.length) throw new RangeError(`input ${start + i} of ${source.description} has ${clip.frames.length} frames; frame ${frame} does not exist`);
+        if (frame >= clip.frames.length)
+          throw new RangeError(
+            `input ${start + i} of ${source.description} has ${clip.frames.length} frames; frame ${frame} does not exist`,
+          );
         return { width: clip.width, height: clip.height, frames: [clip.frames[frame]] };
       });
     },

@@ -5,7 +5,10 @@ import type { Tensor } from '../core/tensor.ts';
 import { tensorToFrames } from './quantize.ts';
 
 /** A batch [N, C, T, H, W] in [-1, 1] as T RGB24 frames of a grid with `columns` columns (default: near-square). */
-export function gridFrames(samples: Tensor, columns = Math.ceil(Math.sqrt(samples.batch))): { frames: Uint8Array[]; width: number; height: number } {
+export function gridFrames(
+  samples: Tensor,
+  columns = Math.ceil(Math.sqrt(samples.batch)),
+): { frames: Uint8Array[]; width: number; height: number } {
   const [N, C, T, H, W] = samples.shape;
   const cols = Math.min(columns, N);
   const rows = Math.ceil(N / cols);

@@ -25,7 +25,11 @@ export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif
 export async function readImage(file: string): Promise<RgbImage> {
   try {
     const sharp = await loadSharp();
-    const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(file)
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (error) {
@@ -35,7 +39,8 @@ export async function readImage(file: string): Promise<RgbImage> {
 
 /** Image files directly in `folder` (or below it with `recursive`), sorted by path. */
 export function listImages(folder: string, recursive = false): string[] {
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`image folder ${folder} does not exist or is not a folder`);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new Error(`image folder ${folder} does not exist or is not a folder`);
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -51,7 +56,9 @@ export function listImages(folder: string, recursive = false): string[] {
 /** Writes an RGB24 image as PNG, atomically. */
 export async function writePng(file: string, image: RgbImage): Promise<void> {
   const sharp = await loadSharp();
-  const bytes = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw: { width: image.width, height: image.height, channels: 3 } })
+  const bytes = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  })
     .png({ compressionLevel: 9 })
     .toBuffer();
   writeFileAtomic(file, bytes);

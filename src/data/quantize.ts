@@ -7,7 +7,8 @@
 /** Frames [C, T, H, W] (C = 1 or 3) in [-1, 1] to T RGB24 frames (grey repeated to RGB). */
 export function tensorToFrames(values: ArrayLike<number>, channels: number, frames: number, height: number, width: number): Uint8Array[] {
   if (channels !== 1 && channels !== 3) throw new RangeError(`tensorToFrames: ${channels} channels; allowed 1 or 3`);
-  if (values.length !== channels * frames * height * width) throw new RangeError(`tensorToFrames: ${values.length} values for [${channels}, ${frames}, ${height}, ${width}]`);
+  if (values.length !== channels * frames * height * width)
+    throw new RangeError(`tensorToFrames: ${values.length} values for [${channels}, ${frames}, ${height}, ${width}]`);
   const plane = height * width;
   const out: Uint8Array[] = [];
   for (let t = 0; t < frames; t++) {

@@ -61,7 +61,12 @@ function reflect(x: number, lo: number, hi: number): number {
 }
 
 /** One clip [3, T, H, W] in [-1, 1] and what was drawn. `label` defaults to index mod 6. */
-export function shapesVideo(seed: number, index: number, config: ShapesConfig = DEFAULT_SHAPES, label = index % SHAPE_CLASSES.length): { values: Float32Array; meta: ShapesMeta } {
+export function shapesVideo(
+  seed: number,
+  index: number,
+  config: ShapesConfig = DEFAULT_SHAPES,
+  label = index % SHAPE_CLASSES.length,
+): { values: Float32Array; meta: ShapesMeta } {
   if (!Number.isInteger(label) || label < 0 || label >= SHAPE_CLASSES.length) {
     throw new RangeError(`shape class ${label} is not allowed; allowed: 0 to ${SHAPE_CLASSES.length - 1} (${SHAPE_CLASSES.join(', ')})`);
   }
@@ -111,7 +116,8 @@ export function shapesVideo(seed: number, index: number, config: ShapesConfig = 
   const blobWidth = (6 + 6 * u[23]) * scale;
   const backgroundAt = (y: number, x: number): number[] => {
     let mix = 0;
-    if (background === 'gradient') mix = 0.5 + 0.5 * ((Math.cos(gradAngle) * (x - W / 2)) / W + (Math.sin(gradAngle) * (y - H / 2)) / H) * 1.4;
+    if (background === 'gradient')
+      mix = 0.5 + 0.5 * ((Math.cos(gradAngle) * (x - W / 2)) / W + (Math.sin(gradAngle) * (y - H / 2)) / H) * 1.4;
     else if (background === 'checker') mix = (Math.floor(y / checkerSize) + Math.floor(x / checkerSize)) % 2 === 0 ? 0.2 : 0.8;
     else if (background === 'blobs') {
       mix = 0;
@@ -144,7 +150,13 @@ export function shapesVideo(seed: number, index: number, config: ShapesConfig = 
 }
 
 /** N clips [N, 3, T, H, W] for sample indices start..start+N-1, with their labels (index mod 6 unless given). */
-export function shapesBatch(seed: number, start: number, count: number, config: ShapesConfig = DEFAULT_SHAPES, labels?: readonly number[]): { values: Float32Array; labels: number[] } {
+export function shapesBatch(
+  seed: number,
+  start: number,
+  count: number,
+  config: ShapesConfig = DEFAULT_SHAPES,
+  labels?: readonly number[],
+): { values: Float32Array; labels: number[] } {
   const size = 3 * config.frames * config.height * config.width;
   const values = new Float32Array(count * size);
   const out: number[] = [];

@@ -24,7 +24,12 @@ export function texture(seed: number, waves = 24): (x: number, y: number) => num
 }
 
 /** An RGB24 frame whose pixel (x, y) shows the texture at `map(x, y)` (grey in all three channels, rounded). */
-export function renderFrame(f: (x: number, y: number) => number, width: number, height: number, map: (x: number, y: number) => [number, number]): Uint8Array {
+export function renderFrame(
+  f: (x: number, y: number) => number,
+  width: number,
+  height: number,
+  map: (x: number, y: number) => [number, number],
+): Uint8Array {
   const out = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -47,7 +52,12 @@ export function translationPair(seed: number, width: number, height: number, dx:
  * A rotation by `degrees` about the image centre: a point p of frame 1 moves to R (p - c) + c, so the true
  * flow at p is R (p - c) + c - p.
  */
-export function rotationPair(seed: number, width: number, height: number, degrees: number): { frames: [Uint8Array, Uint8Array]; flow: (x: number, y: number) => [number, number] } {
+export function rotationPair(
+  seed: number,
+  width: number,
+  height: number,
+  degrees: number,
+): { frames: [Uint8Array, Uint8Array]; flow: (x: number, y: number) => [number, number] } {
   const f = texture(seed);
   const t = (degrees * Math.PI) / 180;
   const cx = (width - 1) / 2;
@@ -56,12 +66,22 @@ export function rotationPair(seed: number, width: number, height: number, degree
   const sin = Math.sin(t);
   // frame2(q) = frame1(R^-1 (q - c) + c)
   const inverse = (x: number, y: number): [number, number] => [cos * (x - cx) + sin * (y - cy) + cx, -sin * (x - cx) + cos * (y - cy) + cy];
-  const flow = (x: number, y: number): [number, number] => [cos * (x - cx) - sin * (y - cy) + cx - x, sin * (x - cx) + cos * (y - cy) + cy - y];
+  const flow = (x: number, y: number): [number, number] => [
+    cos * (x - cx) - sin * (y - cy) + cx - x,
+    sin * (x - cx) + cos * (y - cy) + cy - y,
+  ];
   return { frames: [renderFrame(f, width, height, (x, y) => [x, y]), renderFrame(f, width, height, inverse)], flow };
 }
 
 /** Mean and maximum end-point error over the pixels at least `margin` from every border. */
-export function endPointError(u: Float32Array, v: Float32Array, width: number, height: number, truth: (x: number, y: number) => [number, number], margin: number): { mean: number; max: number } {
+export function endPointError(
+  u: Float32Array,
+  v: Float32Array,
+  width: number,
+  height: number,
+  truth: (x: number, y: number) => [number, number],
+  margin: number,
+): { mean: number; max: number } {
   let sum = 0;
   let max = 0;
   let n = 0;

@@ -53,7 +53,17 @@ export function probeVideo(file: string): VideoInfo {
   requireTool('ffprobe');
   const r = spawnSync(
     'ffprobe',
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,nb_frames,codec_name,duration', '-of', 'json', file],
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width,height,avg_frame_rate,r_frame_rate,nb_frames,codec_name,duration',
+      '-of',
+      'json',
+      file,
+    ],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new VideoError(`ffprobe cannot read ${file}: ${r.stderr.trim()}`);
@@ -92,7 +102,8 @@ export async function readVideo(file: string, options: { maxFrames?: number } = 
   });
   if (code !== 0) throw new VideoError(`ffmpeg cannot decode ${file}: ${stderr.trim()}`);
   const all = Buffer.concat(chunks);
-  if (all.length % frameBytes !== 0) throw new VideoError(`${file}: decoded ${all.length} bytes, not a whole number of ${info.width}x${info.height} RGB frames`);
+  if (all.length % frameBytes !== 0)
+    throw new VideoError(`${file}: decoded ${all.length} bytes, not a whole number of ${info.width}x${info.height} RGB frames`);
   const frames: Uint8Array[] = [];
   for (let o = 0; o < all.length; o += frameBytes) frames.push(new Uint8Array(all.subarray(o, o + frameBytes)));
   return { info: { ...info, frames: frames.length }, frames };
@@ -103,7 +114,22 @@ function encoderArgs(ext: string, fps: number): string[] {
   switch (ext) {
     case '.mp4':
       // H.264 needs even sizes; pad with the edge rather than scale, so pixels are not resampled
-      return ['-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', '-c:v', 'libx264', '-preset', 'medium', '-crf', '12', '-pix_fmt', 'yuv420p', '-threads', '1', '-movflags', '+faststart'];
+      return [
+        '-vf',
+        'pad=ceil(iw/2)*2:ceil(ih/2)*2',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'medium',
+        '-crf',
+        '12',
+        '-pix_fmt',
+        'yuv420p',
+        '-threads',
+        '1',
+        '-movflags',
+        '+faststart',
+      ];
     case '.webm':
       return ['-c:v', 'libvpx-vp9', '-lossless', '1', '-threads', '1'];
     case '.gif':
@@ -119,14 +145,33 @@ function encoderArgs(ext: string, fps: number): string[] {
 export async function writeVideo(file: string, frames: readonly Uint8Array[], width: number, height: number, fps: number): Promise<void> {
   if (frames.length === 0) throw new VideoError(`writeVideo ${file}: no frames`);
   frames.forEach((f, i) => {
-    if (f.length !== width * height * 3) throw new VideoError(`writeVideo ${file}: frame ${i} has ${f.length} bytes, expected ${width}x${height}x3`);
+    if (f.length !== width * height * 3)
+      throw new VideoError(`writeVideo ${file}: frame ${i} has ${f.length} bytes, expected ${width}x${height}x3`);
   });
   if (!(fps > 0)) throw new VideoError(`writeVideo ${file}: fps ${fps} must be > 0`);
   requireTool('ffmpeg');
   const ext = path.extname(file).toLowerCase();
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file, ext)}.${process.pid}.tmp${ext}`);
-  const args = ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0', ...encoderArgs(ext, fps), '-fflags', '+bitexact', tmp];
+  const args = [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${width}x${height}`,
+    '-r',
+    String(fps),
+    '-i',
+    'pipe:0',
+    ...encoderArgs(ext, fps),
+    '-fflags',
+    '+bitexact',
+    tmp,
+  ];
   let stderr = '';
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });

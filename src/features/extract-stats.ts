@@ -29,13 +29,18 @@ export interface Extraction {
 }
 
 /** Runs `extractor` over inputs [start, start + count) of `source` and accumulates their statistics. */
-export async function extractStatistics(source: ClipSource, extractor: FeatureExtractor, options: ExtractionOptions = {}): Promise<Extraction> {
+export async function extractStatistics(
+  source: ClipSource,
+  extractor: FeatureExtractor,
+  options: ExtractionOptions = {},
+): Promise<Extraction> {
   const start = options.start ?? 0;
   const count = options.count ?? source.count - start;
   if (!Number.isInteger(start) || start < 0 || !Number.isInteger(count) || count < 1 || start + count > source.count) {
     throw new RangeError(`inputs ${start} to ${start + count - 1} are outside ${source.description}, which has ${source.count}`);
   }
-  if (extractor.info.kind === 'video' && source.kind === 'image') throw new RangeError(`extractor ${extractor.info.name} takes video clips, but ${source.description} holds images`);
+  if (extractor.info.kind === 'video' && source.kind === 'image')
+    throw new RangeError(`extractor ${extractor.info.name} takes video clips, but ${source.description} holds images`);
   let stats: FeatureStats | undefined;
   const featureParts: Float32Array[] = [];
   const imageParts: Uint8Array[] = [];
@@ -51,7 +56,10 @@ export async function extractStatistics(source: ClipSource, extractor: FeatureEx
     if (options.keepImages) {
       for (const [i, clip] of clips.entries()) {
         imageSize ??= [clip.height, clip.width];
-        if (clip.height !== imageSize[0] || clip.width !== imageSize[1]) throw new RangeError(`input ${start + done + i} is ${clip.height}x${clip.width}; a reference batch needs every image at ${imageSize[0]}x${imageSize[1]}`);
+        if (clip.height !== imageSize[0] || clip.width !== imageSize[1])
+          throw new RangeError(
+            `input ${start + done + i} is ${clip.height}x${clip.width}; a reference batch needs every image at ${imageSize[0]}x${imageSize[1]}`,
+          );
         imageParts.push(clip.frames[0]);
       }
     }

@@ -39,10 +39,13 @@ export function checkClips(info: ExtractorInfo, clips: readonly Clip[]): void {
   clips.forEach((clip, i) => {
     if (clip.frames.length === 0) throw new RangeError(`clip ${i} has no frames`);
     if (info.kind === 'image' && clip.frames.length !== 1) {
-      throw new RangeError(`extractor ${info.name} takes images, but input ${i} is a clip of ${clip.frames.length} frames; use a video extractor (e.g. random-conv3d-v1) or image inputs`);
+      throw new RangeError(
+        `extractor ${info.name} takes images, but input ${i} is a clip of ${clip.frames.length} frames; use a video extractor (e.g. random-conv3d-v1) or image inputs`,
+      );
     }
     clip.frames.forEach((f, t) => {
-      if (f.length !== clip.width * clip.height * 3) throw new RangeError(`clip ${i} frame ${t} has ${f.length} bytes, expected ${clip.width}x${clip.height}x3`);
+      if (f.length !== clip.width * clip.height * 3)
+        throw new RangeError(`clip ${i} frame ${t} has ${f.length} bytes, expected ${clip.width}x${clip.height}x3`);
     });
   });
 }

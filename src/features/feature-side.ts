@@ -23,7 +23,12 @@ export interface FeatureSide {
  * batches, whose arr_0 images give features for KID and precision/recall as guided-diffusion's evaluator does) or
  * an input (image or video folder, video file, sample .npz, shapes:n=...) through the extractor.
  */
-export async function featureSide(reference: string, extractor: () => Promise<FeatureExtractor>, needFeatures: boolean, frame: number | undefined): Promise<FeatureSide> {
+export async function featureSide(
+  reference: string,
+  extractor: () => Promise<FeatureExtractor>,
+  needFeatures: boolean,
+  frame: number | undefined,
+): Promise<FeatureSide> {
   if (isStatsFile(reference)) {
     const s = readStatsFile(reference);
     const name = s.meta?.extractor ? `${s.meta.extractor.name} ${s.meta.extractor.version}` : null;
@@ -38,16 +43,25 @@ export async function featureSide(reference: string, extractor: () => Promise<Fe
         images.close();
       }
     }
-    return { what: `${reference} (${s.format} statistics)`, gaussian: { mu: s.mu, sigma: s.sigma, count: s.count }, extractor: name, ...(features ? { features } : {}) };
+    return {
+      what: `${reference} (${s.format} statistics)`,
+      gaussian: { mu: s.mu, sigma: s.sigma, count: s.count },
+      extractor: name,
+      ...(features ? { features } : {}),
+    };
   }
   const e = await extractor();
   // video decoding stops at the frames the extractor reads (or the one frame asked for)
   const source = openClipSource(reference, { frame, maxFrames: frame === undefined ? e.info.framesNeeded : frame + 1 });
   try {
     const r = await extractStatistics(source, e, { keepFeatures: needFeatures });
-    return { what: source.description, gaussian: moments(r.stats), extractor: `${e.info.name} ${e.info.version}`, ...(r.features ? { features: r.features } : {}) };
+    return {
+      what: source.description,
+      gaussian: moments(r.stats),
+      extractor: `${e.info.name} ${e.info.version}`,
+      ...(r.features ? { features: r.features } : {}),
+    };
   } finally {
     source.close();
   }
 }
-

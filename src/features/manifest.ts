@@ -57,9 +57,12 @@ export const manifestSchema = z
   .strict()
   .superRefine((m, ctx) => {
     const video = (videoLayouts as readonly string[]).includes(m.input.layout);
-    if (m.kind === 'video' && !video) ctx.addIssue({ code: 'custom', path: ['input', 'layout'], message: `a video network needs one of ${videoLayouts.join(', ')}` });
-    if (m.kind === 'image' && video) ctx.addIssue({ code: 'custom', path: ['input', 'layout'], message: `an image network needs one of ${imageLayouts.join(', ')}` });
-    if (m.kind === 'video' && m.input.frames === undefined) ctx.addIssue({ code: 'custom', path: ['input', 'frames'], message: 'a video network needs the number of frames per clip' });
+    if (m.kind === 'video' && !video)
+      ctx.addIssue({ code: 'custom', path: ['input', 'layout'], message: `a video network needs one of ${videoLayouts.join(', ')}` });
+    if (m.kind === 'image' && video)
+      ctx.addIssue({ code: 'custom', path: ['input', 'layout'], message: `an image network needs one of ${imageLayouts.join(', ')}` });
+    if (m.kind === 'video' && m.input.frames === undefined)
+      ctx.addIssue({ code: 'custom', path: ['input', 'frames'], message: 'a video network needs the number of frames per clip' });
   });
 
 /** A parsed manifest; `model` is resolved to an absolute path. */

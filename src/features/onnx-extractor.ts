@@ -24,15 +24,22 @@ function poolMean(data: Float32Array, dims: readonly number[]): Float32Array {
 
 /** Opens the manifest's network; errors name the manifest, the input/output names and the shapes found. */
 export async function openOnnxExtractor(manifest: FeatureManifest, runtime: RuntimeOptions = {}): Promise<FeatureExtractor> {
-  if (!existsSync(manifest.model)) throw new RangeError(`feature network ${manifest.name}: ONNX file ${manifest.model} does not exist (see docs/feature-extractors.md for how to export it)`);
+  if (!existsSync(manifest.model))
+    throw new RangeError(
+      `feature network ${manifest.name}: ONNX file ${manifest.model} does not exist (see docs/feature-extractors.md for how to export it)`,
+    );
   const session = await loadSession(manifest.model, runtime);
   const inputName = manifest.input.name ?? session.inputs[0]?.name;
   const outputName = manifest.output.name ?? session.outputs[0]?.name;
   if (!session.inputs.some((i) => i.name === inputName)) {
-    throw new RangeError(`feature network ${manifest.name}: input '${inputName}' is not in ${manifest.model}; its inputs: ${session.inputs.map((i) => i.name).join(', ')}`);
+    throw new RangeError(
+      `feature network ${manifest.name}: input '${inputName}' is not in ${manifest.model}; its inputs: ${session.inputs.map((i) => i.name).join(', ')}`,
+    );
   }
   if (!session.outputs.some((o) => o.name === outputName)) {
-    throw new RangeError(`feature network ${manifest.name}: output '${outputName}' is not in ${manifest.model}; its outputs: ${session.outputs.map((o) => o.name).join(', ')}`);
+    throw new RangeError(
+      `feature network ${manifest.name}: output '${outputName}' is not in ${manifest.model}; its outputs: ${session.outputs.map((o) => o.name).join(', ')}`,
+    );
   }
   const info = {
     name: manifest.name,
@@ -41,7 +48,10 @@ export async function openOnnxExtractor(manifest: FeatureManifest, runtime: Runt
     dim: manifest.output.dim,
     description: manifest.description,
     resize: manifest.resize,
-    inputSize: manifest.kind === 'video' ? [manifest.input.frames!, manifest.input.height, manifest.input.width] : [manifest.input.height, manifest.input.width],
+    inputSize:
+      manifest.kind === 'video'
+        ? [manifest.input.frames!, manifest.input.height, manifest.input.width]
+        : [manifest.input.height, manifest.input.width],
     ...(manifest.kind === 'video' ? { framesNeeded: (manifest.input.frames! - 1) * manifest.input.frameStride + 1 } : {}),
   };
   return {
@@ -55,7 +65,8 @@ export async function openOnnxExtractor(manifest: FeatureManifest, runtime: Runt
         const { data, dims } = preprocess(batch, manifest);
         const result = await runSession(session, { [inputName]: { type: manifest.input.dtype, data, dims } }, [outputName]);
         const value = result[outputName];
-        if (value.type !== 'float32') throw new RangeError(`feature network ${manifest.name}: output '${outputName}' is ${value.type}; float32 features are expected`);
+        if (value.type !== 'float32')
+          throw new RangeError(`feature network ${manifest.name}: output '${outputName}' is ${value.type}; float32 features are expected`);
         let features = value.data as Float32Array;
         if (manifest.output.pool === 'mean') features = poolMean(features, value.dims);
         const rows = batch.length;

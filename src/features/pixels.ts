@@ -10,7 +10,13 @@ export const MAX_PIXEL_FEATURES = 12288;
 
 /** The `pixels-v1` extractor. */
 export function pixelExtractor(): FeatureExtractor {
-  const info = { name: 'pixels-v1', version: '1', kind: 'any' as const, dim: null, description: 'raw RGB pixels in [-1, 1], [C, T, H, W] order, for tiny images and clips' };
+  const info = {
+    name: 'pixels-v1',
+    version: '1',
+    kind: 'any' as const,
+    dim: null,
+    description: 'raw RGB pixels in [-1, 1], [C, T, H, W] order, for tiny images and clips',
+  };
   let shape: [number, number, number] | undefined;
   return {
     info,
@@ -22,12 +28,17 @@ export function pixelExtractor(): FeatureExtractor {
       shape ??= [first.frames.length, first.height, first.width];
       const [T, H, W] = shape;
       const dim = 3 * T * H * W;
-      if (dim > MAX_PIXEL_FEATURES) throw new RangeError(`pixels-v1: ${T} frame(s) of ${H}x${W} give ${dim} features; at most ${MAX_PIXEL_FEATURES} are allowed (use random-conv2d-v1 or random-conv3d-v1 for larger inputs)`);
+      if (dim > MAX_PIXEL_FEATURES)
+        throw new RangeError(
+          `pixels-v1: ${T} frame(s) of ${H}x${W} give ${dim} features; at most ${MAX_PIXEL_FEATURES} are allowed (use random-conv2d-v1 or random-conv3d-v1 for larger inputs)`,
+        );
       const plane = H * W;
       const out = new Float32Array(clips.length * dim);
       clips.forEach((clip, n) => {
         if (clip.frames.length !== T || clip.height !== H || clip.width !== W) {
-          throw new RangeError(`pixels-v1: input ${n} is ${clip.frames.length} frame(s) of ${clip.height}x${clip.width}, but the first input was ${T} of ${H}x${W}; raw pixels need one size`);
+          throw new RangeError(
+            `pixels-v1: input ${n} is ${clip.frames.length} frame(s) of ${clip.height}x${clip.width}, but the first input was ${T} of ${H}x${W}; raw pixels need one size`,
+          );
         }
         clip.frames.forEach((f, t) => {
           for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[n * dim + (c * T + t) * plane + p] = f[3 * p + c] / 127.5 - 1;

@@ -11,7 +11,9 @@ import { resizeRgb, type ResizeMethod } from './resize.ts';
 export function selectFrames(clip: Clip, frames: number, stride: number, where: string): readonly Uint8Array[] {
   const needed = (frames - 1) * stride + 1;
   if (clip.frames.length < needed) {
-    throw new RangeError(`${where}: the clip has ${clip.frames.length} frames; the network takes ${frames} frames${stride > 1 ? ` every ${stride}` : ''} (${needed} needed)`);
+    throw new RangeError(
+      `${where}: the clip has ${clip.frames.length} frames; the network takes ${frames} frames${stride > 1 ? ` every ${stride}` : ''} (${needed} needed)`,
+    );
   }
   return Array.from({ length: frames }, (_, t) => clip.frames[t * stride]);
 }

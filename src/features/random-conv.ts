@@ -48,7 +48,18 @@ const RANDOM_CONV3D: RandomNetworkSpec = {
 };
 
 const SPECS: Record<RandomNetworkSpec['name'], RandomNetworkSpec> = {
-  'random-conv2d-v1': { name: 'random-conv2d-v1', spatialDims: 2, channels: [3, 32, 64, 128, 256], strides: [[2, 2], [2, 2], [2, 2], [2, 2]], size: 64 },
+  'random-conv2d-v1': {
+    name: 'random-conv2d-v1',
+    spatialDims: 2,
+    channels: [3, 32, 64, 128, 256],
+    strides: [
+      [2, 2],
+      [2, 2],
+      [2, 2],
+      [2, 2],
+    ],
+    size: 64,
+  },
   'random-conv3d-v1': RANDOM_CONV3D,
   // The same network for clips of 8 frames (the shapes videos have 9): only the frame count differs.
   'random-conv3d-8f-v1': { ...RANDOM_CONV3D, name: 'random-conv3d-8f-v1', frames: 8 },
@@ -77,7 +88,10 @@ export function randomNetworkOnnx(name: RandomNetworkSpec['name']): Uint8Array {
   }
   const pooled = g.op('GlobalAveragePool', [x]);
   g.output(g.op('Flatten', [pooled], { axis: 1 }), 'features', 'float32', ['batch', spec.channels[spec.channels.length - 1]]);
-  return g.toBytes({ producer: 'pyramid-bench', docString: `${name}: seeded random-weight feature network (seed ${RANDOM_NETWORK_SEED}); not a trained model` });
+  return g.toBytes({
+    producer: 'pyramid-bench',
+    docString: `${name}: seeded random-weight feature network (seed ${RANDOM_NETWORK_SEED}); not a trained model`,
+  });
 }
 
 const cacheDir = path.join(HARNESS_ROOT, '.cache', 'features');

@@ -17,10 +17,26 @@ export interface ExtractorEntry {
 
 /** Built-in extractors by name. */
 export const extractors = new Registry<ExtractorEntry>('feature extractor');
-extractors.register('pixels-v1', { open: async () => pixelExtractor() }, 'raw RGB pixels in [-1, 1] (tiny images and clips, d = 3THW <= 12288)');
-extractors.register('random-conv2d-v1', { open: () => openOnnxExtractor(randomNetworkManifest('random-conv2d-v1')) }, 'seeded random-weight 2D conv net, 64x64 clean-bicubic input, 256 features');
-extractors.register('random-conv3d-v1', { open: () => openOnnxExtractor(randomNetworkManifest('random-conv3d-v1')) }, 'seeded random-weight 3D conv net, 16 frames at 64x64, 256 features');
-extractors.register('random-conv3d-8f-v1', { open: () => openOnnxExtractor(randomNetworkManifest('random-conv3d-8f-v1')) }, 'the same 3D conv net for short clips: the first 8 frames at 64x64, 256 features');
+extractors.register(
+  'pixels-v1',
+  { open: async () => pixelExtractor() },
+  'raw RGB pixels in [-1, 1] (tiny images and clips, d = 3THW <= 12288)',
+);
+extractors.register(
+  'random-conv2d-v1',
+  { open: () => openOnnxExtractor(randomNetworkManifest('random-conv2d-v1')) },
+  'seeded random-weight 2D conv net, 64x64 clean-bicubic input, 256 features',
+);
+extractors.register(
+  'random-conv3d-v1',
+  { open: () => openOnnxExtractor(randomNetworkManifest('random-conv3d-v1')) },
+  'seeded random-weight 3D conv net, 16 frames at 64x64, 256 features',
+);
+extractors.register(
+  'random-conv3d-8f-v1',
+  { open: () => openOnnxExtractor(randomNetworkManifest('random-conv3d-8f-v1')) },
+  'the same 3D conv net for short clips: the first 8 frames at 64x64, 256 features',
+);
 
 /** Opens a registered extractor by name, or the network a manifest file (.json, .yaml, .yml) describes. */
 export async function openExtractor(reference: string): Promise<FeatureExtractor> {
@@ -29,5 +45,7 @@ export async function openExtractor(reference: string): Promise<FeatureExtractor
     if (!existsSync(reference)) throw new RangeError(`feature manifest ${reference} does not exist`);
     return openOnnxExtractor(readManifest(reference));
   }
-  throw new RangeError(`Unknown feature extractor '${reference}'. Available: ${extractors.names().join(', ')}; or a manifest file (.json, .yaml) describing an ONNX network`);
+  throw new RangeError(
+    `Unknown feature extractor '${reference}'. Available: ${extractors.names().join(', ')}; or a manifest file (.json, .yaml) describing an ONNX network`,
+  );
 }

@@ -96,7 +96,14 @@ export function resizePillowBicubic(src: Float32Array, inH: number, inW: number,
 const f = Math.fround;
 
 /** Bilinear interpolation of one plane given per-axis source positions (float32 arithmetic). */
-function bilinear(src: Float32Array, inH: number, inW: number, outH: number, outW: number, position: (i: number, inSize: number, outSize: number) => number): Float32Array {
+function bilinear(
+  src: Float32Array,
+  inH: number,
+  inW: number,
+  outH: number,
+  outW: number,
+  position: (i: number, inSize: number, outSize: number) => number,
+): Float32Array {
   const out = new Float32Array(outH * outW);
   const axis = (outSize: number, inSize: number) =>
     Array.from({ length: outSize }, (_, i) => {
@@ -147,7 +154,10 @@ export function resizePlane(src: Float32Array, inH: number, inW: number, outH: n
     case 'legacy-pytorch-bilinear':
       return inH === outH && inW === outW ? Float32Array.from(src) : resizePytorchBilinear(src, inH, inW, outH, outW);
     case 'none':
-      if (inH !== outH || inW !== outW) throw new RangeError(`resize 'none': the input is ${inH}x${inW} but the network takes ${outH}x${outW}; choose a resize method (${RESIZE_METHODS.join(', ')})`);
+      if (inH !== outH || inW !== outW)
+        throw new RangeError(
+          `resize 'none': the input is ${inH}x${inW} but the network takes ${outH}x${outW}; choose a resize method (${RESIZE_METHODS.join(', ')})`,
+        );
       return Float32Array.from(src);
     default:
       throw new RangeError(`resize method '${method as string}' is not known; allowed: ${RESIZE_METHODS.join(', ')}`);

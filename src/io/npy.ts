@@ -33,7 +33,15 @@ const ALIASES: Record<string, NpyDtype> = {
 export function npyArray(data: NpyData, shape: readonly number[], dtype?: NpyDtype): NpyArray {
   const inferred: NpyDtype =
     dtype ??
-    (data instanceof Float32Array ? '<f4' : data instanceof Float64Array ? '<f8' : data instanceof Uint8Array ? '|u1' : data instanceof Int32Array ? '<i4' : '<i8');
+    (data instanceof Float32Array
+      ? '<f4'
+      : data instanceof Float64Array
+        ? '<f8'
+        : data instanceof Uint8Array
+          ? '|u1'
+          : data instanceof Int32Array
+            ? '<i4'
+            : '<i8');
   const size = shape.reduce((a, b) => a * b, 1);
   if (size !== data.length) throw new RangeError(`array of shape [${shape.join(', ')}] needs ${size} values, got ${data.length}`);
   return { dtype: inferred, shape: [...shape], data };
@@ -58,7 +66,8 @@ function parseHeader(text: string, where: string): { dtype: NpyDtype; fortran: b
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(text)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new RangeError(`${where}: malformed .npy header: ${text.trim()}`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw new RangeError(`${where}: malformed .npy header: ${text.trim()}`);
   const dtype = ALIASES[descr];
   if (!dtype) throw new RangeError(`${where}: dtype '${descr}' is not supported; allowed: ${Object.keys(ALIASES).join(', ')}`);
   const shape = shapeText
@@ -117,7 +126,8 @@ export function typedData(dtype: NpyDtype, raw: Uint8Array): NpyData {
 export function decodeNpy(bytes: Uint8Array, where = '.npy'): NpyArray {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { dtype, fortran, shape, dataOffset: offset, dataBytes: bytesNeeded } = parseNpyPreamble(bytes, where);
-  if (buf.length - offset < bytesNeeded) throw new RangeError(`${where}: truncated: shape [${shape.join(', ')}] needs ${bytesNeeded} bytes, found ${buf.length - offset}`);
+  if (buf.length - offset < bytesNeeded)
+    throw new RangeError(`${where}: truncated: shape [${shape.join(', ')}] needs ${bytesNeeded} bytes, found ${buf.length - offset}`);
   let data = typedData(dtype, buf.subarray(offset, offset + bytesNeeded));
   if (fortran && shape.length > 1) data = fortranToC(data, shape);
   return { dtype, shape, data };
@@ -172,7 +182,8 @@ export function encodeNpz(arrays: Readonly<Record<string, NpyArray>>, compress =
     const raw = encodeNpy(array);
     const body = compress ? deflateRawSync(raw) : raw;
     const crc = crc32(raw);
-    if (body.length >= 0xffffffff || raw.length >= 0xffffffff || offset >= 0xffffffff) throw new RangeError(`npz member ${name} is over 4 GiB; zip64 is not supported`);
+    if (body.length >= 0xffffffff || raw.length >= 0xffffffff || offset >= 0xffffffff)
+      throw new RangeError(`npz member ${name} is over 4 GiB; zip64 is not supported`);
     const method = compress ? 8 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -255,7 +266,8 @@ export function readZipDirectory(read: ByteReader, fileSize: number, where: stri
   const members: ZipMember[] = [];
   let p = 0;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > dir.length || dir.readUInt32LE(p) !== 0x02014b50) throw new RangeError(`${where}: corrupt central directory at byte ${centralOffset + p}`);
+    if (p + 46 > dir.length || dir.readUInt32LE(p) !== 0x02014b50)
+      throw new RangeError(`${where}: corrupt central directory at byte ${centralOffset + p}`);
     const method = dir.readUInt16LE(p + 10);
     let compressedSize = dir.readUInt32LE(p + 20);
     let size = dir.readUInt32LE(p + 24);
@@ -303,8 +315,10 @@ export function memberBytes(read: ByteReader, member: ZipMember, where: string):
   let raw: Uint8Array;
   if (member.method === 0) raw = body;
   else if (member.method === 8) raw = inflateRawSync(body);
-  else throw new RangeError(`${where}: member ${member.name} uses zip compression method ${member.method}; allowed: 0 (stored), 8 (deflate)`);
-  if (raw.length !== member.size) throw new RangeError(`${where}: member ${member.name} is ${raw.length} bytes, the directory says ${member.size}`);
+  else
+    throw new RangeError(`${where}: member ${member.name} uses zip compression method ${member.method}; allowed: 0 (stored), 8 (deflate)`);
+  if (raw.length !== member.size)
+    throw new RangeError(`${where}: member ${member.name} is ${raw.length} bytes, the directory says ${member.size}`);
   return raw;
 }
 

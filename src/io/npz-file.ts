@@ -4,7 +4,19 @@
  * arrays only on request, and rows of a stored (uncompressed, as `np.savez` writes) array a slice at a time.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { decodeNpy, memberBytes, memberDataStart, parseNpyPreamble, readZipDirectory, typedData, type ByteReader, type NpyArray, type NpyData, type NpyDtype, type ZipMember } from './npy.ts';
+import {
+  decodeNpy,
+  memberBytes,
+  memberDataStart,
+  parseNpyPreamble,
+  readZipDirectory,
+  typedData,
+  type ByteReader,
+  type NpyArray,
+  type NpyData,
+  type NpyDtype,
+  type ZipMember,
+} from './npy.ts';
 
 /** Dtype and shape of one member, without its data. */
 export interface NpzEntry {
@@ -102,12 +114,17 @@ export class NpzFile {
   rows(key: string, start: number, count: number): NpyData {
     const { preamble, dataStart } = this.header(key);
     const { shape, dtype, fortran } = preamble;
-    if (fortran && shape.length > 1) throw new RangeError(`${this.file}: array '${key}' is Fortran-ordered; rows can only be read from C-ordered arrays`);
-    if (shape.length === 0 || start < 0 || count < 0 || start + count > shape[0]) throw new RangeError(`${this.file}: rows ${start} to ${start + count - 1} of '${key}' are outside its shape [${shape.join(', ')}]`);
+    if (fortran && shape.length > 1)
+      throw new RangeError(`${this.file}: array '${key}' is Fortran-ordered; rows can only be read from C-ordered arrays`);
+    if (shape.length === 0 || start < 0 || count < 0 || start + count > shape[0])
+      throw new RangeError(`${this.file}: rows ${start} to ${start + count - 1} of '${key}' are outside its shape [${shape.join(', ')}]`);
     const rowBytes = preamble.dataBytes / shape[0];
     const m = this.member(key);
     if (m.method === 0) return typedData(dtype, this.read(dataStart + preamble.dataOffset + start * rowBytes, count * rowBytes));
-    if (m.size > MAX_INFLATE_BYTES) throw new RangeError(`${this.file}: array '${key}' is compressed and ${m.size} bytes; save it with np.savez (uncompressed) to read it in parts`);
+    if (m.size > MAX_INFLATE_BYTES)
+      throw new RangeError(
+        `${this.file}: array '${key}' is compressed and ${m.size} bytes; save it with np.savez (uncompressed) to read it in parts`,
+      );
     const raw = this.inflate(key, m);
     const off = preamble.dataOffset + start * rowBytes;
     return typedData(dtype, raw.subarray(off, off + count * rowBytes));

@@ -153,7 +153,8 @@ export function accumulate(stats: FeatureStats, features: ArrayLike<number>, row
     const row = new Float64Array(d);
     for (let i = 0; i < d; i++) {
       const v = features[r * d + i];
-      if (!Number.isFinite(v)) throw new RangeError(`accumulate: feature ${i} of row ${stats.start + stats.count} is ${v}; features must be finite`);
+      if (!Number.isFinite(v))
+        throw new RangeError(`accumulate: feature ${i} of row ${stats.start + stats.count} is ${v}; features must be finite`);
       row[i] = v;
     }
     pushRow(stats, row);
@@ -180,13 +181,16 @@ export function mergeStats(a: FeatureStats, b: FeatureStats): FeatureStats {
   if (a.dim !== b.dim) throw new RangeError(`cannot merge statistics of dimension ${a.dim} and ${b.dim}`);
   const end = a.start + a.count;
   if (b.start !== end) {
-    throw new RangeError(`cannot merge: the second shard starts at row ${b.start} but the first covers rows ${a.start} to ${end - 1}; shards merge in row order, each starting where the previous one ends`);
+    throw new RangeError(
+      `cannot merge: the second shard starts at row ${b.start} but the first covers rows ${a.start} to ${end - 1}; shards merge in row order, each starting where the previous one ends`,
+    );
   }
   const out = cloneStats(a);
   for (const row of b.head) pushRow(out, Float64Array.from(row));
   for (const node of b.nodes) {
     const first = node.index * 2 ** node.level * STATS_BLOCK_ROWS;
-    if (out.tail.length !== 0 || out.start + out.count !== first) throw new Error(`mergeStats: internal error: node at row ${first} does not follow row ${out.start + out.count}`);
+    if (out.tail.length !== 0 || out.start + out.count !== first)
+      throw new Error(`mergeStats: internal error: node at row ${first} does not follow row ${out.start + out.count}`);
     pushNode(out, { level: node.level, index: node.index, sum: Float64Array.from(node.sum), outer: Float64Array.from(node.outer) });
     out.count += 2 ** node.level * STATS_BLOCK_ROWS;
   }
@@ -235,7 +239,10 @@ export function moments(stats: FeatureStats): Moments {
 }
 
 /** Moments of the rows of the chunks at `positions` (each chunk `rows` x `dim` features, row-major), in that order. */
-export function momentsOfChunks(chunks: readonly { readonly rows: number; readonly dim: number; readonly features: ArrayLike<number> }[], positions: readonly number[]): Moments {
+export function momentsOfChunks(
+  chunks: readonly { readonly rows: number; readonly dim: number; readonly features: ArrayLike<number> }[],
+  positions: readonly number[],
+): Moments {
   const stats = createStats(chunks[0].dim);
   for (const p of positions) accumulate(stats, chunks[p].features, chunks[p].rows);
   return moments(stats);

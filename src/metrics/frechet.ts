@@ -72,7 +72,14 @@ function withOffset(s: Float64Array, d: number, eps: number): Float64Array {
 }
 
 /** tr sqrt(S1 S2) and how it was computed. */
-function traceSqrtProduct(sigma1: Float64Array, sigma2: Float64Array, d: number, options: FrechetOptions, backend: LinalgBackend, warnings: string[]) {
+function traceSqrtProduct(
+  sigma1: Float64Array,
+  sigma2: Float64Array,
+  d: number,
+  options: FrechetOptions,
+  backend: LinalgBackend,
+  warnings: string[],
+) {
   let product: Float64Array;
   let route: FrechetResult['route'];
   const l1 = options.route === 'eigen' ? null : backend.cholesky(sigma1, d);
@@ -85,7 +92,9 @@ function traceSqrtProduct(sigma1: Float64Array, sigma2: Float64Array, d: number,
     route = 'cholesky(sigma2)';
   } else if (options.offsetOnSingular !== undefined && options.route !== 'eigen') {
     const eps = options.offsetOnSingular;
-    warnings.push(`neither covariance is positive definite (the product is singular): the root uses (sigma1 + ${eps} I)(sigma2 + ${eps} I), as pytorch-fid does when sqrtm fails`);
+    warnings.push(
+      `neither covariance is positive definite (the product is singular): the root uses (sigma1 + ${eps} I)(sigma2 + ${eps} I), as pytorch-fid does when sqrtm fails`,
+    );
     const a = psdSqrt(withOffset(sigma1, d, eps), d, backend);
     product = backend.matmul(backend.matmul(a, withOffset(sigma2, d, eps), d), a, d);
     route = 'eigen(sigma1 + eps)';
@@ -103,13 +112,21 @@ function traceSqrtProduct(sigma1: Float64Array, sigma2: Float64Array, d: number,
     else largestImaginary = Math.max(largestImaginary, Math.sqrt(-v));
   }
   if (options.imaginaryTolerance !== undefined && largestImaginary > options.imaginaryTolerance) {
-    throw new RangeError(`Imaginary component ${largestImaginary}: the product sigma1 sigma2 has a negative eigenvalue whose root exceeds ${options.imaginaryTolerance} (pytorch-fid raises here)`);
+    throw new RangeError(
+      `Imaginary component ${largestImaginary}: the product sigma1 sigma2 has a negative eigenvalue whose root exceeds ${options.imaginaryTolerance} (pytorch-fid raises here)`,
+    );
   }
   return { traceSqrt, route };
 }
 
 /** Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2); sigma are d x d row-major, float64. */
-export function frechetDistance(mu1: Float64Array, sigma1: Float64Array, mu2: Float64Array, sigma2: Float64Array, options: FrechetOptions = {}): FrechetResult {
+export function frechetDistance(
+  mu1: Float64Array,
+  sigma1: Float64Array,
+  mu2: Float64Array,
+  sigma2: Float64Array,
+  options: FrechetOptions = {},
+): FrechetResult {
   const d = mu1.length;
   if (mu2.length !== d) throw new RangeError(`mean vectors differ in length: ${d} and ${mu2.length}`);
   for (const [m, what] of [
@@ -144,7 +161,11 @@ export function frechetFromMoments(a: GaussianStats, b: GaussianStats, options: 
   const r = frechetDistance(a.mu, a.sigma, b.mu, b.sigma, options);
   const d = a.mu.length;
   const small = [a, b].flatMap((m, i) =>
-    m.count !== null && m.count <= d ? [`sample ${i + 1} has ${m.count} feature vectors for dimension ${d}: its covariance is singular and the distance is biased upward (TTUR recommends N >= 10000 at d = 2048)`] : [],
+    m.count !== null && m.count <= d
+      ? [
+          `sample ${i + 1} has ${m.count} feature vectors for dimension ${d}: its covariance is singular and the distance is biased upward (TTUR recommends N >= 10000 at d = 2048)`,
+        ]
+      : [],
   );
   return { ...r, warnings: [...small, ...r.warnings] };
 }

@@ -85,7 +85,8 @@ export function polynomialMmd(x: Float64Array, y: Float64Array, m: number, d: nu
 /** KID between feature sets 1 and 2 (torch-fidelity: set 1 real, set 2 generated; the value is symmetric in law). */
 export function kernelInceptionDistance(features1: FeatureMatrix, features2: FeatureMatrix, options: KidOptions = {}): KidResult {
   const protocol = options.protocol ?? 'torch-fidelity';
-  if (protocol !== 'torch-fidelity' && protocol !== 'clean-fid') throw new RangeError(`KID protocol '${protocol}' is not known; allowed: torch-fidelity, clean-fid`);
+  if (protocol !== 'torch-fidelity' && protocol !== 'clean-fid')
+    throw new RangeError(`KID protocol '${protocol}' is not known; allowed: torch-fidelity, clean-fid`);
   const subsets = options.subsets ?? 100;
   const requested = options.subsetSize ?? 1000;
   const seed = options.seed ?? 2020;
@@ -95,7 +96,9 @@ export function kernelInceptionDistance(features1: FeatureMatrix, features2: Fea
   let m = requested;
   if (protocol === 'torch-fidelity') {
     if (features1.rows < m || features2.rows < m) {
-      throw new RangeError(`KID subset size ${m} is larger than a feature set (set 1: ${features1.rows} rows, set 2: ${features2.rows}); pass a smaller subset size (torch-fidelity refuses this too)`);
+      throw new RangeError(
+        `KID subset size ${m} is larger than a feature set (set 1: ${features1.rows} rows, set 2: ${features2.rows}); pass a smaller subset size (torch-fidelity refuses this too)`,
+      );
     }
   } else m = Math.min(features1.rows, features2.rows, requested);
   const backend = linalgBackend(options.backend);

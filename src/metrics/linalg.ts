@@ -15,14 +15,17 @@ export function assertSymmetric(a: Float64Array, n: number, what: string, tolera
   if (a.length !== n * n) throw new RangeError(`${what}: expected ${n}x${n} = ${n * n} values, got ${a.length}`);
   let scale = 0;
   for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i])) throw new RangeError(`${what}: entry (${Math.floor(i / n)}, ${i % n}) is ${a[i]}; all entries must be finite`);
+    if (!Number.isFinite(a[i]))
+      throw new RangeError(`${what}: entry (${Math.floor(i / n)}, ${i % n}) is ${a[i]}; all entries must be finite`);
     scale = Math.max(scale, Math.abs(a[i]));
   }
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const d = Math.abs(a[i * n + j] - a[j * n + i]);
       if (d > tolerance * Math.max(scale, 1e-300)) {
-        throw new RangeError(`${what}: not symmetric: entries (${i}, ${j}) = ${a[i * n + j]} and (${j}, ${i}) = ${a[j * n + i]} differ by ${d}`);
+        throw new RangeError(
+          `${what}: not symmetric: entries (${i}, ${j}) = ${a[i * n + j]} and (${j}, ${i}) = ${a[j * n + i]} differ by ${d}`,
+        );
       }
     }
   }
@@ -293,7 +296,8 @@ export function congruence(l: Float64Array, s: Float64Array, n: number): Float64
 
 /** A B^T for row-major A (rowsA x dim) and B (rowsB x dim): entry (i, j) is the dot product of rows i and j. */
 export function gramCross(a: Float64Array, rowsA: number, b: Float64Array, rowsB: number, dim: number): Float64Array {
-  if (a.length !== rowsA * dim || b.length !== rowsB * dim) throw new RangeError(`gramCross: expected ${rowsA}x${dim} and ${rowsB}x${dim} values, got ${a.length} and ${b.length}`);
+  if (a.length !== rowsA * dim || b.length !== rowsB * dim)
+    throw new RangeError(`gramCross: expected ${rowsA}x${dim} and ${rowsB}x${dim} values, got ${a.length} and ${b.length}`);
   const out = new Float64Array(rowsA * rowsB);
   for (let i = 0; i < rowsA; i++) {
     const ai = i * dim;

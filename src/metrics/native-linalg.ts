@@ -51,7 +51,8 @@ let loaded: { addon: Addon | null; reason: string } | undefined;
 
 function loadAddon(): { addon: Addon | null; reason: string } {
   if (loaded) return loaded;
-  if (!existsSync(NATIVE_ADDON_PATH)) loaded = { addon: null, reason: `${NATIVE_ADDON_PATH} is not built (run scripts/build-native.sh, which ./setup.sh runs)` };
+  if (!existsSync(NATIVE_ADDON_PATH))
+    loaded = { addon: null, reason: `${NATIVE_ADDON_PATH} is not built (run scripts/build-native.sh, which ./setup.sh runs)` };
   else {
     try {
       loaded = { addon: createRequire(import.meta.url)(NATIVE_ADDON_PATH) as Addon, reason: 'loaded' };

@@ -45,7 +45,16 @@ function rowsOf(f: FeatureMatrix, start: number, end: number): Float64Array {
 }
 
 /** Squared distances from rows [start, end) of `a` to every row of `b`, (end - start) x b.rows. */
-function squaredDistanceBlock(a: FeatureMatrix, aNorms: Float64Array, start: number, end: number, b: FeatureMatrix, bAll: Float64Array, bNorms: Float64Array, backend: LinalgBackend): Float64Array {
+function squaredDistanceBlock(
+  a: FeatureMatrix,
+  aNorms: Float64Array,
+  start: number,
+  end: number,
+  b: FeatureMatrix,
+  bAll: Float64Array,
+  bNorms: Float64Array,
+  backend: LinalgBackend,
+): Float64Array {
   const rows = end - start;
   const gram = backend.gramCross(rowsOf(a, start, end), rows, bAll, b.rows, a.dim);
   for (let i = 0; i < rows; i++) {
@@ -56,7 +65,8 @@ function squaredDistanceBlock(a: FeatureMatrix, aNorms: Float64Array, start: num
 
 /** Squared k-NN radius of every row within its own set (self excluded). */
 export function kthNeighbourRadii(f: FeatureMatrix, k: number, blockRows = 1024, backend: LinalgBackend = linalgBackend()): Float64Array {
-  if (!Number.isInteger(k) || k < 1 || k >= f.rows) throw new RangeError(`k-NN radius: k = ${k} needs an integer in [1, ${f.rows - 1}] for a set of ${f.rows} rows`);
+  if (!Number.isInteger(k) || k < 1 || k >= f.rows)
+    throw new RangeError(`k-NN radius: k = ${k} needs an integer in [1, ${f.rows - 1}] for a set of ${f.rows} rows`);
   const norms = squaredNorms(f);
   const all = Float64Array.from(f.data);
   const radii = new Float64Array(f.rows);
@@ -96,8 +106,13 @@ function coverage(query: FeatureMatrix, manifold: FeatureMatrix, radii: Float64A
 }
 
 /** Precision and recall of generated features against real features. */
-export function precisionRecall(real: FeatureMatrix, generated: FeatureMatrix, options: PrecisionRecallOptions = {}): PrecisionRecallResult {
-  if (real.dim !== generated.dim) throw new RangeError(`precision/recall: feature dimensions differ: real ${real.dim}, generated ${generated.dim}`);
+export function precisionRecall(
+  real: FeatureMatrix,
+  generated: FeatureMatrix,
+  options: PrecisionRecallOptions = {},
+): PrecisionRecallResult {
+  if (real.dim !== generated.dim)
+    throw new RangeError(`precision/recall: feature dimensions differ: real ${real.dim}, generated ${generated.dim}`);
   const k = options.neighborhood ?? 3;
   const blockRows = options.blockRows ?? 1024;
   const backend = linalgBackend(options.backend);

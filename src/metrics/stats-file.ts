@@ -75,7 +75,8 @@ function floatArray(file: string, key: string, a: NpyArray, shape: readonly numb
 /** Reads a mean/covariance pair, checking shapes, finiteness and symmetry (relative 1e-9 of the largest entry). */
 function gaussian(file: string, npz: NpzFile, muKey: string, sigmaKey: string): { mu: Float64Array; sigma: Float64Array; dim: number } {
   const muRaw = npz.array(muKey);
-  if (muRaw.shape.length !== 1) throw new StatsFileError(`${file}: key '${muKey}': expected a float vector [d] (the feature mean), found ${describe(muRaw)}`);
+  if (muRaw.shape.length !== 1)
+    throw new StatsFileError(`${file}: key '${muKey}': expected a float vector [d] (the feature mean), found ${describe(muRaw)}`);
   const dim = muRaw.shape[0];
   const mu = floatArray(file, muKey, muRaw, [dim], 'the feature mean');
   const sigma = floatArray(file, sigmaKey, npz.array(sigmaKey), [dim, dim], `the ${dim}x${dim} covariance matching ${muKey}`);
@@ -85,7 +86,9 @@ function gaussian(file: string, npz: NpzFile, muKey: string, sigmaKey: string): 
     for (let j = i + 1; j < dim; j++) {
       const diff = Math.abs(sigma[i * dim + j] - sigma[j * dim + i]);
       if (diff > 1e-9 * scale) {
-        throw new StatsFileError(`${file}: key '${sigmaKey}': expected a symmetric covariance, found entries (${i}, ${j}) = ${sigma[i * dim + j]} and (${j}, ${i}) = ${sigma[j * dim + i]}`);
+        throw new StatsFileError(
+          `${file}: key '${sigmaKey}': expected a symmetric covariance, found entries (${i}, ${j}) = ${sigma[i * dim + j]} and (${j}, ${i}) = ${sigma[j * dim + i]}`,
+        );
       }
     }
   }
@@ -101,10 +104,12 @@ function scalarInt(file: string, npz: NpzFile, key: string): number {
 function readState(file: string, npz: NpzFile, dim: number): FeatureStats {
   const start = scalarInt(file, npz, 'state_start');
   const block = scalarInt(file, npz, 'state_block_rows');
-  if (block !== STATS_BLOCK_ROWS) throw new StatsFileError(`${file}: key 'state_block_rows': expected ${STATS_BLOCK_ROWS} (this version's block size), found ${block}`);
+  if (block !== STATS_BLOCK_ROWS)
+    throw new StatsFileError(`${file}: key 'state_block_rows': expected ${STATS_BLOCK_ROWS} (this version's block size), found ${block}`);
   const rowsOf = (key: string) => {
     const a = npz.array(key);
-    if (a.dtype !== '<f8' || a.shape.length !== 2 || a.shape[1] !== dim) throw new StatsFileError(`${file}: key '${key}': expected float64 [rows, ${dim}], found ${describe(a)}`);
+    if (a.dtype !== '<f8' || a.shape.length !== 2 || a.shape[1] !== dim)
+      throw new StatsFileError(`${file}: key '${key}': expected float64 [rows, ${dim}], found ${describe(a)}`);
     return Array.from({ length: a.shape[0] }, (_, r) => Float64Array.from((a.data as Float64Array).subarray(r * dim, (r + 1) * dim)));
   };
   const levels = npz.array('state_node_level');
@@ -112,8 +117,18 @@ function readState(file: string, npz: NpzFile, dim: number): FeatureStats {
   const indices = npz.array('state_node_index');
   const sums = npz.array('state_node_sum');
   const outers = npz.array('state_node_outer');
-  if (levels.dtype !== '<i8' || indices.dtype !== '<i8' || indices.shape[0] !== k || sums.dtype !== '<f8' || sums.shape.join() !== `${k},${dim}` || outers.dtype !== '<f8' || outers.shape.join() !== `${k},${packedLength(dim)}`) {
-    throw new StatsFileError(`${file}: the state_node_* arrays do not agree: levels ${describe(levels)}, indices ${describe(indices)}, sums ${describe(sums)}, outer sums ${describe(outers)} (expected int64 [k], int64 [k], float64 [k, ${dim}], float64 [k, ${packedLength(dim)}])`);
+  if (
+    levels.dtype !== '<i8' ||
+    indices.dtype !== '<i8' ||
+    indices.shape[0] !== k ||
+    sums.dtype !== '<f8' ||
+    sums.shape.join() !== `${k},${dim}` ||
+    outers.dtype !== '<f8' ||
+    outers.shape.join() !== `${k},${packedLength(dim)}`
+  ) {
+    throw new StatsFileError(
+      `${file}: the state_node_* arrays do not agree: levels ${describe(levels)}, indices ${describe(indices)}, sums ${describe(sums)}, outer sums ${describe(outers)} (expected int64 [k], int64 [k], float64 [k, ${dim}], float64 [k, ${packedLength(dim)}])`,
+    );
   }
   const nodes: StatsNode[] = Array.from({ length: k }, (_, i) => ({
     level: Number((levels.data as BigInt64Array)[i]),
@@ -139,14 +154,19 @@ export function readStatsFile(file: string): StatsData {
     const keys = npz.keys();
     if (npz.has('feats') && !npz.has('mu')) {
       const e = npz.entry('feats');
-      if ((e.dtype !== '<f4' && e.dtype !== '<f8') || e.shape.length !== 2 || e.shape[0] < 2) throw new StatsFileError(`${file}: key 'feats': expected float32 [N >= 2, d] (clean-fid KID features), found ${e.dtype} [${e.shape.join(', ')}]`);
+      if ((e.dtype !== '<f4' && e.dtype !== '<f8') || e.shape.length !== 2 || e.shape[0] < 2)
+        throw new StatsFileError(
+          `${file}: key 'feats': expected float32 [N >= 2, d] (clean-fid KID features), found ${e.dtype} [${e.shape.join(', ')}]`,
+        );
       const features = npz.array('feats').data as Float32Array | Float64Array;
       const [n, d] = e.shape;
       const { mu, sigma } = momentsOf(features, n, d);
       return { format: 'clean-fid-kid', mu, sigma, dim: d, count: n, features };
     }
     if (!npz.has('mu') || !npz.has('sigma')) {
-      throw new StatsFileError(`${file}: expected keys 'mu' and 'sigma' (pytorch-fid, clean-fid, guided-diffusion or pyramid-bench statistics) or 'feats' (clean-fid KID features); found: ${keys.join(', ') || '(none)'}`);
+      throw new StatsFileError(
+        `${file}: expected keys 'mu' and 'sigma' (pytorch-fid, clean-fid, guided-diffusion or pyramid-bench statistics) or 'feats' (clean-fid KID features); found: ${keys.join(', ') || '(none)'}`,
+      );
     }
     const { mu, sigma, dim } = gaussian(file, npz, 'mu', 'sigma');
     if (npz.has('meta')) {
@@ -157,15 +177,20 @@ export function readStatsFile(file: string): StatsData {
       } catch {
         throw new StatsFileError(`${file}: key 'meta': expected UTF-8 JSON bytes (uint8), found ${describe(metaRaw)} that do not parse`);
       }
-      if (meta.format !== 'pyramid-bench-stats') throw new StatsFileError(`${file}: key 'meta': expected format 'pyramid-bench-stats', found '${String(meta.format)}'`);
+      if (meta.format !== 'pyramid-bench-stats')
+        throw new StatsFileError(`${file}: key 'meta': expected format 'pyramid-bench-stats', found '${String(meta.format)}'`);
       const count = scalarInt(file, npz, 'count');
       const state = npz.has('state_start') ? readState(file, npz, dim) : undefined;
-      if (state && state.count !== count) throw new StatsFileError(`${file}: the streaming state covers ${state.count} rows but 'count' says ${count}`);
+      if (state && state.count !== count)
+        throw new StatsFileError(`${file}: the streaming state covers ${state.count} rows but 'count' says ${count}`);
       return { format: 'pyramid-bench', mu, sigma, dim, count, meta, ...(state ? { state } : {}) };
     }
     if (npz.has('arr_0')) {
       const e = npz.entry('arr_0');
-      if (e.dtype !== '|u1' || e.shape.length !== 4 || e.shape[3] !== 3) throw new StatsFileError(`${file}: key 'arr_0': expected uint8 images [N, H, W, 3] (a guided-diffusion reference batch), found ${e.dtype} [${e.shape.join(', ')}]`);
+      if (e.dtype !== '|u1' || e.shape.length !== 4 || e.shape[3] !== 3)
+        throw new StatsFileError(
+          `${file}: key 'arr_0': expected uint8 images [N, H, W, 3] (a guided-diffusion reference batch), found ${e.dtype} [${e.shape.join(', ')}]`,
+        );
       const spatial = npz.has('mu_s') || npz.has('sigma_s') ? gaussian(file, npz, 'mu_s', 'sigma_s') : undefined;
       return { format: 'adm', mu, sigma, dim, count: null, ...(spatial ? { spatial } : {}) };
     }
@@ -216,12 +241,18 @@ export function writeStatsFile(file: string, format: StatsFormat, stats: StatsTo
       compress = true;
       break;
     case 'clean-fid-kid':
-      if (!stats.features) throw new StatsFileError(`${file}: clean-fid KID files hold every feature vector; they were not kept (the stats command keeps them for --format clean-fid-kid)`);
+      if (!stats.features)
+        throw new StatsFileError(
+          `${file}: clean-fid KID files hold every feature vector; they were not kept (the stats command keeps them for --format clean-fid-kid)`,
+        );
       arrays = { feats: npyArray(stats.features.data, [stats.features.rows, stats.features.dim]) };
       compress = true;
       break;
     case 'adm':
-      if (!stats.images) throw new StatsFileError(`${file}: guided-diffusion reference batches hold the images (arr_0); they were not kept (the stats command keeps them for --format adm)`);
+      if (!stats.images)
+        throw new StatsFileError(
+          `${file}: guided-diffusion reference batches hold the images (arr_0); they were not kept (the stats command keeps them for --format adm)`,
+        );
       arrays = { arr_0: npyArray(stats.images.data, [stats.images.count, stats.images.height, stats.images.width, 3]), ...gaussianArrays };
       break;
     case 'pyramid-bench': {
@@ -249,8 +280,16 @@ export function writeStatsFile(file: string, format: StatsFormat, stats: StatsTo
           state_block_rows: npyArray(BigInt64Array.of(BigInt(STATS_BLOCK_ROWS)), [], '<i8'),
           state_head: rows(s.head),
           state_tail: rows(s.tail),
-          state_node_level: npyArray(BigInt64Array.from(s.nodes, (n) => BigInt(n.level)), [k], '<i8'),
-          state_node_index: npyArray(BigInt64Array.from(s.nodes, (n) => BigInt(n.index)), [k], '<i8'),
+          state_node_level: npyArray(
+            BigInt64Array.from(s.nodes, (n) => BigInt(n.level)),
+            [k],
+            '<i8',
+          ),
+          state_node_index: npyArray(
+            BigInt64Array.from(s.nodes, (n) => BigInt(n.index)),
+            [k],
+            '<i8',
+          ),
           state_node_sum: npyArray(sums, [k, d]),
           state_node_outer: npyArray(outers, [k, packedLength(d)]),
         });

@@ -23,7 +23,8 @@ export class WeightedMoments {
   /** @param features rows x dim values, row-major (any numeric array); at least 2 rows. */
   constructor(features: ArrayLike<number>, rows: number, dim: number, backend: LinalgBackend = linalgBackend()) {
     if (!Number.isInteger(rows) || rows < 2) throw new RangeError(`weighted moments need at least 2 rows, got ${rows}`);
-    if (features.length !== rows * dim) throw new RangeError(`weighted moments: ${features.length} values are not ${rows} rows x ${dim} features`);
+    if (features.length !== rows * dim)
+      throw new RangeError(`weighted moments: ${features.length} values are not ${rows} rows x ${dim} features`);
     this.rows = rows;
     this.dim = dim;
     this.backend = backend;

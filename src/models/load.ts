@@ -17,14 +17,29 @@ export type ModelLoader = (rest: string) => Promise<ModelSet>;
 
 /** Model backends by prefix ("analytic"). */
 export const backends = new Registry<ModelLoader>('backend');
-backends.register('analytic', async (rest) => analyticModelSet(analyticPreset(rest)), 'exact ideal velocities for a Gaussian-mixture target (analytic:<preset>)');
-backends.register('onnx', async (rest) => loadOnnxPackage(rest), 'ONNX model packages run with onnxruntime (onnx:<package folder>, or the folder itself)');
-backends.register('template', loadTemplateModelSet, 'the backend to copy: flat colour per class, closed-form velocities (template:<frames>x<height>x<width>; docs/extending.md)');
+backends.register(
+  'analytic',
+  async (rest) => analyticModelSet(analyticPreset(rest)),
+  'exact ideal velocities for a Gaussian-mixture target (analytic:<preset>)',
+);
+backends.register(
+  'onnx',
+  async (rest) => loadOnnxPackage(rest),
+  'ONNX model packages run with onnxruntime (onnx:<package folder>, or the folder itself)',
+);
+backends.register(
+  'template',
+  loadTemplateModelSet,
+  'the backend to copy: flat colour per class, closed-form velocities (template:<frames>x<height>x<width>; docs/extending.md)',
+);
 
 /** Loads `reference` ("<backend>:<rest>", or a package folder holding manifest.json). */
 export async function loadModelSet(reference: string): Promise<ModelSet> {
   if (existsSync(path.join(reference, 'manifest.json'))) return loadOnnxPackage(reference);
   const colon = reference.indexOf(':');
-  if (colon <= 0) throw new RangeError(`model reference '${reference}' has no backend; use <backend>:<name>, e.g. analytic:tiny-video (backends: ${backends.names().join(', ')})`);
+  if (colon <= 0)
+    throw new RangeError(
+      `model reference '${reference}' has no backend; use <backend>:<name>, e.g. analytic:tiny-video (backends: ${backends.names().join(', ')})`,
+    );
   return backends.get(reference.slice(0, colon))(reference.slice(colon + 1));
 }

@@ -38,7 +38,10 @@ export function axisText(text: string): string {
  * range to whole whiskers; when every value is >= 0 (`nonNegative`) the range stops at 0 rather than showing
  * the negative end of a normal-approximation interval.
  */
-export function numericAxis(title: string, options: { log?: boolean; extent?: readonly number[]; nonNegative?: boolean; beginAtZero?: boolean; min?: number; max?: number } = {}): Partial<Linear> {
+export function numericAxis(
+  title: string,
+  options: { log?: boolean; extent?: readonly number[]; nonNegative?: boolean; beginAtZero?: boolean; min?: number; max?: number } = {},
+): Partial<Linear> {
   const log = options.log === true;
   const extent = (options.extent ?? []).filter((v) => Number.isFinite(v) && (!log || v > 0));
   const low = extent.length ? Math.min(...extent) : undefined;
@@ -69,7 +72,12 @@ export function extentOf(values: readonly (PlotValue | null)[]): number[] {
 
 /** A category axis with a title. */
 export function categoryAxis(title: string) {
-  return { type: 'category' as const, offset: true, title: { display: true, text: title, font: { size: 13, weight: 'bold' as const } }, ticks: { autoSkip: false, maxRotation: 30 } };
+  return {
+    type: 'category' as const,
+    offset: true,
+    title: { display: true, text: title, font: { size: 13, weight: 'bold' as const } },
+    ticks: { autoSkip: false, maxRotation: 30 },
+  };
 }
 
 /**
@@ -98,7 +106,12 @@ export function groupOffset(i: number, k: number): number {
 }
 
 /** Title, subtitle and legend of a chart. */
-export function chartPlugins(title: string, subtitle: string, bars: readonly ErrorBar[], legend = true): NonNullable<ChartOptions['plugins']> {
+export function chartPlugins(
+  title: string,
+  subtitle: string,
+  bars: readonly ErrorBar[],
+  legend = true,
+): NonNullable<ChartOptions['plugins']> {
   return {
     title: { display: true, text: title, font: { size: 16, weight: 'bold' }, padding: { top: 4, bottom: 2 } },
     subtitle: { display: subtitle.length > 0, text: subtitle, font: { size: 12 }, padding: { bottom: 8 } },

@@ -16,7 +16,26 @@ import { renderChart, type ChartSpec } from './render.ts';
 import { slugOf } from '../suite/contract/results.ts';
 
 /** Columns of `comparison.csv`. */
-export const COMPARISON_COLUMNS = ['baseline', 'run', 'method', 'metric', 'key', 'unit', 'direction', 'a', 'b', 'difference', 'relative', 'low', 'high', 'level', 'significant', 'verdict', 'n', 'basis'] as const;
+export const COMPARISON_COLUMNS = [
+  'baseline',
+  'run',
+  'method',
+  'metric',
+  'key',
+  'unit',
+  'direction',
+  'a',
+  'b',
+  'difference',
+  'relative',
+  'low',
+  'high',
+  'level',
+  'significant',
+  'verdict',
+  'n',
+  'basis',
+] as const;
 
 /** The comparison as CSV rows. */
 export function comparisonCsv(c: Comparison): string {
@@ -44,7 +63,6 @@ export function comparisonCsv(c: Comparison): string {
   );
   return stringify(rows, { header: true, columns: [...COMPARISON_COLUMNS], cast: { boolean: (b) => String(b) } });
 }
-
 
 /**
  * One chart per headline value: its curve across the runs for every method. `methodNames` maps method ids to
@@ -83,7 +101,12 @@ export function curveCharts(c: Comparison, methodNames: ReadonlyMap<string, stri
 }
 
 /** Writes the comparison's files under `out`; returns their paths relative to `out`, sorted. */
-export function writeComparison(c: Comparison, out: string, formats: readonly ChartFormat[], methodNames: ReadonlyMap<string, string>): string[] {
+export function writeComparison(
+  c: Comparison,
+  out: string,
+  formats: readonly ChartFormat[],
+  methodNames: ReadonlyMap<string, string>,
+): string[] {
   const files: string[] = [];
   const write = (rel: string, data: string | Uint8Array) => {
     writeFileAtomic(path.join(out, rel), data);
@@ -92,6 +115,7 @@ export function writeComparison(c: Comparison, out: string, formats: readonly Ch
   write('comparison.md', comparisonMarkdown(c));
   write('comparison.json', `${JSON.stringify(c, null, 2)}\n`);
   write('comparison.csv', comparisonCsv(c));
-  for (const chart of curveCharts(c, methodNames)) for (const f of formats) write(path.join('charts', `${chart.name}.${f}`), renderChart(chart, f));
+  for (const chart of curveCharts(c, methodNames))
+    for (const f of formats) write(path.join('charts', `${chart.name}.${f}`), renderChart(chart, f));
   return files.sort();
 }

@@ -66,7 +66,20 @@ export function summaryCsv(results: Results): string {
 }
 
 /** Columns of `samples.csv`, in order (the fields of `SampleRow`). */
-export const SAMPLE_COLUMNS = ['method', 'index', 'condition', 'label', 'prompt', 'repeat', 'seed', 'key', 'nfe', 'tokensPerSample', 'flopsPerSample', 'generationSeconds'] as const;
+export const SAMPLE_COLUMNS = [
+  'method',
+  'index',
+  'condition',
+  'label',
+  'prompt',
+  'repeat',
+  'seed',
+  'key',
+  'nfe',
+  'tokensPerSample',
+  'flopsPerSample',
+  'generationSeconds',
+] as const;
 
 /** `samples.csv`: the per-sample rows of every method, methods in results order, samples by index. */
 export function samplesCsv(rows: readonly SampleRow[]): string {

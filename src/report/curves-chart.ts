@@ -54,7 +54,12 @@ export function curveChart(input: CurveInput, palette: MethodPalette): ChartSpec
         borderWidth: 2,
         showLine: true,
       }));
-      const bars = input.lines.flatMap((l, d) => errorBarsOf(d, l.points.filter((p) => p !== null).map((p) => ({ y: p! }))));
+      const bars = input.lines.flatMap((l, d) =>
+        errorBarsOf(
+          d,
+          l.points.filter((p) => p !== null).map((p) => ({ y: p! })),
+        ),
+      );
       const ends = numeric ? [Math.min(...(xs as number[])), Math.max(...(xs as number[]))] : [-0.4, xs.length - 0.6];
       const references = (input.references ?? []).map((r) => ({
         label: `${r.label} (not swept)`,
@@ -67,7 +72,10 @@ export function curveChart(input: CurveInput, palette: MethodPalette): ChartSpec
         pointStyle: 'line' as const,
         showLine: true,
       }));
-      const extent = extentOf([...input.lines.flatMap((l) => l.points), ...(input.references ?? []).map((r) => ({ ...r.value, low: null, high: null }))]);
+      const extent = extentOf([
+        ...input.lines.flatMap((l) => l.points),
+        ...(input.references ?? []).map((r) => ({ ...r.value, low: null, high: null })),
+      ]);
       const xAxis = numeric
         ? {
             ...numericAxis(input.xTitle, { log: wantsLog(xs as number[], 8) }),

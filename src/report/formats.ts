@@ -13,8 +13,13 @@ export const CHART_MIME = { png: 'image/png', svg: 'image/svg+xml', pdf: 'applic
 
 /** Parses a `--formats` list ("png,svg,pdf"); throws naming the bad entry and the allowed formats. */
 export function parseFormats(text: string): ChartFormat[] {
-  const formats = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const formats = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (formats.length === 0) throw new RangeError(`--formats '${text}' names no format; allowed: ${CHART_FORMATS.join(', ')}`);
-  for (const f of formats) if (!(CHART_FORMATS as readonly string[]).includes(f)) throw new RangeError(`--formats: '${f}' is not a chart format; allowed: ${CHART_FORMATS.join(', ')}`);
+  for (const f of formats)
+    if (!(CHART_FORMATS as readonly string[]).includes(f))
+      throw new RangeError(`--formats: '${f}' is not a chart format; allowed: ${CHART_FORMATS.join(', ')}`);
   return [...new Set(formats)] as ChartFormat[];
 }

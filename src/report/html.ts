@@ -27,7 +27,12 @@ export function htmlCell(c: ValueCell): string {
 export function htmlTable(t: Table): string {
   const arrow = (d: string) => (d === 'lower' ? ' ↓' : d === 'higher' ? ' ↑' : '');
   const head = `<tr><th>method</th>${t.columns.map((c) => `<th>${escapeHtml(c.header)}${arrow(c.direction)}<br><span class="unit">${escapeHtml(c.unit)}</span></th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr><th scope="row">${escapeHtml(r.method)}</th>${r.cells.map((c) => `<td${c.best ? ' class="best"' : ''}>${htmlCell(c)}</td>`).join('')}</tr>`).join('\n');
+  const body = t.rows
+    .map(
+      (r) =>
+        `<tr><th scope="row">${escapeHtml(r.method)}</th>${r.cells.map((c) => `<td${c.best ? ' class="best"' : ''}>${htmlCell(c)}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
   return `<div class="scroll">\n<table id="table-${escapeHtml(t.id)}">\n<caption>${escapeHtml(t.caption)} <span class="note">${escapeHtml(t.notes.join('; '))}.</span></caption>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>\n</div>`;
 }
 
@@ -39,7 +44,13 @@ export interface HtmlInput {
   readonly headline: readonly Table[];
   readonly full: readonly Table[];
   /** Charts with their embedded image (data URI; empty when neither SVG nor PNG was rendered) and links to their files (relative paths by format). */
-  readonly charts: readonly { readonly name: string; readonly title: string; readonly caption: string; readonly dataUri: string; readonly files: Readonly<Record<string, string>> }[];
+  readonly charts: readonly {
+    readonly name: string;
+    readonly title: string;
+    readonly caption: string;
+    readonly dataUri: string;
+    readonly files: Readonly<Record<string, string>>;
+  }[];
   readonly skipped: readonly string[];
   /** Videos with each GIF as a data URI; or why there are none. */
   readonly videos: (SideBySide & { readonly uris: ReadonlyMap<string, string> }) | { readonly reason: string };
@@ -75,7 +86,10 @@ pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
 function videosSection(v: HtmlInput['videos']): string {
   if ('reason' in v) return `<p class="note">No videos: ${escapeHtml(v.reason)}.</p>`;
   const head = `<tr><th>sample</th>${v.methods.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}</tr>`;
-  const rows = v.rows.map((r) => `<tr><th scope="row">${r.index}<br><span class="unit">${escapeHtml(r.condition)}</span></th>${r.cells.map((c) => `<td><img src="${v.uris.get(c.file)}" alt="${escapeHtml(`${c.method}, sample ${r.index}`)}" width="${c.width}" height="${c.height}"></td>`).join('')}</tr>`);
+  const rows = v.rows.map(
+    (r) =>
+      `<tr><th scope="row">${r.index}<br><span class="unit">${escapeHtml(r.condition)}</span></th>${r.cells.map((c) => `<td><img src="${v.uris.get(c.file)}" alt="${escapeHtml(`${c.method}, sample ${r.index}`)}" width="${c.width}" height="${c.height}"></td>`).join('')}</tr>`,
+  );
   return `<p>The same samples (index, seed and condition) from each method, looping at the suite's playback rate; frames from ${escapeHtml(v.source)}.</p>\n<div class="scroll">\n<table class="videos">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>\n</div>`;
 }
 
@@ -83,13 +97,18 @@ function videosSection(v: HtmlInput['videos']): string {
 export function reportHtml(h: HtmlInput): string {
   const charts = h.charts.map(
     (c) =>
-      `<figure id="chart-${escapeHtml(c.name)}">\n${c.dataUri ? `<img src="${c.dataUri}" alt="${escapeHtml(c.title)}">\n` : ''}<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.caption)} ${Object.entries(c.files)
+      `<figure id="chart-${escapeHtml(c.name)}">\n${c.dataUri ? `<img src="${c.dataUri}" alt="${escapeHtml(c.title)}">\n` : ''}<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.caption)} ${Object.entries(
+        c.files,
+      )
         .map(([f, p]) => `<a href="${escapeHtml(p)}">${f.toUpperCase()}</a>`)
         .join(' ')}</figcaption>\n</figure>`,
   );
   const provenance = `<table class="kv">\n<tbody>\n${h.provenance.rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}\n</tbody>\n</table>`;
   const methods = `<div class="scroll">\n<table class="kv methods">\n<thead><tr><th>method</th><th>model</th><th>model hash</th><th>sampler</th><th>settings</th><th>guidance (first frame / video)</th><th>resolved</th></tr></thead>\n<tbody>\n${h.provenance.methods
-    .map((m) => `<tr><th>${escapeHtml(m.id)}</th><td>${escapeHtml(m.model)}</td><td>${escapeHtml(m.modelHash)}</td><td>${escapeHtml(m.sampler)}</td><td>${escapeHtml(m.settings)}</td><td>${escapeHtml(m.guidance)}</td><td>${escapeHtml(m.resolved)}</td></tr>`)
+    .map(
+      (m) =>
+        `<tr><th>${escapeHtml(m.id)}</th><td>${escapeHtml(m.model)}</td><td>${escapeHtml(m.modelHash)}</td><td>${escapeHtml(m.sampler)}</td><td>${escapeHtml(m.settings)}</td><td>${escapeHtml(m.guidance)}</td><td>${escapeHtml(m.resolved)}</td></tr>`,
+    )
     .join('\n')}\n</tbody>\n</table>\n</div>`;
   return `<!DOCTYPE html>
 <html lang="en">

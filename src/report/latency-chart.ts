@@ -26,9 +26,17 @@ export function ecdfPoints(values: readonly number[]): { x: number; y: number }[
 }
 
 /** The latency ECDF chart, or why there is none. */
-export function latencyCharts(results: Results, latencies: readonly MethodLatencies[], palette: MethodPalette): { charts: ChartSpec[]; skipped: string[] } {
+export function latencyCharts(
+  results: Results,
+  latencies: readonly MethodLatencies[],
+  palette: MethodPalette,
+): { charts: ChartSpec[]; skipped: string[] } {
   const rows = latencies.filter((l) => l.ms.length > 0);
-  if (rows.length === 0) return { charts: [], skipped: ['latency distribution: no timed phase in these results (the throughput metric measures it in shard 0)'] };
+  if (rows.length === 0)
+    return {
+      charts: [],
+      skipped: ['latency distribution: no timed phase in these results (the throughput metric measures it in shard 0)'],
+    };
   const all = rows.flatMap((r) => r.ms);
   const what = `${rows[0].batch} video${rows[0].batch > 1 ? 's' : ''} of ${rows[0].frames} frames`;
   const title = 'Latency distribution';
@@ -54,7 +62,10 @@ export function latencyCharts(results: Results, latencies: readonly MethodLatenc
         },
         options: {
           layout: { padding: 8 },
-          scales: { x: numericAxis(`latency of one generation (ms) ↓ lower is better`, { log: wantsLog(all, 8), extent: all }), y: numericAxis('fraction of timed generations ≤ latency', { min: 0, max: 1 }) },
+          scales: {
+            x: numericAxis(`latency of one generation (ms) ↓ lower is better`, { log: wantsLog(all, 8), extent: all }),
+            y: numericAxis('fraction of timed generations ≤ latency', { min: 0, max: 1 }),
+          },
           plugins: chartPlugins(title, `${results.suite.name} v${results.suite.version}, ${results.device.name}`, []),
         },
       } as ChartConfiguration;

@@ -26,7 +26,10 @@ export function markdownTable(t: Table): string {
   const lines = [
     `| method | ${t.columns.map((c) => escapeCell(`${c.header} (${c.unit})${arrow(c.direction)}`)).join(' | ')} |`,
     `|---|${t.columns.map(() => '---|').join('')}`,
-    ...t.rows.map((r) => `| ${escapeCell(r.method)} | ${r.cells.map((c) => (c.best ? `**${escapeCell(textCell(c))}**` : escapeCell(textCell(c)))).join(' | ')} |`),
+    ...t.rows.map(
+      (r) =>
+        `| ${escapeCell(r.method)} | ${r.cells.map((c) => (c.best ? `**${escapeCell(textCell(c))}**` : escapeCell(textCell(c)))).join(' | ')} |`,
+    ),
     '',
     `${t.caption} ${t.notes.join('; ')}.`,
   ];
@@ -54,6 +57,13 @@ export function summaryMarkdown(s: SummaryInput): string {
   if (s.skipped.length) parts.push('Not drawn:', '', ...s.skipped.map((x) => `- ${x}`), '');
   parts.push('## Every value', '');
   for (const t of s.full) parts.push(`### ${t.caption.replace(/: every value\.$/, '')}`, '', markdownTable(t));
-  parts.push('## Provenance', '', '| | |', '|---|---|', ...s.provenance.rows.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(v)} |`), '');
+  parts.push(
+    '## Provenance',
+    '',
+    '| | |',
+    '|---|---|',
+    ...s.provenance.rows.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(v)} |`),
+    '',
+  );
   return parts.join('\n');
 }

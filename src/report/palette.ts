@@ -36,7 +36,12 @@ export class MethodPalette {
 
   /** The colour with an alpha channel (0-1), as chart.js reads it ('#rrggbbaa'). */
   translucent(name: string, alpha: number): string {
-    return this.colour(name) + Math.round(Math.min(1, Math.max(0, alpha)) * 255).toString(16).padStart(2, '0');
+    return (
+      this.colour(name) +
+      Math.round(Math.min(1, Math.max(0, alpha)) * 255)
+        .toString(16)
+        .padStart(2, '0')
+    );
   }
 
   /** Point style of a method name. */

@@ -18,13 +18,22 @@ interface ComputeAxis {
 }
 
 const COMPUTE: readonly ComputeAxis[] = [
-  { id: 'nfe', title: () => 'network evaluations per video (NFE)', read: (m, r) => plotValue(metricValueOf(m, metricKeyOf(r, 'cost'), 'nfe')) },
+  {
+    id: 'nfe',
+    title: () => 'network evaluations per video (NFE)',
+    read: (m, r) => plotValue(metricValueOf(m, metricKeyOf(r, 'cost'), 'nfe')),
+  },
   {
     id: 'flops',
-    title: (r) => `FLOPs per video (FLOP${r.methods.some((m) => m.costSource === 'notional') ? '; notional transformer for analytic models' : ''})`,
+    title: (r) =>
+      `FLOPs per video (FLOP${r.methods.some((m) => m.costSource === 'notional') ? '; notional transformer for analytic models' : ''})`,
     read: (m, r) => plotValue(metricValueOf(m, metricKeyOf(r, 'cost'), 'flopsPerSample')),
   },
-  { id: 'seconds', title: (r) => `generation time per video (s, ${r.device.name})`, read: (m, r) => plotValue(metricValueOf(m, metricKeyOf(r, 'throughput'), 'secondsPerVideo')) },
+  {
+    id: 'seconds',
+    title: (r) => `generation time per video (s, ${r.device.name})`,
+    read: (m, r) => plotValue(metricValueOf(m, metricKeyOf(r, 'throughput'), 'secondsPerVideo')),
+  },
 ];
 
 /** Indices of the points no other point beats: x lower-or-equal and y better-or-equal, one of them strictly. */
@@ -38,11 +47,16 @@ export function paretoFront(points: readonly { x: number; y: number }[], directi
 }
 
 function paretoChart(results: Results, palette: MethodPalette, quality: QualityMeasure, axis: ComputeAxis): ChartSpec | null {
-  const rows = results.methods.map((m) => ({ m, x: axis.read(m, results), y: quality.read(m) })).filter((r): r is { m: MethodResult; x: PlotValue; y: PlotValue } => r.x !== null && r.y !== null);
+  const rows = results.methods
+    .map((m) => ({ m, x: axis.read(m, results), y: quality.read(m) }))
+    .filter((r): r is { m: MethodResult; x: PlotValue; y: PlotValue } => r.x !== null && r.y !== null);
   if (rows.length === 0) return null;
   const names = [...new Set(rows.map((r) => r.m.name))];
   const xs = rows.map((r) => r.x.value);
-  const front = paretoFront(rows.map((r) => ({ x: r.x.value, y: r.y.value })), quality.direction);
+  const front = paretoFront(
+    rows.map((r) => ({ x: r.x.value, y: r.y.value })),
+    quality.direction,
+  );
   const title = `${quality.label.split(' (')[0]} against ${axis.id === 'nfe' ? 'NFE' : axis.id === 'flops' ? 'FLOPs' : 'seconds'} per video`;
   return {
     name: `pareto-${quality.id}-${axis.id}`,
@@ -61,18 +75,47 @@ function paretoChart(results: Results, palette: MethodPalette, quality: QualityM
           pointRadius: 6,
         };
       });
-      const bars = names.flatMap((name, d) => errorBarsOf(d, rows.filter((r) => r.m.name === name).map((r) => ({ y: r.y, x: r.x }))));
+      const bars = names.flatMap((name, d) =>
+        errorBarsOf(
+          d,
+          rows.filter((r) => r.m.name === name).map((r) => ({ y: r.y, x: r.x })),
+        ),
+      );
       const frontData = front.map((i) => ({ x: rows[i].x.value, y: rows[i].y.value }));
       return {
         type: 'scatter',
-        data: { datasets: [...datasets, { type: 'line' as const, label: 'Pareto front', data: frontData, borderColor: '#555555', backgroundColor: '#555555', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, pointStyle: 'line' as const, stepped: 'before' as const, fill: false }] },
+        data: {
+          datasets: [
+            ...datasets,
+            {
+              type: 'line' as const,
+              label: 'Pareto front',
+              data: frontData,
+              borderColor: '#555555',
+              backgroundColor: '#555555',
+              borderDash: [6, 4],
+              borderWidth: 1.5,
+              pointRadius: 0,
+              pointStyle: 'line' as const,
+              stepped: 'before' as const,
+              fill: false,
+            },
+          ],
+        },
         options: {
           layout: { padding: 8 },
           scales: {
             x: numericAxis(axis.title(results), { log: wantsLog(xs), extent: extentOf(rows.map((r) => r.x)), nonNegative: true }),
-            y: numericAxis(`${quality.label}${betterText(quality.direction)}`, { extent: extentOf(rows.map((r) => r.y)), nonNegative: rows.every((r) => r.y.value >= 0) }),
+            y: numericAxis(`${quality.label}${betterText(quality.direction)}`, {
+              extent: extentOf(rows.map((r) => r.y)),
+              nonNegative: rows.every((r) => r.y.value >= 0),
+            }),
           },
-          plugins: chartPlugins(title, `${results.suite.name} v${results.suite.version}, ${results.methods[0]?.samples ?? 0} samples per method`, bars),
+          plugins: chartPlugins(
+            title,
+            `${results.suite.name} v${results.suite.version}, ${results.methods[0]?.samples ?? 0} samples per method`,
+            bars,
+          ),
         },
       } as ChartConfiguration;
     },
@@ -84,12 +127,18 @@ export function paretoCharts(results: Results, palette: MethodPalette): { charts
   const measures = qualityMeasures(results);
   const charts: ChartSpec[] = [];
   const skipped: string[] = [];
-  if (measures.length === 0) skipped.push('quality against compute: no quality measure (a distance metric with `fd`, or every VBench quality dimension) in these results');
+  if (measures.length === 0)
+    skipped.push(
+      'quality against compute: no quality measure (a distance metric with `fd`, or every VBench quality dimension) in these results',
+    );
   for (const q of measures) {
     for (const axis of COMPUTE) {
       const chart = paretoChart(results, palette, q, axis);
       if (chart) charts.push(chart);
-      else skipped.push(`${q.label} against ${axis.id}: no method has both values (the ${axis.id === 'seconds' ? 'throughput' : 'cost'} metric is needed)`);
+      else
+        skipped.push(
+          `${q.label} against ${axis.id}: no method has both values (the ${axis.id === 'seconds' ? 'throughput' : 'cost'} metric is needed)`,
+        );
     }
   }
   return { charts, skipped };

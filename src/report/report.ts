@@ -50,14 +50,21 @@ export interface ReportOutcome {
 /** Every chart of a run: Pareto, sweeps, throughput and stage time, latency, VBench. */
 export function reportCharts(run: RunFolder, palette: MethodPalette): { charts: ChartSpec[]; skipped: string[] } {
   const r = run.results;
-  const groups = [paretoCharts(r, palette), sweepCharts(r, palette), throughputCharts(r, palette), latencyCharts(r, run.latencies, palette), vbenchCharts(r, palette)];
+  const groups = [
+    paretoCharts(r, palette),
+    sweepCharts(r, palette),
+    throughputCharts(r, palette),
+    latencyCharts(r, run.latencies, palette),
+    vbenchCharts(r, palette),
+  ];
   return { charts: groups.flatMap((g) => g.charts), skipped: groups.flatMap((g) => g.skipped) };
 }
 
 /** Writes the report of the results folder `dir`. */
 export async function writeReport(dir: string, options: ReportOptions = DEFAULT_REPORT): Promise<ReportOutcome> {
   if (options.formats.length === 0) throw new RangeError('report: no chart format; allowed: png, svg, pdf');
-  if (!Number.isInteger(options.videos) || options.videos < 0) throw new RangeError(`report: videos ${options.videos}; allowed: an integer >= 0`);
+  if (!Number.isInteger(options.videos) || options.videos < 0)
+    throw new RangeError(`report: videos ${options.videos}; allowed: an integer >= 0`);
   const run = readRunFolder(dir);
   const out = options.out ?? dir;
   const sub = path.join(out, 'report');
@@ -115,7 +122,12 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
       description: `${r.suite.description}\n\n${summaryLine}`,
       headline,
       full,
-      charts: rendered.map((c) => ({ name: c.name, title: c.title, caption: c.caption, png: c.files.png ? path.relative('report', c.files.png) : null })),
+      charts: rendered.map((c) => ({
+        name: c.name,
+        title: c.title,
+        caption: c.caption,
+        png: c.files.png ? path.relative('report', c.files.png) : null,
+      })),
       skipped,
       provenance,
     }),

@@ -36,7 +36,8 @@ export function timingRecord(dir: string, slug: string, key = 'throughput'): Tim
 
 /** Reads a results folder; throws naming the folder when it has no readable results.json. */
 export function readRunFolder(dir: string): RunFolder {
-  if (!existsSync(path.join(dir, 'results.json'))) throw new RangeError(`${dir} is not a results folder: it has no results.json (run \`pyramid-bench run <suite> --out ${dir}\` first)`);
+  if (!existsSync(path.join(dir, 'results.json')))
+    throw new RangeError(`${dir} is not a results folder: it has no results.json (run \`pyramid-bench run <suite> --out ${dir}\` first)`);
   const results = readResults(dir);
   let manifest: Manifest | null = null;
   let shardManifests: Manifest[] = [];
@@ -49,12 +50,20 @@ export function readRunFolder(dir: string): RunFolder {
     } else if (parsed.schema === 'pyramid-bench/manifest@1') manifest = parsed as unknown as Manifest;
   }
   const samples = new Map<string, readonly SampleRow[]>();
-  for (const m of results.methods) if (existsSync(path.join(dir, 'samples', `${m.slug}.jsonl`))) samples.set(m.id, readSampleRows(dir, m.slug));
+  for (const m of results.methods)
+    if (existsSync(path.join(dir, 'samples', `${m.slug}.jsonl`))) samples.set(m.id, readSampleRows(dir, m.slug));
   const latencies: MethodLatencies[] = [];
   const key = metricKeyOf(results, 'throughput');
   for (const m of results.methods) {
     const timing = m.metrics[key] ? timingRecord(dir, m.slug, key) : null;
-    if (timing) latencies.push({ id: m.id, name: m.name, ms: timing.repeats.map((r) => r.wallSeconds * 1000), batch: timing.plan.batch, frames: timing.frames });
+    if (timing)
+      latencies.push({
+        id: m.id,
+        name: m.name,
+        ms: timing.repeats.map((r) => r.wallSeconds * 1000),
+        batch: timing.plan.batch,
+        frames: timing.frames,
+      });
   }
   return { dir, results, manifest, shardManifests, samples, latencies };
 }

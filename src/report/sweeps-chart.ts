@@ -24,7 +24,6 @@ export function sweepLabel(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-
 /** Values of `read` for each series at each x position (by sweep value), null where the series has none. */
 function aligned(series: readonly SweepSeries[], xs: readonly unknown[], read: (m: MethodResult) => PlotValue | null) {
   return series.map((s) => ({
@@ -42,18 +41,27 @@ export function sweepCharts(results: Results, palette: MethodPalette): { charts:
   const all = sweepSeries(results);
   const charts: ChartSpec[] = [];
   const skipped: string[] = [];
-  if (all.length === 0) skipped.push('sweeps: the suite sweeps no setting over two or more values (FD against steps per stage and checkpoint curves need a sweep)');
+  if (all.length === 0)
+    skipped.push(
+      'sweeps: the suite sweeps no setting over two or more values (FD against steps per stage and checkpoint curves need a sweep)',
+    );
   const subtitle = `${results.suite.name} v${results.suite.version}, ${results.methods[0]?.samples ?? 0} samples per method`;
   for (const sweep of [...new Set(all.map((s) => s.sweep))]) {
     const series = all.filter((s) => s.sweep === sweep);
     const numeric = series.every((s) => s.numeric && !s.models);
     const values: unknown[] = [];
-    for (const s of series) for (const p of s.points) if (!values.some((v) => JSON.stringify(v) === JSON.stringify(p.value))) values.push(p.value);
+    for (const s of series)
+      for (const p of s.points) if (!values.some((v) => JSON.stringify(v) === JSON.stringify(p.value))) values.push(p.value);
     if (numeric) (values as number[]).sort((a, b) => a - b);
     const xTitle = SWEEP_TITLES[sweep] ?? sweep;
     const x = numeric ? (values as number[]) : values.map(sweepLabel);
     const measures = numeric
-      ? qualityMeasures(results).map((q) => ({ id: q.id, label: q.label, direction: q.direction as 'lower' | 'higher' | 'none', read: q.read }))
+      ? qualityMeasures(results).map((q) => ({
+          id: q.id,
+          label: q.label,
+          direction: q.direction as 'lower' | 'higher' | 'none',
+          read: q.read,
+        }))
       : headlineQuality(series);
     if (measures.length === 0) skipped.push(`sweep '${sweep}': no quality value to plot`);
     for (const q of measures) {
@@ -82,15 +90,20 @@ export function sweepCharts(results: Results, palette: MethodPalette): { charts:
 
 /** Methods the sweep does not change, with their value (baselines, drawn as horizontal lines). */
 function unswept(results: Results, sweep: string, read: (m: MethodResult) => PlotValue | null) {
-  return results.methods.filter((m) => !(sweep in m.sweep)).flatMap((m) => {
-    const value = read(m);
-    return value ? [{ label: m.id, name: m.name, value }] : [];
-  });
+  return results.methods
+    .filter((m) => !(sweep in m.sweep))
+    .flatMap((m) => {
+      const value = read(m);
+      return value ? [{ label: m.id, name: m.name, value }] : [];
+    });
 }
 
 /** Headline values that measure quality (not cost, not wall-clock) of a sweep's methods. */
 function headlineQuality(series: readonly SweepSeries[]) {
-  const seen = new Map<string, { id: string; label: string; direction: 'lower' | 'higher' | 'none'; read: (m: MethodResult) => PlotValue | null }>();
+  const seen = new Map<
+    string,
+    { id: string; label: string; direction: 'lower' | 'higher' | 'none'; read: (m: MethodResult) => PlotValue | null }
+  >();
   for (const s of series) {
     for (const { method } of s.points) {
       for (const [metric, r] of Object.entries(method.metrics)) {

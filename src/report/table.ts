@@ -54,7 +54,19 @@ export interface Table {
   readonly notes: readonly string[];
 }
 
-const SUPERSCRIPT: Readonly<Record<string, string>> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+const SUPERSCRIPT: Readonly<Record<string, string>> = {
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+};
 
 /** "10ᵏ" with the exponent in superscript digits. */
 export function powerOfTen(exponent: number): string {
@@ -105,7 +117,8 @@ export function valueCell(v: MetricValue | undefined, best = false, exponent?: n
   const f = (x: number) => fixed(x, e, decimals);
   const base = { ...empty, exponent: e, best, value: f(v.value), ...(v.validity && !v.validity.valid ? { invalid: v.validity.rule } : {}) };
   if (u.kind === 'stderr') return { ...base, stderr: f(u.stderr) };
-  if (u.kind === 'interval') return { ...base, minus: f(Math.max(0, v.value - u.low)), plus: f(Math.max(0, u.high - v.value)), low: f(u.low), high: f(u.high) };
+  if (u.kind === 'interval')
+    return { ...base, minus: f(Math.max(0, v.value - u.low)), plus: f(Math.max(0, u.high - v.value)), low: f(u.low), high: f(u.high) };
   return base;
 }
 
@@ -139,7 +152,9 @@ export function headerOf(metric: string, key: string): string {
 function bestRows(values: readonly (MetricValue | undefined)[], shown: readonly (string | null)[], direction: Direction): Set<number> {
   if (direction === 'none') return new Set();
   // an invalid measurement is never the best
-  const present = values.map((v, i) => ({ v: v?.validity?.valid === false ? null : (v?.value ?? null), i })).filter((x): x is { v: number; i: number } => x.v !== null && Number.isFinite(x.v));
+  const present = values
+    .map((v, i) => ({ v: v?.validity?.valid === false ? null : (v?.value ?? null), i }))
+    .filter((x): x is { v: number; i: number } => x.v !== null && Number.isFinite(x.v));
   if (present.length < 2) return new Set();
   const target = direction === 'lower' ? Math.min(...present.map((x) => x.v)) : Math.max(...present.map((x) => x.v));
   const targetText = shown[present.find((x) => x.v === target)!.i];
@@ -149,7 +164,12 @@ function bestRows(values: readonly (MetricValue | undefined)[], shown: readonly 
 }
 
 /** A table of the given values (metric, key) for every method. */
-export function methodTable(id: string, caption: string, methods: readonly MethodResult[], wanted: readonly { metric: string; key: string }[]): Table {
+export function methodTable(
+  id: string,
+  caption: string,
+  methods: readonly MethodResult[],
+  wanted: readonly { metric: string; key: string }[],
+): Table {
   const columns: Column[] = [];
   const cells: ValueCell[][] = methods.map(() => []);
   const kinds = new Set<string>();
@@ -158,23 +178,42 @@ export function methodTable(id: string, caption: string, methods: readonly Metho
     const first = values.find((v) => v !== undefined);
     if (!first) continue;
     const ambiguous = wanted.filter((w) => w.key === key).length > 1;
-    columns.push({ metric, key, header: ambiguous ? `${headerOf(metric, key)} (${metric})` : headerOf(metric, key), unit: first.unit, direction: first.direction });
+    columns.push({
+      metric,
+      key,
+      header: ambiguous ? `${headerOf(metric, key)} (${metric})` : headerOf(metric, key),
+      unit: first.unit,
+      direction: first.direction,
+    });
     const present = values.map((v) => v?.value ?? null).filter((x): x is number => x !== null && Number.isFinite(x));
     const exponent = present.length ? engineeringExponent(Math.max(...present.map(Math.abs))) : 0;
     const column = values.map((v) => valueCell(v, false, exponent));
-    const best = bestRows(values, column.map((c) => c.value), first.direction);
+    const best = bestRows(
+      values,
+      column.map((c) => c.value),
+      first.direction,
+    );
     values.forEach((v, i) => {
       cells[i].push({ ...column[i], best: best.has(i) });
-      if (v && v.value !== null) kinds.add(v.uncertainty.kind === 'stderr' ? `stderr:${v.uncertainty.method}` : v.uncertainty.kind === 'interval' ? `interval:${Math.round(v.uncertainty.level * 100)}` : v.uncertainty.kind);
+      if (v && v.value !== null)
+        kinds.add(
+          v.uncertainty.kind === 'stderr'
+            ? `stderr:${v.uncertainty.method}`
+            : v.uncertainty.kind === 'interval'
+              ? `interval:${Math.round(v.uncertainty.level * 100)}`
+              : v.uncertainty.kind,
+        );
     });
   }
   const notes: string[] = [];
   const stderrMethods = [...kinds].filter((k) => k.startsWith('stderr:')).map((k) => k.slice(7));
   if (stderrMethods.length) notes.push(`± one standard error (${[...new Set(stderrMethods)].join('; ')})`);
   const levels = [...kinds].filter((k) => k.startsWith('interval:')).map((k) => k.slice(9));
-  if (levels.length) notes.push(`${[...new Set(levels)].join('/')}% bootstrap interval, shown as distances below and above the value (or [low, high])`);
+  if (levels.length)
+    notes.push(`${[...new Set(levels)].join('/')}% bootstrap interval, shown as distances below and above the value (or [low, high])`);
   notes.push('bold: the best value of the column by its direction (↓ lower is better, ↑ higher is better)');
-  if (cells.some((row) => row.some((c) => c.invalid))) notes.push('invalid: a measurement that misses its validity rule (the rule is given), never counted as the best');
+  if (cells.some((row) => row.some((c) => c.invalid)))
+    notes.push('invalid: a measurement that misses its validity rule (the rule is given), never counted as the best');
   return { id, caption, columns, rows: methods.map((m, i) => ({ method: m.id, cells: cells[i] })), notes };
 }
 
@@ -184,7 +223,8 @@ function headlineKeys(results: Results, keep: (metric: string) => boolean): { me
   for (const m of results.methods) {
     for (const [metric, r] of Object.entries(m.metrics)) {
       if (!keep(metric)) continue;
-      for (const v of r.values) if (v.headline && !out.some((o) => o.metric === metric && o.key === v.key)) out.push({ metric, key: v.key });
+      for (const v of r.values)
+        if (v.headline && !out.some((o) => o.metric === metric && o.key === v.key)) out.push({ metric, key: v.key });
     }
   }
   return out;
@@ -200,7 +240,8 @@ export function headlineTables(results: Results): Table[] {
   const compute = headlineKeys(results, (m) => COMPUTE_METRICS.has(metricNameOf(results, m)));
   const tables: Table[] = [];
   if (quality.length) tables.push(methodTable('quality', `Sample quality (${suite}).`, results.methods, quality));
-  if (compute.length) tables.push(methodTable('compute', `Cost and speed per video (${suite}; ${results.device.name}).`, results.methods, compute));
+  if (compute.length)
+    tables.push(methodTable('compute', `Cost and speed per video (${suite}; ${results.device.name}).`, results.methods, compute));
   return tables;
 }
 
@@ -209,7 +250,8 @@ export function metricTables(results: Results): Table[] {
   const metrics = [...new Set(results.methods.flatMap((m) => Object.keys(m.metrics)))];
   return metrics.map((metric) => {
     const keys: { metric: string; key: string }[] = [];
-    for (const m of results.methods) for (const v of m.metrics[metric]?.values ?? []) if (!keys.some((k) => k.key === v.key)) keys.push({ metric, key: v.key });
+    for (const m of results.methods)
+      for (const v of m.metrics[metric]?.values ?? []) if (!keys.some((k) => k.key === v.key)) keys.push({ metric, key: v.key });
     return methodTable(`metric-${metric}`, `${metric}: every value.`, results.methods, keys);
   });
 }

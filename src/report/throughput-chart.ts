@@ -29,12 +29,34 @@ function framesPerSecondChart(results: Results, palette: MethodPalette): ChartSp
         type: 'bar',
         data: {
           labels: rows.map((r) => r.m.id),
-          datasets: [{ label: 'frames per second', data: rows.map((r) => r.v!.value), backgroundColor: rows.map((r) => palette.colour(r.m.name)), borderColor: '#333333', borderWidth: 0 }],
+          datasets: [
+            {
+              label: 'frames per second',
+              data: rows.map((r) => r.v!.value),
+              backgroundColor: rows.map((r) => palette.colour(r.m.name)),
+              borderColor: '#333333',
+              borderWidth: 0,
+            },
+          ],
         },
         options: {
           layout: { padding: 8 },
-          scales: { x: categoryAxis('method'), y: numericAxis('frames per second (frames/s) ↑ higher is better', { extent: [0, ...extentOf(rows.map((r) => r.v))], nonNegative: true }) },
-          plugins: chartPlugins(title, `${results.suite.name} v${results.suite.version}, ${results.device.name}`, errorBarsOf(0, rows.map((r) => ({ y: r.v! }))), false),
+          scales: {
+            x: categoryAxis('method'),
+            y: numericAxis('frames per second (frames/s) ↑ higher is better', {
+              extent: [0, ...extentOf(rows.map((r) => r.v))],
+              nonNegative: true,
+            }),
+          },
+          plugins: chartPlugins(
+            title,
+            `${results.suite.name} v${results.suite.version}, ${results.device.name}`,
+            errorBarsOf(
+              0,
+              rows.map((r) => ({ y: r.v! })),
+            ),
+            false,
+          ),
         },
       } as ChartConfiguration;
     },
@@ -46,7 +68,9 @@ function stageTimeChart(results: Results): ChartSpec | null {
   const rows = results.methods
     .map((m) => {
       const total = metricValueOf(m, key, 'latencyMs.mean')?.value ?? null;
-      const stages = (m.metrics[key]?.values ?? []).filter((v) => /^stage\d+\.modelMs$/.test(v.key) && v.value !== null).map((v) => ({ stage: Number(v.key.slice(5, -8)), ms: v.value! }));
+      const stages = (m.metrics[key]?.values ?? [])
+        .filter((v) => /^stage\d+\.modelMs$/.test(v.key) && v.value !== null)
+        .map((v) => ({ stage: Number(v.key.slice(5, -8)), ms: v.value! }));
       const decode = metricValueOf(m, key, 'decodeMs')?.value ?? 0;
       return { m, total, stages, decode };
     })
@@ -63,9 +87,17 @@ function stageTimeChart(results: Results): ChartSpec | null {
     height: Math.max(300, 120 + 48 * rows.length),
     config(): ChartConfiguration {
       const datasets = [
-        ...Array.from({ length: stageCount }, (_, k) => ({ label: `stage ${k} model`, data: rows.map((r) => r.stages.find((s) => s.stage === k)?.ms ?? 0), backgroundColor: STAGE_COLOURS[k % STAGE_COLOURS.length] })),
+        ...Array.from({ length: stageCount }, (_, k) => ({
+          label: `stage ${k} model`,
+          data: rows.map((r) => r.stages.find((s) => s.stage === k)?.ms ?? 0),
+          backgroundColor: STAGE_COLOURS[k % STAGE_COLOURS.length],
+        })),
         ...(rows.some((r) => r.decode > 0) ? [{ label: 'decoder', data: rows.map((r) => r.decode), backgroundColor: DECODE_COLOUR }] : []),
-        { label: 'rest of the sampler', data: rows.map((r) => Math.max(0, r.total! - r.decode - r.stages.reduce((a, s) => a + s.ms, 0))), backgroundColor: OTHER_COLOUR },
+        {
+          label: 'rest of the sampler',
+          data: rows.map((r) => Math.max(0, r.total! - r.decode - r.stages.reduce((a, s) => a + s.ms, 0))),
+          backgroundColor: OTHER_COLOUR,
+        },
       ];
       return {
         type: 'bar',
@@ -73,7 +105,10 @@ function stageTimeChart(results: Results): ChartSpec | null {
         options: {
           indexAxis: 'y',
           layout: { padding: 8 },
-          scales: { x: { ...numericAxis('time per video (ms)', { extent: [0, ...rows.map((r) => r.total!)], nonNegative: true }), stacked: true }, y: { ...categoryAxis('method'), stacked: true } },
+          scales: {
+            x: { ...numericAxis('time per video (ms)', { extent: [0, ...rows.map((r) => r.total!)], nonNegative: true }), stacked: true },
+            y: { ...categoryAxis('method'), stacked: true },
+          },
           plugins: chartPlugins(title, `${results.suite.name} v${results.suite.version}, ${results.device.name}`, []),
         },
       } as ChartConfiguration;

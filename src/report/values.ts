@@ -50,7 +50,6 @@ export interface QualityMeasure {
   read(m: MethodResult): PlotValue | null;
 }
 
-
 /** VBench dimension scores of a method (the `vbench/<dimension>` metrics with a value). */
 export function vbenchScores(m: MethodResult): Partial<Record<DimensionId, number>> {
   const out: Partial<Record<DimensionId, number>> = {};
@@ -81,7 +80,12 @@ export function qualityMeasures(results: Results): QualityMeasure[] {
   for (const metric of metrics) {
     const sample = results.methods.map((m) => metricValueOf(m, metric, 'fd')).find((v) => v !== undefined);
     if (!sample || sample.direction === 'none') continue;
-    out.push({ id: slugOf(`${metric}-fd`), label: `FD, ${metric} (${sample.unit})`, direction: sample.direction, read: (m) => plotValue(metricValueOf(m, metric, 'fd')) });
+    out.push({
+      id: slugOf(`${metric}-fd`),
+      label: `FD, ${metric} (${sample.unit})`,
+      direction: sample.direction,
+      read: (m) => plotValue(metricValueOf(m, metric, 'fd')),
+    });
   }
   for (const which of ['quality', 'total'] as const) {
     if (!results.methods.some((m) => vbenchAggregate(m, which) !== null)) continue;

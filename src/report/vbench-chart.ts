@@ -14,11 +14,19 @@ import { plotValue, metricValueOf } from './values.ts';
 /** The VBench chart, or why there is none. */
 export function vbenchCharts(results: Results, palette: MethodPalette): { charts: ChartSpec[]; skipped: string[] } {
   const metrics = [...new Set(results.methods.flatMap((m) => Object.keys(m.metrics)))].filter((k) => k.startsWith('vbench/'));
-  const dimensions = metrics.map((metric) => ({ metric, key: metric.slice('vbench/'.length) })).filter((d) => results.methods.some((m) => plotValue(metricValueOf(m, d.metric, d.key)) !== null));
+  const dimensions = metrics
+    .map((metric) => ({ metric, key: metric.slice('vbench/'.length) }))
+    .filter((d) => results.methods.some((m) => plotValue(metricValueOf(m, d.metric, d.key)) !== null));
   if (dimensions.length === 0) return { charts: [], skipped: ['VBench dimensions: the suite computes none (metrics vbench/<dimension>)'] };
   const values = results.methods.map((m) => dimensions.map((d) => plotValue(metricValueOf(m, d.metric, d.key))));
   const extent = extentOf(values.flat());
-  const how = [...new Set(dimensions.flatMap((d) => results.methods.map((m) => metricValueOf(m, d.metric, d.key)?.label.match(/\(([^)]*)\)$/)?.[1]).filter((x): x is string => !!x)))];
+  const how = [
+    ...new Set(
+      dimensions.flatMap((d) =>
+        results.methods.map((m) => metricValueOf(m, d.metric, d.key)?.label.match(/\(([^)]*)\)$/)?.[1]).filter((x): x is string => !!x),
+      ),
+    ),
+  ];
   const title = 'VBench dimensions by method';
   const chart: ChartSpec = {
     name: 'vbench-dimensions',
@@ -44,7 +52,16 @@ export function vbenchCharts(results: Results, palette: MethodPalette): { charts
             x: groupedCategoryAxis('VBench dimension', labels),
             y: numericAxis('score (0-1) ↑ higher is better', { extent }),
           },
-          plugins: chartPlugins(title, `${results.suite.name} v${results.suite.version}, ${results.methods[0]?.samples ?? 0} videos per method`, values.flatMap((row, d) => errorBarsOf(d, row.filter((v) => v !== null).map((v) => ({ y: v! }))))),
+          plugins: chartPlugins(
+            title,
+            `${results.suite.name} v${results.suite.version}, ${results.methods[0]?.samples ?? 0} videos per method`,
+            values.flatMap((row, d) =>
+              errorBarsOf(
+                d,
+                row.filter((v) => v !== null).map((v) => ({ y: v! })),
+              ),
+            ),
+          ),
         },
       } as ChartConfiguration;
     },

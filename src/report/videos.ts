@@ -56,7 +56,8 @@ function videoFileSource(run: RunFolder): { read: (methodId: string, key: string
     if (!existsSync(index)) continue;
     const keys = JSON.parse(readFileSync(index, 'utf8')) as Record<string, string>;
     for (const name of readdirSync(folder)) {
-      if (VIDEO_EXTENSIONS.includes(path.extname(name).toLowerCase()) && keys[name]) byKey.set(`${m.id}\0${keys[name]}`, path.join(folder, name));
+      if (VIDEO_EXTENSIONS.includes(path.extname(name).toLowerCase()) && keys[name])
+        byKey.set(`${m.id}\0${keys[name]}`, path.join(folder, name));
     }
   }
   if (byKey.size === 0) return null;

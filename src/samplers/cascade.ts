@@ -50,7 +50,12 @@ function cascadeModels(models: ModelSet): readonly VelocityModel[] {
 }
 
 /** Every call of a cascade plan, per sample: steps of each stage at its own resolution. */
-export function plannedCascadeCalls(specs: readonly ModelSpec[], steps: readonly number[], frames: number, guidanceScale: number): PlannedCall[] {
+export function plannedCascadeCalls(
+  specs: readonly ModelSpec[],
+  steps: readonly number[],
+  frames: number,
+  guidanceScale: number,
+): PlannedCall[] {
   const calls: PlannedCall[] = [];
   specs.forEach((spec, s) => {
     const blocks = [blockTokens(frames, spec.height, spec.width, 0, spec.patchSize)];
@@ -59,7 +64,12 @@ export function plannedCascadeCalls(specs: readonly ModelSpec[], steps: readonly
   return calls;
 }
 
-async function sampleCascade(models: ModelSet, plan: SamplingPlan<CascadeSettings>, noise: NoiseSource, onStep?: StepObserver): Promise<SampleResult> {
+async function sampleCascade(
+  models: ModelSet,
+  plan: SamplingPlan<CascadeSettings>,
+  noise: NoiseSource,
+  onStep?: StepObserver,
+): Promise<SampleResult> {
   const stages = cascadeModels(models);
   const last = stages[stages.length - 1];
   const frames = validatePlan(stages[0], plan, 'cascade');
@@ -75,7 +85,10 @@ async function sampleCascade(models: ModelSet, plan: SamplingPlan<CascadeSetting
     const x =
       s === 0
         ? initialNoise(noise, indices, [C, frames, last.spec.height, last.spec.width], stages.length - 1)
-        : stackSamples(indices.map((i) => noise.gaussian(i, `cascade/stage${s}`, C * frames * h * w)), [C, frames, h, w]);
+        : stackSamples(
+            indices.map((i) => noise.gaussian(i, `cascade/stage${s}`, C * frames * h * w)),
+            [C, frames, h, w],
+          );
     const { ratios, timesteps } = flowSchedule(plan.settings.stepsPerStage[s], model.spec.shift);
     const level = stages.length - 1 - s;
     for (let i = 0; i < timesteps.length; i++) {
@@ -95,7 +108,16 @@ async function sampleCascade(models: ModelSet, plan: SamplingPlan<CascadeSetting
         (rowsPerSample, call, ms) => records.push(callRecord(model, call, 0, s, level, rowsPerSample, ms)),
       );
       eulerStep(x, v, ratios[i], ratios[i + 1]);
-      onStep?.({ unit: 0, units: 1, stage: s, stages: stages.length, step: i, steps: timesteps.length, ratio: ratios[i], timestep: timesteps[i] });
+      onStep?.({
+        unit: 0,
+        units: 1,
+        stage: s,
+        stages: stages.length,
+        step: i,
+        steps: timesteps.length,
+        ratio: ratios[i],
+        timestep: timesteps[i],
+      });
     }
     assertFinite(x, `cascade: stage ${s} (${model.id})`);
     previous = x;
@@ -109,16 +131,19 @@ export const cascadeSampler: Sampler<CascadeSettings> = {
   description: 'cascaded generation: low-resolution base model, then separate 2x super-resolution models conditioned on the previous stage',
   parseSettings(raw: unknown, models: ModelSet): CascadeSettings {
     const n = cascadeModels(models).length;
-    const schema = z
-      .object({ stepsPerStage: z.array(z.number().int().min(1).max(100000)).length(n).default(Array(n).fill(20)) })
-      .strict();
+    const schema = z.object({ stepsPerStage: z.array(z.number().int().min(1).max(100000)).length(n).default(Array(n).fill(20)) }).strict();
     return parseWith(schema, withDefaults(models, 'cascade', raw), 'cascade settings');
   },
   settingsFromSteps(steps, raw) {
     return { ...raw, stepsPerStage: steps };
   },
   plan(models, settings, frames, guidance) {
-    return plannedCascadeCalls(cascadeModels(models).map((m) => m.spec), settings.stepsPerStage, frames, jointGuidance(guidance, frames));
+    return plannedCascadeCalls(
+      cascadeModels(models).map((m) => m.spec),
+      settings.stepsPerStage,
+      frames,
+      jointGuidance(guidance, frames),
+    );
   },
   sample: sampleCascade,
 };

@@ -89,7 +89,8 @@ export function plannedFullCalls(spec: ModelSpec, timeline: readonly FullUnitPla
   for (const unit of timeline) {
     const history = unit.firstFrame > 0 ? [blockTokens(unit.firstFrame, spec.height, spec.width, 0, spec.patchSize)] : [];
     const blocks = [...history, blockTokens(unit.frames, spec.height, spec.width, 0, spec.patchSize)];
-    for (let i = 0; i < unit.schedule.timesteps.length; i++) calls.push({ stage: 0, blocks, rowsPerSample: unit.guidanceScale === 1 ? 1 : 2, cost: spec.cost });
+    for (let i = 0; i < unit.schedule.timesteps.length; i++)
+      calls.push({ stage: 0, blocks, rowsPerSample: unit.guidanceScale === 1 ? 1 : 2, cost: spec.cost });
   }
   return calls;
 }
@@ -113,9 +114,16 @@ function parseFullSettings(raw: unknown, models: ModelSet): FullSettings {
     return { ...base, steps, videoSteps: r.videoSteps ?? steps, match: null };
   }
   if (r.steps !== undefined || r.videoSteps !== undefined) {
-    throw new SchemaError(`full settings: give either steps or match, not both (got steps ${r.steps ?? r.videoSteps} and match '${r.match}')`);
+    throw new SchemaError(
+      `full settings: give either steps or match, not both (got steps ${r.steps ?? r.videoSteps} and match '${r.match}')`,
+    );
   }
-  return { ...base, steps: null, videoSteps: null, match: { mode: r.match, pyramid: pyramidSampler.parseSettings(r.pyramid ?? {}, models) } };
+  return {
+    ...base,
+    steps: null,
+    videoSteps: null,
+    match: { mode: r.match, pyramid: pyramidSampler.parseSettings(r.pyramid ?? {}, models) },
+  };
 }
 
 /**
@@ -126,15 +134,19 @@ function parseFullSettings(raw: unknown, models: ModelSet): FullSettings {
 export function resolveFullSteps(models: ModelSet, settings: FullSettings, frames: number, guidance: GuidanceSettings): ResolvedSteps {
   const model = fullModel(models);
   const costOf = (steps: number, videoSteps: number) =>
-    computeMeasure(totalPlannedCost(plannedFullCalls(model.spec, fullTimeline(settings, { steps, videoSteps }, frames, guidance, model.spec.shift))));
+    computeMeasure(
+      totalPlannedCost(plannedFullCalls(model.spec, fullTimeline(settings, { steps, videoSteps }, frames, guidance, model.spec.shift))),
+    );
   const pyramidCost = (p: PyramidSettings) => computeMeasure(totalPlannedCost(pyramidSampler.plan(models, p, frames, guidance)));
   if (settings.match === null) return { steps: settings.steps!, videoSteps: settings.videoSteps!, computeRatio: null };
-  if (!models.pyramid?.spec.pyramid) throw new RangeError(`full: match '${settings.match.mode}' needs the pyramidal model of ${models.id}; it has none`);
+  if (!models.pyramid?.spec.pyramid)
+    throw new RangeError(`full: match '${settings.match.mode}' needs the pyramidal model of ${models.id}; it has none`);
   const p = settings.match.pyramid;
   const stepsFirst = p.stepsPerStage.reduce((a, b) => a + b, 0);
   const stepsVideo = p.videoStepsPerStage.reduce((a, b) => a + b, 0);
   const target = pyramidCost(p);
-  if (settings.match.mode === 'steps') return { steps: stepsFirst, videoSteps: stepsVideo, computeRatio: costOf(stepsFirst, stepsVideo) / target };
+  if (settings.match.mode === 'steps')
+    return { steps: stepsFirst, videoSteps: stepsVideo, computeRatio: costOf(stepsFirst, stepsVideo) / target };
   let best = { steps: 1, videoSteps: 1, gap: Infinity, cost: 0 };
   for (let steps = 1; steps <= 100000; steps++) {
     const videoSteps = Math.max(1, Math.round((steps * stepsVideo) / stepsFirst));
@@ -146,7 +158,12 @@ export function resolveFullSteps(models: ModelSet, settings: FullSettings, frame
   return { steps: best.steps, videoSteps: best.videoSteps, computeRatio: best.cost / target };
 }
 
-async function sampleFull(models: ModelSet, plan: SamplingPlan<FullSettings>, noise: NoiseSource, onStep?: StepObserver): Promise<SampleResult> {
+async function sampleFull(
+  models: ModelSet,
+  plan: SamplingPlan<FullSettings>,
+  noise: NoiseSource,
+  onStep?: StepObserver,
+): Promise<SampleResult> {
   const model = fullModel(models);
   const frames = validatePlan(model, plan, 'full');
   const { channels: C, height: H, width: W } = model.spec;
@@ -169,7 +186,16 @@ async function sampleFull(models: ModelSet, plan: SamplingPlan<FullSettings>, no
         (rowsPerSample, call, ms) => records.push(callRecord(model, call, unit.unit, 0, 0, rowsPerSample, ms)),
       );
       eulerStep(x, v, ratios[i], ratios[i + 1]);
-      onStep?.({ unit: unit.unit, units: timeline.length, stage: 0, stages: 1, step: i, steps: timesteps.length, ratio: ratios[i], timestep: timesteps[i] });
+      onStep?.({
+        unit: unit.unit,
+        units: timeline.length,
+        stage: 0,
+        stages: 1,
+        step: i,
+        steps: timesteps.length,
+        ratio: ratios[i],
+        timestep: timesteps[i],
+      });
     }
     assertFinite(x, `full: unit ${unit.unit} of model ${model.id}`);
     finished.push(x);
@@ -188,7 +214,10 @@ export const fullResolutionSampler: Sampler<FullSettings> = {
   },
   plan(models, settings, frames, guidance) {
     const model = fullModel(models);
-    return plannedFullCalls(model.spec, fullTimeline(settings, resolveFullSteps(models, settings, frames, guidance), frames, guidance, model.spec.shift));
+    return plannedFullCalls(
+      model.spec,
+      fullTimeline(settings, resolveFullSteps(models, settings, frames, guidance), frames, guidance, model.spec.shift),
+    );
   },
   sample: sampleFull,
 };

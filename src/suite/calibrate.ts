@@ -28,7 +28,10 @@ export async function calibrate(run: RunPlan, plan: MethodPlan, n: number): Prom
 }
 
 /** The plan and its estimate as text; the plan's model sets stay open (`planRun`'s caller closes them). */
-export async function dryRun(run: RunPlan, options: { shard: Shard; storeRoot: string | null; calibrationSamples: number }): Promise<string> {
+export async function dryRun(
+  run: RunPlan,
+  options: { shard: Shard; storeRoot: string | null; calibrationSamples: number },
+): Promise<string> {
   const { suite, file, hash } = run.loaded;
   const store = options.storeRoot && existsSync(options.storeRoot) ? new SampleStore(options.storeRoot) : null;
   const chunks = shardChunks(run.chunks, options.shard);
@@ -54,7 +57,9 @@ export async function dryRun(run: RunPlan, options: { shard: Shard; storeRoot: s
     const seconds = todo * perSample + timed;
     total += seconds;
     protocol += perSample * plan.context.protocolVideos;
-    lines.push(`| ${plan.method.id} | ${plan.method.model} | ${plan.method.sampler} | ${todo} | ${stored} | ${formatNumber(perSample)} | ${formatDuration(seconds)} |`);
+    lines.push(
+      `| ${plan.method.id} | ${plan.method.model} | ${plan.method.sampler} | ${todo} | ${stored} | ${formatNumber(perSample)} | ${formatDuration(seconds)} |`,
+    );
   }
   lines.push(
     '',

@@ -15,16 +15,31 @@ import { modelSetSpec } from '../models/contract/velocity-model.ts';
  * The items of one method: `count` samples with the suite's conditions, checked against what the model set can
  * be conditioned on. Prompts are encoded by the set's `encodePrompt` (once per prompt).
  */
-export async function suiteItems(spec: ConditionsSpec, count: number, prompts: readonly string[], models: ModelSet, where: string): Promise<SuiteItem[]> {
+export async function suiteItems(
+  spec: ConditionsSpec,
+  count: number,
+  prompts: readonly string[],
+  models: ModelSet,
+  where: string,
+): Promise<SuiteItem[]> {
   const conditioning = modelSetSpec(models).conditioning;
-  const plain = (index: number, condition: Condition, conditionKey: string, label: number | null): SuiteItem => ({ index, condition, conditionKey, label, prompt: null, repeat: null });
+  const plain = (index: number, condition: Condition, conditionKey: string, label: number | null): SuiteItem => ({
+    index,
+    condition,
+    conditionKey,
+    label,
+    prompt: null,
+    repeat: null,
+  });
   switch (spec.kind) {
     case 'unconditional':
       return Array.from({ length: count }, (_, i) => plain(i, { kind: 'unconditional' }, 'unconditional', null));
     case 'class':
     case 'class-balanced': {
       if (conditioning.kind !== 'class') {
-        throw new SchemaError(`${where}: conditions.kind '${spec.kind}' needs a class-conditional model; ${models.id} is conditioned on '${conditioning.kind}'`);
+        throw new SchemaError(
+          `${where}: conditions.kind '${spec.kind}' needs a class-conditional model; ${models.id} is conditioned on '${conditioning.kind}'`,
+        );
       }
       if (spec.kind === 'class' && spec.label >= conditioning.classes) {
         throw new SchemaError(`${where}: conditions.label is ${spec.label}; ${models.id} has classes 0 to ${conditioning.classes - 1}`);
@@ -37,8 +52,13 @@ export async function suiteItems(spec: ConditionsSpec, count: number, prompts: r
     case 'prompts': {
       const conditioner = models.conditioner;
       if (conditioning.kind !== 'text' || !conditioner) {
-        const why = conditioning.kind !== 'text' ? `it is conditioned on '${conditioning.kind}'` : 'its package has no condition encoder or embedding table';
-        throw new SchemaError(`${where}: conditions.kind 'prompts' needs a text-conditioned model with a prompt encoder; ${models.id} cannot be used: ${why}`);
+        const why =
+          conditioning.kind !== 'text'
+            ? `it is conditioned on '${conditioning.kind}'`
+            : 'its package has no condition encoder or embedding table';
+        throw new SchemaError(
+          `${where}: conditions.kind 'prompts' needs a text-conditioned model with a prompt encoder; ${models.id} cannot be used: ${why}`,
+        );
       }
       const k = spec.samplesPerPrompt;
       if (count !== prompts.length * k) throw new RangeError(`${where}: ${count} samples for ${prompts.length} prompts x ${k}`);
@@ -49,7 +69,10 @@ export async function suiteItems(spec: ConditionsSpec, count: number, prompts: r
         let e = encoded.get(prompt);
         if (!e) {
           const condition = await conditioner.encode(prompt);
-          if (condition.kind !== 'text') throw new RangeError(`${where}: ${models.id}'s conditioner gave a '${condition.kind}' condition for prompt '${prompt}'; a text condition is needed`);
+          if (condition.kind !== 'text')
+            throw new RangeError(
+              `${where}: ${models.id}'s conditioner gave a '${condition.kind}' condition for prompt '${prompt}'; a text condition is needed`,
+            );
           const bytes = new Uint8Array(condition.embedding.buffer, condition.embedding.byteOffset, condition.embedding.byteLength);
           e = { condition, key: `text:${prompt}#${sha256Hex(bytes).slice(0, 16)}` };
           encoded.set(prompt, e);

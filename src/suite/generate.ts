@@ -29,7 +29,12 @@ export async function generateBatch(
   noise: NoiseSource,
   onStep?: StepObserver,
 ): Promise<{ result: SampleResult; pixels: Tensor; decodeSeconds: number }> {
-  const result = await method.samplerImpl.sample(method.models, { items, frames: method.frames, guidance: method.guidance, settings: method.parsedSettings }, noise, onStep);
+  const result = await method.samplerImpl.sample(
+    method.models,
+    { items, frames: method.frames, guidance: method.guidance, settings: method.parsedSettings },
+    noise,
+    onStep,
+  );
   const sampled = performance.now();
   const pixels = method.models.decoder ? await method.models.decoder.decode(result.samples) : result.samples;
   return { result, pixels, decodeSeconds: (performance.now() - sampled) / 1000 };
@@ -55,7 +60,9 @@ export async function chunkSamples(
   for (const key of keys) {
     const stored = store.readSample(key);
     if (stored && stored.record.shape.join(',') !== method.shape.join(',')) {
-      throw new RangeError(`store entry ${key} (${method.id}) has shape [${stored.record.shape.join(', ')}]; the method makes [${method.shape.join(', ')}]`);
+      throw new RangeError(
+        `store entry ${key} (${method.id}) has shape [${stored.record.shape.join(', ')}]; the method makes [${method.shape.join(', ')}]`,
+      );
     }
     values.push(stored?.values ?? null);
     records.push(stored?.record ?? null);
@@ -70,12 +77,18 @@ export async function chunkSamples(
     const seconds = (performance.now() - started) / 1000;
     const n = batch.length;
     const shape = pixels.shape.slice(1) as [number, number, number, number];
-    if (shape.join(',') !== method.shape.join(',')) throw new RangeError(`${method.id}: the sampler made samples [${shape.join(', ')}]; expected [${method.shape.join(', ')}]`);
+    if (shape.join(',') !== method.shape.join(','))
+      throw new RangeError(`${method.id}: the sampler made samples [${shape.join(', ')}]; expected [${method.shape.join(', ')}]`);
     const cost = {
       nfe: result.cost.nfe,
       tokensPerSample: result.cost.tokensPerSample,
       flopsPerSample: result.cost.flopsPerSample,
-      stages: result.cost.stages.map((s) => ({ stage: s.stage, nfe: s.nfe, tokensPerSample: s.tokensPerSample, flopsPerSample: s.flopsPerSample })),
+      stages: result.cost.stages.map((s) => ({
+        stage: s.stage,
+        nfe: s.nfe,
+        tokensPerSample: s.tokensPerSample,
+        flopsPerSample: s.flopsPerSample,
+      })),
     };
     positions.forEach((p, j) => {
       const record: SampleRecord = {

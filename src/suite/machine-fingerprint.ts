@@ -14,6 +14,11 @@ import type { MachineFingerprint } from './contract/records.ts';
  * not the load average, memory or OS), with the device's name and hours unit.
  */
 export function machineFingerprint(machine: MachineDescription, device: DeviceInfo): MachineFingerprint {
-  const id = hashValue({ cpu: machine.cpuModel, cores: machine.cores, gpus: machine.gpus, device: { kind: device.kind, name: device.name } }).slice(0, 16);
+  const id = hashValue({
+    cpu: machine.cpuModel,
+    cores: machine.cores,
+    gpus: machine.gpus,
+    device: { kind: device.kind, name: device.name },
+  }).slice(0, 16);
   return { id, name: device.name, hoursUnit: device.hoursUnit };
 }

@@ -13,7 +13,15 @@ import { suiteMetrics } from './metrics/index.ts';
 import type { SampleSetKind } from './contract/plugin.ts';
 import { referenceSetsOf } from './contract/plugin.ts';
 import { harnessInfo } from './provenance.ts';
-import { assertComparable, differences, readResults, writeResults, type MethodMeta, type MethodResult, type Results } from './contract/results.ts';
+import {
+  assertComparable,
+  differences,
+  readResults,
+  writeResults,
+  type MethodMeta,
+  type MethodResult,
+  type Results,
+} from './contract/results.ts';
 import { decodeStateFile, stateFilePath, writeMethodStates } from './contract/state-file.ts';
 import { resultsMarkdown } from '../analysis/summary.ts';
 import { readSampleRows, writeSampleRows } from './contract/sample-rows.ts';
@@ -29,8 +37,14 @@ function checkShards(all: readonly { dir: string; results: Results }[], partial:
   const [first, ...rest] = all;
   for (const r of rest) {
     assertComparable(first.results, r.results, 'merge', [first.dir, r.dir]);
-    if (r.results.suite.hash !== first.results.suite.hash) throw new RangeError(`cannot merge ${first.dir} and ${r.dir}: the suite changed between them (hash ${first.results.suite.hash.slice(0, 12)} vs ${r.results.suite.hash.slice(0, 12)})`);
-    if (r.results.shards.count !== first.results.shards.count) throw new RangeError(`cannot merge ${first.dir} and ${r.dir}: they were cut into ${first.results.shards.count} and ${r.results.shards.count} shards`);
+    if (r.results.suite.hash !== first.results.suite.hash)
+      throw new RangeError(
+        `cannot merge ${first.dir} and ${r.dir}: the suite changed between them (hash ${first.results.suite.hash.slice(0, 12)} vs ${r.results.suite.hash.slice(0, 12)})`,
+      );
+    if (r.results.shards.count !== first.results.shards.count)
+      throw new RangeError(
+        `cannot merge ${first.dir} and ${r.dir}: they were cut into ${first.results.shards.count} and ${r.results.shards.count} shards`,
+      );
     const a = first.results.methods.map(metaOf);
     const b = r.results.methods.map(metaOf);
     const diff = differences(a, b);
@@ -45,7 +59,10 @@ function checkShards(all: readonly { dir: string; results: Results }[], partial:
   }
   const count = first.results.shards.count;
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length > 0 && !partial) throw new RangeError(`shards ${missing.join(', ')} of ${count} are missing; give every shard's folder, or --partial for results over the shards given`);
+  if (missing.length > 0 && !partial)
+    throw new RangeError(
+      `shards ${missing.join(', ')} of ${count} are missing; give every shard's folder, or --partial for results over the shards given`,
+    );
   return [...seen.keys()].sort((x, y) => x - y);
 }
 
@@ -57,7 +74,10 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
   const first = all[0].results;
   const metrics: MetricEntry[] = first.locked.metrics.map((m) => {
     const plugin = suiteMetrics.get(m.name);
-    if (plugin.version !== m.version) throw new RangeError(`metric '${m.name}' is version ${plugin.version} in this harness; the shards were made with version ${m.version}`);
+    if (plugin.version !== m.version)
+      throw new RangeError(
+        `metric '${m.name}' is version ${plugin.version} in this harness; the shards were made with version ${m.version}`,
+      );
     return { key: m.id ?? m.name, plugin, options: m.options, optionsHash: hashValue(m.options) };
   });
   const shard0 = all.find((a) => a.results.shards.included.includes(0))?.results ?? first;
@@ -76,7 +96,8 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
           const file = stateFilePath(dir, m.slug, metric.key, set);
           if (!existsSync(file)) throw new RangeError(`${file} is missing; ${dir} is not a complete results folder`);
           const decoded = decodeStateFile(readFileSync(file), file);
-          if (decoded.optionsHash !== metric.optionsHash) throw new RangeError(`${file}: made with other options of metric '${metric.key}'`);
+          if (decoded.optionsHash !== metric.optionsHash)
+            throw new RangeError(`${file}: made with other options of metric '${metric.key}'`);
           for (const c of decoded.chunks) sets[set].push({ chunk: c.chunk, state: metric.plugin.decode(c.state) });
           timing ??= decoded.timing;
         }
@@ -85,7 +106,16 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
     }
     const rows = all.flatMap(({ dir }) => readSampleRows(dir, m.slug));
     const resolved = all.map((a) => a.results.methods.find((x) => x.id === m.id)!.resolved).find((r) => r !== null) ?? null;
-    methods.push(await finalizeMethod({ ...metaOf(m), resolved }, rows.length, methodContext(m, first.locked, shard0.device, machines), metrics, states, included.length < first.shards.count));
+    methods.push(
+      await finalizeMethod(
+        { ...metaOf(m), resolved },
+        rows.length,
+        methodContext(m, first.locked, shard0.device, machines),
+        metrics,
+        states,
+        included.length < first.shards.count,
+      ),
+    );
     writeSampleRows(out, m.slug, rows);
     writeMethodStates(out, m.slug, metrics, states);
     copyVideos(dirs, out, m.slug);
@@ -107,7 +137,10 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
     const file = path.join(dir, 'manifest.json');
     return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { missing: file };
   });
-  writeFileAtomic(path.join(out, 'manifest.json'), `${JSON.stringify({ schema: 'pyramid-bench/merge-manifest@1', harness: harnessInfo(), mergedAt: new Date().toISOString(), folders: dirs, shards: manifests }, null, 2)}\n`);
+  writeFileAtomic(
+    path.join(out, 'manifest.json'),
+    `${JSON.stringify({ schema: 'pyramid-bench/merge-manifest@1', harness: harnessInfo(), mergedAt: new Date().toISOString(), folders: dirs, shards: manifests }, null, 2)}\n`,
+  );
   return results;
 }
 
@@ -127,6 +160,6 @@ function copyVideos(dirs: readonly string[], out: string, slug: string): void {
       keys[name] = shardKeys[name] ?? '';
     }
   }
-  if (Object.keys(keys).length > 0) writeFileAtomic(path.join(out, 'videos', slug, 'keys.json'), `${JSON.stringify(keys, Object.keys(keys).sort(), 2)}\n`);
+  if (Object.keys(keys).length > 0)
+    writeFileAtomic(path.join(out, 'videos', slug, 'keys.json'), `${JSON.stringify(keys, Object.keys(keys).sort(), 2)}\n`);
 }
-

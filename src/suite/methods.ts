@@ -9,7 +9,7 @@ import { hashValue } from '../core/hash.ts';
 import { loadModelSet } from '../models/load.ts';
 import { samplers } from '../samplers/index.ts';
 import type { Sampler } from '../samplers/contract/sampling.ts';
-import { modelSetSpec, withDefaults, type ModelSet, type ModelSpec, } from '../models/contract/velocity-model.ts';
+import { modelSetSpec, withDefaults, type ModelSet, type ModelSpec } from '../models/contract/velocity-model.ts';
 import { Tensor } from '../core/tensor.ts';
 import type { GuidanceSpec, Suite } from './suite-schema.ts';
 import type { ExpandedMethod } from './sweep.ts';
@@ -35,14 +35,22 @@ export interface ResolvedMethod extends Omit<ExpandedMethod, 'model' | 'guidance
 
 /** Content hash of a model set: the set's own hash (a package's, covering its decoder and conditioner) and each model's, by role. */
 export function modelSetHash(models: ModelSet): string {
-  return hashValue({ set: models.hash ?? null, pyramid: models.pyramid?.hash ?? null, full: models.full?.hash ?? null, cascade: (models.cascade ?? []).map((m) => m.hash) });
+  return hashValue({
+    set: models.hash ?? null,
+    pyramid: models.pyramid?.hash ?? null,
+    full: models.full?.hash ?? null,
+    cascade: (models.cascade ?? []).map((m) => m.hash),
+  });
 }
 
 /** Loads a model reference, naming the method on failure. */
 export type ModelLoader = (reference: string) => Promise<ModelSet>;
 
 /** The shape [C, T, H, W] of one sample after the set's decoder: found by decoding one zero latent. */
-async function decodedShape(models: ModelSet, latent: readonly [number, number, number, number]): Promise<[number, number, number, number]> {
+async function decodedShape(
+  models: ModelSet,
+  latent: readonly [number, number, number, number],
+): Promise<[number, number, number, number]> {
   if (!models.decoder) return [...latent];
   const out = await models.decoder.decode(new Tensor([1, ...latent]));
   return [out.shape[1], out.shape[2], out.shape[3], out.shape[4]];
@@ -68,7 +76,12 @@ async function closeSets(sets: readonly ModelSet[]): Promise<void> {
  * caller closes the returned methods' sets (`closeMethods`); when resolving fails, the sets loaded so far are
  * closed here before the error is thrown.
  */
-export async function resolveMethods(expanded: readonly ExpandedMethod[], suite: Suite, where = 'suite', loader: ModelLoader = loadModelSet): Promise<ResolvedMethod[]> {
+export async function resolveMethods(
+  expanded: readonly ExpandedMethod[],
+  suite: Suite,
+  where = 'suite',
+  loader: ModelLoader = loadModelSet,
+): Promise<ResolvedMethod[]> {
   const loaded = new Map<string, Promise<ModelSet>>();
   try {
     return await resolveWith(loaded, expanded, suite, where, loader);
@@ -80,7 +93,13 @@ export async function resolveMethods(expanded: readonly ExpandedMethod[], suite:
   }
 }
 
-async function resolveWith(loaded: Map<string, Promise<ModelSet>>, expanded: readonly ExpandedMethod[], suite: Suite, where: string, loader: ModelLoader): Promise<ResolvedMethod[]> {
+async function resolveWith(
+  loaded: Map<string, Promise<ModelSet>>,
+  expanded: readonly ExpandedMethod[],
+  suite: Suite,
+  where: string,
+  loader: ModelLoader,
+): Promise<ResolvedMethod[]> {
   const shapes = new Map<string, Promise<[number, number, number, number]>>();
   const out: ResolvedMethod[] = [];
   for (const m of expanded) {
@@ -106,12 +125,24 @@ async function resolveWith(loaded: Map<string, Promise<ModelSet>>, expanded: rea
     }
     const spec = modelSetSpec(models);
     const frames = suite.frames ?? spec.frames;
-    if (frames > spec.frames) throw new SchemaError(`${where}.frames: ${frames} frames asked for, but ${reference} (${m.id}) generates at most ${spec.frames}`);
+    if (frames > spec.frames)
+      throw new SchemaError(`${where}.frames: ${frames} frames asked for, but ${reference} (${m.id}) generates at most ${spec.frames}`);
     const shapeKey = `${reference}:${frames}`;
     if (!shapes.has(shapeKey)) shapes.set(shapeKey, decodedShape(models, [spec.channels, frames, spec.height, spec.width]));
     const shape = await shapes.get(shapeKey)!;
     const guidance = m.guidance ?? models.guidanceDefaults ?? { firstFrame: 1, video: 1 };
-    out.push({ ...m, model: reference, guidance, models, modelHash: modelSetHash(models), samplerImpl, parsedSettings, frames, shape, spec });
+    out.push({
+      ...m,
+      model: reference,
+      guidance,
+      models,
+      modelHash: modelSetHash(models),
+      samplerImpl,
+      parsedSettings,
+      frames,
+      shape,
+      spec,
+    });
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { encodeNpz, npyArray } from '../io/npy.ts';
 import { tensorToFrames } from '../data/quantize.ts';
 import { writeVideo } from '../data/video.ts';
-import type { SuiteItem, } from './contract/records.ts';
+import type { SuiteItem } from './contract/records.ts';
 
 /** The file name a template gives an item: {index}, {repeat}, {prompt}, {class}; refuses names with path separators. */
 export function videoName(template: string, item: SuiteItem): string {
@@ -18,13 +18,18 @@ export function videoName(template: string, item: SuiteItem): string {
     if (k === 'index') return String(item.index);
     if (k === 'repeat') return String(item.repeat ?? item.index);
     if (k === 'prompt') {
-      if (item.prompt === null) throw new RangeError(`video name '${template}': {prompt} needs prompt conditions (sample ${item.index} has '${item.conditionKey}')`);
+      if (item.prompt === null)
+        throw new RangeError(
+          `video name '${template}': {prompt} needs prompt conditions (sample ${item.index} has '${item.conditionKey}')`,
+        );
       return item.prompt;
     }
-    if (item.label === null) throw new RangeError(`video name '${template}': {class} needs class conditions (sample ${item.index} has '${item.conditionKey}')`);
+    if (item.label === null)
+      throw new RangeError(`video name '${template}': {class} needs class conditions (sample ${item.index} has '${item.conditionKey}')`);
     return String(item.label);
   });
-  if (/[/\\\0]/.test(name) || name === '.' || name === '..') throw new RangeError(`video name '${name}' (sample ${item.index}) contains a path separator; allowed: a plain file name`);
+  if (/[/\\\0]/.test(name) || name === '.' || name === '..')
+    throw new RangeError(`video name '${name}' (sample ${item.index}) contains a path separator; allowed: a plain file name`);
   return name;
 }
 
@@ -49,7 +54,10 @@ export class VideoWriter {
     const target = path.join(this.dir, file);
     if (this.keys[file] === key && existsSync(target)) return;
     const [C, T, H, W] = shape;
-    if (C !== 1 && C !== 3) throw new RangeError(`videos: samples have ${C} channels; only 1 or 3 (pixel space) can be written, a latent model needs a decoder first`);
+    if (C !== 1 && C !== 3)
+      throw new RangeError(
+        `videos: samples have ${C} channels; only 1 or 3 (pixel space) can be written, a latent model needs a decoder first`,
+      );
     await writeVideo(target, tensorToFrames(values, C, T, H, W), W, H, this.fps);
     this.keys[file] = key;
   }
@@ -61,7 +69,10 @@ export class VideoWriter {
 }
 
 /** The samples of a method as .npz: samples [N, C, T, H, W] float32, indices and labels (-1: none) int64. */
-export function samplesNpz(rows: readonly { item: SuiteItem; values: Float32Array }[], shape: readonly [number, number, number, number]): Buffer {
+export function samplesNpz(
+  rows: readonly { item: SuiteItem; values: Float32Array }[],
+  shape: readonly [number, number, number, number],
+): Buffer {
   const sorted = [...rows].sort((a, b) => a.item.index - b.item.index);
   const size = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(sorted.length * size);

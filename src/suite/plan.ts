@@ -9,7 +9,7 @@ import { suiteItems } from './conditions.ts';
 import { runDevice } from '../models/contract/device.ts';
 import { closeMethods, resolveMethods, type ModelLoader, type ResolvedMethod } from './methods.ts';
 import { suiteMetrics } from './metrics/index.ts';
-import type { MethodContext, } from './contract/plugin.ts';
+import type { MethodContext } from './contract/plugin.ts';
 import { referenceSetsOf } from './contract/plugin.ts';
 import { harnessInfo } from './provenance.ts';
 import { resolveReference, type ReferenceSource } from './references.ts';
@@ -60,7 +60,11 @@ export interface RunPlan {
  * when done, also on error (`runSuite` and `dryRun` only borrow them); when planning fails, the sets loaded so
  * far are closed before the error is thrown.
  */
-export async function planRun(loaded: LoadedSuite, args: Readonly<Record<string, string>>, options: { loader?: ModelLoader; deferMissingArgs?: boolean } = {}): Promise<RunPlan> {
+export async function planRun(
+  loaded: LoadedSuite,
+  args: Readonly<Record<string, string>>,
+  options: { loader?: ModelLoader; deferMissingArgs?: boolean } = {},
+): Promise<RunPlan> {
   const { suite, file } = loaded;
   const harness = harnessInfo();
   const samples = samplesPerMethod(loaded);
@@ -86,15 +90,28 @@ export async function closePlan(run: RunPlan): Promise<void> {
   await closeMethods(run.methods.map((m) => m.method));
 }
 
-async function planMethods(loaded: LoadedSuite, harness: RunPlan['harness'], samples: number, methods: readonly ResolvedMethod[], deferred: readonly ExpandedMethod[]): Promise<RunPlan> {
+async function planMethods(
+  loaded: LoadedSuite,
+  harness: RunPlan['harness'],
+  samples: number,
+  methods: readonly ResolvedMethod[],
+  deferred: readonly ExpandedMethod[],
+): Promise<RunPlan> {
   const { suite, file } = loaded;
   const machine = describeMachine();
   const device = runDevice(methods.map((m) => ({ id: m.id, device: m.models.device })));
   const fingerprint = machineFingerprint(machine, device);
-  const metrics: MetricEntry[] = suite.metrics.map((m) => ({ key: m.key, plugin: suiteMetrics.get(m.name), options: m.options, optionsHash: hashValue(m.options) }));
+  const metrics: MetricEntry[] = suite.metrics.map((m) => ({
+    key: m.key,
+    plugin: suiteMetrics.get(m.name),
+    options: m.options,
+    optionsHash: hashValue(m.options),
+  }));
   const needsReference = metrics.filter((m) => referenceSetsOf(m).length > 0);
   if (suite.reference.source === 'none' && needsReference.length > 0) {
-    throw new SchemaError(`${file}.reference.source: 'none', but metric ${needsReference.map((m) => `'${m.key}'`).join(', ')} compares with reference samples; allowed: auto, analytic-target, shapes`);
+    throw new SchemaError(
+      `${file}.reference.source: 'none', but metric ${needsReference.map((m) => `'${m.key}'`).join(', ')} compares with reference samples; allowed: auto, analytic-target, shapes`,
+    );
   }
   const plans: MethodPlan[] = [];
   for (const method of methods) {
@@ -102,7 +119,15 @@ async function planMethods(loaded: LoadedSuite, harness: RunPlan['harness'], sam
     const items = await suiteItems(suite.conditions, samples, loaded.prompts, method.models, where);
     const reference = needsReference.length > 0 ? resolveReferenceAt(suite.reference, method, where) : null;
     const costSource = method.spec.cost ? (method.spec.costSource ?? 'architecture') : 'unknown';
-    const context: MethodContext = { id: method.id, shape: method.shape, costSource, playbackFps: suite.playbackFps, protocolVideos: suite.protocol?.videos ?? samples, device, machines: [fingerprint] };
+    const context: MethodContext = {
+      id: method.id,
+      shape: method.shape,
+      costSource,
+      playbackFps: suite.playbackFps,
+      protocolVideos: suite.protocol?.videos ?? samples,
+      device,
+      machines: [fingerprint],
+    };
     metrics.forEach((m, i) => {
       try {
         m.plugin.check?.(m.options, context);
@@ -110,7 +135,15 @@ async function planMethods(loaded: LoadedSuite, harness: RunPlan['harness'], sam
         throw new SchemaError(`${file}.metrics[${i}] (${m.key}): ${(error as Error).message}`);
       }
     });
-    const keyBase = { harness: harness.version, modelHash: method.modelHash, sampler: method.sampler, settings: method.parsedSettings, guidance: method.guidance, frames: method.frames, seed: suite.seed };
+    const keyBase = {
+      harness: harness.version,
+      modelHash: method.modelHash,
+      sampler: method.sampler,
+      settings: method.parsedSettings,
+      guidance: method.guidance,
+      frames: method.frames,
+      seed: suite.seed,
+    };
     const keys = items.map((item) => sampleKey({ ...keyBase, condition: item.conditionKey, index: item.index }));
     const meta: MethodMeta = {
       id: method.id,
@@ -133,7 +166,19 @@ async function planMethods(loaded: LoadedSuite, harness: RunPlan['harness'], sam
     plans.push({ method, items, keys, reference, context, meta });
   }
   const versions = Object.fromEntries(metrics.map((m) => [m.key, m.plugin.version]));
-  return { loaded, harness, samples, chunks: chunkCount(samples, suite.chunk), metrics, methods: plans, machine, device, fingerprint, locked: lockedSettings(loaded, harness.version, versions, samples), deferred };
+  return {
+    loaded,
+    harness,
+    samples,
+    chunks: chunkCount(samples, suite.chunk),
+    metrics,
+    methods: plans,
+    machine,
+    device,
+    fingerprint,
+    locked: lockedSettings(loaded, harness.version, versions, samples),
+    deferred,
+  };
 }
 
 function resolveReferenceAt(spec: { source: string; seed: number }, method: ResolvedMethod, where: string): ReferenceSource | null {
@@ -145,7 +190,12 @@ function resolveReferenceAt(spec: { source: string; seed: number }, method: Reso
 }
 
 /** The locked settings of a loaded suite. */
-export function lockedSettings(loaded: LoadedSuite, harnessVersion: string, metricVersions: Readonly<Record<string, number>>, samples: number): LockedSettings {
+export function lockedSettings(
+  loaded: LoadedSuite,
+  harnessVersion: string,
+  metricVersions: Readonly<Record<string, number>>,
+  samples: number,
+): LockedSettings {
   const s = loaded.suite;
   return {
     harnessVersion,
@@ -160,7 +210,12 @@ export function lockedSettings(loaded: LoadedSuite, harnessVersion: string, metr
     playbackFps: s.playbackFps,
     protocol: s.protocol ?? null,
     reference: s.reference,
-    metrics: s.metrics.map((m) => ({ name: m.name, ...(m.key !== m.name ? { id: m.key } : {}), version: metricVersions[m.key], options: m.options })),
+    metrics: s.metrics.map((m) => ({
+      name: m.name,
+      ...(m.key !== m.name ? { id: m.key } : {}),
+      version: metricVersions[m.key],
+      options: m.options,
+    })),
     outputs: s.outputs,
   };
 }

@@ -25,18 +25,34 @@ export function gitState(root = HARNESS_ROOT): GitState {
   const git = (...args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8', timeout: 10_000 });
   const head = git('rev-parse', 'HEAD');
   if (head.error || head.status !== 0) {
-    return { commit: null, branch: null, dirty: null, changedFiles: null, error: (head.error?.message ?? head.stderr).trim() || 'not a git checkout' };
+    return {
+      commit: null,
+      branch: null,
+      dirty: null,
+      changedFiles: null,
+      error: (head.error?.message ?? head.stderr).trim() || 'not a git checkout',
+    };
   }
   const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
   const status = git('status', '--porcelain');
   const changed = status.status === 0 ? status.stdout.split('\n').filter((l) => l.trim().length > 0).length : null;
-  return { commit: head.stdout.trim(), branch: branch.status === 0 ? branch.stdout.trim() : null, dirty: changed === null ? null : changed > 0, changedFiles: changed };
+  return {
+    commit: head.stdout.trim(),
+    branch: branch.status === 0 ? branch.stdout.trim() : null,
+    dirty: changed === null ? null : changed > 0,
+    changedFiles: changed,
+  };
 }
 
 /** Versions of Node.js and of the harness's npm dependencies as installed (package-lock.json). */
 export async function packageVersions(root = HARNESS_ROOT): Promise<PackageVersions> {
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { version?: string }> };
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
+  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+    packages?: Record<string, { version?: string }>;
+  };
   const npm: Record<string, string> = {};
   for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).sort()) {
     npm[name] = lock.packages?.[`node_modules/${name}`]?.version ?? 'not in package-lock.json';
@@ -71,13 +87,20 @@ export async function buildManifest(input: ManifestInput): Promise<Manifest> {
     schema: 'pyramid-bench/manifest@1',
     harness: harnessInfo(),
     command: input.command,
-    suite: { file: loaded.file, name: loaded.suite.name, version: loaded.suite.version, hash: loaded.hash, fileHash: loaded.fileHash, promptsHash: loaded.promptsHash },
+    suite: {
+      file: loaded.file,
+      name: loaded.suite.name,
+      version: loaded.suite.version,
+      hash: loaded.hash,
+      fileHash: loaded.fileHash,
+      promptsHash: loaded.promptsHash,
+    },
     git: gitState(),
     packages: await packageVersions(),
     models: [...byReference.values()].map((m) => ({
       reference: m.model,
       hash: m.modelHash,
-      models: modelsOf(m.models).map((v) => ({ id: v.id, role: v.spec.role, hash: v.hash, })),
+      models: modelsOf(m.models).map((v) => ({ id: v.id, role: v.spec.role, hash: v.hash })),
       device: m.models.device,
     })),
     seeds: { generation: loaded.suite.seed, reference: loaded.suite.reference.seed, metrics: metricSeeds },

@@ -43,12 +43,17 @@ const SHAPES_REFERENCE_VERSION = 1;
 
 function analyticTarget(context: ReferenceContext): ReferenceSource {
   const model = modelsOf(context.models).find((m): m is AnalyticModel => m instanceof AnalyticModel);
-  if (!model) throw new SchemaError(`reference 'analytic-target' needs an analytic model; ${context.models.id} is not one (use reference.source: shapes or none)`);
+  if (!model)
+    throw new SchemaError(
+      `reference 'analytic-target' needs an analytic model; ${context.models.id} is not one (use reference.source: shapes or none)`,
+    );
   const { mixture } = model.preset;
   const [C, T, H, W] = context.shape;
   const full = mixture.shape;
   if (C !== full.channels || H !== full.height || W !== full.width || T > full.frames) {
-    throw new SchemaError(`reference 'analytic-target': samples [${context.shape.join(', ')}] do not fit the target [${full.channels}, ${full.frames}, ${full.height}, ${full.width}]`);
+    throw new SchemaError(
+      `reference 'analytic-target': samples [${context.shape.join(', ')}] do not fit the target [${full.channels}, ${full.frames}, ${full.height}, ${full.width}]`,
+    );
   }
   const noise = new PhiloxNoise(context.seed);
   const plane = H * W;
@@ -68,7 +73,10 @@ function analyticTarget(context: ReferenceContext): ReferenceSource {
 
 function shapesReference(context: ReferenceContext): ReferenceSource {
   const [C, T, H, W] = context.shape;
-  if (C !== 3) throw new SchemaError(`reference 'shapes' is RGB; the samples of ${context.models.id} have ${C} channels (a latent model needs a decoder first)`);
+  if (C !== 3)
+    throw new SchemaError(
+      `reference 'shapes' is RGB; the samples of ${context.models.id} have ${C} channels (a latent model needs a decoder first)`,
+    );
   const config = { frames: T, height: H, width: W };
   return {
     id: `shapes:${T}x${H}x${W}`,
@@ -77,7 +85,9 @@ function shapesReference(context: ReferenceContext): ReferenceSource {
       const c = item.condition;
       if (c.kind === 'text') throw new SchemaError(`reference 'shapes' has class labels, not prompts (sample ${item.index})`);
       if (c.kind === 'class' && c.label >= SHAPE_CLASSES.length) {
-        throw new SchemaError(`reference 'shapes': class ${c.label} of sample ${item.index} is not one of its ${SHAPE_CLASSES.length} classes (${SHAPE_CLASSES.join(', ')})`);
+        throw new SchemaError(
+          `reference 'shapes': class ${c.label} of sample ${item.index} is not one of its ${SHAPE_CLASSES.length} classes (${SHAPE_CLASSES.join(', ')})`,
+        );
       }
       const label = c.kind === 'class' ? c.label : item.index % SHAPE_CLASSES.length;
       return shapesVideo(context.seed + set, item.index, config, label).values;

@@ -49,15 +49,42 @@ export interface RunOutcome {
 function stateKey(run: RunPlan, plan: MethodPlan, metric: MetricEntry, set: SampleSetKind, chunk: number, inputs: unknown): string {
   const { suite } = run.loaded;
   const context = { shape: plan.context.shape, playbackFps: plan.context.playbackFps };
-  return hashValue({ metric: metric.plugin.name, version: metric.plugin.version, options: metric.optionsHash, suite: { name: suite.name, version: suite.version }, context, set, chunk, inputs });
+  return hashValue({
+    metric: metric.plugin.name,
+    version: metric.plugin.version,
+    options: metric.optionsHash,
+    suite: { name: suite.name, version: suite.version },
+    context,
+    set,
+    chunk,
+    inputs,
+  });
 }
 
 /** A chunk state from the store, or computed by `make` and stored. */
-async function cachedState(store: SampleStore, key: string, metric: MetricEntry, plan: MethodPlan, set: SampleSetKind, chunk: number, make: () => SampleChunk): Promise<unknown> {
+async function cachedState(
+  store: SampleStore,
+  key: string,
+  metric: MetricEntry,
+  plan: MethodPlan,
+  set: SampleSetKind,
+  chunk: number,
+  make: () => SampleChunk,
+): Promise<unknown> {
   const bytes = store.readState(key);
   if (bytes) return metric.plugin.decode(decodeStateFile(bytes, `store state ${key}`).chunks[0].state);
   const state = await metric.plugin.chunkState(make(), metric.options, plan.context);
-  store.writeState(key, encodeStateFile({ metric: metric.plugin.name, version: metric.plugin.version, set, optionsHash: metric.optionsHash, chunks: [{ chunk, state: metric.plugin.encode(state) }], timing: null }));
+  store.writeState(
+    key,
+    encodeStateFile({
+      metric: metric.plugin.name,
+      version: metric.plugin.version,
+      set,
+      optionsHash: metric.optionsHash,
+      chunks: [{ chunk, state: metric.plugin.encode(state) }],
+      timing: null,
+    }),
+  );
   return state;
 }
 
@@ -71,7 +98,9 @@ export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOu
   const store = new SampleStore(options.storeRoot ?? path.join(options.out, 'store'));
   const chunks = shardChunks(run.chunks, options.shard);
   if (chunks.length === 0) {
-    throw new RangeError(`shard ${options.shard.index}/${options.shard.count} has no chunks: suite '${suite.name}' has ${run.chunks} chunks of ${suite.chunk} samples; use at most ${run.chunks} shards`);
+    throw new RangeError(
+      `shard ${options.shard.index}/${options.shard.count} has no chunks: suite '${suite.name}' has ${run.chunks} chunks of ${suite.chunk} samples; use at most ${run.chunks} shards`,
+    );
   }
   const positions = chunkPositions(chunks, suite.chunk, run.samples);
   const toGenerate = run.methods.reduce((n, m) => n + positions.filter((p) => !store.hasSample(m.keys[p])).length, 0);
@@ -115,20 +144,31 @@ export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOu
   return { results, manifest };
 }
 
-async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number[], store: SampleStore, progress: Progress, options: RunOptions): Promise<MethodResult> {
+async function runMethod(
+  run: RunPlan,
+  plan: MethodPlan,
+  chunks: readonly number[],
+  store: SampleStore,
+  progress: Progress,
+  options: RunOptions,
+): Promise<MethodResult> {
   const { suite } = run.loaded;
   const states: Record<string, { sets: Record<SampleSetKind, { chunk: number; state: unknown }[]>; timing: TimingRecord | null }> = {};
   for (const m of run.metrics) states[m.key] = { sets: { samples: [], reference: [], second: [] }, timing: null };
   const rows: SampleRow[] = [];
   const videoSpec = suite.outputs.videos;
-  const videos = videoSpec ? new VideoWriter(path.join(options.out, 'videos', plan.meta.slug), videoSpec.format, videoSpec.naming, suite.playbackFps) : null;
+  const videos = videoSpec
+    ? new VideoWriter(path.join(options.out, 'videos', plan.meta.slug), videoSpec.format, videoSpec.naming, suite.playbackFps)
+    : null;
   const npzRows: { item: (typeof plan.items)[number]; values: Float32Array }[] = [];
   let resolved: Readonly<Record<string, unknown>> | null = null;
   for (const c of chunks) {
     const [a, b] = chunkRange(c, suite.chunk, run.samples);
     const items = plan.items.slice(a, b);
     const keys = plan.keys.slice(a, b);
-    const got = await chunkSamples(store, plan, items, keys, suite.seed, suite.batch, run.fingerprint, (n) => progress.advance(n, plan.method.id));
+    const got = await chunkSamples(store, plan, items, keys, suite.seed, suite.batch, run.fingerprint, (n) =>
+      progress.advance(n, plan.method.id),
+    );
     resolved ??= got.records[0].resolved;
     got.records.forEach((record, i) => rows.push(sampleRow(plan.method.id, items[i], record)));
     const references = new Map<SampleSetKind, SampleChunk>();
@@ -141,17 +181,26 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
       return chunk;
     };
     for (const metric of run.metrics) {
-      const own = await cachedState(store, stateKey(run, plan, metric, 'samples', c, keys), metric, plan, 'samples', c, () => ({ set: 'samples', chunk: c, items, samples: got.samples, records: got.records }));
+      const own = await cachedState(store, stateKey(run, plan, metric, 'samples', c, keys), metric, plan, 'samples', c, () => ({
+        set: 'samples',
+        chunk: c,
+        items,
+        samples: got.samples,
+        records: got.records,
+      }));
       states[metric.key].sets.samples.push({ chunk: c, state: own });
       for (const set of referenceSetsOf(metric)) {
         const inputs = { reference: plan.reference!.key, items: items.map((i) => [i.index, i.conditionKey]) };
-        const state = await cachedState(store, stateKey(run, plan, metric, set, c, inputs), metric, plan, set, c, () => referenceChunk(set));
+        const state = await cachedState(store, stateKey(run, plan, metric, set, c, inputs), metric, plan, set, c, () =>
+          referenceChunk(set),
+        );
         states[metric.key].sets[set].push({ chunk: c, state });
       }
     }
     if (videos) {
       const limit = videoSpec!.count === 'all' ? Infinity : videoSpec!.count;
-      for (let i = 0; i < items.length; i++) if (items[i].index < limit) await videos.write(items[i], keys[i], got.samples.sample(i), plan.method.shape);
+      for (let i = 0; i < items.length; i++)
+        if (items[i].index < limit) await videos.write(items[i], keys[i], got.samples.sample(i), plan.method.shape);
       videos.save();
     }
     if (suite.outputs.samples === 'npz') items.forEach((item, i) => npzRows.push({ item, values: got.samples.sample(i).slice() }));
@@ -164,14 +213,22 @@ async function runMethod(run: RunPlan, plan: MethodPlan, chunks: readonly number
   }
   writeMethodStates(options.out, plan.meta.slug, run.metrics, states);
   writeSampleRows(options.out, plan.meta.slug, rows);
-  if (npzRows.length > 0) writeFileAtomic(path.join(options.out, 'samples', `${plan.meta.slug}.npz`), samplesNpz(npzRows, plan.method.shape));
+  if (npzRows.length > 0)
+    writeFileAtomic(path.join(options.out, 'samples', `${plan.meta.slug}.npz`), samplesNpz(npzRows, plan.method.shape));
   options.log(`${plan.method.id}: ${rows.length} samples; computing ${run.metrics.map((m) => m.key).join(', ')}`);
   const metricStates: Record<string, MetricStates> = states;
   return finalizeMethod({ ...plan.meta, resolved }, rows.length, plan.context, run.metrics, metricStates, options.shard.count > 1);
 }
 
 /** The timed phase of a method for one metric, read back from the store when this machine already measured it. */
-async function timedPhase(run: RunPlan, plan: MethodPlan, metric: MetricEntry, timingPlan: TimingPlan, store: SampleStore, options: RunOptions): Promise<TimingRecord> {
+async function timedPhase(
+  run: RunPlan,
+  plan: MethodPlan,
+  metric: MetricEntry,
+  timingPlan: TimingPlan,
+  store: SampleStore,
+  options: RunOptions,
+): Promise<TimingRecord> {
   const { suite } = run.loaded;
   const m = plan.method;
   const key = hashValue({
@@ -179,7 +236,16 @@ async function timedPhase(run: RunPlan, plan: MethodPlan, metric: MetricEntry, t
     version: metric.plugin.version,
     plan: timingPlan,
     suite: { name: suite.name, version: suite.version },
-    method: { harness: run.harness.version, model: m.modelHash, sampler: m.sampler, settings: m.parsedSettings, guidance: m.guidance, frames: m.frames, seed: suite.seed, items: plan.keys.slice(0, timingPlan.batch) },
+    method: {
+      harness: run.harness.version,
+      model: m.modelHash,
+      sampler: m.sampler,
+      settings: m.parsedSettings,
+      guidance: m.guidance,
+      frames: m.frames,
+      seed: suite.seed,
+      items: plan.keys.slice(0, timingPlan.batch),
+    },
     machine: { cpu: run.machine.cpuModel, cores: run.machine.cores, gpus: run.machine.gpus, device: run.device },
   });
   const stored = store.readTiming<TimingRecord>(key);

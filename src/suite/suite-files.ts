@@ -15,7 +15,9 @@ export const SUITES_DIR = path.join(HARNESS_ROOT, 'suites');
 /** Shipped suite files by file name (e.g. "default.yaml"); the value is the file's path. */
 export const shippedSuites = new Registry<string>('suite');
 if (existsSync(SUITES_DIR)) {
-  for (const name of readdirSync(SUITES_DIR).filter((n) => n.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(SUITES_DIR)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()) {
     const file = path.join(SUITES_DIR, name);
     let description = '';
     try {

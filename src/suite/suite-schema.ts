@@ -75,14 +75,19 @@ const suiteSchema = () =>
       seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1_000_003),
     }).default({ source: 'auto', seed: 1_000_003 }),
     args: z.record(identifier, strictObject({ description: z.string().min(1) })).default({}),
-    sweeps: z.array(strictObject({ name: identifier, description: z.string().default(''), values: z.array(z.unknown()).min(1) })).default([]),
+    sweeps: z
+      .array(strictObject({ name: identifier, description: z.string().default(''), values: z.array(z.unknown()).min(1) }))
+      .default([]),
     methods: z.array(methodSchema()).min(1),
     metrics: z
       .array(
         strictObject({
           name: z.enum(suiteMetrics.names() as [string, ...string[]]),
           /** A name for this use of the metric when a suite uses the same metric twice (e.g. FD with two extractors). */
-          id: z.string().regex(/^[a-z][a-z0-9_./-]*$/, 'use a lowercase name: a letter, then letters, digits and _ . / -').optional(),
+          id: z
+            .string()
+            .regex(/^[a-z][a-z0-9_./-]*$/, 'use a lowercase name: a letter, then letters, digits and _ . / -')
+            .optional(),
           options: z.unknown().optional(),
         }),
       )
@@ -90,7 +95,10 @@ const suiteSchema = () =>
     outputs: strictObject({
       samples: z.enum(['none', 'npz']).default('none'),
       videos: videosSchema.optional(),
-      costTable: z.boolean().default(false).describe("write the paper's planned-compute table (pyramid vs full resolution vs cascade at 768p) beside the results"),
+      costTable: z
+        .boolean()
+        .default(false)
+        .describe("write the paper's planned-compute table (pyramid vs full resolution vs cascade at 768p) beside the results"),
     }).default({ samples: 'none', costTable: false }),
   });
 
@@ -133,25 +141,31 @@ export interface LoadedSuite {
 /** Parses a suite object (from YAML); `where` names the source in messages. */
 export function parseSuite(raw: unknown, where: string): Suite {
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !('format' in raw)) {
-    throw new SchemaError(`${where}: not a runner suite: it has no 'format' (runner suites start with format: ${SUITE_FORMAT}; docs/suites.md). The metric suites of docs/metrics.md have their own format and commands.`);
+    throw new SchemaError(
+      `${where}: not a runner suite: it has no 'format' (runner suites start with format: ${SUITE_FORMAT}; docs/suites.md). The metric suites of docs/metrics.md have their own format and commands.`,
+    );
   }
   const parsed = parseWith(suiteSchema(), raw, where);
   if (parsed.conditions.kind === 'prompts') {
     if (parsed.samples !== undefined) {
-      throw new SchemaError(`${where}.samples: not allowed with conditions.kind 'prompts' (got ${parsed.samples}); the count is prompts x samplesPerPrompt`);
+      throw new SchemaError(
+        `${where}.samples: not allowed with conditions.kind 'prompts' (got ${parsed.samples}); the count is prompts x samplesPerPrompt`,
+      );
     }
   } else if (parsed.samples === undefined) {
     throw new SchemaError(`${where}.samples: required (an integer >= 2) with conditions.kind '${parsed.conditions.kind}' (got missing)`);
   }
   const names = new Set<string>();
   parsed.methods.forEach((m, i) => {
-    if (names.has(m.name)) throw new SchemaError(`${where}.methods[${i}].name: '${m.name}' is used by an earlier method; method names must be unique`);
+    if (names.has(m.name))
+      throw new SchemaError(`${where}.methods[${i}].name: '${m.name}' is used by an earlier method; method names must be unique`);
     names.add(m.name);
   });
   const metricNames = new Set<string>();
   const metrics = parsed.metrics.map((m, i) => {
     const key = m.id ?? m.name;
-    if (metricNames.has(key)) throw new SchemaError(`${where}.metrics[${i}]: '${key}' is listed twice; give each use of a metric its own id`);
+    if (metricNames.has(key))
+      throw new SchemaError(`${where}.metrics[${i}]: '${key}' is listed twice; give each use of a metric its own id`);
     metricNames.add(key);
     return { name: m.name, key, options: suiteMetrics.get(m.name).parseOptions(m.options ?? {}, `${where}.metrics[${i}].options`) };
   });

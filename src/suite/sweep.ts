@@ -57,7 +57,8 @@ function substitute(value: unknown, sweep: Record<string, unknown>, args: Record
   const p = placeholderOf(value);
   if (p) return '$sweep' in p ? sweep[p.$sweep] : args[p.$arg];
   if (Array.isArray(value)) return value.map((v) => substitute(v, sweep, args));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, sweep, args)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, sweep, args)]));
   return value;
 }
 
@@ -75,7 +76,10 @@ function formatValue(value: unknown): string {
 export function expandMethods(suite: Suite, args: Readonly<Record<string, string>>, where = 'suite'): ExpandedMethod[] {
   const declaredArgs = Object.keys(suite.args);
   for (const name of Object.keys(args)) {
-    if (!(name in suite.args)) throw new SchemaError(`--arg ${name}: suite '${suite.name}' declares no argument '${name}'; declared: ${declaredArgs.join(', ') || '(none)'}`);
+    if (!(name in suite.args))
+      throw new SchemaError(
+        `--arg ${name}: suite '${suite.name}' declares no argument '${name}'; declared: ${declaredArgs.join(', ') || '(none)'}`,
+      );
   }
   const sweeps = new Map(suite.sweeps.map((s) => [s.name, s.values]));
   const used = new Set<string>();
@@ -85,11 +89,13 @@ export function expandMethods(suite: Suite, args: Readonly<Record<string, string
     const found = { sweeps: new Set<string>(), args: new Set<string>() };
     collect([method.model, method.settings, method.guidance], found);
     for (const s of found.sweeps) {
-      if (!sweeps.has(s)) throw new SchemaError(`${where}.${source}: unknown sweep '${s}'; declared sweeps: ${[...sweeps.keys()].join(', ') || '(none)'}`);
+      if (!sweeps.has(s))
+        throw new SchemaError(`${where}.${source}: unknown sweep '${s}'; declared sweeps: ${[...sweeps.keys()].join(', ') || '(none)'}`);
       used.add(s);
     }
     for (const a of found.args) {
-      if (!(a in suite.args)) throw new SchemaError(`${where}.${source}: unknown argument '${a}'; declared args: ${declaredArgs.join(', ') || '(none)'}`);
+      if (!(a in suite.args))
+        throw new SchemaError(`${where}.${source}: unknown argument '${a}'; declared args: ${declaredArgs.join(', ') || '(none)'}`);
     }
     const argValues: Record<string, string | null> = Object.fromEntries(declaredArgs.map((a) => [a, args[a] ?? null]));
     const missingArgs = [...found.args].filter((a) => args[a] === undefined);
@@ -105,7 +111,9 @@ export function expandMethods(suite: Suite, args: Readonly<Record<string, string
       const id = label ? `${method.name} [${label}]` : method.name;
       const model = substitute(method.model, sweep, argValues);
       if (model !== null && typeof model !== 'string') {
-        throw new SchemaError(`${where}.${source}.model: the sweep gave ${canonicalJson(model)}; allowed: a model reference string such as analytic:tiny-video`);
+        throw new SchemaError(
+          `${where}.${source}.model: the sweep gave ${canonicalJson(model)}; allowed: a model reference string such as analytic:tiny-video`,
+        );
       }
       const raw = substitute(method.guidance, sweep, argValues) ?? suite.guidance ?? null;
       const guidance = raw === null ? null : parseWith(guidanceSchema, raw, `${where}.${source}.guidance (${id})`);
@@ -125,12 +133,16 @@ export function expandMethods(suite: Suite, args: Readonly<Record<string, string
     }
   });
   suite.sweeps.forEach((s, i) => {
-    if (!used.has(s.name)) throw new SchemaError(`${where}.sweeps[${i}]: sweep '${s.name}' is used by no method; use it as {$sweep: ${s.name}} in a method's model, settings or guidance, or remove it`);
+    if (!used.has(s.name))
+      throw new SchemaError(
+        `${where}.sweeps[${i}]: sweep '${s.name}' is used by no method; use it as {$sweep: ${s.name}} in a method's model, settings or guidance, or remove it`,
+      );
   });
   const slugs = new Map<string, string>();
   for (const m of out) {
     const other = slugs.get(m.slug);
-    if (other !== undefined) throw new SchemaError(`${where}: methods '${other}' and '${m.id}' have the same file name '${m.slug}'; rename one`);
+    if (other !== undefined)
+      throw new SchemaError(`${where}: methods '${other}' and '${m.id}' have the same file name '${m.slug}'; rename one`);
     slugs.set(m.slug, m.id);
   }
   return out;

@@ -12,9 +12,16 @@ import type { ResolvedMethod } from './methods.ts';
 import type { SuiteItem, TimedRepeat, TimingPlan, TimingRecord } from './contract/records.ts';
 
 /** Runs the timed phase of `method` on its first `plan.batch` items. */
-export async function measureTiming(method: ResolvedMethod, items: readonly SuiteItem[], seed: number, plan: TimingPlan): Promise<TimingRecord> {
-  if (items.length < plan.batch) throw new RangeError(`timing ${method.id}: batch of ${plan.batch} videos, but the method has ${items.length} samples`);
-  if (plan.maxRepeats < plan.repeats) throw new RangeError(`timing ${method.id}: maxRepeats ${plan.maxRepeats} is below repeats ${plan.repeats}`);
+export async function measureTiming(
+  method: ResolvedMethod,
+  items: readonly SuiteItem[],
+  seed: number,
+  plan: TimingPlan,
+): Promise<TimingRecord> {
+  if (items.length < plan.batch)
+    throw new RangeError(`timing ${method.id}: batch of ${plan.batch} videos, but the method has ${items.length} samples`);
+  if (plan.maxRepeats < plan.repeats)
+    throw new RangeError(`timing ${method.id}: maxRepeats ${plan.maxRepeats} is below repeats ${plan.repeats}`);
   const batch = items.slice(0, plan.batch);
   const noise = new PhiloxNoise(seed);
   const generate = (onStep?: () => void) => generateBatch(method, batch, noise, onStep);

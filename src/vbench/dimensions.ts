@@ -5,7 +5,15 @@
  */
 
 /** The quality dimensions' ids, which are also the ones the harness computes. */
-export const QUALITY_IDS = ['subject_consistency', 'background_consistency', 'temporal_flickering', 'motion_smoothness', 'dynamic_degree', 'aesthetic_quality', 'imaging_quality'] as const;
+export const QUALITY_IDS = [
+  'subject_consistency',
+  'background_consistency',
+  'temporal_flickering',
+  'motion_smoothness',
+  'dynamic_degree',
+  'aesthetic_quality',
+  'imaging_quality',
+] as const;
 
 /** Dimension ids as VBench's results files spell them (`vbench/__init__.py:18-19`). */
 export const DIMENSION_IDS = [
@@ -35,7 +43,14 @@ export interface DimensionInfo {
   readonly weight: number;
 }
 
-const info = (id: DimensionId, group: DimensionInfo['group'], min: number, max: number, weight = 1): DimensionInfo => ({ id, label: id.replace(/_/g, ' '), group, min, max, weight });
+const info = (id: DimensionId, group: DimensionInfo['group'], min: number, max: number, weight = 1): DimensionInfo => ({
+  id,
+  label: id.replace(/_/g, ' '),
+  group,
+  min,
+  max,
+  weight,
+});
 
 /** `NORMALIZE_DIC`, `DIM_WEIGHT`, `QUALITY_LIST` and `SEMANTIC_LIST`, in TASK_INFO order. */
 export const DIMENSIONS: readonly DimensionInfo[] = Object.freeze([

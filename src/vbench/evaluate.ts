@@ -88,8 +88,14 @@ function withBackbone(entry: VideoEntry, backbone: string | null): VideoEntry {
 }
 
 /** Evaluates `dims` on every source with the toolkit's networks and stand-ins. */
-export async function evaluateVideos(sources: readonly VideoSource[], toolkit: Toolkit, options: EvaluateOptions): Promise<{ outcomes: DimensionOutcome[]; videos: VideoReport[] }> {
-  for (const d of options.dims) if (!COMPUTABLE.includes(d)) throw new RangeError(`vbench eval: dimension '${d}' is not computed by the harness; allowed: ${COMPUTABLE.join(', ')}`);
+export async function evaluateVideos(
+  sources: readonly VideoSource[],
+  toolkit: Toolkit,
+  options: EvaluateOptions,
+): Promise<{ outcomes: DimensionOutcome[]; videos: VideoReport[] }> {
+  for (const d of options.dims)
+    if (!COMPUTABLE.includes(d))
+      throw new RangeError(`vbench eval: dimension '${d}' is not computed by the harness; allowed: ${COMPUTABLE.join(', ')}`);
   if (sources.length === 0) throw new RangeError('vbench eval: no videos');
   const want = new Set(options.dims);
   const staticFilter = options.staticFilter ?? true;
@@ -108,13 +114,26 @@ export async function evaluateVideos(sources: readonly VideoSource[], toolkit: T
     const T = clip.frames.length;
     const details: Partial<Record<ComputableDimension, unknown>> = {};
     const scorer = new PairScorer(toolkit.flow, clip.frames, clip.width, clip.height);
-    const entry = (value: number | boolean, extra: Record<string, unknown> = {}): VideoEntry => ({ video_path: clip.id, video_results: value, ...extra });
+    const entry = (value: number | boolean, extra: Record<string, unknown> = {}): VideoEntry => ({
+      video_path: clip.id,
+      video_results: value,
+      ...extra,
+    });
 
     if (want.has('temporal_flickering')) {
       const tally = tallies.temporal_flickering;
-      const [filter, flick] = await tally.time(T, async () => [staticFilter ? await staticFilterVideo(clip, scorer) : null, temporalFlickeringVideo(clip)] as const, scorer);
+      const [filter, flick] = await tally.time(
+        T,
+        async () => [staticFilter ? await staticFilterVideo(clip, scorer) : null, temporalFlickeringVideo(clip)] as const,
+        scorer,
+      );
       const isStaticVideo = filter === null ? true : filter.static;
-      flicker.push({ path: clip.id, prompt: source.prompt, static: isStaticVideo, entry: withBackbone(entry(flick.score), filter ? flowBackbone : null) });
+      flicker.push({
+        path: clip.id,
+        prompt: source.prompt,
+        static: isStaticVideo,
+        entry: withBackbone(entry(flick.score), filter ? flowBackbone : null),
+      });
       details.temporal_flickering = { static: isStaticVideo, staticFilter: filter, score: flick.score, pairMae: flick.pairMae };
     }
     if (want.has('dynamic_degree')) {
@@ -134,7 +153,9 @@ export async function evaluateVideos(sources: readonly VideoSource[], toolkit: T
       ['background_consistency', toolkit.background],
     ] as const) {
       if (!want.has(id)) continue;
-      const c: ConsistencyVideo = await tallies[id].time(T, async () => consistencyVideo(await embedder.embed(clip.frames, clip.width, clip.height), clip.id));
+      const c: ConsistencyVideo = await tallies[id].time(T, async () =>
+        consistencyVideo(await embedder.embed(clip.frames, clip.width, clip.height), clip.id),
+      );
       const extra = id === 'background_consistency' ? { video_sim: c.sum, cnt_per_video: c.count } : {};
       tallies[id].items.push({ entry: withBackbone(entry(c.score, extra), embedBackbone(embedder)), value: c });
       details[id] = c;
@@ -149,7 +170,16 @@ export async function evaluateVideos(sources: readonly VideoSource[], toolkit: T
       tallies[id].items.push({ entry: entry(v), value: v });
       details[id] = { score: v, frameScores };
     }
-    const report: VideoReport = { video_path: clip.id, prompt: source.prompt, index: source.index, width: clip.width, height: clip.height, frames: T, fps: clip.fps, dimensions: details };
+    const report: VideoReport = {
+      video_path: clip.id,
+      prompt: source.prompt,
+      index: source.index,
+      width: clip.width,
+      height: clip.height,
+      frames: T,
+      fps: clip.fps,
+      dimensions: details,
+    };
     videos.push(report);
     options.onVideo?.(report, (performance.now() - t0) / 1000);
   }
@@ -165,38 +195,63 @@ export async function evaluateVideos(sources: readonly VideoSource[], toolkit: T
     switch (id) {
       case 'temporal_flickering': {
         const kept = staticFilter ? selectStatic(flicker, perPrompt) : flicker;
-        if (kept.length === 0) done(id, 'not computed', `no video passed the static filter (${flicker.length} tried); VBench's mean over none is NaN`, null);
+        if (kept.length === 0)
+          done(id, 'not computed', `no video passed the static filter (${flicker.length} tried); VBench's mean over none is NaN`, null);
         else {
           const keptEntries = kept.map((k) => k.entry);
           const score = temporalFlickeringScore(keptEntries.map((e) => e.video_results as number));
-          const how = staticFilter ? `formula exact; static filter by ${flowMethod}, ${kept.length} of ${flicker.length} videos kept` : 'formula exact; videos taken as already static-filtered';
+          const how = staticFilter
+            ? `formula exact; static filter by ${flowMethod}, ${kept.length} of ${flicker.length} videos kept`
+            : 'formula exact; videos taken as already static-filtered';
           done(id, staticFilter && flowBackbone ? 'substitute' : 'exact', how, { score, videos: keptEntries });
         }
         break;
       }
       case 'dynamic_degree':
-        done(id, flowBackbone ? 'substitute' : 'network', flowMethod, { score: dynamicDegreeScore(items.map((i) => i.value as boolean)), videos: entries });
-        break;
-      case 'motion_smoothness':
-        done(id, interpBackbone ? 'substitute' : 'network', interpBackbone ? `interpolator ${toolkit.interpolator.name} (substitute for AMT-S)` : `interpolator ${toolkit.interpolator.name}`, {
-          score: motionSmoothnessScore(items.map((i) => i.value as number)),
+        done(id, flowBackbone ? 'substitute' : 'network', flowMethod, {
+          score: dynamicDegreeScore(items.map((i) => i.value as boolean)),
           videos: entries,
         });
+        break;
+      case 'motion_smoothness':
+        done(
+          id,
+          interpBackbone ? 'substitute' : 'network',
+          interpBackbone ? `interpolator ${toolkit.interpolator.name} (substitute for AMT-S)` : `interpolator ${toolkit.interpolator.name}`,
+          {
+            score: motionSmoothnessScore(items.map((i) => i.value as number)),
+            videos: entries,
+          },
+        );
         break;
       case 'subject_consistency':
       case 'background_consistency': {
         const e = id === 'subject_consistency' ? toolkit.subject : toolkit.background;
         const sub = e.backbone.kind === 'substitute';
-        done(id, sub ? 'substitute' : 'network', sub ? `substitute backbone ${e.backbone.name}` : `backbone ${e.backbone.name}`, { score: consistencyScore(items.map((i) => i.value as ConsistencyVideo)), videos: entries });
+        done(id, sub ? 'substitute' : 'network', sub ? `substitute backbone ${e.backbone.name}` : `backbone ${e.backbone.name}`, {
+          score: consistencyScore(items.map((i) => i.value as ConsistencyVideo)),
+          videos: entries,
+        });
         break;
       }
       case 'aesthetic_quality':
       case 'imaging_quality': {
         const s = id === 'aesthetic_quality' ? toolkit.aesthetic : toolkit.imaging;
-        if (s === null) done(id, 'not computed', id === 'aesthetic_quality' ? 'needs CLIP ViT-L/14 + LAION head ONNX (manifest: clip_l14, laion_aesthetic)' : 'needs MUSIQ ONNX (manifest: musiq)', null);
+        if (s === null)
+          done(
+            id,
+            'not computed',
+            id === 'aesthetic_quality'
+              ? 'needs CLIP ViT-L/14 + LAION head ONNX (manifest: clip_l14, laion_aesthetic)'
+              : 'needs MUSIQ ONNX (manifest: musiq)',
+            null,
+          );
         else {
           const values = items.map((i) => i.value as number);
-          done(id, 'network', s.backbone.name, { score: id === 'aesthetic_quality' ? aestheticQualityScore(values) : imagingQualityScore(values), videos: entries });
+          done(id, 'network', s.backbone.name, {
+            score: id === 'aesthetic_quality' ? aestheticQualityScore(values) : imagingQualityScore(values),
+            videos: entries,
+          });
         }
         break;
       }

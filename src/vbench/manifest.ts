@@ -20,11 +20,23 @@ import { z } from 'zod';
 import { parseWith } from '../core/schema.ts';
 
 const file = z.string().min(1);
-const oneIo = z.strictObject({ file, input: z.string().optional(), output: z.string().optional(), batch: z.number().int().min(1).optional() });
+const oneIo = z.strictObject({
+  file,
+  input: z.string().optional(),
+  output: z.string().optional(),
+  batch: z.number().int().min(1).optional(),
+});
 
 const manifestSchema = z.strictObject({
   version: z.literal(1),
-  raft: z.strictObject({ file, inputs: z.tuple([z.string(), z.string()]).optional(), output: z.string().optional(), scale: z.number().positive().optional() }).optional(),
+  raft: z
+    .strictObject({
+      file,
+      inputs: z.tuple([z.string(), z.string()]).optional(),
+      output: z.string().optional(),
+      scale: z.number().positive().optional(),
+    })
+    .optional(),
   amt: z.strictObject({ file, inputs: z.tuple([z.string(), z.string(), z.string()]).optional(), output: z.string().optional() }).optional(),
   dino: oneIo.optional(),
   clip_b32: oneIo.optional(),
@@ -49,7 +61,8 @@ export function parseManifest(raw: unknown, baseDir: string, where: string): Onn
     if (!existsSync(resolved)) throw new RangeError(`${where}.${key}.file: ${resolved} does not exist`);
     (entry as { file: string }).file = resolved;
   }
-  if (m.laion_aesthetic && !m.clip_l14) throw new RangeError(`${where}: laion_aesthetic needs clip_l14 (the head scores CLIP ViT-L/14 features)`);
+  if (m.laion_aesthetic && !m.clip_l14)
+    throw new RangeError(`${where}: laion_aesthetic needs clip_l14 (the head scores CLIP ViT-L/14 features)`);
   return m;
 }
 

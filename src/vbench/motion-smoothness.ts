@@ -36,7 +36,9 @@ export async function motionSmoothnessVideo(clip: VideoClip, interpolator: Frame
   const kept = everyNth(frames, 2, 0);
   const odd = everyNth(frames, 2, 1);
   if (kept.length < 2 || odd.length < 1) {
-    throw new RangeError(`motion smoothness: video ${clip.id} has ${frames.length} frames; at least 3 are needed (VBench asserts more than one even-indexed frame)`);
+    throw new RangeError(
+      `motion smoothness: video ${clip.id} has ${frames.length} frames; at least 3 are needed (VBench asserts more than one even-indexed frame)`,
+    );
   }
   const pads = padAmounts(height, width, 16);
   const pw = width + pads.left + pads.right;
@@ -45,7 +47,8 @@ export async function motionSmoothnessVideo(clip: VideoClip, interpolator: Frame
   const frameMae: number[] = [];
   for (let k = 0; k + 1 < padded.length; k++) {
     const prediction = await interpolator.interpolate(padded[k], padded[k + 1], pw, ph);
-    if (prediction.length !== pw * ph * 3) throw new RangeError(`${interpolator.name}: returned ${prediction.length} values for a ${pw}x${ph} RGB frame`);
+    if (prediction.length !== pw * ph * 3)
+      throw new RangeError(`${interpolator.name}: returned ${prediction.length} values for a ${pw}x${ph} RGB frame`);
     frameMae.push(meanAbsoluteDifference(unpad(quantiseTruncate(prediction), pw, ph, 3, pads), odd[k]));
   }
   const mean = frameMae.reduce((a, b) => a + b, 0) / frameMae.length;

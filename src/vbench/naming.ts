@@ -20,11 +20,13 @@ export function parseVbenchName(file: string): VbenchName {
 /** `{prompt}-{index}{ext}`; refuses prompts that cannot be a file name on POSIX or Windows. */
 export function vbenchFileName(prompt: string, index: number, ext = '.mp4'): string {
   if (prompt.length === 0) throw new RangeError('vbenchFileName: the prompt is empty');
-  if (/[/\\\0]/.test(prompt)) throw new RangeError(`vbenchFileName: prompt '${prompt}' contains '/', '\\' or NUL, which a file name cannot hold`);
+  if (/[/\\\0]/.test(prompt))
+    throw new RangeError(`vbenchFileName: prompt '${prompt}' contains '/', '\\' or NUL, which a file name cannot hold`);
   if (!Number.isInteger(index) || index < 0) throw new RangeError(`vbenchFileName: index ${index} must be an integer >= 0`);
   if (!/^\.[a-z0-9]+$/i.test(ext)) throw new RangeError(`vbenchFileName: extension '${ext}' must look like '.mp4'`);
   const name = `${prompt}-${index}${ext}`;
-  if (Buffer.byteLength(name) > 255) throw new RangeError(`vbenchFileName: '${name.slice(0, 40)}...' is ${Buffer.byteLength(name)} bytes; file names hold at most 255`);
+  if (Buffer.byteLength(name) > 255)
+    throw new RangeError(`vbenchFileName: '${name.slice(0, 40)}...' is ${Buffer.byteLength(name)} bytes; file names hold at most 255`);
   return name;
 }
 

@@ -37,7 +37,9 @@ export const PUBLISHED_ROWS: readonly PublishedRow[] = Object.freeze([
 ]);
 
 const percent = (where: string) =>
-  z.number({ error: `${where}: expected a number (percent)` }).refine((x) => Number.isFinite(x) && x >= -100 && x <= 200, `${where}: expected a percentage`);
+  z
+    .number({ error: `${where}: expected a number (percent)` })
+    .refine((x) => Number.isFinite(x) && x >= -100 && x <= 200, `${where}: expected a percentage`);
 
 /** Turns one loose record (CSV row or JSON object) into a row; `where` names it in errors. */
 export function parseRow(record: Record<string, unknown>, where: string): PublishedRow {
@@ -66,15 +68,13 @@ export function parseCsv(text: string, where: string): Record<string, string>[] 
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
     else if (c === ',') {
       row.push(field);
       field = '';
-    }
-    else if (c === '\n' || c === '\r') {
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
       if (row.some((f) => f !== '')) rows.push(row);

@@ -11,14 +11,26 @@ import { recomputed, type PublishedRow } from './published.ts';
 const pct = (x: number | undefined | null) => (x === undefined || x === null ? '—' : (100 * x).toFixed(2));
 
 /** The 16 dimensions (percent, normalised n_d, note) and Quality / Semantic / Total. */
-export function formatScoreTable(scores: Partial<Record<DimensionId, number>>, agg: AggregateScores | null, notes: Partial<Record<DimensionId, string>>): string {
+export function formatScoreTable(
+  scores: Partial<Record<DimensionId, number>>,
+  agg: AggregateScores | null,
+  notes: Partial<Record<DimensionId, string>>,
+): string {
   const lines = [`${'dimension'.padEnd(24)} ${'score %'.padStart(8)} ${'n_d'.padStart(8)}  note`];
   for (const d of DIMENSIONS) {
     const n = agg ? agg.normalised[d.id].toFixed(4) : '—';
-    const note = [agg?.defaulted.includes(d.id) ? 'missing: counted as 0 (VBench default)' : '', notes[d.id] ?? ''].filter(Boolean).join('; ');
+    const note = [agg?.defaulted.includes(d.id) ? 'missing: counted as 0 (VBench default)' : '', notes[d.id] ?? '']
+      .filter(Boolean)
+      .join('; ');
     lines.push(`${d.label.padEnd(24)} ${pct(scores[d.id]).padStart(8)} ${n.padStart(8)}  ${note}`.trimEnd());
   }
-  if (agg) lines.push('', `quality score   ${pct(agg.quality).padStart(7)} %`, `semantic score  ${pct(agg.semantic).padStart(7)} %`, `total score     ${pct(agg.total).padStart(7)} %`);
+  if (agg)
+    lines.push(
+      '',
+      `quality score   ${pct(agg.quality).padStart(7)} %`,
+      `semantic score  ${pct(agg.semantic).padStart(7)} %`,
+      `total score     ${pct(agg.total).padStart(7)} %`,
+    );
   return lines.join('\n');
 }
 
@@ -28,7 +40,9 @@ export function formatOutcomes(outcomes: readonly DimensionOutcome[]): string {
   for (const o of outcomes) {
     const fps = o.seconds > 0 ? (o.frames / o.seconds).toFixed(1) : '—';
     const kind = o.computation === 'substitute' ? 'SUBSTITUTE' : o.computation;
-    lines.push(`${o.id.replace(/_/g, ' ').padEnd(24)} ${pct(o.result?.score).padStart(8)} ${String(o.result?.videos.length ?? 0).padStart(6)} ${fps.padStart(9)}  ${kind}: ${o.method}`);
+    lines.push(
+      `${o.id.replace(/_/g, ' ').padEnd(24)} ${pct(o.result?.score).padStart(8)} ${String(o.result?.videos.length ?? 0).padStart(6)} ${fps.padStart(9)}  ${kind}: ${o.method}`,
+    );
   }
   return lines.join('\n');
 }
@@ -42,7 +56,11 @@ export function formatPublished(rows: readonly PublishedRow[]): string {
     const dims = Object.entries(r.dimensions).map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`);
     out.push(`  dimensions: ${dims.length ? dims.join(', ') : '(none given)'}`);
     const re = recomputed(r);
-    out.push(re ? `  recomputed: total ${re.total.toFixed(2)}  quality ${re.quality.toFixed(2)}  semantic ${re.semantic.toFixed(2)}` : `  recomputed: needs all 16 dimensions (${Object.keys(r.dimensions).length} given)`);
+    out.push(
+      re
+        ? `  recomputed: total ${re.total.toFixed(2)}  quality ${re.quality.toFixed(2)}  semantic ${re.semantic.toFixed(2)}`
+        : `  recomputed: needs all 16 dimensions (${Object.keys(r.dimensions).length} given)`,
+    );
   }
   return out.join('\n');
 }

@@ -44,12 +44,16 @@ export function parseResults(raw: unknown, where: string): VbenchResults {
 }
 
 /** Merges several results; a dimension in two of them is an error naming both sources. */
-export function mergeResults(parts: readonly { readonly results: VbenchResults; readonly source: string }[]): { results: VbenchResults; sources: Partial<Record<DimensionId, string>> } {
+export function mergeResults(parts: readonly { readonly results: VbenchResults; readonly source: string }[]): {
+  results: VbenchResults;
+  sources: Partial<Record<DimensionId, string>>;
+} {
   const results: VbenchResults = {};
   const sources: Partial<Record<DimensionId, string>> = {};
   for (const { results: r, source } of parts) {
     for (const [id, value] of Object.entries(r) as [DimensionId, DimensionResult][]) {
-      if (sources[id] !== undefined) throw new RangeError(`dimension ${id} appears in both ${sources[id]} and ${source}; give each dimension once`);
+      if (sources[id] !== undefined)
+        throw new RangeError(`dimension ${id} appears in both ${sources[id]} and ${source}; give each dimension once`);
       results[id] = value;
       sources[id] = source;
     }
@@ -66,6 +70,8 @@ export function formatResults(results: VbenchResults): string {
 
 /** The substitute backbone named by a dimension's entries, if any (our files mark substitutes per video). */
 export function substituteBackbone(result: DimensionResult): string | null {
-  const names = new Set(result.videos.map((v) => v.backbone).filter((b): b is string => typeof b === 'string' && b.startsWith('substitute:')));
+  const names = new Set(
+    result.videos.map((v) => v.backbone).filter((b): b is string => typeof b === 'string' && b.startsWith('substitute:')),
+  );
   return names.size === 0 ? null : [...names].join(', ');
 }

@@ -56,7 +56,10 @@ function frameFolder(folder: string, fps: number | null): VideoSource {
     for (const f of files) images.push(await readImage(f));
     const { width, height } = images[0];
     images.forEach((img, i) => {
-      if (img.width !== width || img.height !== height) throw new RangeError(`frame folder ${folder}: ${files[i]} is ${img.width}x${img.height}, ${files[0]} is ${width}x${height}; all frames must have one size`);
+      if (img.width !== width || img.height !== height)
+        throw new RangeError(
+          `frame folder ${folder}: ${files[i]} is ${img.width}x${img.height}, ${files[0]} is ${width}x${height}; all frames must have one size`,
+        );
     });
     return checkClip({ id: folder, width, height, fps, frames: images.map((i) => i.data) });
   });
@@ -68,7 +71,8 @@ export function sampleStoreSources(file: string, fps: number | null): VideoSourc
   const key = arrays.samples ? 'samples' : arrays.videos ? 'videos' : null;
   if (key === null) throw new RangeError(`${file}: no 'samples' or 'videos' array; members: ${Object.keys(arrays).join(', ')}`);
   const { shape, dtype, data } = arrays[key];
-  if (dtype !== '<f4' || shape.length !== 5) throw new RangeError(`${file}: '${key}' is ${dtype} [${shape.join(', ')}]; expected float32 [N, C, T, H, W]`);
+  if (dtype !== '<f4' || shape.length !== 5)
+    throw new RangeError(`${file}: '${key}' is ${dtype} [${shape.join(', ')}]; expected float32 [N, C, T, H, W]`);
   const [n, c, t, h, w] = shape;
   if (c !== 1 && c !== 3) throw new RangeError(`${file}: '${key}' has ${c} channels; allowed 1 or 3`);
   const size = c * t * h * w;
@@ -98,7 +102,9 @@ export function listVideoSources(input: string, options: SourceOptions = {}): Vi
   if (stat.isFile()) {
     if (ext === '.npz') return sampleStoreSources(input, fps);
     if (VIDEO_EXTENSIONS.includes(ext)) return [videoFile(input)];
-    throw new RangeError(`video input ${input}: '${ext}' files are not read; allowed: ${[...VIDEO_EXTENSIONS, '.npz'].join(', ')}, a frame folder, or a folder of those`);
+    throw new RangeError(
+      `video input ${input}: '${ext}' files are not read; allowed: ${[...VIDEO_EXTENSIONS, '.npz'].join(', ')}, a frame folder, or a folder of those`,
+    );
   }
   if (listImages(input).length > 0) return [frameFolder(input, fps)];
   const out: VideoSource[] = [];
@@ -109,6 +115,9 @@ export function listVideoSources(input: string, options: SourceOptions = {}): Vi
     else if (VIDEO_EXTENSIONS.includes(e)) out.push(videoFile(p));
     else if (e === '.npz') out.push(...sampleStoreSources(p, fps));
   }
-  if (out.length === 0) throw new RangeError(`video input ${input} holds no videos: no ${VIDEO_EXTENSIONS.join('/')} files, .npz sample stores or folders of images`);
+  if (out.length === 0)
+    throw new RangeError(
+      `video input ${input} holds no videos: no ${VIDEO_EXTENSIONS.join('/')} files, .npz sample stores or folders of images`,
+    );
   return out;
 }

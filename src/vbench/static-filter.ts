@@ -57,7 +57,13 @@ export async function staticFilterVideo(clip: VideoClip, scorer: PairScorer): Pr
   const firstLast = (await scorer.score(0, T - 1)).top2;
   const lastFirst = (await scorer.score(T - 1, 0)).top2;
   const nullable = (x: number) => (Number.isNaN(x) ? null : x);
-  return { static: isStatic(consecutive, firstLast, lastFirst, params), pairScores: consecutive.map(nullable), firstLast: nullable(firstLast), lastFirst: nullable(lastFirst), params };
+  return {
+    static: isStatic(consecutive, firstLast, lastFirst, params),
+    pairScores: consecutive.map(nullable),
+    firstLast: nullable(firstLast),
+    lastFirst: nullable(lastFirst),
+    params,
+  };
 }
 
 /**
@@ -65,8 +71,12 @@ export async function staticFilterVideo(clip: VideoClip, scorer: PairScorer): Pr
  * `perPrompt` per prompt (5 in VBench's default scope; 0 = no limit, as its `all` scope). Returns the kept
  * items in order.
  */
-export function selectStatic<T extends { readonly path: string; readonly prompt: string; readonly static: boolean }>(items: readonly T[], perPrompt: number): T[] {
-  if (!Number.isInteger(perPrompt) || perPrompt < 0) throw new RangeError(`selectStatic: per-prompt limit ${perPrompt} must be an integer >= 0 (0 = no limit)`);
+export function selectStatic<T extends { readonly path: string; readonly prompt: string; readonly static: boolean }>(
+  items: readonly T[],
+  perPrompt: number,
+): T[] {
+  if (!Number.isInteger(perPrompt) || perPrompt < 0)
+    throw new RangeError(`selectStatic: per-prompt limit ${perPrompt} must be an integer >= 0 (0 = no limit)`);
   const kept: T[] = [];
   const counts = new Map<string, number>();
   for (const item of [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {

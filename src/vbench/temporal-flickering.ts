@@ -29,7 +29,10 @@ export interface TemporalFlickeringVideo {
 /** (255 - mean_t MAE(f_t, f_{t+1})) / 255 over all consecutive pairs; needs at least two frames. */
 export function temporalFlickeringVideo(clip: VideoClip): TemporalFlickeringVideo {
   const { frames } = clip;
-  if (frames.length < 2) throw new RangeError(`temporal flickering: video ${clip.id} has ${frames.length} frame; at least 2 are needed (VBench's mean over no pairs is NaN)`);
+  if (frames.length < 2)
+    throw new RangeError(
+      `temporal flickering: video ${clip.id} has ${frames.length} frame; at least 2 are needed (VBench's mean over no pairs is NaN)`,
+    );
   const pairMae: number[] = [];
   for (let t = 0; t + 1 < frames.length; t++) pairMae.push(meanAbsoluteDifference(frames[t], frames[t + 1]));
   const mean = pairMae.reduce((x, y) => x + y, 0) / pairMae.length;
@@ -38,6 +41,7 @@ export function temporalFlickeringVideo(clip: VideoClip): TemporalFlickeringVide
 
 /** The dimension score: the mean of the per-video scores (`temporal_flickering.py:58-62`). */
 export function temporalFlickeringScore(videoScores: readonly number[]): number {
-  if (videoScores.length === 0) throw new RangeError('temporal flickering: no videos to average (VBench gives NaN); were all videos filtered out as not static?');
+  if (videoScores.length === 0)
+    throw new RangeError('temporal flickering: no videos to average (VBench gives NaN); were all videos filtered out as not static?');
   return videoScores.reduce((a, b) => a + b, 0) / videoScores.length;
 }

@@ -38,12 +38,23 @@ export function defaultToolkit(): Toolkit {
  * Loads the manifest's networks (sessions through src/models/onnx/runtime.ts) over the defaults.
  * `report` receives onnxruntime's one-time note on the execution provider.
  */
-export async function loadToolkit(manifest: OnnxManifest | null, options: { imagingMode?: ImagingQualityMode; runtime?: RuntimeOptions; report?: (m: string) => void } = {}): Promise<Toolkit> {
+export async function loadToolkit(
+  manifest: OnnxManifest | null,
+  options: { imagingMode?: ImagingQualityMode; runtime?: RuntimeOptions; report?: (m: string) => void } = {},
+): Promise<Toolkit> {
   const base = defaultToolkit();
   if (manifest === null) return base;
   const load = (file: string) => loadSession(file, options.runtime ?? {}, options.report);
-  const flow = manifest.raft ? new OnnxFlowEstimator(await load(manifest.raft.file), { inputs: manifest.raft.inputs, output: manifest.raft.output, scale: manifest.raft.scale }) : base.flow;
-  const interpolator = manifest.amt ? new OnnxInterpolator(await load(manifest.amt.file), { inputs: manifest.amt.inputs, output: manifest.amt.output }) : new FlowInterpolator(flow);
+  const flow = manifest.raft
+    ? new OnnxFlowEstimator(await load(manifest.raft.file), {
+        inputs: manifest.raft.inputs,
+        output: manifest.raft.output,
+        scale: manifest.raft.scale,
+      })
+    : base.flow;
+  const interpolator = manifest.amt
+    ? new OnnxInterpolator(await load(manifest.amt.file), { inputs: manifest.amt.inputs, output: manifest.amt.output })
+    : new FlowInterpolator(flow);
   const embedder = async (entry: OnnxManifest['dino'], transform: 'dino' | 'clip', name: string): Promise<FrameEmbedder | null> =>
     entry ? new OnnxEmbedder(await load(entry.file), transform, name, entry) : null;
   const subject = (await embedder(manifest.dino, 'dino', 'dino-vitb16')) ?? base.subject;
@@ -53,6 +64,8 @@ export async function loadToolkit(manifest: OnnxManifest | null, options: { imag
     const encoder = new OnnxEmbedder(await load(manifest.clip_l14.file), 'clip', 'clip-vitl14', manifest.clip_l14);
     aesthetic = new OnnxAestheticScorer(encoder, await load(manifest.laion_aesthetic.file), manifest.laion_aesthetic);
   }
-  const imaging = manifest.musiq ? new OnnxMusiqScorer(await load(manifest.musiq.file), options.imagingMode ?? 'longer', manifest.musiq) : null;
+  const imaging = manifest.musiq
+    ? new OnnxMusiqScorer(await load(manifest.musiq.file), options.imagingMode ?? 'longer', manifest.musiq)
+    : null;
   return { flow, interpolator, subject, background, aesthetic, imaging };
 }

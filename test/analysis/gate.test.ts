@@ -5,8 +5,24 @@ import { evaluateGate, parseGate } from '../../src/analysis/gate.ts';
 import type { ValueDifference } from '../../src/analysis/paired-compare.ts';
 
 test('conditions: value, operator, absolute or relative change, optional significance and method', () => {
-  assert.equal(parseGate('fd > +2%'), { text: 'fd > +2%', value: 'fd', op: '>', threshold: 2, relative: true, significantOnly: false, method: null });
-  assert.equal(parseGate('fd-pixel.fd>=0.5'), { text: 'fd-pixel.fd>=0.5', value: 'fd-pixel.fd', op: '>=', threshold: 0.5, relative: false, significantOnly: false, method: null });
+  assert.equal(parseGate('fd > +2%'), {
+    text: 'fd > +2%',
+    value: 'fd',
+    op: '>',
+    threshold: 2,
+    relative: true,
+    significantOnly: false,
+    method: null,
+  });
+  assert.equal(parseGate('fd-pixel.fd>=0.5'), {
+    text: 'fd-pixel.fd>=0.5',
+    value: 'fd-pixel.fd',
+    op: '>=',
+    threshold: 0.5,
+    relative: false,
+    significantOnly: false,
+    method: null,
+  });
   assert.equal(parseGate('framesPerSecond < -10% if significant for full (same steps)'), {
     text: 'framesPerSecond < -10% if significant for full (same steps)',
     value: 'framesPerSecond',
@@ -17,7 +33,10 @@ test('conditions: value, operator, absolute or relative change, optional signifi
     method: 'full (same steps)',
   });
   assert.is(parseGate('latencyMs.p50 <= -1.5e1').threshold, -15);
-  assert.throws(() => parseGate('fd'), /--fail-if 'fd' is not a condition; allowed: '<value> <op> <threshold>\[%\] \[if significant\] \[for <method>\]'/);
+  assert.throws(
+    () => parseGate('fd'),
+    /--fail-if 'fd' is not a condition; allowed: '<value> <op> <threshold>\[%\] \[if significant\] \[for <method>\]'/,
+  );
   assert.throws(() => parseGate('fd > 2% please'), /cannot read 'please'/);
   assert.throws(() => parseGate('fd => 2'), /is not a condition/);
 });
@@ -40,7 +59,15 @@ const diff = (method: string, metric: string, key: string, a: number | null, b: 
   n: 10,
 });
 const comparison = (values: ValueDifference[]): Comparison =>
-  ({ runs: [{ dir: 'A', label: 'A' }, { dir: 'B', label: 'B' }], comparisons: [{ a: 'A', b: 'B', values, onlyA: [], onlyB: [], pairs: {} }], series: [], options: {} }) as unknown as Comparison;
+  ({
+    runs: [
+      { dir: 'A', label: 'A' },
+      { dir: 'B', label: 'B' },
+    ],
+    comparisons: [{ a: 'A', b: 'B', values, onlyA: [], onlyB: [], pairs: {} }],
+    series: [],
+    options: {},
+  }) as unknown as Comparison;
 
 test('a condition that holds names the value, method, both numbers, the change and the threshold', () => {
   const c = comparison([diff('pyramid', 'fd-pixel', 'fd', 10, 10.5, true), diff('cascade', 'fd-pixel', 'fd', 20, 20.2, false)]);
@@ -59,8 +86,13 @@ test('a condition that holds names the value, method, both numbers, the change a
 
 test('a value missing in a run fails the condition; a condition matching nothing is an error naming what exists', () => {
   const c = comparison([diff('pyramid', 'throughput', 'latencyMs.p50', null, 3, false)]);
-  assert.equal(evaluateGate([parseGate('latencyMs.p50 > +10%')], c), ["--fail-if 'latencyMs.p50 > +10%': throughput.latencyMs.p50 of 'pyramid' cannot be checked: it has no value in A"]);
-  assert.throws(() => evaluateGate([parseGate('fid > +1%')], c), /no value 'fid' in the comparison; values: throughput.latencyMs.p50; methods: pyramid/);
+  assert.equal(evaluateGate([parseGate('latencyMs.p50 > +10%')], c), [
+    "--fail-if 'latencyMs.p50 > +10%': throughput.latencyMs.p50 of 'pyramid' cannot be checked: it has no value in A",
+  ]);
+  assert.throws(
+    () => evaluateGate([parseGate('fid > +1%')], c),
+    /no value 'fid' in the comparison; values: throughput.latencyMs.p50; methods: pyramid/,
+  );
   assert.throws(() => evaluateGate([parseGate('latencyMs.p50 > +1% for full')], c), /no value 'latencyMs.p50' for method 'full'/);
 });
 

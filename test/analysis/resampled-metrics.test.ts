@@ -9,7 +9,14 @@ import { reportRun } from '../helpers/report-runs.ts';
 test('the timed phase as a statistic of its repeats reproduces the reported latencies', async () => {
   const run = loadRun(await reportRun('a'));
   const method = run.results.methods[2];
-  const source = { dir: run.dir, method, locked: run.results.locked, device: run.results.device, machines: run.results.machines ?? [], metric: 'throughput' };
+  const source = {
+    dir: run.dir,
+    method,
+    locked: run.results.locked,
+    device: run.results.device,
+    machines: run.results.machines ?? [],
+    metric: 'throughput',
+  };
   const s = latencyStatistic(source);
   assert.ok(!('reason' in s));
   if ('reason' in s) return;
@@ -26,9 +33,19 @@ test('the timed phase as a statistic of its repeats reproduces the reported late
 test('no statistic, with the reason, for unknown metrics and missing states', async () => {
   const run = loadRun(await reportRun('a'));
   const method = run.results.methods[0];
-  const source = (metric: string, m = method) => ({ dir: run.dir, method: m, locked: run.results.locked, device: run.results.device, machines: run.results.machines ?? [], metric });
+  const source = (metric: string, m = method) => ({
+    dir: run.dir,
+    method: m,
+    locked: run.results.locked,
+    device: run.results.device,
+    machines: run.results.machines ?? [],
+    metric,
+  });
   assert.equal(sampleStatistic(source('fd-i3d')), { reason: "metric 'fd-i3d' is not in the locked settings" });
-  assert.match((sampleStatistic(source('fd-pixel', { ...method, slug: 'nothing' })) as { reason: string }).reason, /^no state file .*nothing\/fd-pixel\.samples\.npz/);
+  assert.match(
+    (sampleStatistic(source('fd-pixel', { ...method, slug: 'nothing' })) as { reason: string }).reason,
+    /^no state file .*nothing\/fd-pixel\.samples\.npz/,
+  );
   assert.equal(latencyStatistic(source('cost')), { reason: 'not the throughput metric' });
 });
 

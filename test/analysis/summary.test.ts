@@ -4,7 +4,15 @@ import { formatNumber, formatValue, resultsMarkdown } from '../../src/analysis/s
 import type { Results } from '../../src/suite/contract/results.ts';
 import type { MetricValue } from '../../src/suite/contract/plugin.ts';
 
-const v = (value: number | null, uncertainty: MetricValue['uncertainty']): MetricValue => ({ key: 'k', label: '', value, unit: 'ms', direction: 'lower', uncertainty, measured: true });
+const v = (value: number | null, uncertainty: MetricValue['uncertainty']): MetricValue => ({
+  key: 'k',
+  label: '',
+  value,
+  unit: 'ms',
+  direction: 'lower',
+  uncertainty,
+  measured: true,
+});
 
 test('values print with their uncertainty and its n', () => {
   assert.is(formatNumber(123456.7), '123500');
@@ -16,7 +24,10 @@ test('values print with their uncertainty and its n', () => {
 });
 
 test('an invalid measurement keeps its number and is marked with its rule; results.md says what the mark means', () => {
-  const p99 = { ...v(412, { kind: 'interval', low: 300, high: 500, level: 0.95, n: 8, method: '' }), validity: { valid: false, rule: 'p99 needs >= 299 observations, has 8' } };
+  const p99 = {
+    ...v(412, { kind: 'interval', low: 300, high: 500, level: 0.95, n: 8, method: '' }),
+    validity: { valid: false, rule: 'p99 needs >= 299 observations, has 8' },
+  };
   const p50 = { ...v(300, { kind: 'exact', reason: '' }), validity: { valid: true, rule: 'p50 needs >= 5 observations, has 8' } };
   assert.is(formatValue(p99), '412 [300, 500] (n=8) (invalid: p99 needs >= 299 observations, has 8)');
   assert.is(formatValue(p50), '300');
@@ -26,12 +37,32 @@ test('an invalid measurement keeps its number and is marked with its rule; resul
     partial: false,
     shards: { included: [0], count: 1 },
     device: { name: 'cpu' },
-    methods: [{ id: 'm', samples: 8, metrics: { throughput: { version: 2, values: [{ ...p50, key: 'latencyMs.p50' }, { ...p99, key: 'latencyMs.p99' }] } } }],
+    methods: [
+      {
+        id: 'm',
+        samples: 8,
+        metrics: {
+          throughput: {
+            version: 2,
+            values: [
+              { ...p50, key: 'latencyMs.p50' },
+              { ...p99, key: 'latencyMs.p99' },
+            ],
+          },
+        },
+      },
+    ],
   } as unknown as Results;
   const md = resultsMarkdown(results);
   assert.match(md, /\| m \| 8 \| 300 \| 412 \[300, 500\] \(n=8\) \(invalid: p99 needs >= 299 observations, has 8\) \|/);
   assert.match(md, /A value marked \(invalid: rule\) is a measurement that misses its validity rule/);
-  assert.not.match(resultsMarkdown({ ...results, methods: [{ ...results.methods[0], metrics: { throughput: { version: 2, values: [{ ...p50, key: 'latencyMs.p50' }] } } }] }), /invalid/);
+  assert.not.match(
+    resultsMarkdown({
+      ...results,
+      methods: [{ ...results.methods[0], metrics: { throughput: { version: 2, values: [{ ...p50, key: 'latencyMs.p50' }] } } }],
+    }),
+    /invalid/,
+  );
 });
 
 test.run();

@@ -20,7 +20,7 @@ const extractor = ['--extractor', 'random-conv2d-v1'];
 cli('stats', 'shapes:n=300,seed=0,size=16', ...extractor, '-o', at('a.npz'));
 cli('stats', 'shapes:n=280,seed=1,size=16', ...extractor, '-o', at('b.npz'));
 
-test('fd of two statistics files prints the value and both counts, and equals pytorch-fid\'s formula (SciPy sqrtm) on the same files within 1e-6', () => {
+test("fd of two statistics files prints the value and both counts, and equals pytorch-fid's formula (SciPy sqrtm) on the same files within 1e-6", () => {
   const r = cli('fd', at('a.npz'), at('b.npz'));
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /^FD [0-9.e-]+ {2}\(N1 = 300, N2 = 280, d = 256; lower is better\)/);
@@ -42,7 +42,19 @@ test('fd of an input and a statistics file extracts the input; --kid and --pr wi
   const mixed = JSON.parse(cli('fd', 'shapes:n=280,seed=1,size=16', at('a.npz'), ...extractor, '--json').stdout);
   const files = JSON.parse(cli('fd', at('b.npz'), at('a.npz'), '--json').stdout);
   assert.is(mixed.fd, files.fd);
-  const both = cli('fd', 'shapes:n=120,seed=0,size=16', 'shapes:n=120,seed=1,size=16', ...extractor, '--kid', '--kid-subsets', '5', '--kid-subset-size', '100', '--pr', '--json');
+  const both = cli(
+    'fd',
+    'shapes:n=120,seed=0,size=16',
+    'shapes:n=120,seed=1,size=16',
+    ...extractor,
+    '--kid',
+    '--kid-subsets',
+    '5',
+    '--kid-subset-size',
+    '100',
+    '--pr',
+    '--json',
+  );
   assert.is(both.status, 0, both.stderr);
   const j = JSON.parse(both.stdout);
   assert.is(j.kid.subsets, 5);
@@ -74,8 +86,23 @@ test('FVD-style: video clips through random-conv3d-v1 (16 frames), from the shap
 
 test('precision/recall: a is the generated side, b the reference; clean-fid KID files carry the features', () => {
   // different set sizes, so precision (in 50ths) and recall (in 70ths) differ and a swap would show
-  for (const [name, seed, n] of [['gen', 7, 50], ['ref', 8, 70]] as const) {
-    assert.is(cli('stats', `shapes:n=${n},seed=${seed},size=8`, '--extractor', 'pixels-v1', '--format', 'clean-fid-kid', '-o', at(`${name}-kid.npz`)).status, 0);
+  for (const [name, seed, n] of [
+    ['gen', 7, 50],
+    ['ref', 8, 70],
+  ] as const) {
+    assert.is(
+      cli(
+        'stats',
+        `shapes:n=${n},seed=${seed},size=8`,
+        '--extractor',
+        'pixels-v1',
+        '--format',
+        'clean-fid-kid',
+        '-o',
+        at(`${name}-kid.npz`),
+      ).status,
+      0,
+    );
   }
   const r = cli('fd', at('gen-kid.npz'), at('ref-kid.npz'), '--pr', '--kid', '--kid-subsets', '3', '--kid-subset-size', '50', '--json');
   assert.is(r.status, 0, r.stderr);
@@ -98,7 +125,10 @@ test('a small sample warns; mismatched extractors, missing features and bad opti
   await rejects(() => fdCommand.run([at('a.npz'), at('pixels.npz')]), /different extractors: .*random-conv2d-v1.*pixels-v1/);
   await rejects(() => fdCommand.run(['shapes:n=20', at('a.npz')]), /an input needs --extractor/);
   await rejects(() => fdCommand.run([at('a.npz'), at('b.npz'), '--kid']), /KID and precision\/recall need every feature vector/);
-  await rejects(() => fdCommand.run([at('a.npz'), at('b.npz'), '--compat', 'tf']), /--compat is 'tf'; allowed: none, pytorch-fid, clean-fid/);
+  await rejects(
+    () => fdCommand.run([at('a.npz'), at('b.npz'), '--compat', 'tf']),
+    /--compat is 'tf'; allowed: none, pytorch-fid, clean-fid/,
+  );
   await rejects(() => fdCommand.run([at('a.npz')]), /fd takes two statistics files or inputs, got 1/);
 });
 

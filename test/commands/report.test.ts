@@ -10,7 +10,8 @@ import { reportCommand } from '../../src/commands/report.ts';
 import { reportRun, scratch } from '../helpers/report-runs.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'pyramid-bench.js'), ...args], { cwd: root, encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(root, 'bin', 'pyramid-bench.js'), ...args], { cwd: root, encoding: 'utf8' });
 
 test('report writes report.html and report/ into --out', async () => {
   const out = scratch('report-cli');

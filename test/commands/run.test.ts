@@ -44,7 +44,12 @@ metrics:
 const TOTAL = 800;
 const manifest = (name: string) => JSON.parse(readFileSync(path.join(at(name), 'manifest.json'), 'utf8'));
 const storedSamples = (store: string) =>
-  existsSync(path.join(store, 'samples')) ? readdirSync(path.join(store, 'samples')).reduce((n, d) => n + readdirSync(path.join(store, 'samples', d)).filter((f) => f.endsWith('.npy')).length, 0) : 0;
+  existsSync(path.join(store, 'samples'))
+    ? readdirSync(path.join(store, 'samples')).reduce(
+        (n, d) => n + readdirSync(path.join(store, 'samples', d)).filter((f) => f.endsWith('.npy')).length,
+        0,
+      )
+    : 0;
 
 test('a single run writes results.json and says what it computed', () => {
   const r = cli('run', suite, '--out', at('single'));
@@ -59,7 +64,12 @@ test('a single run writes results.json and says what it computed', () => {
 
 test('two shards run as separate processes merge to the single run', async () => {
   const shard = (i: number) =>
-    new Promise<number>((resolve) => spawn(process.execPath, [bin, 'run', suite, '--out', at(`shard${i}`), '--shard', `${i}/2`], { cwd: root, stdio: 'ignore' }).on('close', (c) => resolve(c ?? 1)));
+    new Promise<number>((resolve) =>
+      spawn(process.execPath, [bin, 'run', suite, '--out', at(`shard${i}`), '--shard', `${i}/2`], { cwd: root, stdio: 'ignore' }).on(
+        'close',
+        (c) => resolve(c ?? 1),
+      ),
+    );
   assert.equal(await Promise.all([shard(0), shard(1)]), [0, 0]);
   const r = cli('merge', at('shard0'), at('shard1'), '--out', at('merged'));
   assert.is(r.status, 0, r.stderr);
@@ -75,10 +85,12 @@ test('killed with SIGKILL mid-run and started again: nothing finished is recompu
   const store = path.join(at('killed'), 'store');
   const child = spawn(process.execPath, [bin, 'run', suite, '--out', at('killed')], { cwd: root, stdio: 'ignore' });
   let finished = false;
-  const exited = new Promise<void>((resolve) => child.on('close', () => {
-    finished = true;
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.on('close', () => {
+      finished = true;
+      resolve();
+    }),
+  );
   while (storedSamples(store) < 120 && !finished) await new Promise((r) => setTimeout(r, 20));
   assert.ok(!finished, 'the run ended before it could be killed');
   child.kill('SIGKILL');
@@ -159,7 +171,22 @@ metrics:
     assert.equal(Object.fromEntries(counts), both);
   }
   resetCounts();
-  await rejects(() => quietly(() => runCommand.run([countingSuite, '--out', at('counting-fails'), '--no-report', '--arg', 'a=counting:tiny-image', '--arg', 'b=counting:tiny-video!fail4'])), /velocity call 4 fails/);
+  await rejects(
+    () =>
+      quietly(() =>
+        runCommand.run([
+          countingSuite,
+          '--out',
+          at('counting-fails'),
+          '--no-report',
+          '--arg',
+          'a=counting:tiny-image',
+          '--arg',
+          'b=counting:tiny-video!fail4',
+        ]),
+      ),
+    /velocity call 4 fails/,
+  );
   assert.equal(Object.fromEntries(counts), { 'tiny-image': { loads: 1, closes: 1 }, 'tiny-video!fail4': { loads: 1, closes: 1 } });
 });
 

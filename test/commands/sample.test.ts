@@ -29,16 +29,34 @@ async function sample(...args: string[]): Promise<string> {
 test('the set is closed once after sampling, and once when sampling or its settings fail', async () => {
   resetCounts();
   const out = path.join(dir, 'a.npz');
-  const printed = await sample('--model', 'counting:tiny-image', '--sampler', 'full', '--steps', '2,2,2', '--n', '2', '--out', out, '--json');
+  const printed = await sample(
+    '--model',
+    'counting:tiny-image',
+    '--sampler',
+    'full',
+    '--steps',
+    '2,2,2',
+    '--n',
+    '2',
+    '--out',
+    out,
+    '--json',
+  );
   assert.ok(existsSync(out));
   assert.is(JSON.parse(printed).settings.steps, 6);
   assert.equal(counts.get('tiny-image'), { loads: 1, closes: 1 });
 
-  await rejects(() => sample('--model', 'counting:tiny-image!fail3', '--steps', '2,2,2', '--n', '2', '--out', path.join(dir, 'b.npz')), /velocity call 3 fails/);
+  await rejects(
+    () => sample('--model', 'counting:tiny-image!fail3', '--steps', '2,2,2', '--n', '2', '--out', path.join(dir, 'b.npz')),
+    /velocity call 3 fails/,
+  );
   assert.equal(counts.get('tiny-image!fail3'), { loads: 1, closes: 1 });
   assert.not.ok(existsSync(path.join(dir, 'b.npz')));
 
-  await rejects(() => sample('--model', 'counting:tiny-video', '--sampler', 'cascade', '--steps', '2,2', '--n', '1', '--out', path.join(dir, 'c.npz')), /cascade settings\.stepsPerStage/);
+  await rejects(
+    () => sample('--model', 'counting:tiny-video', '--sampler', 'cascade', '--steps', '2,2', '--n', '1', '--out', path.join(dir, 'c.npz')),
+    /cascade settings\.stepsPerStage/,
+  );
   assert.equal(counts.get('tiny-video'), { loads: 1, closes: 1 });
 });
 

@@ -20,7 +20,11 @@ test('stats writes our format: NumPy reads mu, sigma, count and the extractor; -
   assert.is(r.status, 0, r.stderr);
   const summary = JSON.parse(r.stdout);
   assert.equal([summary.count, summary.dim, summary.extractor.name], [200, 256, 'random-conv2d-v1']);
-  const py = execFileSync('python3', ['-c', 'import numpy as np,sys,json; d=np.load(sys.argv[1]); print(json.dumps([int(d["count"]), list(d["sigma"].shape), json.loads(bytes(d["meta"]))["extractor"]["name"]]))', at('a.npz')]).toString();
+  const py = execFileSync('python3', [
+    '-c',
+    'import numpy as np,sys,json; d=np.load(sys.argv[1]); print(json.dumps([int(d["count"]), list(d["sigma"].shape), json.loads(bytes(d["meta"]))["extractor"]["name"]]))',
+    at('a.npz'),
+  ]).toString();
   assert.equal(JSON.parse(py), [200, [256, 256], 'random-conv2d-v1']);
 });
 
@@ -33,7 +37,8 @@ test('shards (--start/--count) merged with stats --merge equal one pass bit for 
   assert.match(r.stdout, /300 feature vectors of dimension 768 merged from 2 shards/);
   const a = decodeNpz(readFileSync(at('whole.npz')));
   const b = decodeNpz(readFileSync(at('merged.npz')));
-  for (const key of ['mu', 'sigma', 'state_node_outer']) assert.ok(Buffer.from(a[key].data.buffer).equals(Buffer.from(b[key].data.buffer)), key);
+  for (const key of ['mu', 'sigma', 'state_node_outer'])
+    assert.ok(Buffer.from(a[key].data.buffer).equals(Buffer.from(b[key].data.buffer)), key);
   // out of order is refused
   const bad = cli('stats', '--merge', at('s2.npz'), at('s1.npz'), '-o', at('bad.npz'));
   assert.is(bad.status, 1);
@@ -52,8 +57,14 @@ test('bad command lines say what is allowed (usage errors exit 2)', async () => 
   assert.is(r.status, 2);
   assert.match(r.stderr, /--extractor is required/);
   // the rest in process: the same command code without a process start each
-  await rejects(() => statsCommand.run(['shapes:n=5', '--extractor', 'pixels-v1', '--format', 'tf', '-o', at('x.npz')]), /--format is 'tf'; allowed: pyramid-bench, pytorch-fid, clean-fid, clean-fid-kid, adm/);
-  await rejects(() => statsCommand.run(['shapes:n=5', '--extractor', 'inception-v3', '-o', at('x.npz')]), /Unknown feature extractor 'inception-v3'/);
+  await rejects(
+    () => statsCommand.run(['shapes:n=5', '--extractor', 'pixels-v1', '--format', 'tf', '-o', at('x.npz')]),
+    /--format is 'tf'; allowed: pyramid-bench, pytorch-fid, clean-fid, clean-fid-kid, adm/,
+  );
+  await rejects(
+    () => statsCommand.run(['shapes:n=5', '--extractor', 'inception-v3', '-o', at('x.npz')]),
+    /Unknown feature extractor 'inception-v3'/,
+  );
   await rejects(() => statsCommand.run(['a', 'b', '--extractor', 'pixels-v1', '-o', at('x.npz')]), /stats takes one input, got 2/);
   await rejects(() => statsCommand.run(['--merge', at('a.npz'), '-o', at('x.npz')]), /--merge needs at least two statistics files/);
 });

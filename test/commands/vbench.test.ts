@@ -20,7 +20,10 @@ const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], {
 // the hand-worked set of test/helpers/vbench-scores.ts: Quality 80.71249, Semantic 70.95860, Total 78.76172 (percent)
 const scores = FULL_SCORES;
 const resultsFile = (file: string, ids: string[]) => {
-  writeFileSync(file, JSON.stringify(Object.fromEntries(ids.map((id) => [id, [scores[id], [{ video_path: 'v-0.mp4', video_results: scores[id] }]]]))));
+  writeFileSync(
+    file,
+    JSON.stringify(Object.fromEntries(ids.map((id) => [id, [scores[id], [{ video_path: 'v-0.mp4', video_results: scores[id] }]]]))),
+  );
   return file;
 };
 
@@ -51,16 +54,37 @@ test('results split over two files merge; a missing dimension is an error unless
 
 test('vbench eval on a folder of mp4 clips writes VBench-shaped results, a summary and per-video JSON; score reads them back', async () => {
   const clips = path.join(dir, 'clips');
-  for (let i = 0; i < 3; i++) await writeVideo(path.join(clips, `${i}.mp4`), tensorToFrames(shapesVideo(0, i, { frames: 8, height: 32, width: 32 }).values, 3, 8, 32, 32), 32, 32, 8);
+  for (let i = 0; i < 3; i++)
+    await writeVideo(
+      path.join(clips, `${i}.mp4`),
+      tensorToFrames(shapesVideo(0, i, { frames: 8, height: 32, width: 32 }).values, 3, 8, 32, 32),
+      32,
+      32,
+      8,
+    );
   const out = path.join(dir, 'eval');
-  const r = cli('vbench', 'eval', clips, '--out', out, '--name', 'shapes', '--dims', 'dynamic_degree,subject_consistency,imaging_quality', '--json');
+  const r = cli(
+    'vbench',
+    'eval',
+    clips,
+    '--out',
+    out,
+    '--name',
+    'shapes',
+    '--dims',
+    'dynamic_degree,subject_consistency,imaging_quality',
+    '--json',
+  );
   assert.is(r.status, 0, r.stderr);
   const summary = JSON.parse(r.stdout);
-  assert.equal(summary.dimensions.map((d: { id: string; computation: string }) => [d.id, d.computation]), [
-    ['subject_consistency', 'substitute'],
-    ['dynamic_degree', 'substitute'],
-    ['imaging_quality', 'not computed'],
-  ]);
+  assert.equal(
+    summary.dimensions.map((d: { id: string; computation: string }) => [d.id, d.computation]),
+    [
+      ['subject_consistency', 'substitute'],
+      ['dynamic_degree', 'substitute'],
+      ['imaging_quality', 'not computed'],
+    ],
+  );
   const results = JSON.parse(readFileSync(path.join(out, 'shapes_eval_results.json'), 'utf8'));
   assert.equal(Object.keys(results).sort(), ['dynamic_degree', 'subject_consistency']);
   assert.is(results.dynamic_degree[1].length, 3);
@@ -74,7 +98,10 @@ test('vbench eval on a folder of mp4 clips writes VBench-shaped results, a summa
 
 test('vbench videos writes a sample store as {prompt}-{index}.mp4; vbench published prints the shipped rows', () => {
   const store = path.join(dir, 'shapes.npz');
-  writeFileAtomic(store, encodeNpz({ samples: npyArray(shapesBatch(0, 0, 3, { frames: 4, height: 16, width: 16 }).values, [3, 3, 4, 16, 16]) }));
+  writeFileAtomic(
+    store,
+    encodeNpz({ samples: npyArray(shapesBatch(0, 0, 3, { frames: 4, height: 16, width: 16 }).values, [3, 3, 4, 16, 16]) }),
+  );
   const prompts = path.join(dir, 'prompts.json');
   writeFileSync(prompts, JSON.stringify(['a red disk', 'a blue disk', 'a red disk']));
   const out = path.join(dir, 'named');

@@ -6,8 +6,14 @@ const hex = (a: Uint32Array) => Array.from(a, (x) => x.toString(16).padStart(8, 
 
 test('Philox4x32-10 reproduces the three Random123 known-answer vectors', () => {
   assert.is(hex(philox4x32([0, 0, 0, 0], [0, 0])), '6627e8d5 e169c58d bc57ac4c 9b00dbd8');
-  assert.is(hex(philox4x32([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff])), '408f276d 41c83b0e a20bc7c6 6d5451fd');
-  assert.is(hex(philox4x32([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0])), 'd16cfe09 94fdcceb 5001e420 24126ea1');
+  assert.is(
+    hex(philox4x32([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff])),
+    '408f276d 41c83b0e a20bc7c6 6d5451fd',
+  );
+  assert.is(
+    hex(philox4x32([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0])),
+    'd16cfe09 94fdcceb 5001e420 24126ea1',
+  );
 });
 
 test('a round count other than 10 gives other words (the vectors are sensitive to the rounds)', () => {

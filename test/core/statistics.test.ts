@@ -1,6 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bootstrapDraws, bootstrapInterval, contiguousGroups, jackknifeStderr, mean, normalQuantile, percentile, percentileInterval } from '../../src/core/statistics.ts';
+import {
+  bootstrapDraws,
+  bootstrapInterval,
+  contiguousGroups,
+  jackknifeStderr,
+  mean,
+  normalQuantile,
+  percentile,
+  percentileInterval,
+} from '../../src/core/statistics.ts';
 
 test('percentiles interpolate linearly between order statistics, as numpy.percentile', () => {
   // numpy.percentile([1, 2, 3, 4], [0, 25, 50, 90, 99, 100]) = [1, 1.75, 2.5, 3.7, 3.97, 4]
@@ -34,7 +43,10 @@ test('the bootstrap is reproducible from its seed, and brackets the mean of a sy
 });
 
 test('contiguous groups partition the positions in order', () => {
-  assert.equal(contiguousGroups(5, 2), [[0, 1], [2, 3, 4]]);
+  assert.equal(contiguousGroups(5, 2), [
+    [0, 1],
+    [2, 3, 4],
+  ]);
   assert.equal(contiguousGroups(3, 10), [[0], [1], [2]]);
 });
 
@@ -48,7 +60,8 @@ test('normal quantiles match scipy.stats.norm.ppf to 1e-9 relative', () => {
     [1e-10, -6.361340902404056],
     [0.9999, 3.719016485455709],
   ];
-  for (const [p, q] of want) assert.ok(Math.abs(normalQuantile(p) - q) <= 1.2e-9 * Math.max(1, Math.abs(q)), `ppf(${p}) = ${normalQuantile(p)}, scipy ${q}`);
+  for (const [p, q] of want)
+    assert.ok(Math.abs(normalQuantile(p) - q) <= 1.2e-9 * Math.max(1, Math.abs(q)), `ppf(${p}) = ${normalQuantile(p)}, scipy ${q}`);
   assert.throws(() => normalQuantile(1), /normal quantile of 1; allowed: 0 < p < 1/);
 });
 

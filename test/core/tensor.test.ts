@@ -1,6 +1,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, concatBatch, concatFrames, down2, down2Noise, sliceBatch, sliceFrames, upBilinear2, upNearest2 } from '../../src/core/tensor.ts';
+import {
+  Tensor,
+  concatBatch,
+  concatFrames,
+  down2,
+  down2Noise,
+  sliceBatch,
+  sliceFrames,
+  upBilinear2,
+  upNearest2,
+} from '../../src/core/tensor.ts';
 
 const arange = (n: number) => Float32Array.from({ length: n }, (_, i) => i);
 
@@ -27,7 +37,10 @@ test('upNearest2 copies each value into a 2x2 block', () => {
 });
 
 test('Up(Down(y)) is the projection onto block-constant images: applying it twice changes nothing', () => {
-  const t = new Tensor([1, 2, 1, 4, 4], Float32Array.from({ length: 32 }, (_, i) => Math.sin(i * 1.7)));
+  const t = new Tensor(
+    [1, 2, 1, 4, 4],
+    Float32Array.from({ length: 32 }, (_, i) => Math.sin(i * 1.7)),
+  );
   const once = upNearest2(down2(t));
   const twice = upNearest2(down2(once));
   assert.equal(Array.from(twice.data), Array.from(once.data));

@@ -29,12 +29,19 @@ test('an image folder reads in sorted order, PNG exactly', async () => {
 
 test("a guided-diffusion batch (arr_0, written by NumPy's np.savez) reads by rows", async () => {
   const file = path.join(dir, 'batch.npz');
-  execFileSync('python3', ['-c', 'import numpy as np,sys; a=np.arange(4*3*2*3, dtype=np.uint8).reshape(4,3,2,3); np.savez(sys.argv[1], a, np.arange(4))', file]);
+  execFileSync('python3', [
+    '-c',
+    'import numpy as np,sys; a=np.arange(4*3*2*3, dtype=np.uint8).reshape(4,3,2,3); np.savez(sys.argv[1], a, np.arange(4))',
+    file,
+  ]);
   const s = openClipSource(file);
   assert.is(s.count, 4);
   const [clip] = await s.read(2, 1);
   assert.equal([clip.height, clip.width], [3, 2]);
-  assert.equal(Array.from(clip.frames[0]), Array.from({ length: 18 }, (_, i) => 36 + i));
+  assert.equal(
+    Array.from(clip.frames[0]),
+    Array.from({ length: 18 }, (_, i) => 36 + i),
+  );
   s.close();
 });
 
@@ -73,7 +80,10 @@ test('a video folder reads each video as a clip (lossless avi)', async () => {
 test('shapes: inputs regenerate the data set exactly; bad inputs name what is allowed', async () => {
   const s = openClipSource('shapes:n=3,seed=2,size=16,start=5');
   const [clip] = await s.read(1, 1);
-  assert.equal(Array.from(clip.frames[0]), Array.from(tensorToFrames(shapesVideo(2, 6, { frames: 1, height: 16, width: 16 }).values, 3, 1, 16, 16)[0]));
+  assert.equal(
+    Array.from(clip.frames[0]),
+    Array.from(tensorToFrames(shapesVideo(2, 6, { frames: 1, height: 16, width: 16 }).values, 3, 1, 16, 16)[0]),
+  );
   assert.throws(() => openClipSource('shapes:seed=1'), /n \(the number of samples\) is required/);
   assert.throws(() => openClipSource('shapes:n=2,colour=3'), /'colour=3' is not allowed/);
   assert.throws(() => openClipSource(path.join(dir, 'nope')), /does not exist; allowed: an image or video folder/);

@@ -8,7 +8,10 @@ test('a clip depends only on (seed, index): batches and single draws agree, othe
   assert.equal(Array.from(batch.values.subarray(2 * single.length, 3 * single.length)), Array.from(single));
   assert.equal(batch.labels, [4, 5, 0, 1]);
   const other = shapesVideo(4, 12, { frames: 4, height: 16, width: 16 }).values;
-  assert.ok(other.some((v, i) => v !== single[i]), 'another seed draws another clip');
+  assert.ok(
+    other.some((v, i) => v !== single[i]),
+    'another seed draws another clip',
+  );
 });
 
 test('values lie in [-1, 1]; the shape moves between frames; straight paths stay inside the frame', () => {

@@ -6,7 +6,10 @@ test('the texture is seeded, has contrast, and few rendered pixels saturate', ()
   const a = texture(1);
   const b = texture(1);
   const values = Array.from({ length: 400 }, (_, i) => a(i % 20, Math.floor(i / 20)));
-  assert.equal(values, Array.from({ length: 400 }, (_, i) => b(i % 20, Math.floor(i / 20))));
+  assert.equal(
+    values,
+    Array.from({ length: 400 }, (_, i) => b(i % 20, Math.floor(i / 20))),
+  );
   assert.not.equal(texture(2)(3, 4), a(3, 4));
   const frame = renderFrame(a, 128, 128, (x, y) => [x, y]);
   const grey = frame.filter((_, i) => i % 3 === 0);
@@ -19,8 +22,14 @@ test('the texture is seeded, has contrast, and few rendered pixels saturate', ()
 
 test('an integer translation moves the pixels exactly: frame2(x) = frame1(x - d)', () => {
   const [f1, f2] = translationPair(3, 20, 16, 2, -1);
-  for (let y = 1; y < 15; y++) for (let x = 2; x < 20; x++) assert.is(f2[(y * 20 + x) * 3], f1[((y + 1) * 20 + x - 2) * 3], `pixel ${x},${y}`);
-  const g = renderFrame(() => 300, 2, 1, (x, y) => [x, y]);
+  for (let y = 1; y < 15; y++)
+    for (let x = 2; x < 20; x++) assert.is(f2[(y * 20 + x) * 3], f1[((y + 1) * 20 + x - 2) * 3], `pixel ${x},${y}`);
+  const g = renderFrame(
+    () => 300,
+    2,
+    1,
+    (x, y) => [x, y],
+  );
   assert.equal(Array.from(g), [255, 255, 255, 255, 255, 255], 'clamped to 255');
 });
 
@@ -34,8 +43,14 @@ test('a rotation has zero flow at the centre and the rotated offset elsewhere; E
   const size = 8;
   const uu = new Float32Array(size * size).fill(1.5);
   const vv = new Float32Array(size * size).fill(-2);
-  assert.equal(endPointError(uu, vv, size, size, () => [1.5, -2], 1), { mean: 0, max: 0 });
-  assert.equal(endPointError(uu, vv, size, size, () => [1.5, 2], 2), { mean: 4, max: 4 });
+  assert.equal(
+    endPointError(uu, vv, size, size, () => [1.5, -2], 1),
+    { mean: 0, max: 0 },
+  );
+  assert.equal(
+    endPointError(uu, vv, size, size, () => [1.5, 2], 2),
+    { mean: 4, max: 4 },
+  );
 });
 
 test.run();

@@ -44,7 +44,10 @@ test('PNG images round trip and folders list in order', async () => {
   await writePng(path.join(dir, 'imgs', 'b.png'), img);
   await writePng(path.join(dir, 'imgs', 'a.png'), img);
   writeFileSync(path.join(dir, 'imgs', 'notes.txt'), 'x');
-  assert.equal(listImages(path.join(dir, 'imgs')).map((f) => path.basename(f)), ['a.png', 'b.png']);
+  assert.equal(
+    listImages(path.join(dir, 'imgs')).map((f) => path.basename(f)),
+    ['a.png', 'b.png'],
+  );
   assert.equal(Array.from((await readImage(path.join(dir, 'imgs', 'a.png'))).data), Array.from(img.data));
 });
 

@@ -11,7 +11,11 @@ import { randomNetworkOnnx } from '../../src/features/random-conv.ts';
 import { rejects } from '../helpers/assert.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'extractors-'));
-const image = (w: number, h: number, f: (p: number, c: number) => number) => ({ width: w, height: h, frames: [Uint8Array.from({ length: w * h * 3 }, (_, i) => f(Math.floor(i / 3), i % 3))] });
+const image = (w: number, h: number, f: (p: number, c: number) => number) => ({
+  width: w,
+  height: h,
+  frames: [Uint8Array.from({ length: w * h * 3 }, (_, i) => f(Math.floor(i / 3), i % 3))],
+});
 
 // a network whose features are the per-channel means of its input: GlobalAveragePool then Flatten
 function channelMeanNetwork(file: string, layout: 'NCHW' | 'NHWC'): void {
@@ -28,7 +32,24 @@ for (const layout of ['NCHW', 'NHWC'] as const) {
     const manifestFile = path.join(dir, `mean-${layout}.yaml`);
     writeFileSync(
       manifestFile,
-      [`name: channel-mean`, `version: "1"`, `kind: image`, `model: mean-${layout}.onnx`, `input:`, `  layout: ${layout}`, `  height: 4`, `  width: 4`, `  range: [-1, 1]`, `  mean: [0, 0.5, 0]`, `  std: [1, 1, 2]`, `resize: none`, `output:`, `  name: means`, `  dim: 3`, `batch: 1`].join('\n'),
+      [
+        `name: channel-mean`,
+        `version: "1"`,
+        `kind: image`,
+        `model: mean-${layout}.onnx`,
+        `input:`,
+        `  layout: ${layout}`,
+        `  height: 4`,
+        `  width: 4`,
+        `  range: [-1, 1]`,
+        `  mean: [0, 0.5, 0]`,
+        `  std: [1, 1, 2]`,
+        `resize: none`,
+        `output:`,
+        `  name: means`,
+        `  dim: 3`,
+        `batch: 1`,
+      ].join('\n'),
     );
     const e = await openExtractor(manifestFile);
     // channel c of pixel p: (p * 16 + c * 80) mod 256; per channel: mean of 2x/255 - 1, then (v - mean_c) / std_c
@@ -47,20 +68,67 @@ for (const layout of ['NCHW', 'NHWC'] as const) {
 
 test('manifests are validated with the field and the value; a wrong output dimension is caught at run time', async () => {
   const bad = path.join(dir, 'bad.json');
-  writeFileSync(bad, JSON.stringify({ name: 'x', version: '1', kind: 'video', model: 'mean-NCHW.onnx', input: { layout: 'NCHW', height: 4, width: 4 }, resize: 'bicubic', output: { dim: 3 } }));
+  writeFileSync(
+    bad,
+    JSON.stringify({
+      name: 'x',
+      version: '1',
+      kind: 'video',
+      model: 'mean-NCHW.onnx',
+      input: { layout: 'NCHW', height: 4, width: 4 },
+      resize: 'bicubic',
+      output: { dim: 3 },
+    }),
+  );
   assert.throws(() => readManifest(bad), /bad\.json\.resize: .*got "bicubic"/);
   const mismatch = path.join(dir, 'mismatch.json');
-  writeFileSync(mismatch, JSON.stringify({ name: 'x', version: '1', kind: 'video', model: 'mean-NCHW.onnx', input: { layout: 'NCHW', height: 4, width: 4 }, resize: 'none', output: { dim: 3 } }));
+  writeFileSync(
+    mismatch,
+    JSON.stringify({
+      name: 'x',
+      version: '1',
+      kind: 'video',
+      model: 'mean-NCHW.onnx',
+      input: { layout: 'NCHW', height: 4, width: 4 },
+      resize: 'none',
+      output: { dim: 3 },
+    }),
+  );
   assert.throws(() => readManifest(mismatch), /mismatch\.json\.input\.layout: a video network needs one of NCTHW, NTHWC, NTCHW/);
   assert.throws(() => readManifest(mismatch), /input\.frames: a video network needs the number of frames/);
   const wrongDim = path.join(dir, 'wrong-dim.json');
-  writeFileSync(wrongDim, JSON.stringify({ name: 'x', version: '1', kind: 'image', model: 'mean-NCHW.onnx', input: { layout: 'NCHW', height: 4, width: 4 }, resize: 'none', output: { dim: 5 } }));
+  writeFileSync(
+    wrongDim,
+    JSON.stringify({
+      name: 'x',
+      version: '1',
+      kind: 'image',
+      model: 'mean-NCHW.onnx',
+      input: { layout: 'NCHW', height: 4, width: 4 },
+      resize: 'none',
+      output: { dim: 5 },
+    }),
+  );
   const e = await openExtractor(wrongDim);
   await rejects(() => e.extract([image(4, 4, () => 1)]), /output 'means' has shape \[1, 3\]; the manifest says 5 features per input/);
   await e.close();
-  await rejects(() => openExtractor('inception'), /Unknown feature extractor 'inception'. Available: pixels-v1, random-conv2d-v1, random-conv3d-8f-v1, random-conv3d-v1; or a manifest file/);
+  await rejects(
+    () => openExtractor('inception'),
+    /Unknown feature extractor 'inception'. Available: pixels-v1, random-conv2d-v1, random-conv3d-8f-v1, random-conv3d-v1; or a manifest file/,
+  );
   const missing = path.join(dir, 'missing-model.json');
-  writeFileSync(missing, JSON.stringify({ name: 'x', version: '1', kind: 'image', model: 'nope.onnx', input: { layout: 'NCHW', height: 4, width: 4 }, resize: 'none', output: { dim: 3 } }));
+  writeFileSync(
+    missing,
+    JSON.stringify({
+      name: 'x',
+      version: '1',
+      kind: 'image',
+      model: 'nope.onnx',
+      input: { layout: 'NCHW', height: 4, width: 4 },
+      resize: 'none',
+      output: { dim: 3 },
+    }),
+  );
   await rejects(() => openExtractor(missing), /ONNX file .*nope\.onnx does not exist \(see docs\/feature-extractors\.md/);
 });
 
@@ -78,11 +146,21 @@ test('built-in random networks: the same ONNX bytes every time, names that say w
   assert.is(f1.length, 256);
   assert.ok(Buffer.from(f1.buffer).equals(Buffer.from(f2.buffer)));
   assert.ok(f1.some((v) => v !== 0));
-  await rejects(() => e2.extract([{ width: 32, height: 32, frames: [img.frames[0], img.frames[0]] }]), /takes images, but input 0 is a clip of 2 frames/);
+  await rejects(
+    () => e2.extract([{ width: 32, height: 32, frames: [img.frames[0], img.frames[0]] }]),
+    /takes images, but input 0 is a clip of 2 frames/,
+  );
   await e2.close();
   const e3 = await openExtractor('random-conv3d-v1');
-  await rejects(() => e3.extract([{ width: 32, height: 32, frames: Array(8).fill(img.frames[0]) }]), /the clip has 8 frames; the network takes 16 frames/);
-  const clip = { width: 32, height: 32, frames: Array.from({ length: 16 }, (_, t) => image(32, 32, (p, c) => (p * 7 + c * 50 + t * 9) % 256).frames[0]) };
+  await rejects(
+    () => e3.extract([{ width: 32, height: 32, frames: Array(8).fill(img.frames[0]) }]),
+    /the clip has 8 frames; the network takes 16 frames/,
+  );
+  const clip = {
+    width: 32,
+    height: 32,
+    frames: Array.from({ length: 16 }, (_, t) => image(32, 32, (p, c) => (p * 7 + c * 50 + t * 9) % 256).frames[0]),
+  };
   assert.is((await e3.extract([clip])).length, 256);
   await e3.close();
   // the short-clip variant reads the first 8 frames: a 9-frame clip and its first 8 frames give the same features
@@ -97,7 +175,10 @@ test('pixels-v1: values u / 127.5 - 1 in [C, T, H, W] order; one size only; refu
   const e = await openExtractor('pixels-v1');
   const f = await e.extract([image(2, 1, (p, c) => [0, 255][p] * (c === 1 ? 1 : 0) + (c === 2 ? 51 : 0))]);
   // channels R: 0, 0; G: 0 -> -1, 255 -> 1; B: 51 -> -0.6
-  assert.equal(Array.from(f).map((v) => Math.round(v * 1e6) / 1e6), [-1, -1, -1, 1, -0.6, -0.6]);
+  assert.equal(
+    Array.from(f).map((v) => Math.round(v * 1e6) / 1e6),
+    [-1, -1, -1, 1, -0.6, -0.6],
+  );
   await rejects(() => e.extract([image(2, 2, () => 0)]), /input 0 is 1 frame\(s\) of 2x2, but the first input was 1 of 1x2/);
   const big = await openExtractor('pixels-v1');
   await rejects(() => big.extract([image(100, 100, () => 0)]), /give 30000 features; at most 12288/);

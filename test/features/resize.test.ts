@@ -46,7 +46,10 @@ test('constant images stay constant in every mode; none refuses a size change', 
   const rgb = new Uint8Array(5 * 7 * 3).fill(77);
   for (const method of ['clean-bicubic', 'legacy-tensorflow-bilinear', 'legacy-pytorch-bilinear'] as const) {
     const out = resizeRgb(rgb, 5, 7, 11, 3, method);
-    assert.ok(out.every((v) => Math.abs(v - 77) < 1e-4), method);
+    assert.ok(
+      out.every((v) => Math.abs(v - 77) < 1e-4),
+      method,
+    );
   }
   assert.throws(() => resizePlane(new Float32Array(4), 2, 2, 3, 3, 'none'), /input is 2x2 but the network takes 3x3/);
   assert.throws(() => resizePlane(new Float32Array(4), 2, 2, 3, 3, 'lanczos' as never), /allowed: clean-bicubic/);

@@ -40,7 +40,10 @@ export function assertComponents(samples: Tensor, mixture: GaussianMixture, prio
     const n = groups[j].length;
     const share = n / N;
     const se = Math.sqrt((prior[j] * (1 - prior[j])) / N);
-    assert.ok(Math.abs(share - prior[j]) <= 4 * se + 1e-12, `component ${j}: share ${share.toFixed(4)} vs weight ${prior[j]} (4 SE = ${(4 * se).toFixed(4)})`);
+    assert.ok(
+      Math.abs(share - prior[j]) <= 4 * se + 1e-12,
+      `component ${j}: share ${share.toFixed(4)} vs weight ${prior[j]} (4 SE = ${(4 * se).toFixed(4)})`,
+    );
     if (prior[j] === 0) return;
     const d = c.mean.length;
     const mean = new Float64Array(d);
@@ -58,7 +61,10 @@ export function assertComponents(samples: Tensor, mixture: GaussianMixture, prio
     const ratio = ss / ((n - 1) * d) / (c.std * c.std);
     const meanTol = (4.5 * c.std) / Math.sqrt(n);
     assert.ok(maxDev <= meanTol, `component ${j}: largest mean deviation ${maxDev.toFixed(4)} > ${meanTol.toFixed(4)} (4.5 SE)`);
-    assert.ok(Math.abs(ratio - 1) <= varianceTolerance, `component ${j}: variance ratio ${ratio.toFixed(4)} outside 1 ± ${varianceTolerance}`);
+    assert.ok(
+      Math.abs(ratio - 1) <= varianceTolerance,
+      `component ${j}: variance ratio ${ratio.toFixed(4)} outside 1 ± ${varianceTolerance}`,
+    );
   });
 }
 

@@ -27,7 +27,8 @@ export async function countingModelSet(rest: string): Promise<ModelSet> {
     id: m.id,
     hash: m.hash,
     spec: m.spec,
-    predict: (input) => (++calls >= failAt ? Promise.reject(new Error(`counting:${rest}: velocity call ${calls} fails`)) : m.predict(input)),
+    predict: (input) =>
+      ++calls >= failAt ? Promise.reject(new Error(`counting:${rest}: velocity call ${calls} fails`)) : m.predict(input),
   });
   return {
     ...inner,

@@ -25,7 +25,9 @@ export class RecordingNoise implements NoiseSource {
   /** .npz bytes: `keys` (UTF-8 JSON list of "index|purpose") and v0, v1, ... */
   toNpz(): Buffer {
     const keys = [...this.draws.keys()];
-    const arrays: Record<string, NpyArray> = { keys: npyArray(new TextEncoder().encode(JSON.stringify(keys)), [new TextEncoder().encode(JSON.stringify(keys)).length]) };
+    const arrays: Record<string, NpyArray> = {
+      keys: npyArray(new TextEncoder().encode(JSON.stringify(keys)), [new TextEncoder().encode(JSON.stringify(keys)).length]),
+    };
     keys.forEach((k, i) => (arrays[`v${i}`] = npyArray(this.draws.get(k)!, [this.draws.get(k)!.length])));
     return encodeNpz(arrays);
   }

@@ -36,8 +36,18 @@ export function reportSuite({ steps = [2, 4], cascadeSteps = 2 }: RunVariant = {
     playbackFps: 8,
     sweeps: [{ name: 'steps', values: [...steps] }],
     methods: [
-      { name: 'pyramid', model: 'analytic:tiny-video', sampler: 'pyramid', settings: { stepsPerStage: [{ $sweep: 'steps' }, { $sweep: 'steps' }, { $sweep: 'steps' }] } },
-      { name: 'cascade', model: 'analytic:tiny-video', sampler: 'cascade', settings: { stepsPerStage: [cascadeSteps, cascadeSteps, cascadeSteps] } },
+      {
+        name: 'pyramid',
+        model: 'analytic:tiny-video',
+        sampler: 'pyramid',
+        settings: { stepsPerStage: [{ $sweep: 'steps' }, { $sweep: 'steps' }, { $sweep: 'steps' }] },
+      },
+      {
+        name: 'cascade',
+        model: 'analytic:tiny-video',
+        sampler: 'cascade',
+        settings: { stepsPerStage: [cascadeSteps, cascadeSteps, cascadeSteps] },
+      },
     ],
     metrics: [
       { name: 'fd-pixel', options: { downsample: 2, jackknifeGroups: 3 } },
@@ -56,7 +66,13 @@ function runOnce(name: string, raw: Record<string, unknown>): Promise<string> {
     made.set(
       name,
       (async () => {
-        await runSuite(await planRun(loadedSuite(raw), {}), { out, shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+        await runSuite(await planRun(loadedSuite(raw), {}), {
+          out,
+          shard: { index: 0, count: 1 },
+          progress: quiet,
+          log: () => undefined,
+          command: ['test'],
+        });
         return out;
       })(),
     );
@@ -82,7 +98,14 @@ export function featureFdRun(name: string, cascadeSteps: number): Promise<string
     chunk: 64,
     batch: 32,
     conditions: { kind: 'class-balanced' },
-    methods: [{ name: 'cascade', model: 'analytic:tiny-video', sampler: 'cascade', settings: { stepsPerStage: [cascadeSteps, cascadeSteps, cascadeSteps] } }],
+    methods: [
+      {
+        name: 'cascade',
+        model: 'analytic:tiny-video',
+        sampler: 'cascade',
+        settings: { stepsPerStage: [cascadeSteps, cascadeSteps, cascadeSteps] },
+      },
+    ],
     metrics: [{ name: 'fd', options: { extractor: 'random-conv2d-v1', jackknifeGroups: 5 } }],
   });
 }

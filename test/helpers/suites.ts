@@ -25,5 +25,12 @@ export function rawSuite(overrides: Record<string, unknown> = {}): Record<string
 /** A loaded suite from a raw object (no file). */
 export function loadedSuite(raw: Record<string, unknown> = rawSuite(), prompts: string[] = []): LoadedSuite {
   const suite = parseSuite(raw, 'test.yaml');
-  return { suite, file: 'test.yaml', hash: hashValue({ suite }), fileHash: hashValue(raw), prompts, promptsHash: prompts.length ? hashValue(prompts) : null };
+  return {
+    suite,
+    file: 'test.yaml',
+    hash: hashValue({ suite }),
+    fileHash: hashValue(raw),
+    prompts,
+    promptsHash: prompts.length ? hashValue(prompts) : null,
+  };
 }

@@ -12,13 +12,22 @@ export function writeTextPackage(dir: string, prompts: readonly string[]): strin
   const all = ['bad', ...prompts];
   const names = new TextEncoder().encode(JSON.stringify(all));
   const embeddings = Float32Array.from({ length: all.length * 8 }, (_, i) => Math.floor(i / 8) - 1);
-  writeFileSync(path.join(dir, 'emb.npz'), encodeNpz({ prompts: npyArray(names, [names.length]), embeddings: npyArray(embeddings, [all.length, 4, 2]) }));
+  writeFileSync(
+    path.join(dir, 'emb.npz'),
+    encodeNpz({ prompts: npyArray(names, [names.length]), embeddings: npyArray(embeddings, [all.length, 4, 2]) }),
+  );
   // decoder: the first three latent channels, doubled, as RGB
   const g = new GraphBuilder('decoder');
   const z = g.input('latent', 'float32', ['batch', 4, 'frames', 'height', 'width']);
   const w = new Float32Array(12);
   for (let c = 0; c < 3; c++) w[c * 4 + c] = 2;
-  g.output(g.op('Conv', [z, g.initializer('w', 'float32', [3, 4, 1, 1, 1], w)]), 'pixels', 'float32', ['batch', 3, 'frames', 'height', 'width']);
+  g.output(g.op('Conv', [z, g.initializer('w', 'float32', [3, 4, 1, 1, 1], w)]), 'pixels', 'float32', [
+    'batch',
+    3,
+    'frames',
+    'height',
+    'width',
+  ]);
   writeFileSync(path.join(dir, 'decoder.onnx'), g.toBytes());
   const m = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
   m.conditioning.embeddings = 'emb.npz';

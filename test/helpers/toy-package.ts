@@ -40,11 +40,23 @@ export function writeToyPackage(dir: string, options: ToyOptions = {}): string {
     for (let l = 0; l < 3; l++) inputs[`hist_${l}`] = g.input(`hist_${l}`, 'float32', ['batch', C, `f${l}`, 8 / 2 ** l, 8 / 2 ** l]);
     inputs.historyLayout = g.input('hist_layout', 'int64', [3, 2]);
   }
-  const out = options.body ? options.body(g, inputs) : g.op('Mul', [inputs.x, g.initializer('half', 'float32', [], Float32Array.from([0.5]))]);
+  const out = options.body
+    ? options.body(g, inputs)
+    : g.op('Mul', [inputs.x, g.initializer('half', 'float32', [], Float32Array.from([0.5]))]);
   g.output(out, 'velocity', 'float32', ['batch', C, 'frames', ...spatial]);
   writeFileSync(path.join(dir, 'net.onnx'), g.toBytes());
-  const networkInputs: Record<string, unknown> = { x: xName, timestep: 'timestep', ...(options.text ? { text: 'text' } : { label: 'label' }) };
-  if (kind === 'pyramid') Object.assign(networkInputs, { frame0: 'x_frame0', level: 'x_level', history: ['hist_0', 'hist_1', 'hist_2'], historyLayout: 'hist_layout' });
+  const networkInputs: Record<string, unknown> = {
+    x: xName,
+    timestep: 'timestep',
+    ...(options.text ? { text: 'text' } : { label: 'label' }),
+  };
+  if (kind === 'pyramid')
+    Object.assign(networkInputs, {
+      frame0: 'x_frame0',
+      level: 'x_level',
+      history: ['hist_0', 'hist_1', 'hist_2'],
+      historyLayout: 'hist_layout',
+    });
   // biome-ignore lint/suspicious/noExplicitAny: a manifest as JSON, edited field by field below and by tests
   const manifest: Record<string, any> = {
     format: 'pyramid-bench/model-package',
@@ -54,7 +66,17 @@ export function writeToyPackage(dir: string, options: ToyOptions = {}): string {
     sample: { space: C === 3 ? 'pixel' : 'latent', channels: C, frames: 3, height: 8, width: 8, fps: 8 },
     conditioning: options.text ? { kind: 'text', tokens: 4, dim: 2, negativePrompt: 'bad' } : { kind: 'class', classes: 2, nullLabel: 2 },
     temporal: { mode: kind === 'pyramid' ? 'autoregressive' : 'joint', framesPerUnit: 1 },
-    networks: [{ role: kind, file: 'net.onnx', sha256: fileSha256(path.join(dir, 'net.onnx')), height: 8, width: 8, inputs: { ...networkInputs, x: 'x' }, output: 'velocity' }],
+    networks: [
+      {
+        role: kind,
+        file: 'net.onnx',
+        sha256: fileSha256(path.join(dir, 'net.onnx')),
+        height: 8,
+        width: 8,
+        inputs: { ...networkInputs, x: 'x' },
+        output: 'velocity',
+      },
+    ],
     patchSize: 2,
     cost: { hidden: 8, depth: 1, mlpRatio: 4, conditionTokens: 0 },
   };

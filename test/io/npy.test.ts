@@ -27,11 +27,20 @@ test('NumPy reads our .npz (stored and compressed) with the same values', () => 
   const file = path.join(dir, 'ours.npz');
   writeFileAtomic(
     file,
-    encodeNpz({ x: npyArray(Float32Array.from([0.25, 1, 2, 3]), [2, 2]), n: npyArray(new BigInt64Array([7n, -1n]), [2]), u: npyArray(Uint8Array.from([255, 0, 3]), [3]) }),
+    encodeNpz({
+      x: npyArray(Float32Array.from([0.25, 1, 2, 3]), [2, 2]),
+      n: npyArray(new BigInt64Array([7n, -1n]), [2]),
+      u: npyArray(Uint8Array.from([255, 0, 3]), [3]),
+    }),
   );
   const zfile = path.join(dir, 'ours-z.npz');
   writeFileAtomic(zfile, encodeNpz({ x: npyArray(Float64Array.from([1, 2, 3]), [3]) }, true));
-  const out = execFileSync('python3', ['-c', `import numpy as np,sys\nd=np.load(sys.argv[1]);z=np.load(sys.argv[2])\nprint(d['x'].dtype,d['x'].shape,d['x'].tolist(),d['n'].tolist(),d['u'].dtype,d['u'].tolist(),z['x'].tolist())`, file, zfile]).toString();
+  const out = execFileSync('python3', [
+    '-c',
+    `import numpy as np,sys\nd=np.load(sys.argv[1]);z=np.load(sys.argv[2])\nprint(d['x'].dtype,d['x'].shape,d['x'].tolist(),d['n'].tolist(),d['u'].dtype,d['u'].tolist(),z['x'].tolist())`,
+    file,
+    zfile,
+  ]).toString();
   assert.is(out.trim(), 'float32 (2, 2) [[0.25, 1.0], [2.0, 3.0]] [7, -1] uint8 [255, 0, 3] [1.0, 2.0, 3.0]');
 });
 
@@ -53,7 +62,12 @@ test('we read what NumPy writes: savez, savez_compressed, Fortran order, bool an
 test('corrupt and unsupported files get clear errors', () => {
   assert.throws(() => decodeNpz(Buffer.from('not a zip at all, just text that is long enough')), /not a zip archive/);
   assert.throws(() => decodeNpy(Buffer.from('hello world')), /not a .npy file/);
-  const complex = Buffer.from(encodeNpy(npyArray(Float32Array.from([1, 2]), [2])).toString('latin1').replace("'<f4'", "'<c8'"), 'latin1');
+  const complex = Buffer.from(
+    encodeNpy(npyArray(Float32Array.from([1, 2]), [2]))
+      .toString('latin1')
+      .replace("'<f4'", "'<c8'"),
+    'latin1',
+  );
   assert.throws(() => decodeNpy(complex), /dtype '<c8' is not supported/);
   const truncated = encodeNpy(npyArray(Float64Array.from([1, 2, 3]), [3])).subarray(0, 80);
   assert.throws(() => decodeNpy(truncated), /truncated/);

@@ -14,11 +14,18 @@ for (const [how, fn] of [
 ] as const) {
   test(`rows of a ${how} array read without loading the rest; headers and dtypes from NumPy`, () => {
     const file = path.join(dir, `${fn}.npz`);
-    execFileSync('python3', ['-c', `import numpy as np,sys; np.${fn}(sys.argv[1], big=np.arange(10*3*2, dtype=np.float64).reshape(10,3,2), small=np.array([7], dtype=np.int64))`, file]);
+    execFileSync('python3', [
+      '-c',
+      `import numpy as np,sys; np.${fn}(sys.argv[1], big=np.arange(10*3*2, dtype=np.float64).reshape(10,3,2), small=np.array([7], dtype=np.int64))`,
+      file,
+    ]);
     const npz = new NpzFile(file);
     assert.equal(npz.keys(), ['big', 'small']);
     assert.equal(npz.entry('big'), { name: 'big', dtype: '<f8', shape: [10, 3, 2], compressed: fn === 'savez_compressed' });
-    assert.equal(Array.from(npz.rows('big', 4, 2) as Float64Array), Array.from({ length: 12 }, (_, i) => 24 + i));
+    assert.equal(
+      Array.from(npz.rows('big', 4, 2) as Float64Array),
+      Array.from({ length: 12 }, (_, i) => 24 + i),
+    );
     assert.equal(Array.from(npz.array('small').data as BigInt64Array), [7n]);
     assert.throws(() => npz.rows('big', 9, 2), /rows 9 to 10 of 'big' are outside its shape \[10, 3, 2\]/);
     assert.throws(() => npz.array('mu'), /no array 'mu'; it holds: big, small/);

@@ -3,7 +3,16 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { decodeNpz } from '../../src/io/npy.ts';
 import { PhiloxNoise } from '../../src/core/philox.ts';
-import { accumulate, createStats, mergeStats, moments, momentsOf, STATS_BLOCK_ROWS, totalSums, type FeatureStats } from '../../src/metrics/feature-stats.ts';
+import {
+  accumulate,
+  createStats,
+  mergeStats,
+  moments,
+  momentsOf,
+  STATS_BLOCK_ROWS,
+  totalSums,
+  type FeatureStats,
+} from '../../src/metrics/feature-stats.ts';
 
 // Reference vectors: scripts/reference/frechet_vectors.py (np.mean, np.cov with ddof 1)
 const ref = decodeNpz(readFileSync(new URL('../fixtures/frechet-small.npz', import.meta.url)));
@@ -36,7 +45,13 @@ test('shards merged in order give the same bytes as one pass, for splits inside 
   // float64 values with full mantissas and a non-zero mean, so the order of additions shows in the last bits
   const data = Float64Array.from(new PhiloxNoise(11).gaussian(0, 'stats', rows * dim), (v) => v * Math.PI + 1 / 3);
   const whole = bytesOf(shard(data, dim, 0, rows));
-  const splits = [[1], [STATS_BLOCK_ROWS], [37, 300], [2 * STATS_BLOCK_ROWS + 5, 2 * STATS_BLOCK_ROWS + 9, 4 * STATS_BLOCK_ROWS], [100, 101, 102, 103, 500, 640]];
+  const splits = [
+    [1],
+    [STATS_BLOCK_ROWS],
+    [37, 300],
+    [2 * STATS_BLOCK_ROWS + 5, 2 * STATS_BLOCK_ROWS + 9, 4 * STATS_BLOCK_ROWS],
+    [100, 101, 102, 103, 500, 640],
+  ];
   for (const cuts of splits) {
     const edges = [0, ...cuts, rows];
     const parts = edges.slice(1).map((to, k) => shard(data, dim, edges[k], to));
@@ -57,7 +72,10 @@ test('the bit-identity check can fail: the plain running sum differs from the tr
   const tree = totalSums(shard(data, dim, 0, rows)).sum;
   const running = new Float64Array(dim);
   for (let r = 0; r < rows; r++) for (let i = 0; i < dim; i++) running[i] += data[r * dim + i];
-  assert.ok(tree.some((v, i) => v !== running[i]), 'expected the running sum to round differently');
+  assert.ok(
+    tree.some((v, i) => v !== running[i]),
+    'expected the running sum to round differently',
+  );
   tree.forEach((v, i) => assert.ok(Math.abs(v - running[i]) < 1e-9 * Math.abs(v)));
 });
 

@@ -45,13 +45,22 @@ test('a sample smaller than the dimension gets a warning; bad covariances are re
   const r = frechetFromMoments(small, momentsOf(a.data, a.rows, a.dim));
   assert.match(r.warnings.join(' '), /sample 1 has 2 feature vectors for dimension 3/);
   const mu = new Float64Array(2);
-  assert.throws(() => frechetDistance(mu, Float64Array.from([1, 0.5, 0, 1]), mu, Float64Array.from([1, 0, 0, 1])), /sigma1: not symmetric: entries \(0, 1\) = 0.5 and \(1, 0\) = 0/);
-  assert.throws(() => frechetDistance(mu, Float64Array.from([1, NaN, NaN, 1]), mu, Float64Array.from([1, 0, 0, 1])), /entry \(0, 1\) is NaN/);
+  assert.throws(
+    () => frechetDistance(mu, Float64Array.from([1, 0.5, 0, 1]), mu, Float64Array.from([1, 0, 0, 1])),
+    /sigma1: not symmetric: entries \(0, 1\) = 0.5 and \(1, 0\) = 0/,
+  );
+  assert.throws(
+    () => frechetDistance(mu, Float64Array.from([1, NaN, NaN, 1]), mu, Float64Array.from([1, 0, 0, 1])),
+    /entry \(0, 1\) is NaN/,
+  );
 });
 
 // d = 2048 and d = 256 cases: scripts/reference/frechet_large.py writes them (about 70 MB) into a temp folder
 const largeFile = path.join(mkdtempSync(path.join(tmpdir(), 'frechet-large-')), 'large.npz');
-execFileSync('python3', [path.join(path.dirname(new URL(import.meta.url).pathname), '../../scripts/reference/frechet_large.py'), largeFile]);
+execFileSync('python3', [
+  path.join(path.dirname(new URL(import.meta.url).pathname), '../../scripts/reference/frechet_large.py'),
+  largeFile,
+]);
 const large = decodeNpz(readFileSync(largeFile));
 const largeCase = (k: number) => {
   const counts = large[`count${k}`].data as BigInt64Array;
@@ -102,8 +111,14 @@ test('pytorch-fid compat: the eps offset on singular products moves identical in
   // an indefinite "covariance" gives a negative eigenvalue in the product
   const mu = new Float64Array(2);
   const indefinite = Float64Array.from([1, 2, 2, 1]);
-  assert.throws(() => frechetDistance(mu, Float64Array.from([1, 0, 0, 1]), mu, indefinite, FRECHET_COMPAT['pytorch-fid']), /Imaginary component (1|0\.9{12,}\d*): the product sigma1 sigma2 has a negative eigenvalue/);
-  assert.ok(Number.isFinite(frechetDistance(mu, Float64Array.from([1, 0, 0, 1]), mu, indefinite).fd), 'without the check the negative eigenvalue counts as 0');
+  assert.throws(
+    () => frechetDistance(mu, Float64Array.from([1, 0, 0, 1]), mu, indefinite, FRECHET_COMPAT['pytorch-fid']),
+    /Imaginary component (1|0\.9{12,}\d*): the product sigma1 sigma2 has a negative eigenvalue/,
+  );
+  assert.ok(
+    Number.isFinite(frechetDistance(mu, Float64Array.from([1, 0, 0, 1]), mu, indefinite).fd),
+    'without the check the negative eigenvalue counts as 0',
+  );
 });
 
 test.run();

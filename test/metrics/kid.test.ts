@@ -37,7 +37,10 @@ test('the MMD of a set with itself is negative (the cross term keeps its diagona
 
 test('bad sizes are refused with the sizes involved', () => {
   assert.throws(() => kernelInceptionDistance(real, gen), /subset size 1000 is larger than a feature set \(set 1: 300 rows, set 2: 250\)/);
-  assert.throws(() => kernelInceptionDistance(real, { ...gen, dim: 16, data: gen.data.subarray(0, 16 * 250) }), /dimensions differ: 32 and 16/);
+  assert.throws(
+    () => kernelInceptionDistance(real, { ...gen, dim: 16, data: gen.data.subarray(0, 16 * 250) }),
+    /dimensions differ: 32 and 16/,
+  );
   assert.throws(() => kernelInceptionDistance(real, gen, { protocol: 'x' as never }), /allowed: torch-fidelity, clean-fid/);
 });
 

@@ -52,7 +52,13 @@ test(`the OpenBLAS addon agrees with the TypeScript kernels (${native.backend ? 
   for (let k = 0; k < n; k += 7) {
     const v = e.vectors.subarray(k * n, (k + 1) * n);
     const av = mul(a, Float64Array.from(v), n, n, 1);
-    assert.ok(maxDiff(av, Float64Array.from(v, (x) => x * e.values[k])) < 1e-12, `eigenpair ${k}`);
+    assert.ok(
+      maxDiff(
+        av,
+        Float64Array.from(v, (x) => x * e.values[k]),
+      ) < 1e-12,
+      `eigenpair ${k}`,
+    );
   }
   assert.throws(() => b.matmul(new Float64Array(3), a, n), /matmul: a and b must be Float64Arrays of n\*n values/);
 });

@@ -18,9 +18,15 @@ const expected = decodeNpz(readFileSync(path.join(dir, 'expected.npz')));
 const at = (name: string) => path.join(dir, name);
 const near = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) => {
   assert.is(a.length, b.length, what);
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol * Math.max(1, Math.abs(b[i])), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i] - b[i]) <= tol * Math.max(1, Math.abs(b[i])), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
 };
-const meta: StatsMeta = { format: 'pyramid-bench-stats', version: 1, extractor: { name: 'test-extractor', version: '3' }, input: 'unit test' };
+const meta: StatsMeta = {
+  format: 'pyramid-bench-stats',
+  version: 1,
+  extractor: { name: 'test-extractor', version: '3' },
+  input: 'unit test',
+};
 
 test("reads pytorch-fid's .npz (savez_compressed, float64) exactly", () => {
   const s = readStatsFile(at('pytorch-fid.npz'));
@@ -42,7 +48,7 @@ test("reads clean-fid's statistics (float32 mean) and KID features (moments with
   near(kid.sigma, expected.sigma.data as Float64Array, 1e-12, 'kid sigma');
 });
 
-test("reads a guided-diffusion reference batch: mu/sigma beside arr_0, and the spatial mu_s/sigma_s", () => {
+test('reads a guided-diffusion reference batch: mu/sigma beside arr_0, and the spatial mu_s/sigma_s', () => {
   const s = readStatsFile(at('adm.npz'));
   assert.is(s.format, 'adm');
   assert.equal(Array.from(s.mu), Array.from(expected.mu.data as Float64Array));
@@ -51,11 +57,23 @@ test("reads a guided-diffusion reference batch: mu/sigma beside arr_0, and the s
 
 test('refuses files with the wrong keys, dtype, shape, symmetry or values, naming file, key, expected and found', () => {
   assert.throws(() => readStatsFile(at('bad-keys.npz')), /bad-keys\.npz: expected keys 'mu' and 'sigma' .*found: mu, covariance/);
-  assert.throws(() => readStatsFile(at('bad-dtype.npz')), /bad-dtype\.npz: key 'sigma': expected float64 or float32 \[6, 6\] .*found <i8 \[6, 6\]/);
-  assert.throws(() => readStatsFile(at('bad-shape.npz')), /bad-shape\.npz: key 'sigma': expected float64 or float32 \[6, 6\] .*found <f8 \[5, 5\]/);
-  assert.throws(() => readStatsFile(at('bad-symmetry.npz')), /bad-symmetry\.npz: key 'sigma': expected a symmetric covariance, found entries \(0, 1\)/);
+  assert.throws(
+    () => readStatsFile(at('bad-dtype.npz')),
+    /bad-dtype\.npz: key 'sigma': expected float64 or float32 \[6, 6\] .*found <i8 \[6, 6\]/,
+  );
+  assert.throws(
+    () => readStatsFile(at('bad-shape.npz')),
+    /bad-shape\.npz: key 'sigma': expected float64 or float32 \[6, 6\] .*found <f8 \[5, 5\]/,
+  );
+  assert.throws(
+    () => readStatsFile(at('bad-symmetry.npz')),
+    /bad-symmetry\.npz: key 'sigma': expected a symmetric covariance, found entries \(0, 1\)/,
+  );
   assert.throws(() => readStatsFile(at('bad-nan.npz')), /bad-nan\.npz: key 'mu': entry 2 is NaN/);
-  assert.throws(() => readStatsFile(at('bad-adm.npz')), /bad-adm\.npz: key 'arr_0': expected uint8 images \[N, H, W, 3\].*found <f4 \[5, 8, 8, 3\]/);
+  assert.throws(
+    () => readStatsFile(at('bad-adm.npz')),
+    /bad-adm\.npz: key 'arr_0': expected uint8 images \[N, H, W, 3\].*found <f4 \[5, 8, 8, 3\]/,
+  );
   assert.throws(() => readStatsFile(at('missing.npz')), /missing\.npz: cannot read as \.npz/);
 });
 
@@ -69,7 +87,15 @@ test('writes every format; NumPy reads each with the keys, dtypes and values the
   const images = { data: new Uint8Array(2 * 4 * 4 * 3).fill(9), count: 2, height: 4, width: 4 };
   const check = (format: string) => {
     const file = at(`ours-${format}.npz`);
-    writeStatsFile(file, format as never, { mu: m.mu, sigma: m.sigma, count: m.count, meta, state: s, features: { data: f32, rows: 300, dim: 4 }, images });
+    writeStatsFile(file, format as never, {
+      mu: m.mu,
+      sigma: m.sigma,
+      count: m.count,
+      meta,
+      state: s,
+      features: { data: f32, rows: 300, dim: 4 },
+      images,
+    });
     return JSON.parse(execFileSync('python3', [script, 'check', file, format]).toString());
   };
   const ours = check('pyramid-bench');
@@ -90,7 +116,13 @@ test('writes every format; NumPy reads each with the keys, dtypes and values the
   assert.equal(adm.keys, ['arr_0', 'mu', 'sigma']);
   assert.is(adm.dtypes.arr_0, 'uint8');
   // and they read back
-  for (const format of ['pyramid-bench', 'pytorch-fid', 'clean-fid', 'clean-fid-kid', 'adm']) near(readStatsFile(at(`ours-${format}.npz`)).mu, m.mu, format === 'pyramid-bench' || format === 'pytorch-fid' || format === 'adm' ? 0 : 1e-6, format);
+  for (const format of ['pyramid-bench', 'pytorch-fid', 'clean-fid', 'clean-fid-kid', 'adm'])
+    near(
+      readStatsFile(at(`ours-${format}.npz`)).mu,
+      m.mu,
+      format === 'pyramid-bench' || format === 'pytorch-fid' || format === 'adm' ? 0 : 1e-6,
+      format,
+    );
 });
 
 test('shards written to files and merged from them give the same bytes as one pass', () => {
@@ -110,15 +142,23 @@ test('shards written to files and merged from them give the same bytes as one pa
   const merged = parts.reduce((a, b) => mergeStats(a, b));
   const t1 = totalSums(merged);
   const t2 = totalSums(whole);
-  assert.ok(Buffer.from(t1.outer.buffer).equals(Buffer.from(t2.outer.buffer)) && Buffer.from(t1.sum.buffer).equals(Buffer.from(t2.sum.buffer)));
+  assert.ok(
+    Buffer.from(t1.outer.buffer).equals(Buffer.from(t2.outer.buffer)) && Buffer.from(t1.sum.buffer).equals(Buffer.from(t2.sum.buffer)),
+  );
 });
 
 test('formats that need features or images say so', () => {
   const s = createStats(4);
   accumulate(s, features, 300);
   const m = moments(s);
-  assert.throws(() => writeStatsFile(at('x.npz'), 'clean-fid-kid', { mu: m.mu, sigma: m.sigma, count: m.count, meta }), /KID files hold every feature vector/);
-  assert.throws(() => writeStatsFile(at('x.npz'), 'adm', { mu: m.mu, sigma: m.sigma, count: m.count, meta }), /reference batches hold the images/);
+  assert.throws(
+    () => writeStatsFile(at('x.npz'), 'clean-fid-kid', { mu: m.mu, sigma: m.sigma, count: m.count, meta }),
+    /KID files hold every feature vector/,
+  );
+  assert.throws(
+    () => writeStatsFile(at('x.npz'), 'adm', { mu: m.mu, sigma: m.sigma, count: m.count, meta }),
+    /reference batches hold the images/,
+  );
 });
 
 test.run();

@@ -42,7 +42,10 @@ test('integer weights give the moments of the multiset that repeats each row tha
 test('bad weights and shapes are refused with the value', () => {
   const weighted = new WeightedMoments(features, rows, dim);
   assert.throws(() => weighted.moments(new Int32Array(rows - 1)), /36 weights for 37 rows/);
-  assert.throws(() => weighted.moments(Float64Array.from({ length: rows }, (_, i) => (i === 2 ? 0.5 : 1))), /weight 2 is 0.5; allowed: integers >= 0/);
+  assert.throws(
+    () => weighted.moments(Float64Array.from({ length: rows }, (_, i) => (i === 2 ? 0.5 : 1))),
+    /weight 2 is 0.5; allowed: integers >= 0/,
+  );
   assert.throws(() => weighted.moments(Int32Array.from({ length: rows }, (_, i) => (i === 0 ? 1 : 0))), /sum to 1/);
   assert.throws(() => weighted.weightsOf([0, 37]), /position 37 is outside rows 0..36/);
   assert.throws(() => new WeightedMoments(features, rows, dim + 1), /not 37 rows x 7 features/);

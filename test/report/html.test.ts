@@ -20,8 +20,19 @@ const CHROMIUM = '/usr/bin/chromium';
 
 test('cells and text are escaped; intervals and powers of ten are marked up', () => {
   assert.is(escapeHtml(`<a href="x">&'</a>`), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;');
-  const v = (value: number, uncertainty: MetricValue['uncertainty']): MetricValue => ({ key: 'k', label: '', value, unit: 'u', direction: 'lower', uncertainty, measured: false });
-  assert.is(htmlCell(valueCell(v(36.48, { kind: 'interval', low: 30.71, high: 43.81, level: 0.95, n: 20, method: '' }))), '36.5 <span class="interval">[30.7, 43.8]</span>');
+  const v = (value: number, uncertainty: MetricValue['uncertainty']): MetricValue => ({
+    key: 'k',
+    label: '',
+    value,
+    unit: 'u',
+    direction: 'lower',
+    uncertainty,
+    measured: false,
+  });
+  assert.is(
+    htmlCell(valueCell(v(36.48, { kind: 'interval', low: 30.71, high: 43.81, level: 0.95, n: 20, method: '' }))),
+    '36.5 <span class="interval">[30.7, 43.8]</span>',
+  );
   assert.is(htmlCell(valueCell(v(2.5e12, { kind: 'stderr', stderr: 1.2e10, n: 4, method: '' }))), '(2.500 ± 0.012)×10<sup>12</sup>');
   assert.is(htmlCell(valueCell(undefined)), '<span class="missing" title="not measured">n/a</span>');
 });
@@ -37,7 +48,15 @@ test('report.html renders in headless Chromium: title, tables, every image loade
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage();
@@ -50,10 +69,13 @@ test('report.html renders in headless Chromium: title, tables, every image loade
     await page.goto(url, { waitUntil: 'load' });
     assert.is(await page.title(), 'pyramid-bench report: report-test v1');
     const tables = (await page.evaluate(`Array.from(document.querySelectorAll('table')).map((t) => t.id || t.className)`)) as string[];
-    for (const id of ['table-quality', 'table-compute', 'table-metric-fd-pixel', 'table-metric-cost', 'videos', 'kv', 'kv methods']) assert.ok(tables.includes(id), `no table ${id}: ${tables.join(', ')}`);
+    for (const id of ['table-quality', 'table-compute', 'table-metric-fd-pixel', 'table-metric-cost', 'videos', 'kv', 'kv methods'])
+      assert.ok(tables.includes(id), `no table ${id}: ${tables.join(', ')}`);
     const rows = (await page.evaluate(`document.querySelectorAll('#table-quality tbody tr').length`)) as number;
     assert.is(rows, 3);
-    const images = (await page.evaluate(`Array.from(document.images).map((i) => ({ alt: i.alt, complete: i.complete, w: i.naturalWidth, h: i.naturalHeight, data: i.src.startsWith('data:') }))`)) as { alt: string; complete: boolean; w: number; h: number; data: boolean }[];
+    const images = (await page.evaluate(
+      `Array.from(document.images).map((i) => ({ alt: i.alt, complete: i.complete, w: i.naturalWidth, h: i.naturalHeight, data: i.src.startsWith('data:') }))`,
+    )) as { alt: string; complete: boolean; w: number; h: number; data: boolean }[];
     const charts = files.filter((f) => f.startsWith('report/charts/')).length;
     const videos = files.filter((f) => f.startsWith('report/videos/')).length;
     assert.is(images.length, charts + videos);

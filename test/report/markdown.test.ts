@@ -5,17 +5,31 @@ import type { MethodResult } from '../../src/suite/contract/results.ts';
 import { markdownTable, summaryMarkdown, textCell } from '../../src/report/markdown.ts';
 import { methodTable, valueCell } from '../../src/report/table.ts';
 
-const v = (value: number | null, uncertainty: MetricValue['uncertainty']): MetricValue => ({ key: 'k', label: '', value, unit: 'u', direction: 'higher', uncertainty, measured: false });
+const v = (value: number | null, uncertainty: MetricValue['uncertainty']): MetricValue => ({
+  key: 'k',
+  label: '',
+  value,
+  unit: 'u',
+  direction: 'higher',
+  uncertainty,
+  measured: false,
+});
 
 test('cells as text: ± stderr, [low, high], powers of ten as superscripts, n/a with the reason', () => {
   assert.is(textCell(valueCell(v(0.0106, { kind: 'stderr', stderr: 0.0083, n: 8, method: '' }))), '0.0106 ± 0.0083');
-  assert.is(textCell(valueCell(v(0.96563, { kind: 'interval', low: 0.96487, high: 0.96639, level: 0.95, n: 9, method: '' }))), '0.96563 [0.96487, 0.96639]');
+  assert.is(
+    textCell(valueCell(v(0.96563, { kind: 'interval', low: 0.96487, high: 0.96639, level: 0.95, n: 9, method: '' }))),
+    '0.96563 [0.96487, 0.96639]',
+  );
   assert.is(textCell(valueCell(v(1.1719e12, { kind: 'exact', reason: '' }))), '1.172×10¹²');
   assert.is(textCell(valueCell(v(null, { kind: 'none', reason: '' }))), 'n/a (not computed)');
 });
 
 test('an invalid measurement is marked with its rule', () => {
-  const p99: MetricValue = { ...v(412, { kind: 'exact', reason: '' }), validity: { valid: false, rule: 'p99 needs >= 299 observations, has 8' } };
+  const p99: MetricValue = {
+    ...v(412, { kind: 'exact', reason: '' }),
+    validity: { valid: false, rule: 'p99 needs >= 299 observations, has 8' },
+  };
   assert.is(textCell(valueCell(p99)), '412 (invalid: p99 needs >= 299 observations, has 8)');
   assert.is(textCell(valueCell({ ...p99, validity: { valid: true, rule: 'p50 needs >= 5 observations, has 8' } })), '412');
 });
@@ -26,9 +40,28 @@ test('a table: header with unit and arrow, best in bold, pipes escaped, caption 
     { id: 'c', metrics: { m: { version: 1, values: [v(2, { kind: 'exact', reason: '' })] } } },
   ] as unknown as MethodResult[];
   const t = methodTable('t', 'Caption.', methods, [{ metric: 'm', key: 'k' }]);
-  assert.is(markdownTable(t), '| method | k (u) ↑ |\n|---|---|\n| a\\|b | 1 |\n| c | **2** |\n\nCaption. bold: the best value of the column by its direction (↓ lower is better, ↑ higher is better).\n');
-  const md = summaryMarkdown({ title: 'T', description: 'D', headline: [t], full: [t], charts: [{ name: 'x', title: 'X', caption: 'cap', png: 'charts/x.png' }], skipped: ['why'], provenance: { rows: [['suite', 's']], methods: [] } });
-  for (const part of ['# T\n\nD\n', '## Headline results', '### X\n\n![X](charts/x.png)\n\ncap', 'Not drawn:\n\n- why', '## Every value', '## Provenance\n\n| | |\n|---|---|\n| suite | s |']) assert.ok(md.includes(part), part);
+  assert.is(
+    markdownTable(t),
+    '| method | k (u) ↑ |\n|---|---|\n| a\\|b | 1 |\n| c | **2** |\n\nCaption. bold: the best value of the column by its direction (↓ lower is better, ↑ higher is better).\n',
+  );
+  const md = summaryMarkdown({
+    title: 'T',
+    description: 'D',
+    headline: [t],
+    full: [t],
+    charts: [{ name: 'x', title: 'X', caption: 'cap', png: 'charts/x.png' }],
+    skipped: ['why'],
+    provenance: { rows: [['suite', 's']], methods: [] },
+  });
+  for (const part of [
+    '# T\n\nD\n',
+    '## Headline results',
+    '### X\n\n![X](charts/x.png)\n\ncap',
+    'Not drawn:\n\n- why',
+    '## Every value',
+    '## Provenance\n\n| | |\n|---|---|\n| suite | s |',
+  ])
+    assert.ok(md.includes(part), part);
 });
 
 test.run();

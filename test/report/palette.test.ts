@@ -4,7 +4,10 @@ import { MethodPalette, OKABE_ITO } from '../../src/report/palette.ts';
 
 test('each method name keeps one colour and point style, assigned in order of first appearance', () => {
   const p = new MethodPalette(['pyramid', 'full', 'pyramid', 'cascade']);
-  assert.equal(['pyramid', 'full', 'cascade'].map((n) => p.colour(n)), OKABE_ITO.slice(0, 3));
+  assert.equal(
+    ['pyramid', 'full', 'cascade'].map((n) => p.colour(n)),
+    OKABE_ITO.slice(0, 3),
+  );
   assert.equal([p.pointStyle('pyramid'), p.pointStyle('full')], ['circle', 'rect']);
   // a name seen later takes the next colour, and keeps it
   assert.is(p.colour('new'), OKABE_ITO[3]);

@@ -12,7 +12,11 @@ import { normalizeVector, PNG_SCALE, renderChart, type ChartSpec } from '../../s
 
 type ChartConfiguration = ReturnType<ChartSpec['config']>;
 
-const spec = (name: string, extra: Partial<ChartConfiguration['options']> = {}, plugins: ChartConfiguration['plugins'] = []): ChartSpec => ({
+const spec = (
+  name: string,
+  extra: Partial<ChartConfiguration['options']> = {},
+  plugins: ChartConfiguration['plugins'] = [],
+): ChartSpec => ({
   name,
   title: name,
   caption: '',
@@ -60,7 +64,11 @@ test('a PDF chart is vector: path operators in its content streams and no embedd
   const png = renderChart(spec('raster'), 'png');
   const image = new canvas.Image();
   image.src = png;
-  const drawsImage = { id: 'drawsImage', afterDraw: (chart: { ctx: { drawImage: (i: unknown, x: number, y: number, w: number, h: number) => void } }) => chart.ctx.drawImage(image, 0, 0, 100, 60) };
+  const drawsImage = {
+    id: 'drawsImage',
+    afterDraw: (chart: { ctx: { drawImage: (i: unknown, x: number, y: number, w: number, h: number) => void } }) =>
+      chart.ctx.drawImage(image, 0, 0, 100, 60),
+  };
   assert.ok(vectorOnly(renderChart(spec('raster', {}, [drawsImage as never]), 'pdf')).images >= 1);
 });
 
@@ -99,7 +107,10 @@ test('normalizeVector fixes the PDF date in place (same length) and renumbers SV
   const fixed = normalizeVector(pdf, 'pdf');
   assert.is(fixed.length, pdf.length);
   assert.is(fixed.toString('latin1'), '1 0 obj << /CreationDate (D:20000101000000Z) /ModDate (D:20000101000000Z) >>');
-  assert.is(normalizeVector(Buffer.from('<g id="surface42"><use href="#surface42"/><g id="surface7">'), 'svg').toString(), '<g id="surface1"><use href="#surface1"/><g id="surface2">');
+  assert.is(
+    normalizeVector(Buffer.from('<g id="surface42"><use href="#surface42"/><g id="surface7">'), 'svg').toString(),
+    '<g id="surface1"><use href="#surface1"/><g id="surface2">',
+  );
 });
 
 test('--formats: a list of png, svg and pdf; anything else is refused by name', () => {

@@ -11,7 +11,16 @@ import { rejects } from '../helpers/assert.ts';
 import { parseCsv } from '../../src/vbench/published.ts';
 import { reportRun, scratch } from '../helpers/report-runs.ts';
 
-const CHARTS = ['latency-distribution', 'pareto-fd-pixel-fd-flops', 'pareto-fd-pixel-fd-nfe', 'pareto-fd-pixel-fd-seconds', 'stage-time', 'sweep-steps-fd-pixel-fd', 'throughput-fps', 'vbench-dimensions'];
+const CHARTS = [
+  'latency-distribution',
+  'pareto-fd-pixel-fd-flops',
+  'pareto-fd-pixel-fd-nfe',
+  'pareto-fd-pixel-fd-seconds',
+  'stage-time',
+  'sweep-steps-fd-pixel-fd',
+  'throughput-fps',
+  'vbench-dimensions',
+];
 const METHODS = ['pyramid-steps-2', 'pyramid-steps-4', 'cascade'];
 
 test('a report writes the HTML, the tables, the CSV, every chart in every format and the videos; the same run gives the same bytes', async () => {
@@ -31,7 +40,11 @@ test('a report writes the HTML, the tables, the CSV, every chart in every format
   assert.equal(first.skipped, []);
   const again = scratch('report');
   await writeReport(run, { out: again, formats: ['png', 'svg', 'pdf'], videos: 2 });
-  for (const f of want) assert.ok(readFileSync(path.join(out, f)).equals(readFileSync(path.join(again, f))), `${f} differs between two reports of the same run`);
+  for (const f of want)
+    assert.ok(
+      readFileSync(path.join(out, f)).equals(readFileSync(path.join(again, f))),
+      `${f} differs between two reports of the same run`,
+    );
 });
 
 test('the tables: booktabs LaTeX with the best values in bold, Markdown, CSV of every value and every sample', async () => {
@@ -39,15 +52,21 @@ test('the tables: booktabs LaTeX with the best values in bold, Markdown, CSV of 
   const out = scratch('report');
   await writeReport(run, { out, formats: ['svg'], videos: 0 });
   const tex = readFileSync(path.join(out, 'report', 'tables.tex'), 'utf8');
-  for (const rule of ['\\toprule', '\\midrule', '\\bottomrule', '\\label{tab:quality}', '\\label{tab:compute}']) assert.ok(tex.includes(rule), rule);
+  for (const rule of ['\\toprule', '\\midrule', '\\bottomrule', '\\label{tab:quality}', '\\label{tab:compute}'])
+    assert.ok(tex.includes(rule), rule);
   assert.match(tex, /pyramid \[steps=4\] & \$\\mathbf\{[0-9.]+ \\pm [0-9.]+\}\$/);
   const md = readFileSync(path.join(out, 'report', 'summary.md'), 'utf8');
   assert.match(md, /^# pyramid-bench report: report-test v1\n/);
   assert.match(md, /\| cascade \| \*\*6\*\* \|/);
   assert.match(md, /## Provenance\n\n\| \| \|\n\|---\|---\|\n\| suite \| report-test v1 \(test\.yaml\)/);
   const summary = parseCsv(readFileSync(path.join(out, 'report', 'summary.csv'), 'utf8'), 'csv');
-  const results = JSON.parse(readFileSync(path.join(run, 'results.json'), 'utf8')) as { methods: { metrics: Record<string, { values: unknown[] }> }[] };
-  assert.is(summary.length, results.methods.reduce((n, m) => n + Object.values(m.metrics).reduce((k, r) => k + r.values.length, 0), 0));
+  const results = JSON.parse(readFileSync(path.join(run, 'results.json'), 'utf8')) as {
+    methods: { metrics: Record<string, { values: unknown[] }> }[];
+  };
+  assert.is(
+    summary.length,
+    results.methods.reduce((n, m) => n + Object.values(m.metrics).reduce((k, r) => k + r.values.length, 0), 0),
+  );
   const samples = parseCsv(readFileSync(path.join(out, 'report', 'samples.csv'), 'utf8'), 'csv');
   assert.is(samples.length, 3 * 48);
   assert.equal([...new Set(samples.map((s) => s.method))], ['pyramid [steps=2]', 'pyramid [steps=4]', 'cascade']);
@@ -57,7 +76,10 @@ test('bad options are refused with the value and what is allowed', async () => {
   const run = await reportRun('a');
   await rejects(() => writeReport(run, { formats: [], videos: 1 }), /no chart format; allowed: png, svg, pdf/);
   await rejects(() => writeReport(run, { formats: ['png'], videos: -1 }), /videos -1; allowed: an integer >= 0/);
-  await rejects(() => writeReport(path.join(run, 'nope'), { formats: ['png'], videos: 0 }), /nope is not a results folder: it has no results.json/);
+  await rejects(
+    () => writeReport(path.join(run, 'nope'), { formats: ['png'], videos: 0 }),
+    /nope is not a results folder: it has no results.json/,
+  );
 });
 
 test.run();

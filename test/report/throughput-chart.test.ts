@@ -11,9 +11,15 @@ test('frames per second by method, and the time per video split into stages, dec
   const { charts, skipped } = throughputCharts(results, new MethodPalette(results.methods.map((m) => m.name)));
   assert.equal([charts.map((c) => c.name), skipped], [['throughput-fps', 'stage-time'], []]);
   const fps = charts[0].config().data.datasets[0].data as number[];
-  assert.equal(fps, results.methods.map((m) => m.metrics.throughput.values.find((v) => v.key === 'framesPerSecond')!.value));
+  assert.equal(
+    fps,
+    results.methods.map((m) => m.metrics.throughput.values.find((v) => v.key === 'framesPerSecond')!.value),
+  );
   const stacks = charts[1].config().data.datasets as { label: string; data: number[] }[];
-  assert.equal(stacks.map((d) => d.label), ['stage 0 model', 'stage 1 model', 'stage 2 model', 'decoder', 'rest of the sampler']);
+  assert.equal(
+    stacks.map((d) => d.label),
+    ['stage 0 model', 'stage 1 model', 'stage 2 model', 'decoder', 'rest of the sampler'],
+  );
   // the stacks add up to the mean latency
   results.methods.forEach((m, i) => {
     const mean = m.metrics.throughput.values.find((v) => v.key === 'latencyMs.mean')!.value!;
@@ -25,8 +31,14 @@ test('the VBench dimensions: one point per method and dimension, at its group wi
   const { results } = readRunFolder(await reportRun('a'));
   const { charts } = vbenchCharts(results, new MethodPalette(results.methods.map((m) => m.name)));
   const datasets = charts[0].config().data.datasets as { label: string; data: { x: number; y: number }[] }[];
-  assert.equal(datasets.map((d) => d.label), ['pyramid [steps=2]', 'pyramid [steps=4]', 'cascade']);
-  assert.equal(datasets.map((d) => d.data[0].x), [-0.15, 0, 0.15]);
+  assert.equal(
+    datasets.map((d) => d.label),
+    ['pyramid [steps=2]', 'pyramid [steps=4]', 'cascade'],
+  );
+  assert.equal(
+    datasets.map((d) => d.data[0].x),
+    [-0.15, 0, 0.15],
+  );
   assert.equal(datasets[2].data[0].y, results.methods[2].metrics['vbench/motion_smoothness'].values[0].value);
   assert.match(vbenchCharts({ ...results, methods: [] }, new MethodPalette([])).skipped[0], /computes none/);
 });
@@ -42,8 +54,14 @@ test('a throughput metric with its own id (results key) still gives both charts'
     }),
   };
   const { charts } = throughputCharts(renamed, new MethodPalette(results.methods.map((m) => m.name)));
-  assert.equal(charts.map((c) => c.name), ['throughput-fps', 'stage-time']);
-  assert.equal(charts[0].config().data.datasets[0].data, results.methods.map((m) => m.metrics.throughput.values.find((v) => v.key === 'framesPerSecond')!.value));
+  assert.equal(
+    charts.map((c) => c.name),
+    ['throughput-fps', 'stage-time'],
+  );
+  assert.equal(
+    charts[0].config().data.datasets[0].data,
+    results.methods.map((m) => m.metrics.throughput.values.find((v) => v.key === 'framesPerSecond')!.value),
+  );
 });
 
 test.run();

@@ -26,14 +26,20 @@ test('from the store: one GIF per method and sample, the exact frames of the sto
   if ('reason' in v) return;
   assert.match(v.source, /^the sample store/);
   assert.equal(v.methods, ['pyramid [steps=2]', 'pyramid [steps=4]', 'cascade']);
-  assert.equal(v.rows.map((r) => [r.index, r.condition, r.cells.map((c) => c.file)]), [
-    [0, 'class:0', ['videos/0-pyramid-steps-2.gif', 'videos/0-pyramid-steps-4.gif', 'videos/0-cascade.gif']],
-    [1, 'class:1', ['videos/1-pyramid-steps-2.gif', 'videos/1-pyramid-steps-4.gif', 'videos/1-cascade.gif']],
-  ]);
+  assert.equal(
+    v.rows.map((r) => [r.index, r.condition, r.cells.map((c) => c.file)]),
+    [
+      [0, 'class:0', ['videos/0-pyramid-steps-2.gif', 'videos/0-pyramid-steps-4.gif', 'videos/0-cascade.gif']],
+      [1, 'class:1', ['videos/1-pyramid-steps-2.gif', 'videos/1-pyramid-steps-4.gif', 'videos/1-cascade.gif']],
+    ],
+  );
   const key = run.samples.get('cascade')!.find((r) => r.index === 1)!.key;
   const stored = new SampleStore(path.join(dir, 'store')).readSample(key)!;
   const [C, T, H, W] = stored.record.shape;
-  assert.equal(await framesOf(path.join(out, 'videos', '1-cascade.gif')), tensorToFrames(stored.values, C, T, H, W).map((f) => Buffer.from(f).toString('hex')));
+  assert.equal(
+    await framesOf(path.join(out, 'videos', '1-cascade.gif')),
+    tensorToFrames(stored.values, C, T, H, W).map((f) => Buffer.from(f).toString('hex')),
+  );
 });
 
 test("without the store: from the suite's written videos (matched by store key); else the reason", async () => {
@@ -48,11 +54,20 @@ test("without the store: from the suite's written videos (matched by store key);
   assert.ok(!('reason' in v) && /^the suite's videos/.test(v.source));
   if ('reason' in v) return;
   // the suite wrote two videos per method
-  assert.equal(v.rows.map((r) => r.index), [0, 1]);
-  assert.equal(await framesOf(path.join(out, 'videos', '0-pyramid-steps-4.gif')), await framesOf(path.join(copy, 'videos', 'pyramid-steps-4', '0.gif')));
+  assert.equal(
+    v.rows.map((r) => r.index),
+    [0, 1],
+  );
+  assert.equal(
+    await framesOf(path.join(out, 'videos', '0-pyramid-steps-4.gif')),
+    await framesOf(path.join(copy, 'videos', 'pyramid-steps-4', '0.gif')),
+  );
   rmSync(path.join(copy, 'videos'), { recursive: true });
   const none = await sideBySideVideos(readRunFolder(copy), out, 5);
-  assert.ok('reason' in none && /neither the sample store nor written videos \(outputs\.videos in the suite\) are in /.test(none.reason), JSON.stringify(none));
+  assert.ok(
+    'reason' in none && /neither the sample store nor written videos \(outputs\.videos in the suite\) are in /.test(none.reason),
+    JSON.stringify(none),
+  );
   assert.equal(await sideBySideVideos(readRunFolder(copy), out, 0), { reason: 'no videos asked for (--videos 0)' });
 });
 

@@ -15,18 +15,29 @@ test('images: base + two super-resolution stages reproduce the mixture (200 step
   const preset = analyticPreset('tiny-image');
   const models = analyticModelSet(preset);
   const items = unconditionalItems(1000);
-  const result = await cascadeSampler.sample(models, { items, guidance: NO_CFG, settings: cascadeSampler.parseSettings({ stepsPerStage: [200, 200, 200] }, models) }, new PhiloxNoise(7));
+  const result = await cascadeSampler.sample(
+    models,
+    { items, guidance: NO_CFG, settings: cascadeSampler.parseSettings({ stepsPerStage: [200, 200, 200] }, models) },
+    new PhiloxNoise(7),
+  );
   assertComponents(result.samples, preset.mixture, mixtureWeights(preset.mixture), 0.07);
   const { fd, floor } = distanceToTarget(result.samples, preset.mixture, items);
   assert.ok(fd <= 1.5 * floor, `FD ${fd} vs floor ${floor}`);
-  assert.equal(result.cost.stages.map((s) => s.tokensPerSample), [200 * 4, 200 * 16, 200 * 64]);
+  assert.equal(
+    result.cost.stages.map((s) => s.tokensPerSample),
+    [200 * 4, 200 * 16, 200 * 64],
+  );
 });
 
 test('video: FD <= 1.5 x floor and consistent frames', async () => {
   const preset = analyticPreset('tiny-video');
   const models = analyticModelSet(preset);
   const items = unconditionalItems(1000);
-  const result = await cascadeSampler.sample(models, { items, guidance: NO_CFG, settings: cascadeSampler.parseSettings({ stepsPerStage: [60, 60, 60] }, models) }, new PhiloxNoise(3));
+  const result = await cascadeSampler.sample(
+    models,
+    { items, guidance: NO_CFG, settings: cascadeSampler.parseSettings({ stepsPerStage: [60, 60, 60] }, models) },
+    new PhiloxNoise(3),
+  );
   const { fd, floor } = distanceToTarget(result.samples, preset.mixture, items);
   assert.ok(fd <= 1.5 * floor, `FD ${fd} vs floor ${floor}`);
   assert.ok(frameConsistency(result.samples, preset.mixture) >= 0.99);
@@ -37,7 +48,12 @@ test('a super-resolution stage that ignores the previous stage loses the low-res
   const real = analyticModelSet(preset);
   const stages = real.cascade!;
   // replace the last stage by a full-resolution model that never looks at the previous stage
-  const unconditioned: VelocityModel = { ...stages[2], id: 'sr-without-input', spec: stages[2].spec, predict: (input) => real.full!.predict({ ...input, flow: { kind: 'full' }, previousStage: undefined }) };
+  const unconditioned: VelocityModel = {
+    ...stages[2],
+    id: 'sr-without-input',
+    spec: stages[2].spec,
+    predict: (input) => real.full!.predict({ ...input, flow: { kind: 'full' }, previousStage: undefined }),
+  };
   const items = unconditionalItems(300);
   // record the base stage's output: it is what the first super-resolution stage is conditioned on
   let baseOutput: Float32Array[] = [];
@@ -51,8 +67,16 @@ test('a super-resolution stage that ignores the previous stage loses the low-res
     },
   };
   const settings = { stepsPerStage: [20, 20, 20] };
-  const good = await cascadeSampler.sample({ ...real, cascade: [stages[0], recorder, stages[2]] }, { items, guidance: NO_CFG, settings }, new PhiloxNoise(1));
-  const bad = await cascadeSampler.sample({ ...real, cascade: [stages[0], stages[1], unconditioned] }, { items, guidance: NO_CFG, settings }, new PhiloxNoise(1));
+  const good = await cascadeSampler.sample(
+    { ...real, cascade: [stages[0], recorder, stages[2]] },
+    { items, guidance: NO_CFG, settings },
+    new PhiloxNoise(1),
+  );
+  const bad = await cascadeSampler.sample(
+    { ...real, cascade: [stages[0], stages[1], unconditioned] },
+    { items, guidance: NO_CFG, settings },
+    new PhiloxNoise(1),
+  );
   const lowResClass = (low: Float32Array) => {
     // nearest component mean at 2x2
     let best = 0;
@@ -80,9 +104,20 @@ test('cascade stages must double in size and have the right roles', async () => 
   const models = analyticModelSet(analyticPreset('tiny-image'));
   const [base, mid, top] = models.cascade!;
   assert.throws(() => cascadeSampler.parseSettings({}, { ...models, cascade: [base, top] }), /cascade stage 1 .* must be twice stage 0's/);
-  assert.throws(() => cascadeSampler.parseSettings({}, { ...models, cascade: [mid, top] }), /has role 'cascade-super-resolution'; expected 'cascade-base'/);
+  assert.throws(
+    () => cascadeSampler.parseSettings({}, { ...models, cascade: [mid, top] }),
+    /has role 'cascade-super-resolution'; expected 'cascade-base'/,
+  );
   assert.throws(() => cascadeSampler.parseSettings({ stepsPerStage: [1, 2] }, models), /cascade settings.stepsPerStage/);
-  await rejects(() => cascadeSampler.sample({ id: 'none', device: cpuDevice('TypeScript'), close: async () => {} }, { items: unconditionalItems(1), guidance: NO_CFG, settings: { stepsPerStage: [1] } }, new PhiloxNoise(0)), /needs cascade stage models; none has none/);
+  await rejects(
+    () =>
+      cascadeSampler.sample(
+        { id: 'none', device: cpuDevice('TypeScript'), close: async () => {} },
+        { items: unconditionalItems(1), guidance: NO_CFG, settings: { stepsPerStage: [1] } },
+        new PhiloxNoise(0),
+      ),
+    /needs cascade stage models; none has none/,
+  );
 });
 
 test.run();

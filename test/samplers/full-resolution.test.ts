@@ -14,7 +14,11 @@ test('images: 200 Euler steps reproduce the mixture (weights 4 SE, means 4.5 SE,
   const preset = analyticPreset('tiny-image');
   const models = analyticModelSet(preset);
   const items = unconditionalItems(1000);
-  const result = await fullResolutionSampler.sample(models, { items, guidance: NO_CFG, settings: fullResolutionSampler.parseSettings({ steps: 200 }, models) }, new PhiloxNoise(7));
+  const result = await fullResolutionSampler.sample(
+    models,
+    { items, guidance: NO_CFG, settings: fullResolutionSampler.parseSettings({ steps: 200 }, models) },
+    new PhiloxNoise(7),
+  );
   assertComponents(result.samples, preset.mixture, mixtureWeights(preset.mixture), 0.05);
   const { fd, floor } = distanceToTarget(result.samples, preset.mixture, items);
   assert.ok(fd <= 1.5 * floor, `FD ${fd} vs floor ${floor}`);
@@ -41,10 +45,17 @@ test('matching a pyramid plan: same steps gives its total steps; same compute gi
   const sameCompute = fullResolutionSampler.parseSettings({ match: 'compute', pyramid }, models);
   const resolved = resolveFullSteps(models, sameCompute, 1, NO_CFG);
   const items = unconditionalItems(2);
-  const pyr = await pyramidSampler.sample(models, { items, guidance: NO_CFG, settings: pyramidSampler.parseSettings(pyramid, models) }, new PhiloxNoise(0));
+  const pyr = await pyramidSampler.sample(
+    models,
+    { items, guidance: NO_CFG, settings: pyramidSampler.parseSettings(pyramid, models) },
+    new PhiloxNoise(0),
+  );
   const full = await fullResolutionSampler.sample(models, { items, guidance: NO_CFG, settings: sameCompute }, new PhiloxNoise(0));
   const perStep = full.cost.flopsPerSample! / resolved.steps;
-  assert.ok(Math.abs(full.cost.flopsPerSample! - pyr.cost.flopsPerSample!) <= perStep / 2, `full ${full.cost.flopsPerSample} vs pyramid ${pyr.cost.flopsPerSample}`);
+  assert.ok(
+    Math.abs(full.cost.flopsPerSample! - pyr.cost.flopsPerSample!) <= perStep / 2,
+    `full ${full.cost.flopsPerSample} vs pyramid ${pyr.cost.flopsPerSample}`,
+  );
   assert.is(full.resolved!.steps, resolved.steps);
   assert.ok(resolved.steps < 60 && resolved.steps > 20, `steps ${resolved.steps}`);
 });
@@ -52,8 +63,16 @@ test('matching a pyramid plan: same steps gives its total steps; same compute gi
 test('the full-resolution and pyramid samplers start from the same full-resolution noise (paired comparisons)', async () => {
   const models = analyticModelSet(analyticPreset('tiny-image'));
   const items: SampleItem[] = [{ index: 5, condition: { kind: 'class', label: 0 } }];
-  const a = await fullResolutionSampler.sample(models, { items, guidance: NO_CFG, settings: fullResolutionSampler.parseSettings({ steps: 100 }, models) }, new PhiloxNoise(9));
-  const b = await pyramidSampler.sample(models, { items, guidance: NO_CFG, settings: pyramidSampler.parseSettings({ stepsPerStage: [100, 100, 100] }, models) }, new PhiloxNoise(9));
+  const a = await fullResolutionSampler.sample(
+    models,
+    { items, guidance: NO_CFG, settings: fullResolutionSampler.parseSettings({ steps: 100 }, models) },
+    new PhiloxNoise(9),
+  );
+  const b = await pyramidSampler.sample(
+    models,
+    { items, guidance: NO_CFG, settings: pyramidSampler.parseSettings({ stepsPerStage: [100, 100, 100] }, models) },
+    new PhiloxNoise(9),
+  );
   const preset = analyticPreset('tiny-image');
   assert.is(preset.mixture.classify(a.samples.sample(0)), preset.mixture.classify(b.samples.sample(0)));
 });

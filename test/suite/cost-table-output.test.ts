@@ -14,7 +14,13 @@ const quiet = { write: () => undefined, tty: false, now: () => performance.now()
 async function run(outputs: Record<string, unknown> | undefined): Promise<string> {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'pb-cost-table-')), 'run');
   const raw = rawSuite({ samples: 8, chunk: 8, batch: 8, metrics: [{ name: 'cost' }], ...(outputs ? { outputs } : {}) });
-  await runSuite(await planRun(loadedSuite(raw), {}), { out, shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+  await runSuite(await planRun(loadedSuite(raw), {}), {
+    out,
+    shard: { index: 0, count: 1 },
+    progress: quiet,
+    log: () => undefined,
+    command: ['test'],
+  });
   return out;
 }
 

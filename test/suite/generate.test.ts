@@ -9,7 +9,21 @@ import { SampleStore } from '../../src/suite/contract/sample-store.ts';
 import { loadedSuite, rawSuite } from '../helpers/suites.ts';
 
 test('a chunk is generated once in batches, stored, then read back; values do not depend on the batch size', async () => {
-  const run = await planRun(loadedSuite(rawSuite({ methods: [{ name: 'p', model: 'analytic:tiny-video', sampler: 'pyramid', settings: { stepsPerStage: [2, 2, 2], videoStepsPerStage: [2, 2, 2] } }] })), {});
+  const run = await planRun(
+    loadedSuite(
+      rawSuite({
+        methods: [
+          {
+            name: 'p',
+            model: 'analytic:tiny-video',
+            sampler: 'pyramid',
+            settings: { stepsPerStage: [2, 2, 2], videoStepsPerStage: [2, 2, 2] },
+          },
+        ],
+      }),
+    ),
+    {},
+  );
   const plan = run.methods[0];
   const machine = run.fingerprint;
   const items = plan.items.slice(0, 7);
@@ -19,11 +33,17 @@ test('a chunk is generated once in batches, stored, then read back; values do no
   const first = await chunkSamples(a, plan, items, keys, 0, 3, machine, (n) => batches.push(n));
   assert.equal(batches, [3, 3, 1]);
   assert.is(first.generated, 7);
-  assert.equal(first.records.map((r) => r.batchSize), [3, 3, 3, 3, 3, 3, 1]);
+  assert.equal(
+    first.records.map((r) => r.batchSize),
+    [3, 3, 3, 3, 3, 3, 1],
+  );
   const again = await chunkSamples(a, plan, items, keys, 0, 3, machine, () => assert.unreachable('nothing to generate'));
   assert.is(again.generated, 0);
   // the machine that measured each sample's seconds is stored with it and read back
-  assert.ok(again.records.every((r) => r.machine?.id === machine.id && r.machine.name === run.device.name), JSON.stringify(again.records[0].machine));
+  assert.ok(
+    again.records.every((r) => r.machine?.id === machine.id && r.machine.name === run.device.name),
+    JSON.stringify(again.records[0].machine),
+  );
   assert.ok(Buffer.from(again.samples.data.buffer).equals(Buffer.from(first.samples.data.buffer)));
   const b = new SampleStore(mkdtempSync(path.join(tmpdir(), 'gen-')));
   const single = await chunkSamples(b, plan, items, keys, 0, 1, machine, () => undefined);

@@ -15,12 +15,27 @@ import type { MachineFingerprint } from '../../src/suite/contract/records.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'merge-'));
 const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
-const raw = rawSuite({ samples: 40, chunk: 10, methods: [{ name: 'p', model: 'analytic:tiny-image', sampler: 'pyramid', settings: { stepsPerStage: [2, 2, 2] } }], metrics: [{ name: 'cost' }] });
+const raw = rawSuite({
+  samples: 40,
+  chunk: 10,
+  methods: [{ name: 'p', model: 'analytic:tiny-image', sampler: 'pyramid', settings: { stepsPerStage: [2, 2, 2] } }],
+  metrics: [{ name: 'cost' }],
+});
 const dir = (name: string) => path.join(root, name);
 
 test('shard folders from differing runs, repeated or missing shards are refused, naming why', async () => {
-  for (const i of [0, 1]) await runSuite(await planRun(loadedSuite(raw), {}), { out: dir(`s${i}`), shard: { index: i, count: 2 }, progress: quiet, log: () => undefined, command: [] });
-  await rejects(() => mergeRuns([dir('s0')], dir('m'), { partial: false }), /shards 1 of 2 are missing; give every shard's folder, or --partial/);
+  for (const i of [0, 1])
+    await runSuite(await planRun(loadedSuite(raw), {}), {
+      out: dir(`s${i}`),
+      shard: { index: i, count: 2 },
+      progress: quiet,
+      log: () => undefined,
+      command: [],
+    });
+  await rejects(
+    () => mergeRuns([dir('s0')], dir('m'), { partial: false }),
+    /shards 1 of 2 are missing; give every shard's folder, or --partial/,
+  );
   const partial = await mergeRuns([dir('s0')], dir('p'), { partial: true });
   assert.ok(partial.partial);
   assert.equal(partial.methods[0].samples, 20);
@@ -48,13 +63,27 @@ test('shards from two machines merge into device-hours per machine, and no frame
     { id: '1111111111111111', name: 'GPU one', hoursUnit: 'GPU-hours' },
     { id: '2222222222222222', name: 'GPU two', hoursUnit: 'GPU-hours' },
   ];
-  const onMachine = (run: RunPlan, machine: MachineFingerprint): RunPlan => ({ ...run, fingerprint: machine, methods: run.methods.map((m) => ({ ...m, context: { ...m.context, machines: [machine] } })) });
-  for (const i of [0, 1]) await runSuite(onMachine(await planRun(loadedSuite(timed), {}), machines[i]), { out: dir(`t${i}`), shard: { index: i, count: 2 }, progress: quiet, log: () => undefined, command: [] });
+  const onMachine = (run: RunPlan, machine: MachineFingerprint): RunPlan => ({
+    ...run,
+    fingerprint: machine,
+    methods: run.methods.map((m) => ({ ...m, context: { ...m.context, machines: [machine] } })),
+  });
+  for (const i of [0, 1])
+    await runSuite(onMachine(await planRun(loadedSuite(timed), {}), machines[i]), {
+      out: dir(`t${i}`),
+      shard: { index: i, count: 2 },
+      progress: quiet,
+      log: () => undefined,
+      command: [],
+    });
   const merged = await mergeRuns([dir('t1'), dir('t0')], dir('tm'), { partial: false });
   assert.equal(merged.machines, machines);
   const get = (k: string) => merged.methods[0].metrics.throughput.values.find((v) => v.key === k)!;
   assert.is(get('framesPerSecond').value, null);
-  assert.match(get('framesPerSecond').note!, /the shards generated on 2 machines \(20 videos in [0-9.e-]+ GPU-hours on GPU (one|two) \[\d+\], 20 videos in [0-9.e-]+ GPU-hours on GPU (one|two) \[\d+\]\)/);
+  assert.match(
+    get('framesPerSecond').note!,
+    /the shards generated on 2 machines \(20 videos in [0-9.e-]+ GPU-hours on GPU (one|two) \[\d+\], 20 videos in [0-9.e-]+ GPU-hours on GPU (one|two) \[\d+\]\)/,
+  );
   assert.is(get('deviceHours').unit, 'GPU-hours (GPU one + GPU two)');
   assert.ok(get('deviceHours').value! > 0);
   assert.is(get('samplesFromOtherMachines').value, 0);

@@ -10,10 +10,16 @@ import { rawSuite } from '../helpers/suites.ts';
 import { modelSetSpec } from '../../src/models/contract/velocity-model.ts';
 
 test('methods resolve: models loaded once per reference, settings filled by the sampler, shape fixed', async () => {
-  const suite = parseSuite(rawSuite({ frames: 2, methods: [
-    { name: 'a', model: 'analytic:tiny-video', sampler: 'pyramid', settings: { stepsPerStage: [3, 3, 3] } },
-    { name: 'b', model: 'analytic:tiny-video', sampler: 'full', settings: { steps: 5 } },
-  ] }), 's.yaml');
+  const suite = parseSuite(
+    rawSuite({
+      frames: 2,
+      methods: [
+        { name: 'a', model: 'analytic:tiny-video', sampler: 'pyramid', settings: { stepsPerStage: [3, 3, 3] } },
+        { name: 'b', model: 'analytic:tiny-video', sampler: 'full', settings: { steps: 5 } },
+      ],
+    }),
+    's.yaml',
+  );
   const loads: string[] = [];
   const methods = await resolveMethods(expandMethods(suite, {}), suite, 's.yaml', async (ref) => {
     loads.push(ref);
@@ -28,14 +34,35 @@ test('methods resolve: models loaded once per reference, settings filled by the 
 });
 
 test('bad settings, unknown presets, missing arguments and too many frames name the method', async () => {
-  const bad = parseSuite(rawSuite({ methods: [{ name: 'p', model: 'analytic:tiny-image', sampler: 'pyramid', settings: { stepsPerStage: [0, 1, 1] } }] }), 's.yaml');
-  await rejects(() => resolveMethods(expandMethods(bad, {}), bad, 's.yaml'), /s\.yaml\.methods\[0\] \(p\)\.settings: pyramid settings\.stepsPerStage\[0\]/);
+  const bad = parseSuite(
+    rawSuite({ methods: [{ name: 'p', model: 'analytic:tiny-image', sampler: 'pyramid', settings: { stepsPerStage: [0, 1, 1] } }] }),
+    's.yaml',
+  );
+  await rejects(
+    () => resolveMethods(expandMethods(bad, {}), bad, 's.yaml'),
+    /s\.yaml\.methods\[0\] \(p\)\.settings: pyramid settings\.stepsPerStage\[0\]/,
+  );
   const unknown = parseSuite(rawSuite({ methods: [{ name: 'p', model: 'analytic:nope', sampler: 'pyramid' }] }), 's.yaml');
-  await rejects(() => resolveMethods(expandMethods(unknown, {}), unknown, 's.yaml'), /methods\[0\] \(p\)\.model 'analytic:nope': Unknown analytic preset 'nope'/);
-  const arg = parseSuite(rawSuite({ args: { model: { description: 'a text-to-video package' } }, methods: [{ name: 'p', model: { $arg: 'model' }, sampler: 'pyramid' }] }), 's.yaml');
-  await rejects(() => resolveMethods(expandMethods(arg, {}), arg, 's.yaml'), /suite 'test' needs --arg model=<value> \(a text-to-video package\); none was given/);
+  await rejects(
+    () => resolveMethods(expandMethods(unknown, {}), unknown, 's.yaml'),
+    /methods\[0\] \(p\)\.model 'analytic:nope': Unknown analytic preset 'nope'/,
+  );
+  const arg = parseSuite(
+    rawSuite({
+      args: { model: { description: 'a text-to-video package' } },
+      methods: [{ name: 'p', model: { $arg: 'model' }, sampler: 'pyramid' }],
+    }),
+    's.yaml',
+  );
+  await rejects(
+    () => resolveMethods(expandMethods(arg, {}), arg, 's.yaml'),
+    /suite 'test' needs --arg model=<value> \(a text-to-video package\); none was given/,
+  );
   const frames = parseSuite(rawSuite({ frames: 4, methods: [{ name: 'p', model: 'analytic:tiny-video', sampler: 'pyramid' }] }), 's.yaml');
-  await rejects(() => resolveMethods(expandMethods(frames, {}), frames, 's.yaml'), /s\.yaml\.frames: 4 frames asked for, but analytic:tiny-video \(p\) generates at most 3/);
+  await rejects(
+    () => resolveMethods(expandMethods(frames, {}), frames, 's.yaml'),
+    /s\.yaml\.frames: 4 frames asked for, but analytic:tiny-video \(p\) generates at most 3/,
+  );
 });
 
 test.run();

@@ -12,7 +12,10 @@ import { counts, resetCounts } from '../helpers/counting-models.ts';
 test('methods are paired: sample i has the same condition in every method; keys differ by method', async () => {
   const run = await planRun(loadedSuite(), {});
   const [a, b] = run.methods;
-  assert.equal(a.items.map((i) => i.conditionKey), b.items.map((i) => i.conditionKey));
+  assert.equal(
+    a.items.map((i) => i.conditionKey),
+    b.items.map((i) => i.conditionKey),
+  );
   assert.is(a.items[5].conditionKey, 'class:1');
   assert.is.not(a.keys[5], b.keys[5]);
   assert.is(new Set(a.keys).size, 96);
@@ -20,19 +23,44 @@ test('methods are paired: sample i has the same condition in every method; keys 
   assert.is(a.reference!.id, 'analytic-target:tiny-image');
   assert.equal(a.meta.shape, [1, 1, 8, 8]);
   assert.is(a.context.protocolVideos, 96);
-  assert.equal(run.locked.metrics.map((m) => [m.name, m.version]), [['fd-pixel', 1], ['cost', 1], ['throughput', 2]]);
+  assert.equal(
+    run.locked.metrics.map((m) => [m.name, m.version]),
+    [
+      ['fd-pixel', 1],
+      ['cost', 1],
+      ['throughput', 2],
+    ],
+  );
 });
 
 test('a distance metric without a reference, and a metric that does not fit a method, are refused by suite field', async () => {
-  await rejects(() => planRun(loadedSuite(rawSuite({ reference: { source: 'none' } })), {}), /test\.yaml\.reference\.source: 'none', but metric 'fd-pixel' compares with reference samples/);
-  await rejects(() => planRun(loadedSuite(rawSuite({ metrics: [{ name: 'fd-pixel', options: { maxDimension: 10 } }] })), {}), /test\.yaml\.metrics\[0\] \(fd-pixel\): fd-pixel \(pyramid\): feature dimension 64/);
+  await rejects(
+    () => planRun(loadedSuite(rawSuite({ reference: { source: 'none' } })), {}),
+    /test\.yaml\.reference\.source: 'none', but metric 'fd-pixel' compares with reference samples/,
+  );
+  await rejects(
+    () => planRun(loadedSuite(rawSuite({ metrics: [{ name: 'fd-pixel', options: { maxDimension: 10 } }] })), {}),
+    /test\.yaml\.metrics\[0\] \(fd-pixel\): fd-pixel \(pyramid\): feature dimension 64/,
+  );
 });
 
 test('with deferMissingArgs, methods that need arguments are listed instead of refused', async () => {
-  const raw = rawSuite({ args: { model: { description: 'a package' } }, methods: [{ name: 'p', model: { $arg: 'model' }, sampler: 'pyramid' }, { name: 'q', model: 'analytic:tiny-image', sampler: 'cascade' }] });
+  const raw = rawSuite({
+    args: { model: { description: 'a package' } },
+    methods: [
+      { name: 'p', model: { $arg: 'model' }, sampler: 'pyramid' },
+      { name: 'q', model: 'analytic:tiny-image', sampler: 'cascade' },
+    ],
+  });
   const run = await planRun(loadedSuite(raw), {}, { deferMissingArgs: true });
-  assert.equal(run.methods.map((m) => m.method.id), ['q']);
-  assert.equal(run.deferred.map((m) => m.id), ['p']);
+  assert.equal(
+    run.methods.map((m) => m.method.id),
+    ['q'],
+  );
+  assert.equal(
+    run.deferred.map((m) => m.id),
+    ['p'],
+  );
   await rejects(() => planRun(loadedSuite(raw), {}), /needs --arg model=<value> \(a package\)/);
 });
 
@@ -45,7 +73,13 @@ const countingSuite = (models: readonly string[]) =>
     metrics: [{ name: 'cost' }],
   });
 const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
-const runOptions = (out: string) => ({ out: path.join(mkdtempSync(path.join(tmpdir(), 'plan-close-')), out), shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+const runOptions = (out: string) => ({
+  out: path.join(mkdtempSync(path.join(tmpdir(), 'plan-close-')), out),
+  shard: { index: 0, count: 1 },
+  progress: quiet,
+  log: () => undefined,
+  command: ['test'],
+});
 
 test('closePlan closes each model set of a plan once (methods sharing a reference share its set), after a run and after a run that throws', async () => {
   resetCounts();
@@ -78,12 +112,18 @@ test('when planning fails, the sets loaded so far are closed before the error', 
 
   resetCounts();
   const noReference = { ...countingSuite(['counting:tiny-image']), reference: { source: 'none' }, metrics: [{ name: 'fd-pixel' }] };
-  await rejects(() => planRun(loadedSuite(noReference), {}), /reference\.source: 'none', but metric 'fd-pixel' compares with reference samples/);
+  await rejects(
+    () => planRun(loadedSuite(noReference), {}),
+    /reference\.source: 'none', but metric 'fd-pixel' compares with reference samples/,
+  );
   assert.equal(Object.fromEntries(counts), { 'tiny-image': { loads: 1, closes: 1 } });
 });
 
 test('a suite whose methods are all deferred plans on this machine without loading a model', async () => {
-  const raw = rawSuite({ args: { model: { description: 'a package' } }, methods: [{ name: 'p', model: { $arg: 'model' }, sampler: 'pyramid' }] });
+  const raw = rawSuite({
+    args: { model: { description: 'a package' } },
+    methods: [{ name: 'p', model: { $arg: 'model' }, sampler: 'pyramid' }],
+  });
   const run = await planRun(loadedSuite(raw), {}, { deferMissingArgs: true });
   assert.equal([run.methods.length, run.deferred.length, run.device.hoursUnit], [0, 1, 'CPU-hours']);
   await closePlan(run);

@@ -20,7 +20,10 @@ test('off a terminal, a line every interval and one at the end; on a terminal, t
     log.advance(1, 'm');
   }
   // lines at 12 s, 24 s (interval 10 s after the last line) and at the end (30 s)
-  assert.equal(written.map((l) => l.split(' ')[2]), ['4/10', '8/10', '10/10']);
+  assert.equal(
+    written.map((l) => l.split(' ')[2]),
+    ['4/10', '8/10', '10/10'],
+  );
   assert.ok(written.every((l) => l.endsWith('\n')));
   const tty: string[] = [];
   const bar = new Progress(2, { write: (t) => tty.push(t), tty: true, now: () => 0 });

@@ -10,7 +10,7 @@ test('package versions come from package-lock.json', async () => {
   const v = await packageVersions();
   assert.is(v.npm.zod, lock.packages['node_modules/zod'].version);
   assert.is(v.npm.typescript, lock.packages['node_modules/typescript'].version);
-  assert.ok(!('onnxruntime' in v), 'the runtime version is the device\'s to say');
+  assert.ok(!('onnxruntime' in v), "the runtime version is the device's to say");
   assert.is(v.node, process.version);
   assert.is(harnessInfo().version, JSON.parse(readFileSync(path.join(HARNESS_ROOT, 'package.json'), 'utf8')).version);
 });

@@ -35,7 +35,10 @@ test('the shapes data set: class labels kept, RGB only; none gives no reference'
   const ref = resolveReference('shapes', { models, shape: [3, 9, 32, 32], seed: 5 })!;
   assert.equal(Array.from(ref.sample(1, item(7, 2))), Array.from(shapesVideo(6, 7, { frames: 9, height: 32, width: 32 }, 2).values));
   assert.throws(() => ref.sample(0, item(7, 6)), /class 6 of sample 7 is not one of its 6 classes/);
-  assert.throws(() => resolveReference('shapes', { models: analyticModelSet(analyticPreset('tiny-video')), shape: [1, 3, 8, 8], seed: 5 }), /reference 'shapes' is RGB; .* have 1 channels/);
+  assert.throws(
+    () => resolveReference('shapes', { models: analyticModelSet(analyticPreset('tiny-video')), shape: [1, 3, 8, 8], seed: 5 }),
+    /reference 'shapes' is RGB; .* have 1 channels/,
+  );
   assert.is(resolveReference('none', { models, shape: [3, 9, 32, 32], seed: 5 }), null);
 });
 

@@ -18,12 +18,24 @@ import type { MachineFingerprint } from '../../src/suite/contract/records.ts';
 const root = mkdtempSync(path.join(tmpdir(), 'runner-'));
 const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
 const run = async (out: string, shard: Shard = { index: 0, count: 1 }) =>
-  runSuite(await planRun(loadedSuite(), {}), { out: path.join(root, out), shard, progress: quiet, log: () => undefined, command: ['test'] });
+  runSuite(await planRun(loadedSuite(), {}), {
+    out: path.join(root, out),
+    shard,
+    progress: quiet,
+    log: () => undefined,
+    command: ['test'],
+  });
 
 test('a run writes results with units, directions and uncertainties, per-sample files, state files and a manifest', async () => {
   const { results, manifest } = await run('a');
   const dir = path.join(root, 'a');
-  assert.equal(results.methods.map((m) => [m.id, m.samples]), [['pyramid', 96], ['cascade', 96]]);
+  assert.equal(
+    results.methods.map((m) => [m.id, m.samples]),
+    [
+      ['pyramid', 96],
+      ['cascade', 96],
+    ],
+  );
   for (const m of results.methods) {
     assert.equal(Object.keys(m.metrics), ['fd-pixel', 'cost', 'throughput']);
     for (const v of Object.values(m.metrics).flatMap((r) => r.values)) {
@@ -90,7 +102,13 @@ test('an ONNX text-to-video package: prompts through its embedding table, its de
   });
   const plan = await planRun(loadedSuite(raw, ['a red disk', 'a blue square']), { model: `onnx:${pkg}` });
   const out = path.join(root, 'text');
-  const { results, manifest } = await runSuite(plan, { out, shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: [] });
+  const { results, manifest } = await runSuite(plan, {
+    out,
+    shard: { index: 0, count: 1 },
+    progress: quiet,
+    log: () => undefined,
+    command: [],
+  });
   const m = results.methods[0];
   // decoded RGB samples; the package's guidance and steps under the suite's (absent) ones
   assert.equal(m.shape, [3, 3, 8, 8]);
@@ -99,36 +117,84 @@ test('an ONNX text-to-video package: prompts through its embedding table, its de
   // 3 stages x 2 steps for the first frame, 3 x 1 for each of 2 later frames, all guided (x2)
   assert.is(m.metrics.cost.values.find((v) => v.key === 'nfe')!.value, 2 * (6 + 3 + 3));
   assert.ok(m.metrics.throughput.values.some((v) => v.key === 'decodeMs'));
-  assert.equal(readSampleRows(out, 'pyramid').map((r) => [r.prompt, r.repeat]), [['a red disk', 0], ['a red disk', 1], ['a blue square', 0], ['a blue square', 1]]);
-  for (const name of ['a red disk-0', 'a red disk-1', 'a blue square-0', 'a blue square-1']) assert.ok(existsSync(path.join(out, 'videos', 'pyramid', `${name}.mp4`)), name);
+  assert.equal(
+    readSampleRows(out, 'pyramid').map((r) => [r.prompt, r.repeat]),
+    [
+      ['a red disk', 0],
+      ['a red disk', 1],
+      ['a blue square', 0],
+      ['a blue square', 1],
+    ],
+  );
+  for (const name of ['a red disk-0', 'a red disk-1', 'a blue square-0', 'a blue square-1'])
+    assert.ok(existsSync(path.join(out, 'videos', 'pyramid', `${name}.mp4`)), name);
   assert.match(manifest.models[0].device.runtime, /^onnxruntime-node [0-9.]+, CPU execution provider$/);
   assert.match(manifest.device.reason, /onnxruntime-node [0-9.]+, CPU execution provider/);
 });
 
 /** `run` as if planned on another machine: its fingerprint, stamped on what it generates and counted as its own. */
-const onMachine = (run: RunPlan, machine: MachineFingerprint): RunPlan => ({ ...run, fingerprint: machine, methods: run.methods.map((m) => ({ ...m, context: { ...m.context, machines: [machine] } })) });
+const onMachine = (run: RunPlan, machine: MachineFingerprint): RunPlan => ({
+  ...run,
+  fingerprint: machine,
+  methods: run.methods.map((m) => ({ ...m, context: { ...m.context, machines: [machine] } })),
+});
 
-test('a run that reuses another machine\'s stored samples reports throughput only from its own generations', async () => {
-  const raw = rawSuite({ samples: 40, chunk: 10, methods: [{ name: 'p', model: 'analytic:tiny-image', sampler: 'pyramid', settings: { stepsPerStage: [2, 2, 2] } }], metrics: [{ name: 'throughput', options: { warmup: 0, repeats: 2, bootstrap: 20 } }] });
+test("a run that reuses another machine's stored samples reports throughput only from its own generations", async () => {
+  const raw = rawSuite({
+    samples: 40,
+    chunk: 10,
+    methods: [{ name: 'p', model: 'analytic:tiny-image', sampler: 'pyramid', settings: { stepsPerStage: [2, 2, 2] } }],
+    metrics: [{ name: 'throughput', options: { warmup: 0, repeats: 2, bootstrap: 20 } }],
+  });
   const store = path.join(root, 'shared-store');
   const other: MachineFingerprint = { id: '0123456789abcdef', name: 'NVIDIA A100 (elsewhere)', hoursUnit: 'GPU-hours' };
   // another machine fills the shared store with shard 0 of 2 (chunks 0 and 2)
-  await runSuite(onMachine(await planRun(loadedSuite(raw), {}), other), { out: path.join(root, 'elsewhere'), storeRoot: store, shard: { index: 0, count: 2 }, progress: quiet, log: () => undefined, command: ['test'] });
-  const { results } = await runSuite(await planRun(loadedSuite(raw), {}), { out: path.join(root, 'here'), storeRoot: store, shard: { index: 0, count: 1 }, progress: quiet, log: () => undefined, command: ['test'] });
+  await runSuite(onMachine(await planRun(loadedSuite(raw), {}), other), {
+    out: path.join(root, 'elsewhere'),
+    storeRoot: store,
+    shard: { index: 0, count: 2 },
+    progress: quiet,
+    log: () => undefined,
+    command: ['test'],
+  });
+  const { results } = await runSuite(await planRun(loadedSuite(raw), {}), {
+    out: path.join(root, 'here'),
+    storeRoot: store,
+    shard: { index: 0, count: 1 },
+    progress: quiet,
+    log: () => undefined,
+    command: ['test'],
+  });
   const values = results.methods[0].metrics.throughput.values;
   const get = (k: string) => values.find((v) => v.key === k)!;
   assert.is(get('samplesFromOtherMachines').value, 20);
   assert.match(get('framesPerSecond').label, /over 20 videos generated on this machine/);
-  assert.match(get('framesPerSecond').note!, /20 of 40 samples were read from the store as generated on other machines \(20 on NVIDIA A100 \(elsewhere\) \[0123456789abcdef\]\)/);
+  assert.match(
+    get('framesPerSecond').note!,
+    /20 of 40 samples were read from the store as generated on other machines \(20 on NVIDIA A100 \(elsewhere\) \[0123456789abcdef\]\)/,
+  );
   // frames/s is this machine's 20 samples: their frames over their own seconds
   const rows = readSampleRows(path.join(root, 'here'), 'p');
   const own = rows.filter((r) => r.index % 20 >= 10);
   const seconds = own.reduce((a, r) => a + r.generationSeconds, 0);
-  assert.ok(Math.abs(get('framesPerSecond').value! - own.length / seconds) < 1e-9 * get('framesPerSecond').value!, `${get('framesPerSecond').value} vs ${own.length / seconds}`);
+  assert.ok(
+    Math.abs(get('framesPerSecond').value! - own.length / seconds) < 1e-9 * get('framesPerSecond').value!,
+    `${get('framesPerSecond').value} vs ${own.length / seconds}`,
+  );
   assert.equal(results.machines, [results.machines![0]]);
   assert.is.not(results.machines![0].id, other.id);
   // the same store read entirely by a third machine: nothing of its own to time
-  const { results: third } = await runSuite(onMachine(await planRun(loadedSuite(raw), {}), { ...other, id: 'fedcba9876543210', name: 'third' }), { out: path.join(root, 'third'), storeRoot: store, shard: { index: 1, count: 2 }, progress: quiet, log: () => undefined, command: ['test'] });
+  const { results: third } = await runSuite(
+    onMachine(await planRun(loadedSuite(raw), {}), { ...other, id: 'fedcba9876543210', name: 'third' }),
+    {
+      out: path.join(root, 'third'),
+      storeRoot: store,
+      shard: { index: 1, count: 2 },
+      progress: quiet,
+      log: () => undefined,
+      command: ['test'],
+    },
+  );
   const fps = third.methods[0].metrics.throughput.values.find((v) => v.key === 'framesPerSecond')!;
   assert.is(fps.value, null);
   assert.match(fps.note!, /^no sample was generated on this machine: 20 of 20 samples were read from the store/);

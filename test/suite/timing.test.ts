@@ -19,7 +19,10 @@ test('the timed phase: warm-ups apart, one record per repeat with model time for
   assert.ok(record.repeats.every((r) => r.nfe === 9 && r.wallSeconds > 0));
   assert.ok(record.peakRssBytes >= record.baselineRssBytes);
   assert.is(record.frames, 1);
-  await rejects(() => measureTiming(method, items, 0, { warmup: 0, repeats: 1, minDurationSeconds: 0, maxRepeats: 1, batch: 5 }), /batch of 5 videos, but the method has 4 samples/);
+  await rejects(
+    () => measureTiming(method, items, 0, { warmup: 0, repeats: 1, minDurationSeconds: 0, maxRepeats: 1, batch: 5 }),
+    /batch of 5 videos, but the method has 4 samples/,
+  );
 });
 
 test.run();

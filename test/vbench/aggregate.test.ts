@@ -9,7 +9,8 @@ const scores = FULL_SCORES;
 test('a full set of 16 dimensions against hand-computed normalised values, Quality, Semantic and Total', () => {
   // the hand-worked values are in test/helpers/vbench-scores.ts
   const a = aggregate(scores);
-  for (const [id, , n] of FULL_SET) assert.ok(Math.abs(a.normalised[id as DimensionId] - n) < 1e-12, `${id}: ${a.normalised[id as DimensionId]} vs ${n}`);
+  for (const [id, , n] of FULL_SET)
+    assert.ok(Math.abs(a.normalised[id as DimensionId] - n) < 1e-12, `${id}: ${a.normalised[id as DimensionId]} vs ${n}`);
   assert.ok(Math.abs(a.quality - FULL_AGGREGATE.quality) < 1e-12, `quality ${a.quality}`);
   assert.ok(Math.abs(a.semantic - FULL_AGGREGATE.semantic) < 1e-12, `semantic ${a.semantic}`);
   assert.ok(Math.abs(a.total - (4 * a.quality + a.semantic) / 5) < 1e-15);
@@ -17,9 +18,12 @@ test('a full set of 16 dimensions against hand-computed normalised values, Quali
   assert.equal(a.defaulted, []);
 });
 
-test('a missing dimension is an error naming it, unless VBench\'s default of 0 is asked for', () => {
+test("a missing dimension is an error naming it, unless VBench's default of 0 is asked for", () => {
   const { subject_consistency: _, scene: __, ...partial } = scores;
-  assert.throws(() => aggregate(partial), (e: unknown) => e instanceof MissingDimensionError && /no score for subject_consistency, scene/.test((e as Error).message));
+  assert.throws(
+    () => aggregate(partial),
+    (e: unknown) => e instanceof MissingDimensionError && /no score for subject_consistency, scene/.test((e as Error).message),
+  );
   const { subject_consistency: ___, ...noSubject } = scores;
   const a = aggregate(noSubject, 'zero');
   assert.equal(a.defaulted, ['subject_consistency']);

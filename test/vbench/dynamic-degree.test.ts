@@ -11,12 +11,20 @@ test('thresholds scale with resolution and kept frames: thres = 6 min(H, W) / 25
   assert.equal(dynamicDegreeParams(256, 256, 16), { thres: 6, countNum: 4 });
   assert.equal(dynamicDegreeParams(320, 512, 8), { thres: 7.5, countNum: 2 });
   // Python rounding: N = 6 -> round(1.5) = 2, N = 10 -> round(2.5) = 2, N = 2 -> round(0.5) = 0
-  assert.equal([6, 10, 2].map((n) => dynamicDegreeParams(128, 128, n).countNum), [2, 2, 0]);
+  assert.equal(
+    [6, 10, 2].map((n) => dynamicDegreeParams(128, 128, n).countNum),
+    [2, 2, 0],
+  );
   // and Python's own values for two sizes and kept-frame counts 1-32
-  for (const c of fixture.dynamic) assert.equal(dynamicDegreeParams(c.height, c.width, c.kept), { thres: c.thres, countNum: c.countNum }, `${c.height}x${c.width}, N = ${c.kept}`);
+  for (const c of fixture.dynamic)
+    assert.equal(
+      dynamicDegreeParams(c.height, c.width, c.kept),
+      { thres: c.thres, countNum: c.countNum },
+      `${c.height}x${c.width}, N = ${c.kept}`,
+    );
 });
 
-test("check_move: dynamic once count_num scores exceed thres; count_num 0 makes any video with one pair dynamic", () => {
+test('check_move: dynamic once count_num scores exceed thres; count_num 0 makes any video with one pair dynamic', () => {
   const p = { thres: 6, countNum: 2 };
   assert.is(isDynamic([7, 1, 6, 6.1], p), true);
   assert.is(isDynamic([7, 6, 6, 1], p), false, 'equal to thres does not count');
@@ -29,7 +37,13 @@ test("check_move: dynamic once count_num scores exceed thres; count_num 0 makes 
 /** A textured clip translating by (vx, vy) px per frame. */
 function movingClip(size: number, frames: number, vx: number, vy: number, fps: number | null): VideoClip {
   const f = texture(11);
-  return { id: `moving-${size}`, width: size, height: size, fps, frames: Array.from({ length: frames }, (_, t) => renderFrame(f, size, size, (x, y) => [x - vx * t, y - vy * t])) };
+  return {
+    id: `moving-${size}`,
+    width: size,
+    height: size,
+    fps,
+    frames: Array.from({ length: frames }, (_, t) => renderFrame(f, size, size, (x, y) => [x - vx * t, y - vy * t])),
+  };
 }
 
 const estimator = new ClgFlowEstimator();
@@ -42,7 +56,10 @@ for (const size of [128, 256]) {
     const a = await dynamicDegreeVideo(still, new PairScorer(estimator, still.frames, size, size));
     const b = await dynamicDegreeVideo(moving, new PairScorer(estimator, moving.frames, size, size));
     assert.is(a.dynamic, false);
-    assert.ok(a.pairScores.every((s) => s === 0), 'identical frames: zero flow');
+    assert.ok(
+      a.pairScores.every((s) => s === 0),
+      'identical frames: zero flow',
+    );
     assert.is(b.dynamic, true);
     b.pairScores.forEach((s) => assert.ok(Math.abs(s! - 1.5 * thres) < 0.05 * thres, `pair score ${s} vs ${1.5 * thres}`));
     assert.equal(b.params, { thres, countNum: 2 });

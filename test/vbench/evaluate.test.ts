@@ -22,7 +22,13 @@ function source(prompt: string, index: number, shift: (t: number) => number, fra
     prompt,
     index,
     async load(): Promise<VideoClip> {
-      return { id, width: SIZE, height: SIZE, fps: 8, frames: Array.from({ length: frames }, (_, t) => renderFrame(f, SIZE, SIZE, (x, y) => [x - shift(t), y])) };
+      return {
+        id,
+        width: SIZE,
+        height: SIZE,
+        fps: 8,
+        frames: Array.from({ length: frames }, (_, t) => renderFrame(f, SIZE, SIZE, (x, y) => [x - shift(t), y])),
+      };
     },
   };
 }
@@ -33,19 +39,36 @@ const byId = (outcomes: DimensionOutcome[]) => Object.fromEntries(outcomes.map((
 test('with the default toolkit: substitutes are marked, aesthetic/imaging are not computed, static filter and per-prompt limit apply', async () => {
   const seen: string[] = [];
   const { outcomes, videos } = await evaluateVideos(sources, defaultToolkit(), {
-    dims: ['temporal_flickering', 'dynamic_degree', 'motion_smoothness', 'subject_consistency', 'background_consistency', 'aesthetic_quality', 'imaging_quality'],
+    dims: [
+      'temporal_flickering',
+      'dynamic_degree',
+      'motion_smoothness',
+      'subject_consistency',
+      'background_consistency',
+      'aesthetic_quality',
+      'imaging_quality',
+    ],
     staticPerPrompt: 1,
     onVideo: (r) => seen.push(r.video_path),
   });
-  assert.equal(seen, sources.map((s) => s.id));
+  assert.equal(
+    seen,
+    sources.map((s) => s.id),
+  );
   const o = byId(outcomes);
   // static videos: a cat-0, a cat-2, a dog-0; one per prompt kept (sorted paths): a cat-0, a dog-0; all identical frames -> 1
-  assert.equal(o.temporal_flickering.result!.videos.map((v) => v.video_path), ['a cat-0.mp4', 'a dog-0.mp4']);
+  assert.equal(
+    o.temporal_flickering.result!.videos.map((v) => v.video_path),
+    ['a cat-0.mp4', 'a dog-0.mp4'],
+  );
   assert.is(o.temporal_flickering.result!.score, 1);
   assert.is(o.temporal_flickering.computation, 'substitute');
   assert.match(o.temporal_flickering.method, /static filter by flow clg-pyramid \(substitute for RAFT\), 2 of 4 videos kept/);
   // only the panning clip moves (3 px per frame > thres 6 * 48 / 256 = 1.125)
-  assert.equal(o.dynamic_degree.result!.videos.map((v) => v.video_results), [false, true, false, false]);
+  assert.equal(
+    o.dynamic_degree.result!.videos.map((v) => v.video_results),
+    [false, true, false, false],
+  );
   assert.is(o.dynamic_degree.result!.score, 0.25);
   assert.is(o.dynamic_degree.result!.videos[0].backbone, 'substitute:clg-pyramid');
   assert.is(o.subject_consistency.computation, 'substitute');
@@ -63,12 +86,24 @@ test('with the default toolkit: substitutes are marked, aesthetic/imaging are no
 });
 
 test("ONNX-backed tools are reported as 'network' with no substitute marks; without the filter, flickering is exact on every video", async () => {
-  const zeroFlow: FlowEstimator = { name: 'onnx:raft.onnx', kind: 'network', estimate: async (_a, _b, width, height) => ({ width, height, u: new Float32Array(width * height), v: new Float32Array(width * height) }) };
+  const zeroFlow: FlowEstimator = {
+    name: 'onnx:raft.onnx',
+    kind: 'network',
+    estimate: async (_a, _b, width, height) => ({
+      width,
+      height,
+      u: new Float32Array(width * height),
+      v: new Float32Array(width * height),
+    }),
+  };
   const musiq: FrameScorer = { backbone: { kind: 'network', name: 'musiq-spaq' }, score: async (frames) => frames.map(() => 50) };
   const blend = new BlendInterpolator();
   const interp: FrameInterpolator = { name: 'onnx:amt.onnx', kind: 'network', interpolate: (a, b, w, h) => blend.interpolate(a, b, w, h) };
   const toolkit: Toolkit = { ...defaultToolkit(), flow: zeroFlow, interpolator: interp, imaging: musiq };
-  const { outcomes } = await evaluateVideos(sources.slice(0, 2), toolkit, { dims: ['dynamic_degree', 'imaging_quality', 'motion_smoothness', 'temporal_flickering'], staticFilter: false });
+  const { outcomes } = await evaluateVideos(sources.slice(0, 2), toolkit, {
+    dims: ['dynamic_degree', 'imaging_quality', 'motion_smoothness', 'temporal_flickering'],
+    staticFilter: false,
+  });
   const o = byId(outcomes);
   assert.is(o.dynamic_degree.computation, 'network');
   assert.is(o.dynamic_degree.result!.score, 0, 'zero flow: nothing moves');

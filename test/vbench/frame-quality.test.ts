@@ -1,6 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { aestheticQualityScore, aestheticQualityVideo, frameMean, imagingQualityScore, imagingQualityVideo } from '../../src/vbench/frame-quality.ts';
+import {
+  aestheticQualityScore,
+  aestheticQualityVideo,
+  frameMean,
+  imagingQualityScore,
+  imagingQualityVideo,
+} from '../../src/vbench/frame-quality.ts';
 
 test('aesthetic quality: per-video frame mean of head / 10, dimension mean over videos', () => {
   assert.is(aestheticQualityVideo([0.5, 0.6, 0.7], 'a'), 0.6);

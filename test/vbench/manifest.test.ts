@@ -11,7 +11,10 @@ writeFileSync(path.join(dir, 'dino.onnx'), 'x');
 
 test('entries resolve relative to the manifest folder; absent networks stay absent', () => {
   const file = path.join(dir, 'onnx.json');
-  writeFileSync(file, JSON.stringify({ version: 1, raft: { file: 'raft.onnx', output: 'flow_up' }, dino: { file: 'dino.onnx', batch: 8 } }));
+  writeFileSync(
+    file,
+    JSON.stringify({ version: 1, raft: { file: 'raft.onnx', output: 'flow_up' }, dino: { file: 'dino.onnx', batch: 8 } }),
+  );
   const m = readManifest(file);
   assert.is(m.raft!.file, path.join(dir, 'raft.onnx'));
   assert.is(m.raft!.output, 'flow_up');
@@ -22,8 +25,14 @@ test('entries resolve relative to the manifest folder; absent networks stay abse
 test('unknown keys, missing files, wrong versions and an orphan LAION head are refused with the field named', () => {
   assert.throws(() => parseManifest({ version: 1, rafts: { file: 'raft.onnx' } }, dir, 'm.json'), /m.json: Unrecognized key: "rafts"/);
   assert.throws(() => parseManifest({ version: 2 }, dir, 'm.json'), /m.json.version/);
-  assert.throws(() => parseManifest({ version: 1, musiq: { file: 'musiq.onnx' } }, dir, 'm.json'), /m.json.musiq.file: .*musiq.onnx does not exist/);
-  assert.throws(() => parseManifest({ version: 1, laion_aesthetic: { file: 'dino.onnx' } }, dir, 'm.json'), /laion_aesthetic needs clip_l14/);
+  assert.throws(
+    () => parseManifest({ version: 1, musiq: { file: 'musiq.onnx' } }, dir, 'm.json'),
+    /m.json.musiq.file: .*musiq.onnx does not exist/,
+  );
+  assert.throws(
+    () => parseManifest({ version: 1, laion_aesthetic: { file: 'dino.onnx' } }, dir, 'm.json'),
+    /laion_aesthetic needs clip_l14/,
+  );
   assert.throws(() => parseManifest({ version: 1, dino: { file: 'dino.onnx', batch: 0 } }, dir, 'm.json'), /m.json.dino.batch/);
   assert.throws(() => readManifest(path.join(dir, 'none.json')), /does not exist/);
   const bad = path.join(dir, 'bad.json');

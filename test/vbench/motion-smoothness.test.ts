@@ -44,14 +44,23 @@ test('frames are padded to a multiple of 16 for the interpolator and unpadded af
   };
   const frames = Array.from({ length: 5 }, (_, t) => flat(20, 12, 3 * t));
   const r = await motionSmoothnessVideo(clip(frames, 20, 12), spy);
-  assert.equal(sizes, [[32, 16], [32, 16]]);
+  assert.equal(sizes, [
+    [32, 16],
+    [32, 16],
+  ]);
   assert.is(r.score, 1);
 });
 
 test('too few frames and a wrong-sized prediction are errors; the dimension is the mean over videos', async () => {
-  await rejects(() => motionSmoothnessVideo(clip([flat(4, 4, 0), flat(4, 4, 0)], 4, 4), new BlendInterpolator()), /has 2 frames; at least 3/);
+  await rejects(
+    () => motionSmoothnessVideo(clip([flat(4, 4, 0), flat(4, 4, 0)], 4, 4), new BlendInterpolator()),
+    /has 2 frames; at least 3/,
+  );
   const broken: FrameInterpolator = { name: 'broken', kind: 'substitute', interpolate: async () => new Float32Array(3) };
-  await rejects(() => motionSmoothnessVideo(clip([flat(4, 4, 0), flat(4, 4, 0), flat(4, 4, 0)], 4, 4), broken), /broken: returned 3 values for a 16x16 RGB frame/);
+  await rejects(
+    () => motionSmoothnessVideo(clip([flat(4, 4, 0), flat(4, 4, 0), flat(4, 4, 0)], 4, 4), broken),
+    /broken: returned 3 values for a 16x16 RGB frame/,
+  );
   assert.is(motionSmoothnessScore([0.5, 1]), 0.75);
 });
 
@@ -67,8 +76,14 @@ test('flow-warp interpolation: exact on a still clip, and far closer than the bl
   const withBlend = await motionSmoothnessVideo(clip(moving, size, size), new BlendInterpolator());
   // kept frames are (6, 4) px apart: the blend misses by ~18 grey levels of MAE, warping by about one
   // (borders, where content enters the frame, and truncation's half-level bias)
-  assert.ok(withFlow.frameMae.every((m) => m < 1.5), `flow-warp MAE ${withFlow.frameMae}`);
-  assert.ok(withBlend.frameMae.every((m) => m > 10), `blend MAE ${withBlend.frameMae}`);
+  assert.ok(
+    withFlow.frameMae.every((m) => m < 1.5),
+    `flow-warp MAE ${withFlow.frameMae}`,
+  );
+  assert.ok(
+    withBlend.frameMae.every((m) => m > 10),
+    `blend MAE ${withBlend.frameMae}`,
+  );
 });
 
 test.run();

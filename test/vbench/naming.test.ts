@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseVbenchName, perPromptIndices, vbenchFileName } from '../../src/vbench/naming.ts';
 
-test("get_prompt_from_filename: the stem without a trailing -<digits>", () => {
+test('get_prompt_from_filename: the stem without a trailing -<digits>', () => {
   assert.equal(parseVbenchName('/v/A person is riding a bike-0.mp4'), { prompt: 'A person is riding a bike', index: 0 });
   assert.equal(parseVbenchName('a-b-12.gif'), { prompt: 'a-b', index: 12 });
   assert.equal(parseVbenchName('clip.mp4'), { prompt: 'clip', index: null });

@@ -33,7 +33,10 @@ test('a JSON row with all 16 dimensions is recomputed with the aggregate', () =>
 
 test('bad rows are refused with the row and column named', () => {
   assert.throws(() => parsePublished('model,source,total\nm,s,abc\n', 'csv', 'r.csv'), /r.csv row 1.total/);
-  assert.throws(() => parsePublished('model,source,sharpness\nm,s,1\n', 'csv', 'r.csv'), /r.csv row 1: column 'sharpness' is not a VBench dimension/);
+  assert.throws(
+    () => parsePublished('model,source,sharpness\nm,s,1\n', 'csv', 'r.csv'),
+    /r.csv row 1: column 'sharpness' is not a VBench dimension/,
+  );
   assert.throws(() => parsePublished('[{"source":"s"}]', 'json', 'r.json'), /r.json\[0\].model/);
   assert.throws(() => parsePublished('{}', 'json', 'r.json'), /expected a JSON array/);
 });

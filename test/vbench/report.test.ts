@@ -19,8 +19,22 @@ test('the score table lists all 16 dimensions in percent with notes, then the th
 
 test('evaluation outcomes show the computation kind, method and frames per second', () => {
   const outcomes: DimensionOutcome[] = [
-    { id: 'dynamic_degree', computation: 'substitute', method: 'flow clg-pyramid (substitute for RAFT)', result: { score: 0.25, videos: [] }, seconds: 2, frames: 64 },
-    { id: 'imaging_quality', computation: 'not computed', method: 'needs MUSIQ ONNX (manifest: musiq)', result: null, seconds: 0, frames: 0 },
+    {
+      id: 'dynamic_degree',
+      computation: 'substitute',
+      method: 'flow clg-pyramid (substitute for RAFT)',
+      result: { score: 0.25, videos: [] },
+      seconds: 2,
+      frames: 64,
+    },
+    {
+      id: 'imaging_quality',
+      computation: 'not computed',
+      method: 'needs MUSIQ ONNX (manifest: musiq)',
+      result: null,
+      seconds: 0,
+      frames: 0,
+    },
   ];
   const [, dd, iq] = formatOutcomes(outcomes).split('\n');
   assert.match(dd, /^dynamic degree\s+25\.00\s+0\s+32\.0\s+SUBSTITUTE: flow clg-pyramid/);

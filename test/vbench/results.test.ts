@@ -4,9 +4,21 @@ import { formatResults, mergeResults, parseResults, substituteBackbone } from '.
 
 // the shape VBench writes (values as in its code: booleans for dynamic degree, 0-100 for imaging quality)
 const vbenchFile = {
-  subject_consistency: [0.9512, [{ video_path: 'videos/a cat-0.mp4', video_results: 0.95 }, { video_path: 'videos/a cat-1.mp4', video_results: 0.9524 }]],
+  subject_consistency: [
+    0.9512,
+    [
+      { video_path: 'videos/a cat-0.mp4', video_results: 0.95 },
+      { video_path: 'videos/a cat-1.mp4', video_results: 0.9524 },
+    ],
+  ],
   background_consistency: [0.96, [{ video_path: 'videos/a cat-0.mp4', video_results: 0.96, video_sim: 14.4, cnt_per_video: 15 }]],
-  dynamic_degree: [0.5, [{ video_path: 'a-0.mp4', video_results: true }, { video_path: 'a-1.mp4', video_results: false }]],
+  dynamic_degree: [
+    0.5,
+    [
+      { video_path: 'a-0.mp4', video_results: true },
+      { video_path: 'a-1.mp4', video_results: false },
+    ],
+  ],
   imaging_quality: [0.6712, [{ video_path: 'a-0.mp4', video_results: 67.12 }]],
 };
 
@@ -35,14 +47,30 @@ test('malformed files are refused with the path of the bad field', () => {
 test('merging results from several files; a dimension twice is an error naming both files', () => {
   const a = parseResults({ color: [0.5, []] }, 'a.json');
   const b = parseResults({ scene: [0.4, []] }, 'b.json');
-  const m = mergeResults([{ results: a, source: 'a.json' }, { results: b, source: 'b.json' }]);
+  const m = mergeResults([
+    { results: a, source: 'a.json' },
+    { results: b, source: 'b.json' },
+  ]);
   assert.equal(Object.keys(m.results).sort(), ['color', 'scene']);
   assert.equal(m.sources, { color: 'a.json', scene: 'b.json' });
-  assert.throws(() => mergeResults([{ results: a, source: 'a.json' }, { results: a, source: 'c.json' }]), /color appears in both a.json and c.json/);
+  assert.throws(
+    () =>
+      mergeResults([
+        { results: a, source: 'a.json' },
+        { results: a, source: 'c.json' },
+      ]),
+    /color appears in both a.json and c.json/,
+  );
 });
 
 test('substitute backbones are read from the per-video entries', () => {
-  const r = parseResults({ subject_consistency: [0.9, [{ video_path: 'x', video_results: 0.9, backbone: 'substitute:colour-gradient-grid-v1' }]], color: [0.5, [{ video_path: 'x', video_results: 0.5 }]] }, 'f');
+  const r = parseResults(
+    {
+      subject_consistency: [0.9, [{ video_path: 'x', video_results: 0.9, backbone: 'substitute:colour-gradient-grid-v1' }]],
+      color: [0.5, [{ video_path: 'x', video_results: 0.5 }]],
+    },
+    'f',
+  );
   assert.is(substituteBackbone(r.subject_consistency!), 'substitute:colour-gradient-grid-v1');
   assert.is(substituteBackbone(r.color!), null);
 });

@@ -44,7 +44,10 @@ test("a sample store: 'samples' [N, C, T, H, W] in [-1, 1] become N clips quanti
   const file = path.join(dir, 'samples.npz');
   writeFileAtomic(file, encodeNpz({ samples: npyArray(data, [n, c, t, h, w]) }));
   const sources = listVideoSources(file, { fps: 24 });
-  assert.equal(sources.map((s) => s.id), [`${file}#0`, `${file}#1`]);
+  assert.equal(
+    sources.map((s) => s.id),
+    [`${file}#0`, `${file}#1`],
+  );
   const clip = await sources[1].load();
   assert.equal([clip.width, clip.height, clip.fps, clip.frames.length], [6, 5, 24, 4]);
   assert.is(clip.frames[2][0], 191);

@@ -10,9 +10,17 @@ import { bookkeeping as fixture } from '../helpers/vbench-bookkeeping.ts';
 test('thresholds: thres = 3 min(H, W) / 256, count_num = round(2 T / 16)', () => {
   assert.equal(staticFilterParams(512, 768, 16), { thres: 6, countNum: 2 });
   // T = 4 -> round(0.5) = 0; T = 12 -> round(1.5) = 2; T = 20 -> round(2.5) = 2
-  assert.equal([4, 12, 20].map((t) => staticFilterParams(256, 256, t).countNum), [0, 2, 2]);
+  assert.equal(
+    [4, 12, 20].map((t) => staticFilterParams(256, 256, t).countNum),
+    [0, 2, 2],
+  );
   // and Python's own values for two sizes and frame counts 1-48
-  for (const c of fixture.static) assert.equal(staticFilterParams(c.height, c.width, c.frames), { thres: c.thres, countNum: c.countNum }, `${c.height}x${c.width}, T = ${c.frames}`);
+  for (const c of fixture.static)
+    assert.equal(
+      staticFilterParams(c.height, c.width, c.frames),
+      { thres: c.thres, countNum: c.countNum },
+      `${c.height}x${c.width}, T = ${c.frames}`,
+    );
 });
 
 test('check_static: at most count_num consecutive pairs above thres, and first<->last within thres * count_num * 2', () => {
@@ -28,15 +36,33 @@ test('check_static: at most count_num consecutive pairs above thres, and first<-
 
 test('selection keeps static videos in sorted path order, at most n per prompt (0 = all)', () => {
   const v = (path: string, prompt: string, s: boolean) => ({ path, prompt, static: s });
-  const items = [v('b-1.mp4', 'b', true), v('a-2.mp4', 'a', true), v('a-0.mp4', 'a', true), v('a-1.mp4', 'a', false), v('a-3.mp4', 'a', true)];
-  assert.equal(selectStatic(items, 2).map((i) => i.path), ['a-0.mp4', 'a-2.mp4', 'b-1.mp4']);
-  assert.equal(selectStatic(items, 0).map((i) => i.path), ['a-0.mp4', 'a-2.mp4', 'a-3.mp4', 'b-1.mp4']);
+  const items = [
+    v('b-1.mp4', 'b', true),
+    v('a-2.mp4', 'a', true),
+    v('a-0.mp4', 'a', true),
+    v('a-1.mp4', 'a', false),
+    v('a-3.mp4', 'a', true),
+  ];
+  assert.equal(
+    selectStatic(items, 2).map((i) => i.path),
+    ['a-0.mp4', 'a-2.mp4', 'b-1.mp4'],
+  );
+  assert.equal(
+    selectStatic(items, 0).map((i) => i.path),
+    ['a-0.mp4', 'a-2.mp4', 'a-3.mp4', 'b-1.mp4'],
+  );
   assert.throws(() => selectStatic(items, -1), /limit -1/);
 });
 
 function clip(size: number, frames: number, shift: (t: number) => [number, number]): VideoClip {
   const f = texture(21);
-  return { id: 'c', width: size, height: size, fps: 8, frames: Array.from({ length: frames }, (_, t) => renderFrame(f, size, size, (x, y) => [x - shift(t)[0], y - shift(t)[1]])) };
+  return {
+    id: 'c',
+    width: size,
+    height: size,
+    fps: 8,
+    frames: Array.from({ length: frames }, (_, t) => renderFrame(f, size, size, (x, y) => [x - shift(t)[0], y - shift(t)[1]])),
+  };
 }
 
 test('with the CLG flow: a still clip is static; a panning clip and a clip that jumps back at the end are not', async () => {

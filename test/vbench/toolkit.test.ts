@@ -29,7 +29,16 @@ test('a manifest of ONNX files replaces each stand-in with the network', async (
   const file = path.join(dir, 'onnx.json');
   writeFileSync(
     file,
-    JSON.stringify({ version: 1, raft: { file: 'raft.onnx' }, amt: { file: 'amt.onnx' }, dino: { file: 'enc.onnx' }, clip_b32: { file: 'enc.onnx' }, clip_l14: { file: 'enc.onnx' }, laion_aesthetic: { file: 'head.onnx' }, musiq: { file: 'musiq.onnx' } }),
+    JSON.stringify({
+      version: 1,
+      raft: { file: 'raft.onnx' },
+      amt: { file: 'amt.onnx' },
+      dino: { file: 'enc.onnx' },
+      clip_b32: { file: 'enc.onnx' },
+      clip_l14: { file: 'enc.onnx' },
+      laion_aesthetic: { file: 'head.onnx' },
+      musiq: { file: 'musiq.onnx' },
+    }),
   );
   const t = await loadToolkit(readManifest(file), { report: quiet });
   assert.is(t.flow.name, 'onnx:raft.onnx');

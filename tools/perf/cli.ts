@@ -28,7 +28,8 @@ export const benchmarks = new Registry<Benchmark>('benchmark');
 benchmarks.register(
   'onnx',
   {
-    usage: 'onnx [--pyramid checkpoints/shapes-pyramid] [--full checkpoints/shapes-full] [--samples 32] [--repeats 5] [--steps 10,10,10] [--guidance 3,2] [--threads N] [--small-call-values V (0: off)]',
+    usage:
+      'onnx [--pyramid checkpoints/shapes-pyramid] [--full checkpoints/shapes-full] [--samples 32] [--repeats 5] [--steps 10,10,10] [--guidance 3,2] [--threads N] [--small-call-values V (0: off)]',
     async run(argv, log) {
       const { values } = parseArgs({
         args: argv,
@@ -63,16 +64,28 @@ benchmarks.register(
   'harness overhead over session.run, and the pyramid speed-up over full resolution against the FLOP model',
 );
 
-benchmarks.register('fd', { usage: FRECHET_SPEED_USAGE, run: runFrechetSpeed }, 'the d = 2048 Fréchet distance beside SciPy sqrtm (pytorch-fid route), side by side in alternating rounds');
+benchmarks.register(
+  'fd',
+  { usage: FRECHET_SPEED_USAGE, run: runFrechetSpeed },
+  'the d = 2048 Fréchet distance beside SciPy sqrtm (pytorch-fid route), side by side in alternating rounds',
+);
 
-benchmarks.register('startup', { usage: STARTUP_USAGE, run: runStartup }, 'seconds from spawn to exit of --help and fd, the built CLI beside the sources through tsx, in alternating rounds');
+benchmarks.register(
+  'startup',
+  { usage: STARTUP_USAGE, run: runStartup },
+  'seconds from spawn to exit of --help and fd, the built CLI beside the sources through tsx, in alternating rounds',
+);
 
 benchmarks.register(
   'vbench',
   {
     usage: 'vbench [--clips 3] [--repeats 3]',
     async run(argv, log) {
-      const { values } = parseArgs({ args: argv, options: { clips: { type: 'string', default: '3' }, repeats: { type: 'string', default: '3' } }, strict: true });
+      const { values } = parseArgs({
+        args: argv,
+        options: { clips: { type: 'string', default: '3' }, repeats: { type: 'string', default: '3' } },
+        strict: true,
+      });
       return runVbenchSpeed(Number(values.clips), Number(values.repeats), log);
     },
   },
@@ -96,7 +109,11 @@ benchmarks.register(
   {
     usage: 'noise [--values 1048576] [--rounds 7]',
     async run(argv, log) {
-      const { values } = parseArgs({ args: argv, options: { values: { type: 'string', default: '1048576' }, rounds: { type: 'string', default: '7' } }, strict: true });
+      const { values } = parseArgs({
+        args: argv,
+        options: { values: { type: 'string', default: '1048576' }, rounds: { type: 'string', default: '7' } },
+        strict: true,
+      });
       const n = Number(values.values);
       const rounds = Number(values.rounds);
       const noise = new PhiloxNoise(0);
@@ -117,7 +134,12 @@ benchmarks.register(
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (!name || !benchmarks.has(name)) {
-    process.stderr.write(`usage: npm run bench -- <name> [options]\n${benchmarks.list().map((b) => `  ${benchmarks.get(b.name).usage}\n      ${b.description}`).join('\n')}\n`);
+    process.stderr.write(
+      `usage: npm run bench -- <name> [options]\n${benchmarks
+        .list()
+        .map((b) => `  ${benchmarks.get(b.name).usage}\n      ${b.description}`)
+        .join('\n')}\n`,
+    );
     process.exit(name ? 2 : 0);
   }
   const result = await benchmarks.get(name).run(rest, (line) => process.stdout.write(`${line}\n`));

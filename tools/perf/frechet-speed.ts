@@ -51,7 +51,11 @@ export const FRECHET_SPEED_USAGE = 'fd [--rounds 3] [--typescript]';
 
 /** Runs the comparison; `log` gets progress and the summary lines. Returns the JSON-serialisable result. */
 export async function runFrechetSpeed(argv: string[], log: (line: string) => void): Promise<unknown> {
-  const { values } = parseArgs({ args: argv, options: { rounds: { type: 'string', default: '3' }, typescript: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { rounds: { type: 'string', default: '3' }, typescript: { type: 'boolean', default: false } },
+    strict: true,
+  });
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds is '${values.rounds}'; allowed: an integer >= 1`);
   const native = openblasLinalg();
@@ -62,7 +66,10 @@ export async function runFrechetSpeed(argv: string[], log: (line: string) => voi
   log('bench: generating the d = 2048 case with NumPy (scripts/reference/frechet_large.py)');
   execFileSync('python3', [path.join(root, 'scripts/reference/frechet_large.py'), casesFile], { stdio: 'inherit' });
   const npz = decodeNpz(readFileSync(casesFile));
-  const c = { mu_a: npz.mu0_a.data, sigma_a: npz.sigma0_a.data, mu_b: npz.mu0_b.data, sigma_b: npz.sigma0_b.data } as Record<string, Float64Array>;
+  const c = { mu_a: npz.mu0_a.data, sigma_a: npz.sigma0_a.data, mu_b: npz.mu0_b.data, sigma_b: npz.sigma0_b.data } as Record<
+    string,
+    Float64Array
+  >;
   const reference = (npz.fd0.data as Float64Array)[0];
   const runs: TimedRun[] = [];
   let versions: Record<string, string> = {};
@@ -106,7 +113,9 @@ export async function runFrechetSpeed(argv: string[], log: (line: string) => voi
     runs,
   };
   for (const s of summary) {
-    log(`${s.implementation.padEnd(48)} median ${s.medianSeconds.toFixed(3)} s over ${s.n} (min ${s.minSeconds.toFixed(3)}, max ${s.maxSeconds.toFixed(3)})  fd ${s.fd.toPrecision(12)}  rel. diff to sqrtm ${s.relativeDifferenceToSqrtm.toExponential(2)}`);
+    log(
+      `${s.implementation.padEnd(48)} median ${s.medianSeconds.toFixed(3)} s over ${s.n} (min ${s.minSeconds.toFixed(3)}, max ${s.maxSeconds.toFixed(3)})  fd ${s.fd.toPrecision(12)}  rel. diff to sqrtm ${s.relativeDifferenceToSqrtm.toExponential(2)}`,
+    );
   }
   log(`speed-up over scipy sqrtm, per round: ${ratios.map((r) => r.toFixed(1)).join(', ')} (median ${median(ratios).toFixed(1)}x)`);
   return result;

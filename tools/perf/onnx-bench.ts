@@ -69,7 +69,6 @@ export interface OnnxBenchResult {
   readonly trainedFull: readonly SpeedupResult[];
 }
 
-
 /** One configuration to time: a sampler on a model set, the networks whose session.run time is summed. */
 interface Config {
   readonly models: ModelSet;
@@ -92,7 +91,10 @@ async function timeRuns(configs: readonly Config[], frames: number, options: Onn
     const parsed = s.parseSettings(c.settings, c.models);
     const classes = c.models.pyramid?.spec.conditioning ?? c.models.full!.spec.conditioning;
     const label = (i: number) => (classes.kind === 'class' ? i % classes.classes : 0);
-    const items: SampleItem[] = Array.from({ length: options.samples }, (_, i) => ({ index: i, condition: { kind: 'class', label: label(i) } }));
+    const items: SampleItem[] = Array.from({ length: options.samples }, (_, i) => ({
+      index: i,
+      condition: { kind: 'class', label: label(i) },
+    }));
     const once = async (): Promise<{ seconds: number; run: number; result: SampleResult }> => {
       for (const n of c.networks) Object.assign(n.runStats, { calls: 0, milliseconds: 0, singleThreadCalls: 0 });
       const started = performance.now();
@@ -100,7 +102,12 @@ async function timeRuns(configs: readonly Config[], frames: number, options: Onn
       const seconds = (performance.now() - started) / 1000;
       return { seconds, run: c.networks.reduce((a, n) => a + n.runStats.milliseconds, 0) / 1000, result };
     };
-    return { config: c, once, repeats: [] as { samplerSeconds: number; sessionRunSeconds: number }[], last: undefined as SampleResult | undefined };
+    return {
+      config: c,
+      once,
+      repeats: [] as { samplerSeconds: number; sessionRunSeconds: number }[],
+      last: undefined as SampleResult | undefined,
+    };
   });
   let warmSeconds = Infinity;
   for (const p of prepared) warmSeconds = Math.min(warmSeconds, (await p.once()).seconds); // first-call allocations, kernel selection
@@ -135,13 +142,23 @@ async function timeRuns(configs: readonly Config[], frames: number, options: Onn
 function speedup(pyramid: TimedRun, full: TimedRun): SpeedupResult {
   const measured = full.samplerSeconds / pyramid.samplerSeconds;
   const predicted = full.flopsPerSample / pyramid.flopsPerSample;
-  return { frames: pyramid.frames, pyramid, full, measuredSpeedup: measured, predictedSpeedup: predicted, ratioToPrediction: measured / predicted };
+  return {
+    frames: pyramid.frames,
+    pyramid,
+    full,
+    measuredSpeedup: measured,
+    predictedSpeedup: predicted,
+    ratioToPrediction: measured / predicted,
+  };
 }
 
 /** Runs the benchmark; `log` gets one line per timed configuration. */
 export async function runOnnxBenchmark(options: OnnxBenchOptions, log: (line: string) => void = () => undefined): Promise<OnnxBenchResult> {
   const machine = describeMachine();
-  const pkg: OnnxModelSet = await loadOnnxPackage(options.pyramidPackage, { threads: options.threads, smallCallValues: options.smallCallValues });
+  const pkg: OnnxModelSet = await loadOnnxPackage(options.pyramidPackage, {
+    threads: options.threads,
+    smallCallValues: options.smallCallValues,
+  });
   const pyrNet = pkg.velocityModels[0];
   const sameNetwork: ModelSet = { id: `${pkg.id} at full resolution`, full: pyrNet, device: pkg.device, close: async () => {} };
   const totalSteps = options.stepsPerStage.reduce((a, b) => a + b, 0);
@@ -153,15 +170,21 @@ export async function runOnnxBenchmark(options: OnnxBenchOptions, log: (line: st
   // the sets this benchmark loaded: closed when it ends, also on error
   let fullPkg: OnnxModelSet | undefined;
   try {
-    fullPkg = options.fullPackage ? await loadOnnxPackage(options.fullPackage, { threads: options.threads, smallCallValues: options.smallCallValues }) : undefined;
+    fullPkg = options.fullPackage
+      ? await loadOnnxPackage(options.fullPackage, { threads: options.threads, smallCallValues: options.smallCallValues })
+      : undefined;
     for (const frames of frameCounts) {
       const configs: Config[] = [
         { models: pkg, networks: [pyrNet], sampler: 'pyramid', settings: pyramidSettings },
         { models: sameNetwork, networks: [pyrNet], sampler: 'full', settings: { steps: totalSteps, temporal: 'joint' } },
-        ...(fullPkg ? [{ models: fullPkg, networks: fullPkg.velocityModels, sampler: 'full', settings: { steps: totalSteps, temporal: 'joint' } }] : []),
+        ...(fullPkg
+          ? [{ models: fullPkg, networks: fullPkg.velocityModels, sampler: 'full', settings: { steps: totalSteps, temporal: 'joint' } }]
+          : []),
       ];
       const [pyramid, full, f] = await timeRuns(configs, frames, options);
-      log(`pyramid  ${frames} frame(s): ${pyramid.samplerSeconds.toFixed(3)} s, session.run ${pyramid.sessionRunSeconds.toFixed(3)} s, overhead x${pyramid.overheadRatio.toFixed(4)} (${pyramid.repeats.length} rounds)`);
+      log(
+        `pyramid  ${frames} frame(s): ${pyramid.samplerSeconds.toFixed(3)} s, session.run ${pyramid.sessionRunSeconds.toFixed(3)} s, overhead x${pyramid.overheadRatio.toFixed(4)} (${pyramid.repeats.length} rounds)`,
+      );
       log(`full (same network) ${frames} frame(s): ${full.samplerSeconds.toFixed(3)} s, overhead x${full.overheadRatio.toFixed(4)}`);
       results.push(speedup(pyramid, full));
       runs.push(pyramid, full);

@@ -55,7 +55,12 @@ function timeOnce(start: StartPath, args: readonly string[]): { seconds: number;
  */
 function writeStatistics(dir: string, dim: number): [string, string] {
   const noise = new PhiloxNoise(0);
-  return ([['a', 1, 0.5], ['b', 1.5, 0.8]] as const).map(([name, scale, rho], i) => {
+  return (
+    [
+      ['a', 1, 0.5],
+      ['b', 1.5, 0.8],
+    ] as const
+  ).map(([name, scale, rho], i) => {
     const file = path.join(dir, `${name}.npz`);
     const mu = Float64Array.from(noise.gaussian(i, 'startup-mean', dim));
     const sigma = new Float64Array(dim * dim);
@@ -71,7 +76,11 @@ function writeStatistics(dir: string, dim: number): [string, string] {
  * checkout's `bin/pyramid-bench.js` is timed in the same rounds: the before-and-after figures of one run.
  */
 export async function runStartup(argv: string[], log: (line: string) => void): Promise<unknown> {
-  const { values } = parseArgs({ args: argv, options: { rounds: { type: 'string', default: '5' }, dim: { type: 'string', default: '2048' }, before: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { rounds: { type: 'string', default: '5' }, dim: { type: 'string', default: '2048' }, before: { type: 'string' } },
+    strict: true,
+  });
   const count = (name: 'rounds' | 'dim', min: number) => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < min) throw new RangeError(`--${name} is '${values[name]}'; allowed: an integer >= ${min}`);
@@ -83,15 +92,24 @@ export async function runStartup(argv: string[], log: (line: string) => void): P
   const paths: StartPath[] = [];
   if (values.before !== undefined) {
     const before = path.resolve(values.before);
-    if (!existsSync(path.join(before, 'bin', 'pyramid-bench.js'))) throw new RangeError(`--before '${values.before}' has no bin/pyramid-bench.js; allowed: a checkout of pyramid-bench with its node_modules`);
+    if (!existsSync(path.join(before, 'bin', 'pyramid-bench.js')))
+      throw new RangeError(
+        `--before '${values.before}' has no bin/pyramid-bench.js; allowed: a checkout of pyramid-bench with its node_modules`,
+      );
     paths.push({ name: 'before', cwd: before, args: ['bin/pyramid-bench.js'] });
   }
-  paths.push({ name: 'tsx', cwd: root, args: ['--import', 'tsx', 'src/cli.ts'] }, { name: 'built', cwd: root, args: ['bin/pyramid-bench.js'] });
+  paths.push(
+    { name: 'tsx', cwd: root, args: ['--import', 'tsx', 'src/cli.ts'] },
+    { name: 'built', cwd: root, args: ['bin/pyramid-bench.js'] },
+  );
   const machine = describeMachine();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'startup-'));
   try {
     const [a, b] = writeStatistics(dir, dim);
-    const commands: Record<string, readonly string[]> = { '--help': ['--help'], [`fd (two statistics files, d = ${dim})`]: ['fd', a, b, '--json'] };
+    const commands: Record<string, readonly string[]> = {
+      '--help': ['--help'],
+      [`fd (two statistics files, d = ${dim})`]: ['fd', a, b, '--json'],
+    };
     // untimed warm-up: the page cache, and tsx's transpile cache, as a contributor's second run finds them
     for (const args of Object.values(commands)) for (const start of paths) timeOnce(start, args);
     const runs: TimedStart[] = [];
@@ -106,22 +124,43 @@ export async function runStartup(argv: string[], log: (line: string) => void): P
           if (command !== '--help') distances.add(String((JSON.parse(stdout) as { fd: number }).fd));
         }
         if (distances.size > 1) throw new Error(`${command}: the paths printed different distances: ${[...distances].join(' vs ')}`);
-        log(`round ${round + 1}/${rounds} ${command}: ${runs.slice(-paths.length).map((r) => `${r.path} ${r.seconds.toFixed(3)} s`).join(', ')}`);
+        log(
+          `round ${round + 1}/${rounds} ${command}: ${runs
+            .slice(-paths.length)
+            .map((r) => `${r.path} ${r.seconds.toFixed(3)} s`)
+            .join(', ')}`,
+        );
       }
     }
     const valid = rounds >= MIN_ROUNDS;
     const summary = Object.keys(commands).map((command) => {
-      const medianSeconds = Object.fromEntries(paths.map((p) => [p.name, median(runs.filter((r) => r.command === command && r.path === p.name).map((r) => r.seconds))]));
-      const overBuilt = Object.fromEntries(paths.filter((p) => p.name !== 'built').map((p) => [p.name, medianSeconds[p.name] / medianSeconds.built]));
+      const medianSeconds = Object.fromEntries(
+        paths.map((p) => [p.name, median(runs.filter((r) => r.command === command && r.path === p.name).map((r) => r.seconds))]),
+      );
+      const overBuilt = Object.fromEntries(
+        paths.filter((p) => p.name !== 'built').map((p) => [p.name, medianSeconds[p.name] / medianSeconds.built]),
+      );
       return { command, medianSeconds, overBuilt };
     });
     for (const s of summary) {
       const medians = paths.map((p) => `${p.name} ${s.medianSeconds[p.name].toFixed(3)} s`).join(', ');
-      const ratios = Object.entries(s.overBuilt).map(([name, r]) => `${name}/built ${r.toFixed(2)}x`).join(', ');
+      const ratios = Object.entries(s.overBuilt)
+        .map(([name, r]) => `${name}/built ${r.toFixed(2)}x`)
+        .join(', ');
       log(`${s.command}: medians ${medians}; ${ratios} (${rounds} rounds)`);
     }
     if (!valid) log(`INVALID: ${rounds} rounds of each path; a median here needs at least ${MIN_ROUNDS}`);
-    return { benchmark: 'startup', machine, rounds, valid, minRounds: MIN_ROUNDS, before: values.before ?? null, statistics: { format: 'pytorch-fid', dim }, summary, runs };
+    return {
+      benchmark: 'startup',
+      machine,
+      rounds,
+      valid,
+      minRounds: MIN_ROUNDS,
+      before: values.before ?? null,
+      statistics: { format: 'pytorch-fid', dim },
+      summary,
+      runs,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -47,7 +47,14 @@ function meanStderr(xs: readonly number[]): [number, number] {
 }
 
 /** Times `work` over all clips `repeats` times; the rate is counted units per second of each pass. */
-async function measure(name: string, unit: SpeedRecord['unit'], note: string, clips: readonly VideoClip[], repeats: number, work: (clip: VideoClip) => Promise<number>): Promise<SpeedRecord> {
+async function measure(
+  name: string,
+  unit: SpeedRecord['unit'],
+  note: string,
+  clips: readonly VideoClip[],
+  repeats: number,
+  work: (clip: VideoClip) => Promise<number>,
+): Promise<SpeedRecord> {
   await work(clips[0]); // warm-up (JIT)
   const rates: number[] = [];
   const cpuRates: number[] = [];
@@ -71,7 +78,13 @@ export async function runVbenchSpeed(nClips: number, repeats: number, log: (line
   if (!Number.isInteger(repeats) || repeats < 2) throw new RangeError(`--repeats is '${repeats}'; allowed: an integer >= 2`);
   const before = describeMachine();
   const config = { frames: 16, height: 256, width: 256 };
-  const clips: VideoClip[] = Array.from({ length: nClips }, (_, i) => ({ id: `shapes-${i}`, width: 256, height: 256, fps: 8, frames: tensorToFrames(shapesVideo(0, i, config).values, 3, 16, 256, 256) }));
+  const clips: VideoClip[] = Array.from({ length: nClips }, (_, i) => ({
+    id: `shapes-${i}`,
+    width: 256,
+    height: 256,
+    fps: 8,
+    frames: tensorToFrames(shapesVideo(0, i, config).values, 3, 16, 256, 256),
+  }));
   const flow = new ClgFlowEstimator();
   const interpolator = new FlowInterpolator(flow);
   const embedder = new ColourGradientEmbedder();
@@ -80,47 +93,111 @@ export async function runVbenchSpeed(nClips: number, repeats: number, log: (line
   const run = async (r: Promise<SpeedRecord>) => {
     const rec = await r;
     records.push(rec);
-    log(`${rec.name}: ${rec.perSecondMean.toFixed(1)} ± ${rec.perSecondStderr.toFixed(1)} ${rec.unit} per wall-second, ${rec.perCpuSecondMean.toFixed(1)} ± ${rec.perCpuSecondStderr.toFixed(1)} per CPU-second (n = ${rec.n})`);
+    log(
+      `${rec.name}: ${rec.perSecondMean.toFixed(1)} ± ${rec.perSecondStderr.toFixed(1)} ${rec.unit} per wall-second, ${rec.perCpuSecondMean.toFixed(1)} ± ${rec.perCpuSecondStderr.toFixed(1)} per CPU-second (n = ${rec.n})`,
+    );
   };
-  await run(measure('temporal flickering (formula)', 'frames', 'all 16 frames, exact', clips, repeats, async (c) => {
-    temporalFlickeringVideo(c);
-    return T;
-  }));
-  await run(measure('optical flow (clg-pyramid)', 'flow pairs', 'one frame pair at 256x256', clips, repeats, async (c) => {
-    for (let t = 0; t + 1 < T; t++) await flow.estimate(c.frames[t], c.frames[t + 1], c.width, c.height);
-    return T - 1;
-  }));
-  await run(measure('static filter', 'frames', '17 flow pairs per 16-frame clip (15 consecutive, first<->last both ways)', clips, repeats, async (c) => {
-    await staticFilterVideo(c, new PairScorer(flow, c.frames, c.width, c.height));
-    return T;
-  }));
-  await run(measure('temporal flickering with static filter', 'frames', 'static filter + formula, as vbench eval runs it', clips, repeats, async (c) => {
-    await staticFilterVideo(c, new PairScorer(flow, c.frames, c.width, c.height));
-    temporalFlickeringVideo(c);
-    return T;
-  }));
-  await run(measure('dynamic degree', 'frames', '8 fps clip: 15 flow pairs; unshared with the static filter', clips, repeats, async (c) => {
-    await dynamicDegreeVideo(c, new PairScorer(flow, c.frames, c.width, c.height));
-    return T;
-  }));
-  await run(measure('motion smoothness (flow-warp interpolator)', 'frames', '7 midpoints, each two flows and two warps', clips, repeats, async (c) => {
-    await motionSmoothnessVideo(c, interpolator);
-    return T;
-  }));
-  await run(measure('subject/background consistency (substitute backbone)', 'frames', 'colour-gradient descriptor + the formula', clips, repeats, async (c) => {
-    consistencyVideo(await embedder.embed(c.frames, c.width, c.height));
-    return T;
-  }));
-  await run(measure('clip_transform preprocessing', 'frames', 'bicubic resize to 224 + crop (ONNX network time not included)', clips, repeats, async (c) => {
-    c.frames.forEach((f) => clipGeometry(f, c.width, c.height));
-    return T;
-  }));
-  await run(measure('dino_transform preprocessing', 'frames', 'bilinear resize to 224 (ONNX network time not included)', clips, repeats, async (c) => {
-    c.frames.forEach((f) => dinoGeometry(f, c.width, c.height));
-    return T;
-  }));
+  await run(
+    measure('temporal flickering (formula)', 'frames', 'all 16 frames, exact', clips, repeats, async (c) => {
+      temporalFlickeringVideo(c);
+      return T;
+    }),
+  );
+  await run(
+    measure('optical flow (clg-pyramid)', 'flow pairs', 'one frame pair at 256x256', clips, repeats, async (c) => {
+      for (let t = 0; t + 1 < T; t++) await flow.estimate(c.frames[t], c.frames[t + 1], c.width, c.height);
+      return T - 1;
+    }),
+  );
+  await run(
+    measure(
+      'static filter',
+      'frames',
+      '17 flow pairs per 16-frame clip (15 consecutive, first<->last both ways)',
+      clips,
+      repeats,
+      async (c) => {
+        await staticFilterVideo(c, new PairScorer(flow, c.frames, c.width, c.height));
+        return T;
+      },
+    ),
+  );
+  await run(
+    measure(
+      'temporal flickering with static filter',
+      'frames',
+      'static filter + formula, as vbench eval runs it',
+      clips,
+      repeats,
+      async (c) => {
+        await staticFilterVideo(c, new PairScorer(flow, c.frames, c.width, c.height));
+        temporalFlickeringVideo(c);
+        return T;
+      },
+    ),
+  );
+  await run(
+    measure('dynamic degree', 'frames', '8 fps clip: 15 flow pairs; unshared with the static filter', clips, repeats, async (c) => {
+      await dynamicDegreeVideo(c, new PairScorer(flow, c.frames, c.width, c.height));
+      return T;
+    }),
+  );
+  await run(
+    measure(
+      'motion smoothness (flow-warp interpolator)',
+      'frames',
+      '7 midpoints, each two flows and two warps',
+      clips,
+      repeats,
+      async (c) => {
+        await motionSmoothnessVideo(c, interpolator);
+        return T;
+      },
+    ),
+  );
+  await run(
+    measure(
+      'subject/background consistency (substitute backbone)',
+      'frames',
+      'colour-gradient descriptor + the formula',
+      clips,
+      repeats,
+      async (c) => {
+        consistencyVideo(await embedder.embed(c.frames, c.width, c.height));
+        return T;
+      },
+    ),
+  );
+  await run(
+    measure(
+      'clip_transform preprocessing',
+      'frames',
+      'bicubic resize to 224 + crop (ONNX network time not included)',
+      clips,
+      repeats,
+      async (c) => {
+        c.frames.forEach((f) => clipGeometry(f, c.width, c.height));
+        return T;
+      },
+    ),
+  );
+  await run(
+    measure(
+      'dino_transform preprocessing',
+      'frames',
+      'bilinear resize to 224 (ONNX network time not included)',
+      clips,
+      repeats,
+      async (c) => {
+        c.frames.forEach((f) => dinoGeometry(f, c.width, c.height));
+        return T;
+      },
+    ),
+  );
   const after = os.loadavg()[0];
-  log(`${before.cpuModel}, ${before.cores} cores, ${before.memoryGiB} GiB, node ${before.node}; 1-minute load average ${before.loadAverage.toFixed(2)} before, ${after.toFixed(2)} after (above ${before.cores}: other work shared the cores, compare the per-CPU-second figures)`);
+  log(
+    `${before.cpuModel}, ${before.cores} cores, ${before.memoryGiB} GiB, node ${before.node}; 1-minute load average ${before.loadAverage.toFixed(2)} before, ${after.toFixed(2)} after (above ${before.cores}: other work shared the cores, compare the per-CPU-second figures)`,
+  );
   return {
     benchmark: 'vbench',
     version: 1,

@@ -49,7 +49,9 @@ export function plainFlow(r: number): LinearFlow {
 /** Content hash of a preset: every number that defines the target and the pyramid. */
 export function presetHash(preset: AnalyticPreset): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ shape: preset.mixture.shape, classes: preset.mixture.classes, pyramid: preset.pyramid, patch: preset.patchSize }));
+  h.update(
+    JSON.stringify({ shape: preset.mixture.shape, classes: preset.mixture.classes, pyramid: preset.pyramid, patch: preset.patchSize }),
+  );
   for (const c of preset.mixture.components) {
     h.update(JSON.stringify({ w: c.weight, l: c.label, s: c.std }));
     h.update(Buffer.from(c.mean.buffer, c.mean.byteOffset, c.mean.byteLength));
@@ -107,7 +109,9 @@ export class AnalyticModel implements VelocityModel {
     if (input.conditions.length !== rows) throw new RangeError(`${this.id}: ${input.conditions.length} conditions for ${rows} rows`);
     const level = Math.round(Math.log2(mixture.shape.height / h));
     if (mixture.shape.height / 2 ** level !== h || mixture.shape.width / 2 ** level !== w) {
-      throw new RangeError(`${this.id}: input ${formatShape(x.shape)} is not the mixture's ${mixture.shape.height}x${mixture.shape.width} taken down by a power of 2`);
+      throw new RangeError(
+        `${this.id}: input ${formatShape(x.shape)} is not the mixture's ${mixture.shape.height}x${mixture.shape.width} taken down by a power of 2`,
+      );
     }
     let linear: LinearFlow;
     switch (flow.kind) {
@@ -115,15 +119,20 @@ export class AnalyticModel implements VelocityModel {
         if (!this.windows) throw new RangeError(`${this.id}: a '${this.spec.role}' model does not serve pyramid flows`);
         const window = this.windows[flow.stage];
         if (!window) throw new RangeError(`${this.id}: stage ${flow.stage} is not one of the pyramid's ${this.windows.length} stages`);
-        if (window.level !== level) throw new RangeError(`${this.id}: stage ${flow.stage} works at level ${window.level}, got an input at level ${level} (${formatShape(x.shape)})`);
+        if (window.level !== level)
+          throw new RangeError(
+            `${this.id}: stage ${flow.stage} works at level ${window.level}, got an input at level ${level} (${formatShape(x.shape)})`,
+          );
         linear = pyramidFlow(window, r);
         break;
       }
       case 'full':
       case 'super-resolution': {
         const want = flow.kind === 'full' ? ['full', 'cascade-base'] : ['cascade-super-resolution'];
-        if (!want.includes(this.spec.role)) throw new RangeError(`${this.id}: a '${this.spec.role}' model does not serve '${flow.kind}' flows`);
-        if (level !== this.outputLevel) throw new RangeError(`${this.id}: expects inputs at ${this.spec.height}x${this.spec.width}, got ${formatShape(x.shape)}`);
+        if (!want.includes(this.spec.role))
+          throw new RangeError(`${this.id}: a '${this.spec.role}' model does not serve '${flow.kind}' flows`);
+        if (level !== this.outputLevel)
+          throw new RangeError(`${this.id}: expects inputs at ${this.spec.height}x${this.spec.width}, got ${formatShape(x.shape)}`);
         linear = plainFlow(r);
         break;
       }
@@ -137,7 +146,9 @@ export class AnalyticModel implements VelocityModel {
     if (flow.kind === 'super-resolution') {
       const prev = input.previousStage;
       if (!prev || prev.batch !== rows || prev.frames !== frames || prev.height !== h / 2 || prev.width !== w / 2) {
-        throw new RangeError(`${this.id}: a super-resolution call needs previousStage of shape [${rows}, ${C}, ${frames}, ${h / 2}, ${w / 2}], got ${prev ? formatShape(prev.shape) : 'none'}`);
+        throw new RangeError(
+          `${this.id}: a super-resolution call needs previousStage of shape [${rows}, ${C}, ${frames}, ${h / 2}, ${w / 2}], got ${prev ? formatShape(prev.shape) : 'none'}`,
+        );
       }
     }
     for (let row = 0; row < rows; row++) {
@@ -146,14 +157,18 @@ export class AnalyticModel implements VelocityModel {
       for (const entry of input.history) {
         const t = entry.tensor;
         const hs = mixture.meansAt(entry.level, entry.firstFrame, t.frames);
-        if (t.height !== hs.height || t.width !== hs.width) throw new RangeError(`${this.id}: history at level ${entry.level} has shape ${formatShape(t.shape)}`);
+        if (t.height !== hs.height || t.width !== hs.width)
+          throw new RangeError(`${this.id}: history at level ${entry.level} has shape ${formatShape(t.shape)}`);
         const values = t.sample(row);
-        for (let j = 0; j < J; j++) if (logEvidence[j] !== -Infinity) logEvidence[j] += isotropicLogLikelihood(values, hs.means[j], mixture.variance(j, entry.level));
+        for (let j = 0; j < J; j++)
+          if (logEvidence[j] !== -Infinity) logEvidence[j] += isotropicLogLikelihood(values, hs.means[j], mixture.variance(j, entry.level));
       }
       let known: Float64Array | undefined;
       if (lowSlice) {
         const low = input.previousStage!.sample(row);
-        for (let j = 0; j < J; j++) if (logEvidence[j] !== -Infinity) logEvidence[j] += isotropicLogLikelihood(low, lowSlice.means[j], mixture.variance(j, level + 1));
+        for (let j = 0; j < J; j++)
+          if (logEvidence[j] !== -Infinity)
+            logEvidence[j] += isotropicLogLikelihood(low, lowSlice.means[j], mixture.variance(j, level + 1));
         known = Float64Array.from(low);
       }
       posteriorVelocity(x.sample(row), g, linear, { means: slice.means, variances, logEvidence }, out.sample(row), known);
@@ -169,7 +184,10 @@ export function analyticModelSet(preset: AnalyticPreset): ModelSet {
     id: `analytic:${preset.name}`,
     pyramid: new AnalyticModel(preset, 'pyramid'),
     full: new AnalyticModel(preset, 'full'),
-    cascade: Array.from({ length: K }, (_, s) => new AnalyticModel(preset, s === 0 ? 'cascade-base' : 'cascade-super-resolution', K - 1 - s)),
+    cascade: Array.from(
+      { length: K },
+      (_, s) => new AnalyticModel(preset, s === 0 ? 'cascade-base' : 'cascade-super-resolution', K - 1 - s),
+    ),
     device: cpuDevice('TypeScript (closed-form velocities)'),
     // nothing to release: the velocities are computed in this process
     close: async () => {},

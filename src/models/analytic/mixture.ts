@@ -93,7 +93,9 @@ export class GaussianMixture {
       means =
         level === 0
           ? this.components.map((c) => Float64Array.from(c.mean))
-          : this.levelMeans(level - 1).map((m) => blockMeans(m, { planes: channels * frames, height: height / 2 ** (level - 1), width: width / 2 ** (level - 1) }));
+          : this.levelMeans(level - 1).map((m) =>
+              blockMeans(m, { planes: channels * frames, height: height / 2 ** (level - 1), width: width / 2 ** (level - 1) }),
+            );
       this.levels.set(level, means);
     }
     return means;
@@ -105,13 +107,15 @@ export class GaussianMixture {
     let slice = this.slices.get(key);
     if (!slice) {
       const { channels: C, frames: T } = this.shape;
-      if (firstFrame < 0 || firstFrame + frames > T) throw new RangeError(`frames [${firstFrame}, ${firstFrame + frames}) are outside the mixture's ${T} frames`);
+      if (firstFrame < 0 || firstFrame + frames > T)
+        throw new RangeError(`frames [${firstFrame}, ${firstFrame + frames}) are outside the mixture's ${T} frames`);
       const h = this.shape.height / 2 ** level;
       const w = this.shape.width / 2 ** level;
       const plane = h * w;
       const means = this.levelMeans(level).map((m) => {
         const out = new Float64Array(C * frames * plane);
-        for (let c = 0; c < C; c++) out.set(m.subarray((c * T + firstFrame) * plane, (c * T + firstFrame + frames) * plane), c * frames * plane);
+        for (let c = 0; c < C; c++)
+          out.set(m.subarray((c * T + firstFrame) * plane, (c * T + firstFrame + frames) * plane), c * frames * plane);
         return out;
       });
       slice = { level, firstFrame, frames, height: h, width: w, means };

@@ -47,13 +47,16 @@ function tinyImage(): AnalyticPreset {
 }
 
 /** A Gaussian blob of amplitude `amp` and width `width` (pixels) centred at (cy, cx). */
-const blob = (y: number, x: number, cy: number, cx: number, width: number) => Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * width * width));
+const blob = (y: number, x: number, cy: number, cx: number, width: number) =>
+  Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * width * width));
 
 /** 3 frames of 8x8 grey video: a blob moving in one of four directions, 2 classes. */
 function tinyVideo(): AnalyticPreset {
   const shape: VideoShape = { channels: 1, frames: 3, height: 8, width: 8 };
-  const mover = (y0: number, x0: number, vy: number, vx: number, background: number): Painter => (_c, t, y, x) =>
-    background + 1.4 * blob(y + 0.5, x + 0.5, y0 + vy * t, x0 + vx * t, 1.3) + 0.15 * checker(y, x);
+  const mover =
+    (y0: number, x0: number, vy: number, vx: number, background: number): Painter =>
+    (_c, t, y, x) =>
+      background + 1.4 * blob(y + 0.5, x + 0.5, y0 + vy * t, x0 + vx * t, 1.3) + 0.15 * checker(y, x);
   // the four paths never meet, so every frame tells the components apart
   const components: MixtureComponent[] = [
     { weight: 0.3, label: 0, std: 0.2, mean: paint(shape, mover(2.5, 1.5, 0, 2.5, -0.4)) },

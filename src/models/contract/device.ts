@@ -46,14 +46,35 @@ export function cpuDevice(runtime: string): ComputeDevice {
 export function runDevice(devices: readonly { readonly id: string; readonly device: ComputeDevice }[]): DeviceInfo {
   if (devices.length === 0) {
     const cpu = cpuDevice('none');
-    return { kind: 'cpu', name: `${cpu.name}, ${cpu.count} cores`, count: cpu.count, memoryBytes: cpu.memoryBytes, hoursUnit: 'CPU-hours', reason: 'no model set was loaded' };
+    return {
+      kind: 'cpu',
+      name: `${cpu.name}, ${cpu.count} cores`,
+      count: cpu.count,
+      memoryBytes: cpu.memoryBytes,
+      hoursUnit: 'CPU-hours',
+      reason: 'no model set was loaded',
+    };
   }
   const gpu = devices.find((d) => d.device.kind === 'gpu');
   if (gpu) {
     const d = gpu.device;
-    return { kind: 'gpu', name: d.name, count: d.count, memoryBytes: d.memoryBytes, hoursUnit: 'GPU-hours', reason: `${gpu.id} computes on the GPU (${d.runtime})` };
+    return {
+      kind: 'gpu',
+      name: d.name,
+      count: d.count,
+      memoryBytes: d.memoryBytes,
+      hoursUnit: 'GPU-hours',
+      reason: `${gpu.id} computes on the GPU (${d.runtime})`,
+    };
   }
   const d = devices[0].device;
   const runtimes = [...new Set(devices.map((x) => x.device.runtime))].join('; ');
-  return { kind: 'cpu', name: `${d.name}, ${d.count} cores`, count: d.count, memoryBytes: d.memoryBytes, hoursUnit: 'CPU-hours', reason: `the models compute on the CPU (${runtimes})` };
+  return {
+    kind: 'cpu',
+    name: `${d.name}, ${d.count} cores`,
+    count: d.count,
+    memoryBytes: d.memoryBytes,
+    hoursUnit: 'CPU-hours',
+    reason: `the models compute on the CPU (${runtimes})`,
+  };
 }

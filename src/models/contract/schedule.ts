@@ -41,7 +41,9 @@ export function validatePyramidConfig(cfg: PyramidConfig, where = 'pyramid'): vo
     throw new RangeError(`${where}.stageRange is [${stageRange.join(', ')}]; allowed: strictly increasing from 0 to 1`);
   }
   if (!(gamma > 0 && gamma <= 1 / 3 + 1e-12)) {
-    throw new RangeError(`${where}.gamma is ${gamma}; allowed: 0 < gamma <= 1/3 (a block of four equally correlated values needs correlation >= -1/3)`);
+    throw new RangeError(
+      `${where}.gamma is ${gamma}; allowed: 0 < gamma <= 1/3 (a block of four equally correlated values needs correlation >= -1/3)`,
+    );
   }
   if (!(shift > 0) || !Number.isFinite(shift)) throw new RangeError(`${where}.shift is ${shift}; allowed: a finite number > 0`);
   if (!Number.isInteger(trainTimesteps) || trainTimesteps < 2) {
@@ -152,7 +154,9 @@ export function stageSchedule(window: StageWindow, steps: number, cfg: PyramidCo
 export function pyramidSchedule(cfg: PyramidConfig, stepsPerStage: readonly number[]): StageSchedule[] {
   const windows = stageWindows(cfg);
   if (stepsPerStage.length !== cfg.stages) {
-    throw new RangeError(`steps per stage [${stepsPerStage.join(', ')}] has ${stepsPerStage.length} entries; the model has ${cfg.stages} stages`);
+    throw new RangeError(
+      `steps per stage [${stepsPerStage.join(', ')}] has ${stepsPerStage.length} entries; the model has ${cfg.stages} stages`,
+    );
   }
   return windows.map((w, k) => stageSchedule(w, stepsPerStage[k], cfg));
 }

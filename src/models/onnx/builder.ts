@@ -90,13 +90,15 @@ export type AttributeValue =
 function attribute(name: string, value: AttributeValue): Uint8Array {
   const parts: Uint8Array[] = [fString(1, name)];
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw new RangeError(`attribute ${name}: ${value} is not an integer; pass { float: ${value} } for a float`);
+    if (!Number.isInteger(value))
+      throw new RangeError(`attribute ${name}: ${value} is not an integer; pass { float: ${value} } for a float`);
     parts.push(fVarint(3, value), fVarint(20, 2));
   } else if (typeof value === 'string') parts.push(fString(4, value), fVarint(20, 3));
   else if (Array.isArray(value)) parts.push(...value.map((v) => fVarint(8, v)), fVarint(20, 7));
   else if ('float' in value) parts.push(fFloat(2, value.float), fVarint(20, 1));
   else if ('floats' in value) parts.push(...value.floats.map((v) => fFloat(7, v)), fVarint(20, 6));
-  else if ('tensor' in value) parts.push(fBytes(5, tensorProto(name, value.tensor.type, value.tensor.dims, value.tensor.data)), fVarint(20, 4));
+  else if ('tensor' in value)
+    parts.push(fBytes(5, tensorProto(name, value.tensor.type, value.tensor.dims, value.tensor.data)), fVarint(20, 4));
   return concat(parts);
 }
 
@@ -139,8 +141,17 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its output names (one unless `outputs` says more). */
-  node(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, AttributeValue>> = {}, outputs: number | readonly string[] = 1, domain = ''): string[] {
-    const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh(opType.toLowerCase())) : outputs.map((o) => this.claim(o));
+  node(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Readonly<Record<string, AttributeValue>> = {},
+    outputs: number | readonly string[] = 1,
+    domain = '',
+  ): string[] {
+    const outs =
+      typeof outputs === 'number'
+        ? Array.from({ length: outputs }, () => this.fresh(opType.toLowerCase()))
+        : outputs.map((o) => this.claim(o));
     const parts: Uint8Array[] = [
       ...inputs.map((i) => fString(1, i)),
       ...outs.map((o) => fString(2, o)),

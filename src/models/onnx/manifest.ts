@@ -103,7 +103,13 @@ const manifestSchema = z
       .strict(),
     conditioning,
     pyramid: z
-      .object({ stages: positiveInt, stageRange: z.array(z.number()), gamma: z.number(), shift: z.number().default(1), trainTimesteps: positiveInt.default(1000) })
+      .object({
+        stages: positiveInt,
+        stageRange: z.array(z.number()),
+        gamma: z.number(),
+        shift: z.number().default(1),
+        trainTimesteps: positiveInt.default(1000),
+      })
       .strict()
       .optional(),
     temporal: z.object({ mode: z.enum(['autoregressive', 'joint']), framesPerUnit: positiveInt.default(1) }).strict(),
@@ -111,7 +117,10 @@ const manifestSchema = z
     /** Latent -> pixels, when samples are latents. */
     decoder: auxiliary.extend({ fps: z.number().positive().optional() }).strict().optional(),
     /** Token ids (UTF-8 bytes, 0-padded) -> text embedding [tokens, dim]. */
-    conditionEncoder: auxiliary.extend({ tokenizer: z.literal('utf8-bytes'), maxLength: positiveInt }).strict().optional(),
+    conditionEncoder: auxiliary
+      .extend({ tokenizer: z.literal('utf8-bytes'), maxLength: positiveInt })
+      .strict()
+      .optional(),
     patchSize: positiveInt,
     cost: z
       .object({
@@ -128,7 +137,10 @@ const manifestSchema = z
       .optional(),
     defaults: z
       .object({
-        guidance: z.object({ firstFrame: z.number().min(0), video: z.number().min(0) }).strict().optional(),
+        guidance: z
+          .object({ firstFrame: z.number().min(0), video: z.number().min(0) })
+          .strict()
+          .optional(),
         stepsPerStage: z.array(positiveInt).optional(),
         videoStepsPerStage: z.array(positiveInt).optional(),
         steps: positiveInt.optional(),
@@ -161,16 +173,24 @@ function checkFile(dir: string, file: string, expected: string | undefined, what
   if (!existsSync(full)) throw new PackageError(`package ${dir}: ${what} file ${file} is missing`);
   if (expected) {
     const found = fileSha256(full);
-    if (found !== expected) throw new PackageError(`package ${dir}: ${what} file ${file} is corrupt or changed: sha256 ${found}, the manifest says ${expected}`);
+    if (found !== expected)
+      throw new PackageError(`package ${dir}: ${what} file ${file} is corrupt or changed: sha256 ${found}, the manifest says ${expected}`);
   }
   return full;
 }
 
 function crossCheck(m: PackageManifest, dir: string): void {
   const roles = m.networks.map((n) => n.role);
-  const want = m.kind === 'pyramid' ? ['pyramid'] : m.kind === 'full' ? ['full'] : ['cascade-base', ...Array(m.networks.length - 1).fill('cascade-super-resolution')];
+  const want =
+    m.kind === 'pyramid'
+      ? ['pyramid']
+      : m.kind === 'full'
+        ? ['full']
+        : ['cascade-base', ...Array(m.networks.length - 1).fill('cascade-super-resolution')];
   if (roles.length !== want.length || roles.some((r, i) => r !== want[i])) {
-    throw new PackageError(`package ${dir}: a '${m.kind}' package needs networks with roles [${want.join(', ')}]${m.kind === 'cascade' ? ' (base first)' : ''}, found [${roles.join(', ')}]`);
+    throw new PackageError(
+      `package ${dir}: a '${m.kind}' package needs networks with roles [${want.join(', ')}]${m.kind === 'cascade' ? ' (base first)' : ''}, found [${roles.join(', ')}]`,
+    );
   }
   if (m.kind === 'pyramid') {
     if (!m.pyramid) throw new PackageError(`package ${dir}: manifest.pyramid is required for kind 'pyramid'`);
@@ -181,23 +201,37 @@ function crossCheck(m: PackageManifest, dir: string): void {
     }
     const n = m.networks[0];
     const K = m.pyramid.stages;
-    if (m.temporal.mode === 'autoregressive' && (n.inputs.history?.length !== K || !n.inputs.historyLayout || !n.inputs.frame0 || !n.inputs.level)) {
-      throw new PackageError(`package ${dir}: an autoregressive pyramid network needs inputs.history (${K} names, one per level), historyLayout, frame0 and level`);
+    if (
+      m.temporal.mode === 'autoregressive' &&
+      (n.inputs.history?.length !== K || !n.inputs.historyLayout || !n.inputs.frame0 || !n.inputs.level)
+    ) {
+      throw new PackageError(
+        `package ${dir}: an autoregressive pyramid network needs inputs.history (${K} names, one per level), historyLayout, frame0 and level`,
+      );
     }
-    if (!n.inputs.level) throw new PackageError(`package ${dir}: a pyramid network needs inputs.level (the stages run at different resolutions)`);
+    if (!n.inputs.level)
+      throw new PackageError(`package ${dir}: a pyramid network needs inputs.level (the stages run at different resolutions)`);
   }
   for (const n of m.networks) {
-    if (m.conditioning.kind === 'class' && !n.inputs.label) throw new PackageError(`package ${dir}: network ${n.file} needs inputs.label for class conditioning`);
-    if (m.conditioning.kind === 'text' && !n.inputs.text) throw new PackageError(`package ${dir}: network ${n.file} needs inputs.text for text conditioning`);
-    if (n.role === 'cascade-super-resolution' && !n.inputs.lowRes) throw new PackageError(`package ${dir}: super-resolution network ${n.file} needs inputs.lowRes`);
+    if (m.conditioning.kind === 'class' && !n.inputs.label)
+      throw new PackageError(`package ${dir}: network ${n.file} needs inputs.label for class conditioning`);
+    if (m.conditioning.kind === 'text' && !n.inputs.text)
+      throw new PackageError(`package ${dir}: network ${n.file} needs inputs.text for text conditioning`);
+    if (n.role === 'cascade-super-resolution' && !n.inputs.lowRes)
+      throw new PackageError(`package ${dir}: super-resolution network ${n.file} needs inputs.lowRes`);
   }
   const last = m.networks[m.networks.length - 1];
   if (last.height !== m.sample.height || last.width !== m.sample.width) {
-    throw new PackageError(`package ${dir}: the last network (${last.file}) outputs ${last.height}x${last.width}, the sample is ${m.sample.height}x${m.sample.width}`);
+    throw new PackageError(
+      `package ${dir}: the last network (${last.file}) outputs ${last.height}x${last.width}, the sample is ${m.sample.height}x${m.sample.width}`,
+    );
   }
   m.networks.slice(1).forEach((n, i) => {
     const prev = m.networks[i];
-    if (n.height !== 2 * prev.height || n.width !== 2 * prev.width) throw new PackageError(`package ${dir}: cascade stage ${i + 1} (${n.file}) is ${n.height}x${n.width}; it must be twice stage ${i}'s ${prev.height}x${prev.width}`);
+    if (n.height !== 2 * prev.height || n.width !== 2 * prev.width)
+      throw new PackageError(
+        `package ${dir}: cascade stage ${i + 1} (${n.file}) is ${n.height}x${n.width}; it must be twice stage ${i}'s ${prev.height}x${prev.width}`,
+      );
   });
 }
 
@@ -222,6 +256,7 @@ export function readManifest(dir: string): PackageManifest {
   for (const n of m.networks) checkFile(dir, n.file, n.sha256, `network (${n.role})`);
   if (m.decoder) checkFile(dir, m.decoder.file, m.decoder.sha256, 'decoder');
   if (m.conditionEncoder) checkFile(dir, m.conditionEncoder.file, m.conditionEncoder.sha256, 'condition encoder');
-  if (m.conditioning.kind === 'text' && m.conditioning.embeddings) checkFile(dir, m.conditioning.embeddings, m.conditioning.embeddingsSha256, 'text embeddings');
+  if (m.conditioning.kind === 'text' && m.conditioning.embeddings)
+    checkFile(dir, m.conditioning.embeddings, m.conditioning.embeddingsSha256, 'text embeddings');
   return m;
 }

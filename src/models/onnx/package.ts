@@ -11,7 +11,15 @@ import { decodeNpz } from '../../io/npy.ts';
 import type { Condition, ConditioningSpec, Conditioner, Decoder, ModelSet, ModelSpec } from '../contract/velocity-model.ts';
 import { checkContract } from './contract.ts';
 import { fileSha256, PackageError, readManifest, type NetworkEntry, type PackageManifest } from './manifest.ts';
-import { loadSession, providerDevice, releaseSession, runSession, type LoadedSession, type ProviderName, type RuntimeOptions } from './runtime.ts';
+import {
+  loadSession,
+  providerDevice,
+  releaseSession,
+  runSession,
+  type LoadedSession,
+  type ProviderName,
+  type RuntimeOptions,
+} from './runtime.ts';
 import { OnnxVelocityModel, type ConditionInputs } from './velocity.ts';
 
 /** Options for loading a package. */
@@ -60,7 +68,16 @@ function specFor(m: PackageManifest, n: NetworkEntry): ModelSpec {
     frames: m.sample.frames,
     height: n.height,
     width: n.width,
-    pyramid: n.role === 'pyramid' ? { stages: m.pyramid!.stages, stageRange: m.pyramid!.stageRange, gamma: m.pyramid!.gamma, shift: m.pyramid!.shift, trainTimesteps: m.pyramid!.trainTimesteps } : undefined,
+    pyramid:
+      n.role === 'pyramid'
+        ? {
+            stages: m.pyramid!.stages,
+            stageRange: m.pyramid!.stageRange,
+            gamma: m.pyramid!.gamma,
+            shift: m.pyramid!.shift,
+            trainTimesteps: m.pyramid!.trainTimesteps,
+          }
+        : undefined,
     shift: m.pyramid?.shift ?? 1,
     conditioning: conditioningSpec(m),
     patchSize: m.patchSize,
@@ -88,29 +105,55 @@ export function byteTokens(prompt: string, length: number): BigInt64Array {
   return ids;
 }
 
-async function textConditioner(dir: string, m: PackageManifest, options: PackageOptions, track: (s: LoadedSession) => LoadedSession): Promise<{ conditioner: Conditioner; negative: Float32Array }> {
+async function textConditioner(
+  dir: string,
+  m: PackageManifest,
+  options: PackageOptions,
+  track: (s: LoadedSession) => LoadedSession,
+): Promise<{ conditioner: Conditioner; negative: Float32Array }> {
   const c = m.conditioning;
   if (c.kind !== 'text') throw new Error('unreachable');
   const size = c.tokens * c.dim;
   const table = new Map<string, Float32Array>();
   if (c.embeddings) {
     const npz = decodeNpz(readFileSync(path.join(dir, c.embeddings)), c.embeddings);
-    if (!npz.prompts || !npz.embeddings) throw new PackageError(`package ${dir}: ${c.embeddings} needs keys 'prompts' and 'embeddings', found ${Object.keys(npz).join(', ')}`);
+    if (!npz.prompts || !npz.embeddings)
+      throw new PackageError(`package ${dir}: ${c.embeddings} needs keys 'prompts' and 'embeddings', found ${Object.keys(npz).join(', ')}`);
     const prompts = JSON.parse(new TextDecoder().decode(npz.prompts.data as Uint8Array)) as string[];
     const e = npz.embeddings;
     if (e.dtype !== '<f4' || e.shape.length !== 3 || e.shape[0] !== prompts.length || e.shape[1] !== c.tokens || e.shape[2] !== c.dim) {
-      throw new PackageError(`package ${dir}: ${c.embeddings} 'embeddings' must be float32 [${prompts.length}, ${c.tokens}, ${c.dim}], found ${e.dtype} [${e.shape.join(', ')}]`);
+      throw new PackageError(
+        `package ${dir}: ${c.embeddings} 'embeddings' must be float32 [${prompts.length}, ${c.tokens}, ${c.dim}], found ${e.dtype} [${e.shape.join(', ')}]`,
+      );
     }
     prompts.forEach((p, i) => table.set(p, (e.data as Float32Array).subarray(i * size, (i + 1) * size)));
   }
-  const encoder = m.conditionEncoder ? track(await loadSession(path.join(dir, m.conditionEncoder.file), options, options.report)) : undefined;
+  const encoder = m.conditionEncoder
+    ? track(await loadSession(path.join(dir, m.conditionEncoder.file), options, options.report))
+    : undefined;
   const embed = async (prompt: string): Promise<Float32Array> => {
     const known = table.get(prompt);
     if (known) return known;
-    if (!encoder || !m.conditionEncoder) throw new RangeError(`package ${m.name}: no embedding for prompt '${prompt}' in ${c.embeddings ?? '(no table)'} and no condition encoder`);
-    const out = await runSession(encoder, { [m.conditionEncoder.input]: { type: 'int64', data: byteTokens(prompt, m.conditionEncoder.maxLength), dims: [1, m.conditionEncoder.maxLength] } }, [m.conditionEncoder.output]);
+    if (!encoder || !m.conditionEncoder)
+      throw new RangeError(
+        `package ${m.name}: no embedding for prompt '${prompt}' in ${c.embeddings ?? '(no table)'} and no condition encoder`,
+      );
+    const out = await runSession(
+      encoder,
+      {
+        [m.conditionEncoder.input]: {
+          type: 'int64',
+          data: byteTokens(prompt, m.conditionEncoder.maxLength),
+          dims: [1, m.conditionEncoder.maxLength],
+        },
+      },
+      [m.conditionEncoder.output],
+    );
     const v = out[m.conditionEncoder.output];
-    if (v.data.length !== size) throw new PackageError(`${m.conditionEncoder.file}: output has ${v.data.length} values, the manifest's text embedding is [${c.tokens}, ${c.dim}]`);
+    if (v.data.length !== size)
+      throw new PackageError(
+        `${m.conditionEncoder.file}: output has ${v.data.length} values, the manifest's text embedding is [${c.tokens}, ${c.dim}]`,
+      );
     return Float32Array.from(v.data as Float32Array);
   };
   const negative = await embed(c.negativePrompt);
@@ -162,10 +205,19 @@ export async function loadOnnxPackage(dir: string, options: PackageOptions = {})
   }
 }
 
-async function openPackage(dir: string, options: PackageOptions, sessions: LoadedSession[], track: (s: LoadedSession) => LoadedSession): Promise<OnnxModelSet> {
+async function openPackage(
+  dir: string,
+  options: PackageOptions,
+  sessions: LoadedSession[],
+  track: (s: LoadedSession) => LoadedSession,
+): Promise<OnnxModelSet> {
   const m = readManifest(dir);
   const hash = fileSha256(path.join(dir, 'manifest.json'));
-  const runtime: RuntimeOptions = { threads: options.threads ?? os.cpus().length, graphOptimization: options.graphOptimization ?? 'all', providers: options.providers };
+  const runtime: RuntimeOptions = {
+    threads: options.threads ?? os.cpus().length,
+    graphOptimization: options.graphOptimization ?? 'all',
+    providers: options.providers,
+  };
   let negative: Float32Array | undefined;
   let conditioner: Conditioner | undefined;
   if (m.conditioning.kind === 'text') ({ conditioner, negative } = await textConditioner(dir, m, options, track));
@@ -178,9 +230,23 @@ async function openPackage(dir: string, options: PackageOptions, sessions: Loade
     const smallValues = options.smallCallValues ?? SMALL_CALL_VALUES;
     const small =
       session.provider === 'cpu' && runtime.threads !== 1 && smallValues > 0 && statSync(file).size <= SMALL_SESSION_MAX_BYTES
-        ? { session: track(await loadSession(file, { ...runtime, threads: 1, providers: ['cpu'] }, options.report)), belowValues: smallValues }
+        ? {
+            session: track(await loadSession(file, { ...runtime, threads: 1, providers: ['cpu'] }, options.report)),
+            belowValues: smallValues,
+          }
         : undefined;
-    velocityModels.push(new OnnxVelocityModel(`onnx:${m.name}/${n.role}${n.role.startsWith('cascade') ? `@${n.height}` : ''}`, n.sha256, specFor(m, n), session, n, m, inputs, small));
+    velocityModels.push(
+      new OnnxVelocityModel(
+        `onnx:${m.name}/${n.role}${n.role.startsWith('cascade') ? `@${n.height}` : ''}`,
+        n.sha256,
+        specFor(m, n),
+        session,
+        n,
+        m,
+        inputs,
+        small,
+      ),
+    );
   }
   let decoder: Decoder | undefined;
   if (m.decoder) {
@@ -191,7 +257,8 @@ async function openPackage(dir: string, options: PackageOptions, sessions: Loade
       async decode(latents: Tensor): Promise<Tensor> {
         const out = await runSession(session, { [d.input]: { type: 'float32', data: latents.data, dims: [...latents.shape] } }, [d.output]);
         const v = out[d.output];
-        if (v.dims.length !== 5) throw new PackageError(`${d.file}: output '${d.output}' has rank ${v.dims.length}; a decoder must return [B, C, T, H, W]`);
+        if (v.dims.length !== 5)
+          throw new PackageError(`${d.file}: output '${d.output}' has rank ${v.dims.length}; a decoder must return [B, C, T, H, W]`);
         return new Tensor(v.dims as [number, number, number, number, number], v.data as Float32Array);
       },
     };
@@ -199,7 +266,12 @@ async function openPackage(dir: string, options: PackageOptions, sessions: Loade
   const d = m.defaults;
   const temporal = { temporal: m.temporal.mode, framesPerUnit: m.temporal.framesPerUnit };
   const samplerDefaults: Record<string, Record<string, unknown>> = {};
-  if (m.kind === 'pyramid') samplerDefaults.pyramid = { ...temporal, ...(d.stepsPerStage ? { stepsPerStage: d.stepsPerStage } : {}), ...(d.videoStepsPerStage ? { videoStepsPerStage: d.videoStepsPerStage } : {}) };
+  if (m.kind === 'pyramid')
+    samplerDefaults.pyramid = {
+      ...temporal,
+      ...(d.stepsPerStage ? { stepsPerStage: d.stepsPerStage } : {}),
+      ...(d.videoStepsPerStage ? { videoStepsPerStage: d.videoStepsPerStage } : {}),
+    };
   if (m.kind === 'full') samplerDefaults.full = { ...temporal, ...(d.steps ? { steps: d.steps } : {}) };
   if (m.kind === 'cascade' && d.stepsPerStage) samplerDefaults.cascade = { stepsPerStage: d.stepsPerStage };
   return {

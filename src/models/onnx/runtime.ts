@@ -46,7 +46,8 @@ export interface TensorValue {
 }
 
 /** The onnxruntime-node version, for provenance. */
-export const onnxRuntimeVersion: string = (ort.env.versions as Record<string, string>).node ?? (ort.env.versions as Record<string, string>).common ?? 'unknown';
+export const onnxRuntimeVersion: string =
+  (ort.env.versions as Record<string, string>).node ?? (ort.env.versions as Record<string, string>).common ?? 'unknown';
 
 let fallbackReported = false;
 
@@ -58,13 +59,21 @@ export function availableProviders(): { available: ProviderName[]; missing: { pr
   for (const provider of ['tensorrt', 'cuda', 'cpu'] as ProviderName[]) {
     const b = backends.find((x: { name: string }) => x.name === provider);
     if (b && (b as { bundled: boolean }).bundled) available.push(provider);
-    else missing.push({ provider, reason: b ? `the ${provider} execution provider's libraries are not installed in this onnxruntime-node build` : `this onnxruntime-node build has no ${provider} provider` });
+    else
+      missing.push({
+        provider,
+        reason: b
+          ? `the ${provider} execution provider's libraries are not installed in this onnxruntime-node build`
+          : `this onnxruntime-node build has no ${provider} provider`,
+      });
   }
   return { available, missing };
 }
 
 function describe(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
-  return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
+  return metadata.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
 }
 
 /** Thrown when a model file cannot be loaded; the message names the file and the cause. */
@@ -80,7 +89,11 @@ export class ModelFileError extends Error {
  * that are absent or fail are skipped with a note, and the CPU fallback is reported once per process through
  * `report` (default: stderr).
  */
-export async function loadSession(file: string, options: RuntimeOptions = {}, report: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<LoadedSession> {
+export async function loadSession(
+  file: string,
+  options: RuntimeOptions = {},
+  report: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+): Promise<LoadedSession> {
   if (!existsSync(file)) throw new ModelFileError(`ONNX file ${file} does not exist`);
   if (statSync(file).size === 0) throw new ModelFileError(`ONNX file ${file} is empty`);
   const wanted = options.providers ?? ['tensorrt', 'cuda', 'cpu'];
@@ -109,7 +122,8 @@ export async function loadSession(file: string, options: RuntimeOptions = {}, re
       return { file, session, provider, inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata), notes };
     } catch (error) {
       const message = (error as Error).message;
-      if (provider === 'cpu') throw new ModelFileError(`ONNX file ${file} could not be loaded by onnxruntime ${onnxRuntimeVersion}: ${message}`);
+      if (provider === 'cpu')
+        throw new ModelFileError(`ONNX file ${file} could not be loaded by onnxruntime ${onnxRuntimeVersion}: ${message}`);
       notes.push(`${provider} failed: ${message}`);
     }
   }
@@ -117,7 +131,11 @@ export async function loadSession(file: string, options: RuntimeOptions = {}, re
 }
 
 /** Runs a session on named inputs; returns the named outputs (all by default). */
-export async function runSession(loaded: LoadedSession, inputs: Readonly<Record<string, TensorValue>>, outputNames?: readonly string[]): Promise<Record<string, TensorValue>> {
+export async function runSession(
+  loaded: LoadedSession,
+  inputs: Readonly<Record<string, TensorValue>>,
+  outputNames?: readonly string[],
+): Promise<Record<string, TensorValue>> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, value] of Object.entries(inputs)) feeds[name] = new ort.Tensor(value.type, value.data as never, value.dims as number[]);
   const results = outputNames ? await loaded.session.run(feeds, outputNames as string[]) : await loaded.session.run(feeds);
@@ -138,5 +156,11 @@ export function providerDevice(provider: ProviderName): ComputeDevice {
   const runtime = `onnxruntime-node ${onnxRuntimeVersion}, ${provider === 'cpu' ? 'CPU' : provider === 'cuda' ? 'CUDA' : 'TensorRT'} execution provider`;
   if (provider === 'cpu') return cpuDevice(runtime);
   const gpu = nvidiaGpus()[0];
-  return { kind: 'gpu', name: gpu?.name ?? 'unknown GPU (nvidia-smi gave no name)', count: 1, memoryBytes: gpu?.memoryBytes ?? null, runtime };
+  return {
+    kind: 'gpu',
+    name: gpu?.name ?? 'unknown GPU (nvidia-smi gave no name)',
+    count: 1,
+    memoryBytes: gpu?.memoryBytes ?? null,
+    runtime,
+  };
 }

@@ -73,30 +73,41 @@ export class OnnxVelocityModel implements VelocityModel {
       }
       entries.forEach((e, i) => {
         if (i > 0 && e.firstFrame !== entries[i - 1].firstFrame + entries[i - 1].tensor.frames) {
-          throw new RangeError(`${this.id}: history at level ${level} is not contiguous (frames ${entries[i - 1].firstFrame}+${entries[i - 1].tensor.frames} then ${e.firstFrame})`);
+          throw new RangeError(
+            `${this.id}: history at level ${level} is not contiguous (frames ${entries[i - 1].firstFrame}+${entries[i - 1].tensor.frames} then ${e.firstFrame})`,
+          );
         }
       });
       const t = entries.length === 1 ? entries[0].tensor : concatFrames(entries.map((e) => e.tensor));
-      if (t.height !== h || t.width !== w || t.batch !== rows) throw new RangeError(`${this.id}: history at level ${level} has shape ${formatShape(t.shape)}; expected [${rows}, ${this.spec.channels}, *, ${h}, ${w}]`);
+      if (t.height !== h || t.width !== w || t.batch !== rows)
+        throw new RangeError(
+          `${this.id}: history at level ${level} has shape ${formatShape(t.shape)}; expected [${rows}, ${this.spec.channels}, *, ${h}, ${w}]`,
+        );
       feeds[name] = { type: 'float32', data: t.data, dims: [...t.shape] };
       layout[2 * level] = BigInt(entries[0].firstFrame);
       layout[2 * level + 1] = BigInt(t.frames);
     });
     const unplaced = history.filter((h) => h.level >= names.length);
-    if (unplaced.length) throw new RangeError(`${this.id}: history at level ${unplaced[0].level}, but the network takes levels 0 to ${names.length - 1}`);
-    if (this.network.inputs.historyLayout) feeds[this.network.inputs.historyLayout] = { type: 'int64', data: layout, dims: [names.length, 2] };
+    if (unplaced.length)
+      throw new RangeError(`${this.id}: history at level ${unplaced[0].level}, but the network takes levels 0 to ${names.length - 1}`);
+    if (this.network.inputs.historyLayout)
+      feeds[this.network.inputs.historyLayout] = { type: 'int64', data: layout, dims: [names.length, 2] };
   }
 
   async predict(input: VelocityInput): Promise<Tensor> {
     const { x } = input;
     const rows = x.batch;
     const inputs = this.network.inputs;
-    if (x.channels !== this.spec.channels) throw new RangeError(`${this.id}: input has ${x.channels} channels, the network takes ${this.spec.channels}`);
+    if (x.channels !== this.spec.channels)
+      throw new RangeError(`${this.id}: input has ${x.channels} channels, the network takes ${this.spec.channels}`);
     const level = Math.round(Math.log2(this.network.height / x.height));
     if (this.network.height / 2 ** level !== x.height || this.network.width / 2 ** level !== x.width) {
-      throw new RangeError(`${this.id}: input ${formatShape(x.shape)} is not ${this.network.height}x${this.network.width} taken down by a power of 2`);
+      throw new RangeError(
+        `${this.id}: input ${formatShape(x.shape)} is not ${this.network.height}x${this.network.width} taken down by a power of 2`,
+      );
     }
-    if (this.network.role !== 'pyramid' && level !== 0) throw new RangeError(`${this.id}: expects ${this.network.height}x${this.network.width} inputs, got ${formatShape(x.shape)}`);
+    if (this.network.role !== 'pyramid' && level !== 0)
+      throw new RangeError(`${this.id}: expects ${this.network.height}x${this.network.width} inputs, got ${formatShape(x.shape)}`);
     if (this.timestepBuffer.length !== rows) this.timestepBuffer = new Float32Array(rows);
     this.timestepBuffer.fill(input.timestep);
     const feeds: Record<string, TensorValue> = {
@@ -117,12 +128,16 @@ export class OnnxVelocityModel implements VelocityModel {
       feeds[inputs.level] = { type: 'int64', data: this.scalars.level, dims: [1] };
     }
     if (inputs.history) this.historyFeeds(input.history, rows, feeds);
-    else if (input.history.length) throw new RangeError(`${this.id}: the network takes no history, but the call has ${input.history.length} history entries (use joint temporal mode)`);
+    else if (input.history.length)
+      throw new RangeError(
+        `${this.id}: the network takes no history, but the call has ${input.history.length} history entries (use joint temporal mode)`,
+      );
     if (inputs.lowRes) {
       const prev = input.previousStage;
       if (!prev) throw new RangeError(`${this.id}: a super-resolution network needs the previous stage's output`);
       const up = this.network.lowResUpsample === 'bilinear' ? upBilinear2(prev) : upNearest2(prev);
-      if (up.height !== x.height || up.width !== x.width || up.batch !== rows) throw new RangeError(`${this.id}: previous stage ${formatShape(prev.shape)} does not upsample to ${formatShape(x.shape)}`);
+      if (up.height !== x.height || up.width !== x.width || up.batch !== rows)
+        throw new RangeError(`${this.id}: previous stage ${formatShape(prev.shape)} does not upsample to ${formatShape(x.shape)}`);
       feeds[inputs.lowRes] = { type: 'float32', data: up.data, dims: [...up.shape] };
     }
     let values = 0;
@@ -136,7 +151,9 @@ export class OnnxVelocityModel implements VelocityModel {
     const v = out[this.network.output];
     const dims = v.dims;
     if (dims.length !== 5 || dims.some((d, i) => d !== x.shape[i])) {
-      throw new RangeError(`${this.session.file}: output '${this.network.output}' has shape [${dims.join(', ')}] for input x ${formatShape(x.shape)}; it must match x`);
+      throw new RangeError(
+        `${this.session.file}: output '${this.network.output}' has shape [${dims.join(', ')}] for input x ${formatShape(x.shape)}; it must match x`,
+      );
     }
     const data = v.data as Float32Array;
     for (let i = 0; i < data.length; i++) {

@@ -65,7 +65,10 @@ export function parseTemplateReference(rest: string, pyramid: PyramidConfig = DE
     throw new RangeError(`template reference '${rest}': frames is ${frames}; allowed: an integer from 1 to ${MAX_FRAMES}`);
   }
   const multiple = 2 ** (pyramid.stages - 1);
-  for (const [name, side] of [['height', height], ['width', width]] as const) {
+  for (const [name, side] of [
+    ['height', height],
+    ['width', width],
+  ] as const) {
     if (side < multiple || side > MAX_SIDE || side % multiple !== 0) {
       throw new RangeError(
         `template reference '${rest}': ${name} is ${side}; allowed: a multiple of ${multiple} from ${multiple} to ${MAX_SIDE} (the pyramid halves it ${pyramid.stages - 1} times)`,
@@ -154,7 +157,8 @@ export class TemplateModel implements VelocityModel {
       if (!window) throw new RangeError(`${this.id}: stage ${flow.stage} is not allowed; allowed: 0 to ${this.windows.length - 1}`);
       ({ startSigma, endSigma, level } = window);
     } else if (flow.kind === 'full') {
-      if (this.spec.role !== 'full') throw new RangeError(`${this.id}: a '${this.spec.role}' model does not serve 'full' flows; allowed: pyramid`);
+      if (this.spec.role !== 'full')
+        throw new RangeError(`${this.id}: a '${this.spec.role}' model does not serve 'full' flows; allowed: pyramid`);
       [startSigma, endSigma, level] = [1, 0, 0];
     } else {
       throw new RangeError(`${this.id}: flow '${flow.kind}' is not served; allowed: ${this.spec.role}`);
@@ -162,15 +166,21 @@ export class TemplateModel implements VelocityModel {
     // the input: shape, frames, time, one condition per row
     const [H, W] = [this.spec.height / 2 ** level, this.spec.width / 2 ** level];
     if (C !== this.spec.channels || h !== H || w !== W) {
-      throw new RangeError(`${this.id}: input ${formatShape(x.shape)} does not fit; allowed: [rows, ${this.spec.channels}, frames, ${H}, ${W}] for this flow`);
+      throw new RangeError(
+        `${this.id}: input ${formatShape(x.shape)} does not fit; allowed: [rows, ${this.spec.channels}, frames, ${H}, ${W}] for this flow`,
+      );
     }
     if (input.firstFrame < 0 || input.firstFrame + frames > this.spec.frames) {
-      throw new RangeError(`${this.id}: frames ${input.firstFrame} to ${input.firstFrame + frames - 1} asked for; allowed: 0 to ${this.spec.frames - 1}`);
+      throw new RangeError(
+        `${this.id}: frames ${input.firstFrame} to ${input.firstFrame + frames - 1} asked for; allowed: 0 to ${this.spec.frames - 1}`,
+      );
     }
     if (!(r >= 0 && r <= 1)) throw new RangeError(`${this.id}: ratio ${r} is not allowed; allowed: 0 <= r <= 1`);
     const b = r * startSigma + (1 - r) * endSigma;
-    if (!(b > 0)) throw new RangeError(`${this.id}: ratio ${r} is the flow's noise-free end point, where the velocity is undefined; allowed: r > 0`);
-    if (input.conditions.length !== rows) throw new RangeError(`${this.id}: ${input.conditions.length} conditions for ${rows} rows; give one per row`);
+    if (!(b > 0))
+      throw new RangeError(`${this.id}: ratio ${r} is the flow's noise-free end point, where the velocity is undefined; allowed: r > 0`);
+    if (input.conditions.length !== rows)
+      throw new RangeError(`${this.id}: ${input.conditions.length} conditions for ${rows} rows; give one per row`);
     input.conditions.forEach((c, i) => validateCondition(c, this.spec.conditioning, `${this.id}: conditions[${i}]`));
     // the history (earlier frames) does not change a per-frame target, so it is not read; a network would read it
     const out = new Tensor(x.shape);

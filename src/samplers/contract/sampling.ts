@@ -179,7 +179,15 @@ export function tensorTokens(model: VelocityModel, frames: number, height: numbe
  * The cost record of one call: tokens from the shapes, FLOPs from the model's transformer dimensions (history
  * blocks oldest first, then the current unit, block-causal).
  */
-export function callRecord(model: VelocityModel, input: VelocityInput, unit: number, stage: number, level: number, rowsPerSample: number, durationMs = 0): CallRecord {
+export function callRecord(
+  model: VelocityModel,
+  input: VelocityInput,
+  unit: number,
+  stage: number,
+  level: number,
+  rowsPerSample: number,
+  durationMs = 0,
+): CallRecord {
   const [rows, , frames, height, width] = input.x.shape;
   const tokens = tensorTokens(model, frames, height, width);
   const historyBlocks = input.history.map((h) => tensorTokens(model, h.tensor.frames, h.tensor.height, h.tensor.width));
@@ -232,7 +240,9 @@ export async function guidedVelocity(
 
 function checkVelocity(model: VelocityModel, input: VelocityInput, v: Tensor): Tensor {
   if (!sameShape(v.shape, input.x.shape)) {
-    throw new RangeError(`model ${model.id} returned a velocity of shape ${formatShape(v.shape)} for an input of shape ${formatShape(input.x.shape)}`);
+    throw new RangeError(
+      `model ${model.id} returned a velocity of shape ${formatShape(v.shape)} for an input of shape ${formatShape(input.x.shape)}`,
+    );
   }
   return v;
 }
@@ -260,7 +270,8 @@ export function validatePlan(model: VelocityModel, plan: SamplingPlan<unknown>, 
   }
   for (const key of ['firstFrame', 'video'] as const) {
     const s = plan.guidance[key];
-    if (!Number.isFinite(s) || s < 0) throw new RangeError(`${sampler}: guidance.${key} is ${s}; allowed: a finite number >= 0 (1 = no guidance)`);
+    if (!Number.isFinite(s) || s < 0)
+      throw new RangeError(`${sampler}: guidance.${key} is ${s}; allowed: a finite number >= 0 (1 = no guidance)`);
     if (s !== 1 && model.spec.conditioning.kind === 'none') {
       throw new RangeError(`${sampler}: guidance.${key} is ${s}, but model ${model.id} is unconditional; allowed: 1`);
     }

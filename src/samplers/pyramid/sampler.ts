@@ -67,7 +67,12 @@ export interface PyramidUnitPlan extends UnitFrames {
 }
 
 /** The whole generation as data: every unit, every stage's time grid, every history layout. */
-export function pyramidTimeline(cfg: PyramidConfig, settings: PyramidSettings, frames: number, guidance: SamplingPlan<unknown>['guidance']): PyramidUnitPlan[] {
+export function pyramidTimeline(
+  cfg: PyramidConfig,
+  settings: PyramidSettings,
+  frames: number,
+  guidance: SamplingPlan<unknown>['guidance'],
+): PyramidUnitPlan[] {
   const joint = settings.temporal === 'joint';
   const units: UnitFrames[] = joint ? [{ unit: 0, firstFrame: 0, frames }] : videoUnits(frames, settings.framesPerUnit);
   return units.map((u) => {
@@ -107,7 +112,12 @@ function pyramidModel(models: ModelSet): VelocityModel & { spec: { pyramid: Pyra
 }
 
 /** Initial noise of every sample at full resolution (purpose "initial"), taken down K-1 times as noise. */
-export function initialNoise(noise: NoiseSource, indices: readonly number[], shape: readonly [number, number, number, number], levels: number): Tensor {
+export function initialNoise(
+  noise: NoiseSource,
+  indices: readonly number[],
+  shape: readonly [number, number, number, number],
+  levels: number,
+): Tensor {
   let t = stackSamples(
     indices.map((i) => noise.gaussian(i, 'initial', shape[0] * shape[1] * shape[2] * shape[3])),
     shape,
@@ -116,7 +126,12 @@ export function initialNoise(noise: NoiseSource, indices: readonly number[], sha
   return t;
 }
 
-async function samplePyramid(models: ModelSet, plan: SamplingPlan<PyramidSettings>, noise: NoiseSource, onStep?: StepObserver): Promise<SampleResult> {
+async function samplePyramid(
+  models: ModelSet,
+  plan: SamplingPlan<PyramidSettings>,
+  noise: NoiseSource,
+  onStep?: StepObserver,
+): Promise<SampleResult> {
   const model = pyramidModel(models);
   const cfg = model.spec.pyramid;
   const frames = validatePlan(model, plan, 'pyramid');
@@ -147,12 +162,29 @@ async function samplePyramid(models: ModelSet, plan: SamplingPlan<PyramidSetting
         const ratio = stage.ratios[i];
         const v = await guidedVelocity(
           model,
-          { x, flow: { kind: 'pyramid', stage: stage.stage }, ratio, timestep: stage.timesteps[i], conditions, history, firstFrame: unit.firstFrame },
+          {
+            x,
+            flow: { kind: 'pyramid', stage: stage.stage },
+            ratio,
+            timestep: stage.timesteps[i],
+            conditions,
+            history,
+            firstFrame: unit.firstFrame,
+          },
           unit.guidanceScale,
           (rowsPerSample, call, ms) => records.push(callRecord(model, call, unit.unit, stage.stage, stage.level, rowsPerSample, ms)),
         );
         eulerStep(x, v, ratio, stage.ratios[i + 1]);
-        onStep?.({ unit: unit.unit, units: timeline.length, stage: stage.stage, stages: K, step: i, steps, ratio, timestep: stage.timesteps[i] });
+        onStep?.({
+          unit: unit.unit,
+          units: timeline.length,
+          stage: stage.stage,
+          stages: K,
+          step: i,
+          steps,
+          ratio,
+          timestep: stage.timesteps[i],
+        });
       }
     }
     assertFinite(x, `pyramid: unit ${unit.unit} of model ${model.id}`);

@@ -28,7 +28,14 @@ export interface Manifest {
   readonly schema: 'pyramid-bench/manifest@1';
   readonly harness: { readonly name: string; readonly version: string };
   readonly command: readonly string[];
-  readonly suite: { readonly file: string; readonly name: string; readonly version: number; readonly hash: string; readonly fileHash: string; readonly promptsHash: string | null };
+  readonly suite: {
+    readonly file: string;
+    readonly name: string;
+    readonly version: number;
+    readonly hash: string;
+    readonly fileHash: string;
+    readonly promptsHash: string | null;
+  };
   readonly git: GitState;
   readonly packages: PackageVersions;
   readonly models: readonly {

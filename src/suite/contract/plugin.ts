@@ -20,7 +20,14 @@ export type Uncertainty =
   /** A standard error from `n` observations (or groups), and how it was estimated. */
   | { readonly kind: 'stderr'; readonly stderr: number; readonly n: number; readonly method: string }
   /** A confidence interval from `n` observations, e.g. a seeded bootstrap. */
-  | { readonly kind: 'interval'; readonly low: number; readonly high: number; readonly level: number; readonly n: number; readonly method: string }
+  | {
+      readonly kind: 'interval';
+      readonly low: number;
+      readonly high: number;
+      readonly level: number;
+      readonly n: number;
+      readonly method: string;
+    }
   /** A quantity with no sampling error (a count, a planned cost). */
   | { readonly kind: 'exact'; readonly reason: string }
   /** No estimate could be made (one observation, a single chunk). */
@@ -133,7 +140,10 @@ export interface MetricPlugin<O = unknown, S = unknown> {
 }
 
 /** The reference sets a metric reads with these options. */
-export function referenceSetsOf(entry: { readonly plugin: MetricPlugin; readonly options: unknown }): readonly Exclude<SampleSetKind, 'samples'>[] {
+export function referenceSetsOf(entry: {
+  readonly plugin: MetricPlugin;
+  readonly options: unknown;
+}): readonly Exclude<SampleSetKind, 'samples'>[] {
   return entry.plugin.setsFor?.(entry.options) ?? entry.plugin.referenceSets;
 }
 

@@ -23,7 +23,12 @@ export interface SampleCost {
   readonly tokensPerSample: number;
   /** FLOPs, or null when the model cannot say. */
   readonly flopsPerSample: number | null;
-  readonly stages: readonly { readonly stage: number; readonly nfe: number; readonly tokensPerSample: number; readonly flopsPerSample: number | null }[];
+  readonly stages: readonly {
+    readonly stage: number;
+    readonly nfe: number;
+    readonly tokensPerSample: number;
+    readonly flopsPerSample: number | null;
+  }[];
 }
 
 /**
@@ -38,7 +43,11 @@ export interface MachineFingerprint {
 }
 
 /** The fingerprint of a record written before records named their machine. */
-export const UNKNOWN_MACHINE: MachineFingerprint = { id: 'unknown', name: 'unknown machine (a record without one)', hoursUnit: 'CPU-hours' };
+export const UNKNOWN_MACHINE: MachineFingerprint = {
+  id: 'unknown',
+  name: 'unknown machine (a record without one)',
+  hoursUnit: 'CPU-hours',
+};
 
 /** What the store keeps beside a sample. */
 export interface SampleRecord {

@@ -64,7 +64,9 @@ export interface MethodResult extends MethodMeta {
   /** Samples the values are computed from. */
   readonly samples: number;
   /** Values by metric; `error` says why a metric has none (only in a shard's partial results). */
-  readonly metrics: Readonly<Record<string, { readonly version: number; readonly values: readonly MetricValue[]; readonly error?: string }>>;
+  readonly metrics: Readonly<
+    Record<string, { readonly version: number; readonly values: readonly MetricValue[]; readonly error?: string }>
+  >;
 }
 
 /** The results file. */
@@ -103,7 +105,8 @@ export function differences(a: unknown, b: unknown, at = ''): string[] {
 /** Throws when two results' locked settings differ, naming each difference. */
 export function assertComparable(a: Results, b: Results, what: string, names: [string, string]): void {
   const diff = differences(a.locked, b.locked);
-  if (diff.length > 0) throw new RangeError(`cannot ${what} ${names[0]} and ${names[1]}: their locked settings differ:\n  ${diff.join('\n  ')}`);
+  if (diff.length > 0)
+    throw new RangeError(`cannot ${what} ${names[0]} and ${names[1]}: their locked settings differ:\n  ${diff.join('\n  ')}`);
 }
 
 /** Writes results.json (stable key order, trailing newline) atomically. */
@@ -120,7 +123,8 @@ export function readResults(dir: string): Results {
   } catch (error) {
     throw new RangeError(`${file} cannot be read as JSON: ${(error as Error).message}`);
   }
-  if (parsed.schema !== RESULTS_SCHEMA) throw new RangeError(`${file}: schema '${String(parsed.schema)}'; this harness reads '${RESULTS_SCHEMA}'`);
+  if (parsed.schema !== RESULTS_SCHEMA)
+    throw new RangeError(`${file}: schema '${String(parsed.schema)}'; this harness reads '${RESULTS_SCHEMA}'`);
   return parsed as Results;
 }
 

@@ -48,7 +48,19 @@ export function sampleRow(method: string, item: SuiteItem, record: SampleRecord)
 export function writeSampleRows(dir: string, slug: string, rows: readonly SampleRow[]): void {
   const sorted = [...rows].sort((a, b) => a.index - b.index);
   writeFileAtomic(path.join(dir, 'samples', `${slug}.jsonl`), sorted.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  writeFileAtomic(path.join(dir, 'samples', `${slug}.csv`), stringify(sorted.map((r) => ({ ...r, label: r.label ?? '', prompt: r.prompt ?? '', repeat: r.repeat ?? '', flopsPerSample: r.flopsPerSample ?? '' })), { header: true }));
+  writeFileAtomic(
+    path.join(dir, 'samples', `${slug}.csv`),
+    stringify(
+      sorted.map((r) => ({
+        ...r,
+        label: r.label ?? '',
+        prompt: r.prompt ?? '',
+        repeat: r.repeat ?? '',
+        flopsPerSample: r.flopsPerSample ?? '',
+      })),
+      { header: true },
+    ),
+  );
 }
 
 /** Reads `samples/<slug>.jsonl`. */

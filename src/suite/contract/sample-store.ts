@@ -89,7 +89,8 @@ export class SampleStore {
   /** Stores a sample: the record first, then the values (whose presence completes the entry). */
   writeSample(record: SampleRecord, values: Float32Array): void {
     const size = record.shape.reduce((a, b) => a * b, 1);
-    if (values.length !== size) throw new RangeError(`store: sample ${record.index} has ${values.length} values for shape [${record.shape.join(', ')}]`);
+    if (values.length !== size)
+      throw new RangeError(`store: sample ${record.index} has ${values.length} values for shape [${record.shape.join(', ')}]`);
     writeFileAtomic(this.file('samples', record.key, '.json'), `${JSON.stringify(record)}\n`);
     writeFileAtomic(this.file('samples', record.key, '.npy'), encodeNpy(npyArray(values, record.shape)));
     this.counts.samples.writes++;

@@ -18,7 +18,9 @@ export function parseShard(text: string, where = '--shard'): Shard {
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || !(count >= 1) || !(index < count)) {
-    throw new RangeError(`${where} is '${text}'; allowed: i/n with 0 <= i < n, e.g. 0/4 (Kubernetes: $(JOB_COMPLETION_INDEX)/4, Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)`);
+    throw new RangeError(
+      `${where} is '${text}'; allowed: i/n with 0 <= i < n, e.g. 0/4 (Kubernetes: $(JOB_COMPLETION_INDEX)/4, Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)`,
+    );
   }
   return { index, count };
 }

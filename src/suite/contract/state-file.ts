@@ -61,7 +61,8 @@ export function decodeStateFile(bytes: Uint8Array, where: string): StateFile {
   const members = decodeNpz(bytes, where);
   if (!members.header) throw new RangeError(`${where}: not a state file (no header member)`);
   const header = JSON.parse(Buffer.from(members.header.data as Uint8Array).toString('utf8')) as Header;
-  if (header.format !== STATE_FORMAT) throw new RangeError(`${where}: state format ${header.format}; this harness reads format ${STATE_FORMAT}`);
+  if (header.format !== STATE_FORMAT)
+    throw new RangeError(`${where}: state format ${header.format}; this harness reads format ${STATE_FORMAT}`);
   return {
     metric: header.metric,
     version: header.version,
@@ -72,7 +73,8 @@ export function decodeStateFile(bytes: Uint8Array, where: string): StateFile {
       const arrays: Record<string, Float32Array | Float64Array> = {};
       for (const name of c.arrays) {
         const a = members[`c${c.chunk}.${name}`];
-        if (!a || !(a.data instanceof Float32Array || a.data instanceof Float64Array)) throw new RangeError(`${where}: chunk ${c.chunk} is missing float array '${name}'`);
+        if (!a || !(a.data instanceof Float32Array || a.data instanceof Float64Array))
+          throw new RangeError(`${where}: chunk ${c.chunk} is missing float array '${name}'`);
         arrays[name] = a.data;
       }
       return { chunk: c.chunk, state: { json: c.json, arrays } };
@@ -86,12 +88,26 @@ export function stateFilePath(dir: string, slug: string, metric: string, set: Sa
 }
 
 /** Writes every metric's state files of one method (chunks ascending; the timed phase with the samples set). */
-export function writeMethodStates(dir: string, slug: string, metrics: readonly MetricEntry[], states: Readonly<Record<string, MetricStates>>): void {
+export function writeMethodStates(
+  dir: string,
+  slug: string,
+  metrics: readonly MetricEntry[],
+  states: Readonly<Record<string, MetricStates>>,
+): void {
   for (const metric of metrics) {
     const s = states[metric.key];
     for (const set of ['samples', ...referenceSetsOf(metric)] as SampleSetKind[]) {
-      const chunks = [...(s.sets[set] ?? [])].sort((a, b) => a.chunk - b.chunk).map(({ chunk, state }) => ({ chunk, state: metric.plugin.encode(state) }));
-      const file = encodeStateFile({ metric: metric.plugin.name, version: metric.plugin.version, set, optionsHash: metric.optionsHash, chunks, timing: set === 'samples' ? s.timing : null });
+      const chunks = [...(s.sets[set] ?? [])]
+        .sort((a, b) => a.chunk - b.chunk)
+        .map(({ chunk, state }) => ({ chunk, state: metric.plugin.encode(state) }));
+      const file = encodeStateFile({
+        metric: metric.plugin.name,
+        version: metric.plugin.version,
+        set,
+        optionsHash: metric.optionsHash,
+        chunks,
+        timing: set === 'samples' ? s.timing : null,
+      });
       writeFileAtomic(stateFilePath(dir, slug, metric.key, set), file);
     }
   }

@@ -24,10 +24,30 @@ function spread(values: readonly number[], what: string): Uncertainty {
 function summarize(key: string, label: string, unit: string, values: readonly (number | null)[], note?: string): MetricValue {
   const headline = key === 'nfe' || key === 'flopsPerSample';
   if (values.some((v) => v === null)) {
-    return { key, label, value: null, unit, direction: 'lower', uncertainty: { kind: 'none', reason: 'not known' }, measured: false, headline, note: 'the model gives no transformer dimensions, so FLOPs are unknown' };
+    return {
+      key,
+      label,
+      value: null,
+      unit,
+      direction: 'lower',
+      uncertainty: { kind: 'none', reason: 'not known' },
+      measured: false,
+      headline,
+      note: 'the model gives no transformer dimensions, so FLOPs are unknown',
+    };
   }
   const v = values as number[];
-  return { key, label, value: mean(v), unit, direction: 'lower', uncertainty: spread(v, key), measured: false, headline, ...(note ? { note } : {}) };
+  return {
+    key,
+    label,
+    value: mean(v),
+    unit,
+    direction: 'lower',
+    uncertainty: spread(v, key),
+    measured: false,
+    headline,
+    ...(note ? { note } : {}),
+  };
 }
 
 /** The `cost` metric. */
@@ -48,15 +68,46 @@ export const costMetric: MetricPlugin<Record<string, never>, CostState> = {
     if (costs.length === 0) throw new RangeError(`cost (${method.id}): no samples`);
     const notional = method.costSource === 'notional' ? 'FLOPs of a notional transformer (the analytic backend has no network)' : undefined;
     const out = [
-      summarize('nfe', 'network evaluations per sample (a guided call counts 2)', 'evaluations', costs.map((c) => c.nfe)),
-      summarize('tokensPerSample', 'tokens processed per sample (current and history)', 'tokens', costs.map((c) => c.tokensPerSample)),
-      summarize('flopsPerSample', 'FLOPs per sample', 'FLOP', costs.map((c) => c.flopsPerSample), notional),
+      summarize(
+        'nfe',
+        'network evaluations per sample (a guided call counts 2)',
+        'evaluations',
+        costs.map((c) => c.nfe),
+      ),
+      summarize(
+        'tokensPerSample',
+        'tokens processed per sample (current and history)',
+        'tokens',
+        costs.map((c) => c.tokensPerSample),
+      ),
+      summarize(
+        'flopsPerSample',
+        'FLOPs per sample',
+        'FLOP',
+        costs.map((c) => c.flopsPerSample),
+        notional,
+      ),
     ];
     const stages = [...new Set(costs.flatMap((c) => c.stages.map((s) => s.stage)))].sort((a, b) => a - b);
     for (const stage of stages) {
       const of = (c: SampleCost) => c.stages.find((s) => s.stage === stage);
-      out.push(summarize(`stage${stage}.nfe`, `network evaluations per sample in stage ${stage}`, 'evaluations', costs.map((c) => of(c)?.nfe ?? 0)));
-      out.push(summarize(`stage${stage}.flopsPerSample`, `FLOPs per sample in stage ${stage}`, 'FLOP', costs.map((c) => of(c)?.flopsPerSample ?? 0), notional));
+      out.push(
+        summarize(
+          `stage${stage}.nfe`,
+          `network evaluations per sample in stage ${stage}`,
+          'evaluations',
+          costs.map((c) => of(c)?.nfe ?? 0),
+        ),
+      );
+      out.push(
+        summarize(
+          `stage${stage}.flopsPerSample`,
+          `FLOPs per sample in stage ${stage}`,
+          'FLOP',
+          costs.map((c) => of(c)?.flopsPerSample ?? 0),
+          notional,
+        ),
+      );
     }
     return out;
   },

@@ -30,7 +30,10 @@ const optionsSchema = strictObject({
   reference: z
     .discriminatedUnion('kind', [
       strictObject({ kind: z.literal('suite') }),
-      strictObject({ kind: z.literal('file'), path: z.string().min(1).describe('statistics file or input (folder, .npz, video, shapes:n=...)') }),
+      strictObject({
+        kind: z.literal('file'),
+        path: z.string().min(1).describe('statistics file or input (folder, .npz, video, shapes:n=...)'),
+      }),
     ])
     .default({ kind: 'suite' }),
   compat: z.enum(['none', 'pytorch-fid', 'clean-fid']).default('none'),
@@ -42,7 +45,9 @@ const optionsSchema = strictObject({
   })
     .nullable()
     .default(null),
-  precisionRecall: strictObject({ neighborhood: z.number().int().min(1).default(3) }).nullable().default(null),
+  precisionRecall: strictObject({ neighborhood: z.number().int().min(1).default(3) })
+    .nullable()
+    .default(null),
   jackknifeGroups: z.number().int().min(2).max(1000).default(10),
 });
 
@@ -64,8 +69,10 @@ const openCached = (reference: string) => {
 /** Generated clips [rows, C, T, H, W] in [-1, 1] as uint8 RGB clips (the metrics' input convention). */
 function clipsOf(chunk: SampleChunk, kind: FeatureExtractor['info']['kind'], frame: number, where: string): Clip[] {
   const [rows, C, T, H, W] = chunk.samples.shape;
-  if (C !== 1 && C !== 3) throw new RangeError(`${where}: samples have ${C} channels; feature extractors take RGB (1 or 3 channels; decode latents first)`);
-  if (kind === 'image' && frame >= T) throw new RangeError(`${where}: options.frame is ${frame}, but the samples have ${T} frames; allowed 0 to ${T - 1}`);
+  if (C !== 1 && C !== 3)
+    throw new RangeError(`${where}: samples have ${C} channels; feature extractors take RGB (1 or 3 channels; decode latents first)`);
+  if (kind === 'image' && frame >= T)
+    throw new RangeError(`${where}: options.frame is ${frame}, but the samples have ${T} frames; allowed 0 to ${T - 1}`);
   return Array.from({ length: rows }, (_, i) => {
     const frames = tensorToFrames(chunk.samples.sample(i), C, T, H, W);
     return { width: W, height: H, frames: kind === 'image' ? [frames[frame]] : frames };
@@ -105,11 +112,19 @@ const fileSides = new Map<string, Promise<FeatureSide>>();
 function fileSide(options: FeatureFdOptions, path: string): Promise<FeatureSide> {
   const needFeatures = options.kid !== null || options.precisionRecall !== null;
   const key = JSON.stringify([path, options.extractor, options.frame, needFeatures]);
-  if (!fileSides.has(key)) fileSides.set(key, featureSide(path, () => openCached(options.extractor), needFeatures, options.frame));
+  if (!fileSides.has(key))
+    fileSides.set(
+      key,
+      featureSide(path, () => openCached(options.extractor), needFeatures, options.frame),
+    );
   return fileSides.get(key)!;
 }
 
-async function finalizeFeatureFd(options: FeatureFdOptions, chunks: readonly number[], states: Partial<Record<SampleSetKind, readonly FeatureState[]>>): Promise<MetricValue[]> {
+async function finalizeFeatureFd(
+  options: FeatureFdOptions,
+  chunks: readonly number[],
+  states: Partial<Record<SampleSetKind, readonly FeatureState[]>>,
+): Promise<MetricValue[]> {
   const samples = states.samples!;
   const compat = FRECHET_COMPAT[options.compat];
   const all = chunks.map((_, p) => p);
@@ -129,28 +144,76 @@ async function finalizeFeatureFd(options: FeatureFdOptions, chunks: readonly num
     described = side.what;
   }
   if (reference.mu.length !== samples[0].dim) {
-    throw new RangeError(`fd: the reference ${described} has feature dimension ${reference.mu.length}, extractor ${options.extractor} gives ${samples[0].dim}; they must come from the same extractor`);
+    throw new RangeError(
+      `fd: the reference ${described} has feature dimension ${reference.mu.length}, extractor ${options.extractor} gives ${samples[0].dim}; they must come from the same extractor`,
+    );
   }
   const whole = frechetFromMoments(momentsOfChunks(samples, all), reference, compat);
   const groups = contiguousGroups(chunks.length, options.jackknifeGroups);
   let fdU: Uncertainty;
   if (groups.length < 2) fdU = { kind: 'none', reason: `one chunk (${chunks.length}): no jackknife; use more samples or a smaller chunk` };
   else {
-    const leaveOut = groups.map((g) => frechetFromMoments(momentsOfChunks(samples, all.filter((p) => !g.includes(p))), reference, compat).fd);
-    fdU = { kind: 'stderr', stderr: jackknifeStderr(leaveOut), n: groups.length, method: `delete-one-group jackknife over ${groups.length} groups of chunks (reference fixed)` };
+    const leaveOut = groups.map(
+      (g) =>
+        frechetFromMoments(
+          momentsOfChunks(
+            samples,
+            all.filter((p) => !g.includes(p)),
+          ),
+          reference,
+          compat,
+        ).fd,
+    );
+    fdU = {
+      kind: 'stderr',
+      stderr: jackknifeStderr(leaveOut),
+      n: groups.length,
+      method: `delete-one-group jackknife over ${groups.length} groups of chunks (reference fixed)`,
+    };
   }
   const rows = samples.reduce((a, s) => a + s.rows, 0);
   const unit = '(feature units)^2';
   const label = `Fréchet distance in ${options.extractor} features to ${described} (${rows} samples, d = ${samples[0].dim}${options.compat !== 'none' ? `, ${options.compat} numerics` : ''})`;
   const note = whole.warnings.length ? whole.warnings.join('; ') : undefined;
-  const values: MetricValue[] = [{ key: 'fd', label, value: whole.fd, unit, direction: 'lower', uncertainty: fdU, measured: false, headline: true, ...(note ? { note } : {}) }];
+  const values: MetricValue[] = [
+    {
+      key: 'fd',
+      label,
+      value: whole.fd,
+      unit,
+      direction: 'lower',
+      uncertainty: fdU,
+      measured: false,
+      headline: true,
+      ...(note ? { note } : {}),
+    },
+  ];
   if (floor !== null) {
-    const exact: Uncertainty = { kind: 'none', reason: 'the reference sets are fixed draws; see fd for the samples\' uncertainty' };
-    values.push({ key: 'fdFloor', label: 'the same distance between two reference sets of the same size (the floor)', value: floor, unit, direction: 'none', uncertainty: exact, measured: false });
-    values.push({ key: 'fdOverFloor', label: 'fd / fdFloor (about 1 when the samples match the reference)', value: whole.fd / floor, unit: 'ratio', direction: 'lower', uncertainty: exact, measured: false });
+    const exact: Uncertainty = { kind: 'none', reason: "the reference sets are fixed draws; see fd for the samples' uncertainty" };
+    values.push({
+      key: 'fdFloor',
+      label: 'the same distance between two reference sets of the same size (the floor)',
+      value: floor,
+      unit,
+      direction: 'none',
+      uncertainty: exact,
+      measured: false,
+    });
+    values.push({
+      key: 'fdOverFloor',
+      label: 'fd / fdFloor (about 1 when the samples match the reference)',
+      value: whole.fd / floor,
+      unit: 'ratio',
+      direction: 'lower',
+      uncertainty: exact,
+      measured: false,
+    });
   }
   if (options.kid || options.precisionRecall) {
-    if (!referenceFeatures) throw new RangeError(`fd: KID and precision/recall need the reference's features; ${described} holds only mean and covariance (use an input, a clean-fid KID file or a reference batch with arr_0)`);
+    if (!referenceFeatures)
+      throw new RangeError(
+        `fd: KID and precision/recall need the reference's features; ${described} holds only mean and covariance (use an input, a clean-fid KID file or a reference batch with arr_0)`,
+      );
     const generated = matrixOf(samples);
     if (options.kid) {
       const subsetSize = Math.min(options.kid.subsetSize, generated.rows, referenceFeatures.rows);
@@ -161,7 +224,12 @@ async function finalizeFeatureFd(options: FeatureFdOptions, chunks: readonly num
         value: kid.kid,
         unit: '(feature units)^2',
         direction: 'lower',
-        uncertainty: { kind: 'stderr', stderr: kid.std / Math.sqrt(kid.subsets), n: kid.subsets, method: 'standard deviation over subsets / sqrt(subsets)' },
+        uncertainty: {
+          kind: 'stderr',
+          stderr: kid.std / Math.sqrt(kid.subsets),
+          n: kid.subsets,
+          method: 'standard deviation over subsets / sqrt(subsets)',
+        },
         measured: false,
         headline: true,
       });
@@ -169,8 +237,24 @@ async function finalizeFeatureFd(options: FeatureFdOptions, chunks: readonly num
     if (options.precisionRecall) {
       const pr = precisionRecall(referenceFeatures, generated, { neighborhood: options.precisionRecall.neighborhood });
       const none: Uncertainty = { kind: 'none', reason: 'one k-NN manifold estimate' };
-      values.push({ key: 'precision', label: `precision (k = ${pr.neighborhood}): generated samples inside the reference manifold`, value: pr.precision, unit: 'fraction', direction: 'higher', uncertainty: none, measured: false });
-      values.push({ key: 'recall', label: `recall (k = ${pr.neighborhood}): reference samples inside the generated manifold`, value: pr.recall, unit: 'fraction', direction: 'higher', uncertainty: none, measured: false });
+      values.push({
+        key: 'precision',
+        label: `precision (k = ${pr.neighborhood}): generated samples inside the reference manifold`,
+        value: pr.precision,
+        unit: 'fraction',
+        direction: 'higher',
+        uncertainty: none,
+        measured: false,
+      });
+      values.push({
+        key: 'recall',
+        label: `recall (k = ${pr.neighborhood}): reference samples inside the generated manifold`,
+        value: pr.recall,
+        unit: 'fraction',
+        direction: 'higher',
+        uncertainty: none,
+        measured: false,
+      });
     }
   }
   return values;
@@ -180,7 +264,7 @@ async function finalizeFeatureFd(options: FeatureFdOptions, chunks: readonly num
 export const featureFdMetric: MetricPlugin<FeatureFdOptions, FeatureState> = {
   name: 'fd',
   version: 1,
-  description: 'Fréchet distance in an extractor\'s features (FID family), optional KID and precision/recall; suite or file reference',
+  description: "Fréchet distance in an extractor's features (FID family), optional KID and precision/recall; suite or file reference",
   referenceSets: ['reference', 'second'],
   setsFor: (options) => (options.reference.kind === 'suite' ? ['reference', 'second'] : []),
   parseOptions: (raw, where) => parseWith(optionsSchema, raw, where),
@@ -189,7 +273,8 @@ export const featureFdMetric: MetricPlugin<FeatureFdOptions, FeatureState> = {
   decode(encoded) {
     const { rows, dim } = encoded.json as { rows: number; dim: number };
     const features = encoded.arrays.features;
-    if (!(features instanceof Float32Array) || features.length !== rows * dim) throw new RangeError(`fd state: features do not hold ${rows} x ${dim} float32 values`);
+    if (!(features instanceof Float32Array) || features.length !== rows * dim)
+      throw new RangeError(`fd state: features do not hold ${rows} x ${dim} float32 values`);
     return { rows, dim, features };
   },
   finalize: (input) => finalizeFeatureFd(input.options, input.chunks, input.states),

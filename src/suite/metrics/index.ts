@@ -16,4 +16,5 @@ import { vbenchMetrics } from './vbench-dimension.ts';
 
 /** Suite metrics by name. */
 export const suiteMetrics = new Registry<MetricPlugin>('metric');
-for (const m of [pixelFdMetric, featureFdMetric, costMetric, throughputMetric, ...vbenchMetrics] as MetricPlugin[]) suiteMetrics.register(m.name, m, `v${m.version}: ${m.description}`);
+for (const m of [pixelFdMetric, featureFdMetric, costMetric, throughputMetric, ...vbenchMetrics] as MetricPlugin[])
+  suiteMetrics.register(m.name, m, `v${m.version}: ${m.description}`);

@@ -78,7 +78,11 @@ function featuresHash(states: readonly PixelFdState[]): string {
   return h.digest('hex');
 }
 
-function referenceAt(sets: { reference: readonly PixelFdState[]; second: readonly PixelFdState[] }, hashes: string, positions: readonly number[]) {
+function referenceAt(
+  sets: { reference: readonly PixelFdState[]; second: readonly PixelFdState[] },
+  hashes: string,
+  positions: readonly number[],
+) {
   const key = `${hashes}:${positions.join(',')}`;
   let entry = referenceMemo.get(key);
   if (!entry) {
@@ -90,13 +94,21 @@ function referenceAt(sets: { reference: readonly PixelFdState[]; second: readonl
   return entry;
 }
 
-function distances(sets: { samples: readonly PixelFdState[]; reference: readonly PixelFdState[]; second: readonly PixelFdState[] }, hashes: string, positions: readonly number[]) {
+function distances(
+  sets: { samples: readonly PixelFdState[]; reference: readonly PixelFdState[]; second: readonly PixelFdState[] },
+  hashes: string,
+  positions: readonly number[],
+) {
   const { reference, floor } = referenceAt(sets, hashes, positions);
   const fd = frechetFromMoments(momentsOfChunks(sets.samples, positions), reference);
   return { fd: fd.fd, floor, warnings: [...fd.warnings] };
 }
 
-function finalizePixelFd(options: PixelFdOptions, chunks: readonly number[], states: Partial<Record<'samples' | 'reference' | 'second', readonly PixelFdState[]>>): MetricValue[] {
+function finalizePixelFd(
+  options: PixelFdOptions,
+  chunks: readonly number[],
+  states: Partial<Record<'samples' | 'reference' | 'second', readonly PixelFdState[]>>,
+): MetricValue[] {
   const sets = { samples: states.samples!, reference: states.reference!, second: states.second! };
   const all = chunks.map((_, p) => p);
   const hashes = `${featuresHash(sets.reference)}:${featuresHash(sets.second)}`;
@@ -110,7 +122,13 @@ function finalizePixelFd(options: PixelFdOptions, chunks: readonly number[], sta
     const reason = `one chunk (${chunks.length}): no jackknife; use more samples or a smaller chunk`;
     fdU = floorU = ratioU = { kind: 'none', reason };
   } else {
-    const leaveOut = groups.map((g) => distances(sets, hashes, all.filter((p) => !g.includes(p))));
+    const leaveOut = groups.map((g) =>
+      distances(
+        sets,
+        hashes,
+        all.filter((p) => !g.includes(p)),
+      ),
+    );
     const method = `delete-one-group jackknife over ${groups.length} groups of chunks`;
     fdU = { kind: 'stderr', stderr: jackknifeStderr(leaveOut.map((d) => d.fd)), n: groups.length, method };
     floorU = { kind: 'stderr', stderr: jackknifeStderr(leaveOut.map((d) => d.floor)), n: groups.length, method };
@@ -120,9 +138,36 @@ function finalizePixelFd(options: PixelFdOptions, chunks: readonly number[], sta
   const rows = sets.samples.reduce((a, s) => a + s.rows, 0);
   const described = `${rows} samples, dimension ${sets.samples[0].dim}`;
   return [
-    { key: 'fd', label: `pixel Fréchet distance to the reference (${described})`, value: whole.fd, unit, direction: 'lower', uncertainty: fdU, measured: false, headline: true, ...(note ? { note } : {}) },
-    { key: 'fdFloor', label: 'Fréchet distance between two reference sets of the same size (the floor)', value: whole.floor, unit, direction: 'none', uncertainty: floorU, measured: false },
-    { key: 'fdOverFloor', label: 'fd / fdFloor (about 1 for an exact sampler)', value: whole.fd / whole.floor, unit: 'ratio', direction: 'lower', uncertainty: ratioU, measured: false, headline: true },
+    {
+      key: 'fd',
+      label: `pixel Fréchet distance to the reference (${described})`,
+      value: whole.fd,
+      unit,
+      direction: 'lower',
+      uncertainty: fdU,
+      measured: false,
+      headline: true,
+      ...(note ? { note } : {}),
+    },
+    {
+      key: 'fdFloor',
+      label: 'Fréchet distance between two reference sets of the same size (the floor)',
+      value: whole.floor,
+      unit,
+      direction: 'none',
+      uncertainty: floorU,
+      measured: false,
+    },
+    {
+      key: 'fdOverFloor',
+      label: 'fd / fdFloor (about 1 for an exact sampler)',
+      value: whole.fd / whole.floor,
+      unit: 'ratio',
+      direction: 'lower',
+      uncertainty: ratioU,
+      measured: false,
+      headline: true,
+    },
   ];
 }
 
@@ -137,7 +182,9 @@ export const pixelFdMetric: MetricPlugin<PixelFdOptions, PixelFdState> = {
     const [C, T, H, W] = method.shape;
     const s = 2 ** options.downsample;
     if (H % s !== 0 || W % s !== 0) {
-      throw new RangeError(`fd-pixel (${method.id}): ${H}x${W} cannot be taken down ${options.downsample} times; allowed downsample: 0 to ${Math.log2(gcdPowerOfTwo(H, W))}`);
+      throw new RangeError(
+        `fd-pixel (${method.id}): ${H}x${W} cannot be taken down ${options.downsample} times; allowed downsample: 0 to ${Math.log2(gcdPowerOfTwo(H, W))}`,
+      );
     }
     const dim = pixelFeatureDimension(method.shape, options);
     if (dim > options.maxDimension) {
@@ -151,7 +198,8 @@ export const pixelFdMetric: MetricPlugin<PixelFdOptions, PixelFdState> = {
   decode(encoded) {
     const { rows, dim } = encoded.json as { rows: number; dim: number };
     const features = encoded.arrays.features;
-    if (!(features instanceof Float32Array) || features.length !== rows * dim) throw new RangeError(`fd-pixel state: features do not hold ${rows} x ${dim} float32 values`);
+    if (!(features instanceof Float32Array) || features.length !== rows * dim)
+      throw new RangeError(`fd-pixel state: features do not hold ${rows} x ${dim} float32 values`);
     return { rows, dim, features };
   },
   finalize: (input) => finalizePixelFd(input.options, input.chunks, input.states),

@@ -76,7 +76,10 @@ export function phaseValidity(timing: TimingRecord): Validity {
   const minSeconds = timing.plan.minDurationSeconds ?? 0;
   const valid = n >= timing.plan.repeats && seconds >= minSeconds;
   const duration = minSeconds > 0 ? `needs >= ${minSeconds} s timed, has ${Number(seconds.toPrecision(4))} s` : 'no minimum duration set';
-  return { valid, rule: `timed phase needs >= ${timing.plan.repeats} generations, has ${n}; ${duration}${valid ? '' : ` (stopped at maxRepeats ${timing.plan.maxRepeats})`}` };
+  return {
+    valid,
+    rule: `timed phase needs >= ${timing.plan.repeats} generations, has ${n}; ${duration}${valid ? '' : ` (stopped at maxRepeats ${timing.plan.maxRepeats})`}`,
+  };
 }
 
 /** Whether `n` observations from a timed phase of validity `phase` support a q-th percentile. */
@@ -90,14 +93,41 @@ const MIB = 1024 * 1024;
 
 const HEADLINE = new Set(['latencyMs.p50', 'framesPerSecond', 'realTimeFactor', 'deviceHours']);
 
-function measuredValue(key: string, label: string, value: number | null, unit: string, direction: MetricValue['direction'], uncertainty: Uncertainty, note?: string, validity?: Validity): MetricValue {
-  return { key, label, value, unit, direction, uncertainty, measured: true, headline: HEADLINE.has(key), ...(note ? { note } : {}), ...(validity ? { validity } : {}) };
+function measuredValue(
+  key: string,
+  label: string,
+  value: number | null,
+  unit: string,
+  direction: MetricValue['direction'],
+  uncertainty: Uncertainty,
+  note?: string,
+  validity?: Validity,
+): MetricValue {
+  return {
+    key,
+    label,
+    value,
+    unit,
+    direction,
+    uncertainty,
+    measured: true,
+    headline: HEADLINE.has(key),
+    ...(note ? { note } : {}),
+    ...(validity ? { validity } : {}),
+  };
 }
 
 function interval(n: number, statistic: (idx: Int32Array) => number, o: ThroughputOptions, unitOfN: string): Uncertainty {
   if (n < 2) return { kind: 'none', reason: `one ${unitOfN}: no interval` };
   const b = bootstrapInterval(n, statistic, { resamples: o.bootstrap, level: o.level, seed: o.seed });
-  return { kind: 'interval', low: b.low, high: b.high, level: b.level, n, method: `percentile bootstrap over ${unitOfN}s, ${b.resamples} resamples, seed ${b.seed}` };
+  return {
+    kind: 'interval',
+    low: b.low,
+    high: b.high,
+    level: b.level,
+    n,
+    method: `percentile bootstrap over ${unitOfN}s, ${b.resamples} resamples, seed ${b.seed}`,
+  };
 }
 
 function latencyValues(timing: TimingRecord, o: ThroughputOptions): MetricValue[] {
@@ -107,34 +137,123 @@ function latencyValues(timing: TimingRecord, o: ThroughputOptions): MetricValue[
   const phase = phaseValidity(timing);
   const out: MetricValue[] = [];
   for (const q of [50, 90, 99]) {
-    out.push(measuredValue(`latencyMs.p${q}`, `latency, ${q}th percentile over ${ms.length} timed generations of ${what}`, percentile(ms, q), 'ms', 'lower', interval(ms.length, (idx) => percentile(pick(idx), q), o, 'repeat'), undefined, percentileValidity(q, ms.length, phase)));
+    out.push(
+      measuredValue(
+        `latencyMs.p${q}`,
+        `latency, ${q}th percentile over ${ms.length} timed generations of ${what}`,
+        percentile(ms, q),
+        'ms',
+        'lower',
+        interval(ms.length, (idx) => percentile(pick(idx), q), o, 'repeat'),
+        undefined,
+        percentileValidity(q, ms.length, phase),
+      ),
+    );
   }
-  out.push(measuredValue('latencyMs.mean', `mean latency of ${what}`, mean(ms), 'ms', 'lower', interval(ms.length, (idx) => mean(pick(idx)), o, 'repeat'), undefined, phase));
+  out.push(
+    measuredValue(
+      'latencyMs.mean',
+      `mean latency of ${what}`,
+      mean(ms),
+      'ms',
+      'lower',
+      interval(ms.length, (idx) => mean(pick(idx)), o, 'repeat'),
+      undefined,
+      phase,
+    ),
+  );
   const stages = Object.keys(timing.repeats[0].stageSeconds).sort((a, b) => Number(a) - Number(b));
   for (const s of stages) {
     const stageMs = timing.repeats.map((r) => r.stageSeconds[s] * 1000);
-    out.push(measuredValue(`stage${s}.modelMs`, `model time in stage ${s} per generation (summed call durations)`, mean(stageMs), 'ms', 'lower', interval(stageMs.length, (idx) => mean(Array.from(idx, (i) => stageMs[i])), o, 'repeat'), undefined, phase));
+    out.push(
+      measuredValue(
+        `stage${s}.modelMs`,
+        `model time in stage ${s} per generation (summed call durations)`,
+        mean(stageMs),
+        'ms',
+        'lower',
+        interval(stageMs.length, (idx) => mean(Array.from(idx, (i) => stageMs[i])), o, 'repeat'),
+        undefined,
+        phase,
+      ),
+    );
   }
   if (timing.repeats.some((r) => r.decodeSeconds > 0)) {
     const decodeMs = timing.repeats.map((r) => r.decodeSeconds * 1000);
-    out.push(measuredValue('decodeMs', 'decoder time per generation (latents to pixels)', mean(decodeMs), 'ms', 'lower', interval(decodeMs.length, (idx) => mean(Array.from(idx, (i) => decodeMs[i])), o, 'repeat'), undefined, phase));
+    out.push(
+      measuredValue(
+        'decodeMs',
+        'decoder time per generation (latents to pixels)',
+        mean(decodeMs),
+        'ms',
+        'lower',
+        interval(decodeMs.length, (idx) => mean(Array.from(idx, (i) => decodeMs[i])), o, 'repeat'),
+        undefined,
+        phase,
+      ),
+    );
   }
-  const one = { kind: 'none', reason: 'one measurement: the largest resident set size sampled after every Euler step of the timed phase' } as const;
-  out.push(measuredValue('peakRssMiB', 'peak resident set size of the process during the timed phase', timing.peakRssBytes / MIB, 'MiB', 'lower', one, undefined, phase));
-  out.push(measuredValue('peakRssDeltaMiB', 'peak resident set size above its value before the timed phase', (timing.peakRssBytes - timing.baselineRssBytes) / MIB, 'MiB', 'lower', one, undefined, phase));
-  out.push(measuredValue('processPeakRssMiB', "the process's peak resident set size by the end of the timed phase (getrusage maxRSS; includes earlier work)", timing.processMaxRssBytes / MIB, 'MiB', 'lower', { kind: 'none', reason: 'one measurement' }, undefined, phase));
+  const one = {
+    kind: 'none',
+    reason: 'one measurement: the largest resident set size sampled after every Euler step of the timed phase',
+  } as const;
+  out.push(
+    measuredValue(
+      'peakRssMiB',
+      'peak resident set size of the process during the timed phase',
+      timing.peakRssBytes / MIB,
+      'MiB',
+      'lower',
+      one,
+      undefined,
+      phase,
+    ),
+  );
+  out.push(
+    measuredValue(
+      'peakRssDeltaMiB',
+      'peak resident set size above its value before the timed phase',
+      (timing.peakRssBytes - timing.baselineRssBytes) / MIB,
+      'MiB',
+      'lower',
+      one,
+      undefined,
+      phase,
+    ),
+  );
+  out.push(
+    measuredValue(
+      'processPeakRssMiB',
+      "the process's peak resident set size by the end of the timed phase (getrusage maxRSS; includes earlier work)",
+      timing.processMaxRssBytes / MIB,
+      'MiB',
+      'lower',
+      { kind: 'none', reason: 'one measurement' },
+      undefined,
+      phase,
+    ),
+  );
   return out;
 }
 
 /** "12 on NVIDIA A100 [3f2a...]" for each machine of `counts`, most samples first. */
-function machineList(counts: ReadonlyMap<string, number>, info: Readonly<Record<string, MachineFingerprint>>, what: (id: string, n: number) => string): string {
+function machineList(
+  counts: ReadonlyMap<string, number>,
+  info: Readonly<Record<string, MachineFingerprint>>,
+  what: (id: string, n: number) => string,
+): string {
   return [...counts]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([id, n]) => `${what(id, n)} on ${info[id]?.name ?? UNKNOWN_MACHINE.name}${id === UNKNOWN_MACHINE.id ? '' : ` [${id}]`}`)
     .join(', ');
 }
 
-function bulkValues(states: readonly ThroughputState[], method: MethodContext, timing: TimingRecord | null, o: ThroughputOptions): MetricValue[] {
+function bulkValues(
+  states: readonly ThroughputState[],
+  method: MethodContext,
+  timing: TimingRecord | null,
+  o: ThroughputOptions,
+): MetricValue[] {
   const own = new Map(method.machines.map((m) => [m.id, m]));
   const info: Record<string, MachineFingerprint> = Object.assign({}, ...states.map((s) => s.machineInfo ?? {}), Object.fromEntries(own));
   const isOwn = (s: ThroughputState, i: number) => own.has(s.machines?.[i] ?? UNKNOWN_MACHINE.id);
@@ -156,14 +275,29 @@ function bulkValues(states: readonly ThroughputState[], method: MethodContext, t
   }
   const videos = [...ownCount.values()].reduce((a, b) => a + b, 0);
   const fromOthers = [...foreign.values()].reduce((a, b) => a + b, 0);
-  const storeNote = fromOthers > 0 ? `${fromOthers} of ${videos + fromOthers} samples were read from the store as generated on other machines (${machineList(foreign, info, (_, n) => String(n))}); their times are left out` : undefined;
+  const storeNote =
+    fromOthers > 0
+      ? `${fromOthers} of ${videos + fromOthers} samples were read from the store as generated on other machines (${machineList(foreign, info, (_, n) => String(n))}); their times are left out`
+      : undefined;
   const timedSeconds = timing ? [...timing.warmupSeconds, ...timing.repeats.map((r) => r.wallSeconds)].reduce((a, b) => a + b, 0) : 0;
   const exactFromRun = { kind: 'none', reason: 'a sum of this run\u2019s measured times' } as const;
-  const fromOthersValue = measuredValue('samplesFromOtherMachines', 'samples read from the store that another machine (or an older harness, which did not say) generated: their times are not this run\u2019s and are left out', fromOthers, 'samples', 'none', { kind: 'exact', reason: 'a count' }, storeNote);
+  const fromOthersValue = measuredValue(
+    'samplesFromOtherMachines',
+    'samples read from the store that another machine (or an older harness, which did not say) generated: their times are not this run\u2019s and are left out',
+    fromOthers,
+    'samples',
+    'none',
+    { kind: 'exact', reason: 'a count' },
+    storeNote,
+  );
   const sum = (xs: readonly number[], idx?: Int32Array) => (idx ? Array.from(idx, (i) => xs[i]) : [...xs]).reduce((a, b) => a + b, 0);
   // rates of different machines are not one number: a merge of shards from several machines reports none
   if (ownCount.size > 1) {
-    const byMachine = machineList(ownCount, info, (id, n) => `${n} videos in ${Number((ownSeconds.get(id)! / 3600).toPrecision(4))} ${info[id].hoursUnit}`);
+    const byMachine = machineList(
+      ownCount,
+      info,
+      (id, n) => `${n} videos in ${Number((ownSeconds.get(id)! / 3600).toPrecision(4))} ${info[id].hoursUnit}`,
+    );
     const why = `the shards generated on ${ownCount.size} machines (${byMachine}); their rates are not one number`;
     const none = { kind: 'none', reason: 'generated on several machines' } as const;
     const units = new Set([...ownCount.keys()].map((id) => info[id].hoursUnit));
@@ -171,10 +305,34 @@ function bulkValues(states: readonly ThroughputState[], method: MethodContext, t
     const unit = `${units.size === 1 ? [...units][0] : 'device-hours'} (${[...ownCount.keys()].map((id) => info[id].name).join(' + ')})`;
     return [
       measuredValue('framesPerSecond', 'generated frames / sampler wall time', null, 'frames/s', 'higher', none, why),
-      measuredValue('realTimeFactor', `generation seconds per second of video at ${method.playbackFps} fps (below 1 is faster than real time)`, null, 'ratio', 'lower', none, why),
+      measuredValue(
+        'realTimeFactor',
+        `generation seconds per second of video at ${method.playbackFps} fps (below 1 is faster than real time)`,
+        null,
+        'ratio',
+        'lower',
+        none,
+        why,
+      ),
       measuredValue('secondsPerVideo', 'sampler wall time per video', null, 's', 'lower', none, why),
-      measuredValue('deviceHours', `device time spent generating this run's ${videos} videos${timing ? ' and its timed phase' : ''}, summed over its machines`, hours, unit, 'lower', exactFromRun, units.size === 1 ? `by machine: ${byMachine}` : `CPU-hours and GPU-hours do not add up; by machine: ${byMachine}`),
-      measuredValue('deviceHoursProtocol', `extrapolated to the full protocol of ${method.protocolVideos} videos`, null, unit, 'lower', none, why),
+      measuredValue(
+        'deviceHours',
+        `device time spent generating this run's ${videos} videos${timing ? ' and its timed phase' : ''}, summed over its machines`,
+        hours,
+        unit,
+        'lower',
+        exactFromRun,
+        units.size === 1 ? `by machine: ${byMachine}` : `CPU-hours and GPU-hours do not add up; by machine: ${byMachine}`,
+      ),
+      measuredValue(
+        'deviceHoursProtocol',
+        `extrapolated to the full protocol of ${method.protocolVideos} videos`,
+        null,
+        unit,
+        'lower',
+        none,
+        why,
+      ),
       fromOthersValue,
     ];
   }
@@ -185,10 +343,34 @@ function bulkValues(states: readonly ThroughputState[], method: MethodContext, t
     const none = { kind: 'none', reason: 'no sample generated on this machine' } as const;
     return [
       measuredValue('framesPerSecond', 'generated frames / sampler wall time', null, 'frames/s', 'higher', none, why),
-      measuredValue('realTimeFactor', `generation seconds per second of video at ${method.playbackFps} fps (below 1 is faster than real time)`, null, 'ratio', 'lower', none, why),
+      measuredValue(
+        'realTimeFactor',
+        `generation seconds per second of video at ${method.playbackFps} fps (below 1 is faster than real time)`,
+        null,
+        'ratio',
+        'lower',
+        none,
+        why,
+      ),
       measuredValue('secondsPerVideo', 'sampler wall time per video', null, 's', 'lower', none, why),
-      measuredValue('deviceHours', `device time spent by this run${timing ? ' on its timed phase' : ''}; it generated no videos`, timedSeconds / 3600, unit, 'lower', exactFromRun, why),
-      measuredValue('deviceHoursProtocol', `extrapolated to the full protocol of ${method.protocolVideos} videos`, null, unit, 'lower', none, why),
+      measuredValue(
+        'deviceHours',
+        `device time spent by this run${timing ? ' on its timed phase' : ''}; it generated no videos`,
+        timedSeconds / 3600,
+        unit,
+        'lower',
+        exactFromRun,
+        why,
+      ),
+      measuredValue(
+        'deviceHoursProtocol',
+        `extrapolated to the full protocol of ${method.protocolVideos} videos`,
+        null,
+        unit,
+        'lower',
+        none,
+        why,
+      ),
       fromOthersValue,
     ];
   }
@@ -198,15 +380,48 @@ function bulkValues(states: readonly ThroughputState[], method: MethodContext, t
   const chunkFrames = timedChunks.map((i) => framesPerChunk[i]);
   const chunkSeconds = timedChunks.map((i) => secondsPerChunk[i]);
   const fpsU = interval(timedChunks.length, (idx) => sum(chunkFrames, idx) / sum(chunkSeconds, idx), o, 'chunk');
-  const rtfU: Uncertainty = fpsU.kind === 'interval' ? { ...fpsU, low: method.playbackFps / fpsU.high, high: method.playbackFps / fpsU.low } : fpsU;
+  const rtfU: Uncertainty =
+    fpsU.kind === 'interval' ? { ...fpsU, low: method.playbackFps / fpsU.high, high: method.playbackFps / fpsU.low } : fpsU;
   const secondsPerVideo = sum(secondsPerChunk) / videos;
   const here = fromOthers > 0 ? ' generated on this machine' : '';
   return [
-    measuredValue('framesPerSecond', `generated frames / sampler wall time, over ${videos} videos${here}${batchText}`, fps, 'frames/s', 'higher', fpsU, storeNote),
-    measuredValue('realTimeFactor', `generation seconds per second of video at ${method.playbackFps} fps (below 1 is faster than real time)`, method.playbackFps / fps, 'ratio', 'lower', rtfU, storeNote),
+    measuredValue(
+      'framesPerSecond',
+      `generated frames / sampler wall time, over ${videos} videos${here}${batchText}`,
+      fps,
+      'frames/s',
+      'higher',
+      fpsU,
+      storeNote,
+    ),
+    measuredValue(
+      'realTimeFactor',
+      `generation seconds per second of video at ${method.playbackFps} fps (below 1 is faster than real time)`,
+      method.playbackFps / fps,
+      'ratio',
+      'lower',
+      rtfU,
+      storeNote,
+    ),
     measuredValue('secondsPerVideo', `sampler wall time per video${batchText}`, secondsPerVideo, 's', 'lower', exactFromRun, storeNote),
-    measuredValue('deviceHours', `device time spent generating this run's ${videos} videos${here}${timing ? ' and its timed phase' : ''}`, (sum(secondsPerChunk) + timedSeconds) / 3600, unit, 'lower', exactFromRun, storeNote),
-    measuredValue('deviceHoursProtocol', `extrapolated to the full protocol of ${method.protocolVideos} videos at this rate`, (secondsPerVideo * method.protocolVideos) / 3600, unit, 'lower', exactFromRun, storeNote),
+    measuredValue(
+      'deviceHours',
+      `device time spent generating this run's ${videos} videos${here}${timing ? ' and its timed phase' : ''}`,
+      (sum(secondsPerChunk) + timedSeconds) / 3600,
+      unit,
+      'lower',
+      exactFromRun,
+      storeNote,
+    ),
+    measuredValue(
+      'deviceHoursProtocol',
+      `extrapolated to the full protocol of ${method.protocolVideos} videos at this rate`,
+      (secondsPerVideo * method.protocolVideos) / 3600,
+      unit,
+      'lower',
+      exactFromRun,
+      storeNote,
+    ),
     fromOthersValue,
   ];
 }
@@ -215,11 +430,13 @@ function bulkValues(states: readonly ThroughputState[], method: MethodContext, t
 export const throughputMetric: MetricPlugin<ThroughputOptions, ThroughputState> = {
   name: 'throughput',
   version: 2,
-  description: 'latency p50/p90/p99 with bootstrap intervals and validity, per-stage time, peak memory, frames/s, real-time factor, device-hours (this run\u2019s machines only)',
+  description:
+    'latency p50/p90/p99 with bootstrap intervals and validity, per-stage time, peak memory, frames/s, real-time factor, device-hours (this run\u2019s machines only)',
   referenceSets: [],
   parseOptions(raw, where) {
     const o = parseWith(optionsSchema, raw, where);
-    if (o.maxRepeats < o.repeats) throw new SchemaError(`${where}.maxRepeats: ${o.maxRepeats} is below repeats ${o.repeats}; the cap must allow the minimum count`);
+    if (o.maxRepeats < o.repeats)
+      throw new SchemaError(`${where}.maxRepeats: ${o.maxRepeats} is below repeats ${o.repeats}; the cap must allow the minimum count`);
     return o;
   },
   chunkState: (chunk) => {
@@ -235,11 +452,25 @@ export const throughputMetric: MetricPlugin<ThroughputOptions, ThroughputState> 
   },
   encode: (state) => ({ json: state, arrays: {} }),
   decode: (encoded) => encoded.json as ThroughputState,
-  timing: (o) => ({ warmup: o.warmup, repeats: o.repeats, minDurationSeconds: o.minDurationSeconds, maxRepeats: o.maxRepeats, batch: o.batch }),
+  timing: (o) => ({
+    warmup: o.warmup,
+    repeats: o.repeats,
+    minDurationSeconds: o.minDurationSeconds,
+    maxRepeats: o.maxRepeats,
+    batch: o.batch,
+  }),
   finalize({ options, states, method, timing }) {
     const bulk = bulkValues(states.samples ?? [], method, timing, options);
     if (timing) return [...latencyValues(timing, options), ...bulk];
-    const absent = measuredValue('latencyMs.p50', 'latency, 50th percentile', null, 'ms', 'lower', { kind: 'none', reason: 'not measured' }, 'the timed phase runs in shard 0 only');
+    const absent = measuredValue(
+      'latencyMs.p50',
+      'latency, 50th percentile',
+      null,
+      'ms',
+      'lower',
+      { kind: 'none', reason: 'not measured' },
+      'the timed phase runs in shard 0 only',
+    );
     return [absent, ...bulk];
   },
 };

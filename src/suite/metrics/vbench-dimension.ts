@@ -99,17 +99,30 @@ export function vbenchDimensionMetric(id: ComputableDimension): MetricPlugin<Vbe
     parseOptions: (raw, where) => parseWith(optionsSchema, raw, where),
     check(_options, method) {
       const C = method.shape[0];
-      if (C !== 1 && C !== 3) throw new RangeError(`vbench/${id} (${method.id}): samples have ${C} channels; VBench reads RGB videos (a latent package needs its decoder)`);
+      if (C !== 1 && C !== 3)
+        throw new RangeError(
+          `vbench/${id} (${method.id}): samples have ${C} channels; VBench reads RGB videos (a latent package needs its decoder)`,
+        );
     },
     async chunkState(chunk, options, method) {
       const [C, T, H, W] = method.shape;
       const sources: VideoSource[] = chunk.items.map((item, i) => {
         const clipId = `${method.id}/${String(item.index).padStart(8, '0')}`;
         const frames = tensorToFrames(chunk.samples.sample(i), C, T, H, W);
-        return { id: clipId, kind: 'sample-store', prompt: item.prompt ?? item.conditionKey, index: item.repeat ?? item.index, load: async () => ({ id: clipId, width: W, height: H, fps: method.playbackFps, frames }) };
+        return {
+          id: clipId,
+          kind: 'sample-store',
+          prompt: item.prompt ?? item.conditionKey,
+          index: item.repeat ?? item.index,
+          load: async () => ({ id: clipId, width: W, height: H, fps: method.playbackFps, frames }),
+        };
       });
       // the static filter's per-prompt selection runs in finalize, over every chunk
-      const { outcomes, videos } = await evaluateVideos(sources, await toolkitFor(options.manifest), { dims: [id], staticFilter: options.staticFilter, staticPerPrompt: 0 });
+      const { outcomes, videos } = await evaluateVideos(sources, await toolkitFor(options.manifest), {
+        dims: [id],
+        staticFilter: options.staticFilter,
+        staticPerPrompt: 0,
+      });
       return {
         computation: outcomes[0].computation,
         method: outcomes[0].method,
@@ -126,13 +139,41 @@ export function vbenchDimensionMetric(id: ComputableDimension): MetricPlugin<Vbe
       const key = id;
       if (!first || first.computation === 'not computed' || videos.some((v) => v.detail === null)) {
         const why = first?.method ?? 'no videos';
-        return [{ key, label, value: null, unit: 'score (0-1)', direction: 'higher', uncertainty: { kind: 'none', reason: 'not computed' }, measured: false, headline: true, note: `not computed: ${why}` }];
+        return [
+          {
+            key,
+            label,
+            value: null,
+            unit: 'score (0-1)',
+            direction: 'higher',
+            uncertainty: { kind: 'none', reason: 'not computed' },
+            measured: false,
+            headline: true,
+            note: `not computed: ${why}`,
+          },
+        ];
       }
       const value = score(id, videos, options);
       let uncertainty: Uncertainty = { kind: 'none', reason: 'one video' };
       if (videos.length > 1) {
-        const b = bootstrapInterval(videos.length, (idx) => score(id, Array.from(idx, (i) => videos[i]), options), { resamples: options.bootstrap, level: 0.95, seed: options.seed });
-        uncertainty = { kind: 'interval', low: b.low, high: b.high, level: b.level, n: videos.length, method: `percentile bootstrap over videos, ${b.resamples} resamples, seed ${b.seed}` };
+        const b = bootstrapInterval(
+          videos.length,
+          (idx) =>
+            score(
+              id,
+              Array.from(idx, (i) => videos[i]),
+              options,
+            ),
+          { resamples: options.bootstrap, level: 0.95, seed: options.seed },
+        );
+        uncertainty = {
+          kind: 'interval',
+          low: b.low,
+          high: b.high,
+          level: b.level,
+          n: videos.length,
+          method: `percentile bootstrap over videos, ${b.resamples} resamples, seed ${b.seed}`,
+        };
       }
       const value_: MetricValue = {
         key,

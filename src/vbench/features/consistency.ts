@@ -44,11 +44,14 @@ export interface ConsistencyVideo {
 
 /** s_t for t = 2..T and their mean, from T per-frame embeddings (T >= 2). */
 export function consistencyVideo(embeddings: readonly Float32Array[], id = 'video'): ConsistencyVideo {
-  if (embeddings.length < 2) throw new RangeError(`consistency: ${id} has ${embeddings.length} frame; at least 2 are needed (VBench divides by T - 1)`);
+  if (embeddings.length < 2)
+    throw new RangeError(`consistency: ${id} has ${embeddings.length} frame; at least 2 are needed (VBench divides by T - 1)`);
   const dim = embeddings[0].length;
   embeddings.forEach((e, t) => {
-    if (e.length !== dim) throw new RangeError(`consistency: ${id} frame ${t} has a ${e.length}-dimensional embedding, frame 0 a ${dim}-dimensional one`);
-    for (let i = 0; i < e.length; i++) if (!Number.isFinite(e[i])) throw new RangeError(`consistency: ${id} frame ${t} embedding has a non-finite value at ${i}`);
+    if (e.length !== dim)
+      throw new RangeError(`consistency: ${id} frame ${t} has a ${e.length}-dimensional embedding, frame 0 a ${dim}-dimensional one`);
+    for (let i = 0; i < e.length; i++)
+      if (!Number.isFinite(e[i])) throw new RangeError(`consistency: ${id} frame ${t} embedding has a non-finite value at ${i}`);
   });
   const unit = embeddings.map(l2Normalise);
   const terms: number[] = [];

@@ -11,7 +11,15 @@
 import type { LoadedSession, TensorValue } from '../../models/onnx/runtime.ts';
 import { runSession } from '../../models/onnx/runtime.ts';
 import { batchable, checkedOutput, inputNames, outputName, planarBatch, scaleOnly, type PixelNormalisation } from '../video/onnx-io.ts';
-import { CLIP_NORMALISATION, IMAGENET_NORMALISATION, clipGeometry, dinoGeometry, imagingQualityGeometry, type ImagingQualityMode, type TransformedFrame } from '../video/transforms.ts';
+import {
+  CLIP_NORMALISATION,
+  IMAGENET_NORMALISATION,
+  clipGeometry,
+  dinoGeometry,
+  imagingQualityGeometry,
+  type ImagingQualityMode,
+  type TransformedFrame,
+} from '../video/transforms.ts';
 import type { Backbone, FrameEmbedder, FrameScorer } from './extractor.ts';
 import { l2Normalise } from './consistency.ts';
 
@@ -26,7 +34,10 @@ export interface OnnxNetworkOptions {
 /** Which of VBench's image transforms an embedder applies. */
 export type EmbedderTransform = 'dino' | 'clip';
 
-const TRANSFORMS: Record<EmbedderTransform, { geometry: (f: Uint8Array, w: number, h: number) => TransformedFrame; norm: PixelNormalisation }> = {
+const TRANSFORMS: Record<
+  EmbedderTransform,
+  { geometry: (f: Uint8Array, w: number, h: number) => TransformedFrame; norm: PixelNormalisation }
+> = {
   dino: { geometry: dinoGeometry, norm: IMAGENET_NORMALISATION },
   clip: { geometry: clipGeometry, norm: CLIP_NORMALISATION },
 };
@@ -44,11 +55,17 @@ export class OnnxEmbedder implements FrameEmbedder {
   private readonly output: string;
   private readonly batch: number;
 
-  constructor(readonly session: LoadedSession, readonly transform: EmbedderTransform, name: string, options: OnnxNetworkOptions = {}) {
+  constructor(
+    readonly session: LoadedSession,
+    readonly transform: EmbedderTransform,
+    name: string,
+    options: OnnxNetworkOptions = {},
+  ) {
     [this.input] = inputNames(session, 1, options.input === undefined ? undefined : [options.input]);
     this.output = outputName(session, options.output);
     this.batch = batchable(session, this.input) ? (options.batch ?? 32) : 1;
-    if (!Number.isInteger(this.batch) || this.batch < 1) throw new RangeError(`ONNX model ${session.file}: batch ${options.batch} must be an integer >= 1`);
+    if (!Number.isInteger(this.batch) || this.batch < 1)
+      throw new RangeError(`ONNX model ${session.file}: batch ${options.batch} must be an integer >= 1`);
     this.backbone = { kind: 'network', name };
   }
 
@@ -58,10 +75,24 @@ export class OnnxEmbedder implements FrameEmbedder {
     for (let start = 0; start < frames.length; start += this.batch) {
       const prepared = frames.slice(start, start + this.batch).map((f) => geometry(f, width, height));
       const { width: w, height: h } = prepared[0];
-      const outputs = await runSession(this.session, { [this.input]: planarBatch(prepared.map((p) => p.data), w, h, norm) }, [this.output]);
+      const outputs = await runSession(
+        this.session,
+        {
+          [this.input]: planarBatch(
+            prepared.map((p) => p.data),
+            w,
+            h,
+            norm,
+          ),
+        },
+        [this.output],
+      );
       const value = outputs[this.output];
       const n = prepared.length;
-      if (!value || value.dims[0] !== n) throw new RangeError(`ONNX model ${this.session.file}: output '${this.output}' has shape [${value?.dims.join(', ')}]; expected [${n}, features]`);
+      if (!value || value.dims[0] !== n)
+        throw new RangeError(
+          `ONNX model ${this.session.file}: output '${this.output}' has shape [${value?.dims.join(', ')}]; expected [${n}, features]`,
+        );
       out.push(...rows(checkedOutput(this.session, outputs, this.output, value.dims), n));
     }
     return out;
@@ -74,8 +105,13 @@ export class OnnxAestheticScorer implements FrameScorer {
   private readonly headInput: string;
   private readonly headOutput: string;
 
-  constructor(readonly encoder: OnnxEmbedder, readonly head: LoadedSession, options: { input?: string; output?: string } = {}) {
-    if (encoder.transform !== 'clip') throw new RangeError(`aesthetic quality: the encoder must use clip_transform, not '${encoder.transform}'`);
+  constructor(
+    readonly encoder: OnnxEmbedder,
+    readonly head: LoadedSession,
+    options: { input?: string; output?: string } = {},
+  ) {
+    if (encoder.transform !== 'clip')
+      throw new RangeError(`aesthetic quality: the encoder must use clip_transform, not '${encoder.transform}'`);
     [this.headInput] = inputNames(head, 1, options.input === undefined ? undefined : [options.input]);
     this.headOutput = outputName(head, options.output);
     this.backbone = { kind: 'network', name: `${encoder.backbone.name} + LAION head` };
@@ -99,7 +135,11 @@ export class OnnxMusiqScorer implements FrameScorer {
   private readonly input: string;
   private readonly output: string;
 
-  constructor(readonly session: LoadedSession, readonly mode: ImagingQualityMode = 'longer', options: OnnxNetworkOptions = {}) {
+  constructor(
+    readonly session: LoadedSession,
+    readonly mode: ImagingQualityMode = 'longer',
+    options: OnnxNetworkOptions = {},
+  ) {
     [this.input] = inputNames(session, 1, options.input === undefined ? undefined : [options.input]);
     this.output = outputName(session, options.output);
     this.backbone = { kind: 'network', name: 'musiq-spaq' };
@@ -109,9 +149,14 @@ export class OnnxMusiqScorer implements FrameScorer {
     const out: number[] = [];
     for (const frame of frames) {
       const g = imagingQualityGeometry(frame, width, height, this.mode);
-      const outputs = await runSession(this.session, { [this.input]: planarBatch([g.data], g.width, g.height, scaleOnly(1 / 255)) }, [this.output]);
+      const outputs = await runSession(this.session, { [this.input]: planarBatch([g.data], g.width, g.height, scaleOnly(1 / 255)) }, [
+        this.output,
+      ]);
       const value = outputs[this.output];
-      if (value?.dims.reduce((a, b) => a * b, 1) !== 1) throw new RangeError(`ONNX model ${this.session.file}: output '${this.output}' has shape [${value?.dims.join(', ')}]; expected one score`);
+      if (value?.dims.reduce((a, b) => a * b, 1) !== 1)
+        throw new RangeError(
+          `ONNX model ${this.session.file}: output '${this.output}' has shape [${value?.dims.join(', ')}]; expected one score`,
+        );
       out.push(checkedOutput(this.session, outputs, this.output, value.dims)[0]);
     }
     return out;

@@ -19,7 +19,8 @@ export const CELL_VALUES = 3 + ORIENTATION_BINS;
 
 /** The descriptor of one RGB24 frame (length GRID * GRID * CELL_VALUES). */
 export function colourGradientDescriptor(frame: Uint8Array, width: number, height: number): Float32Array {
-  if (frame.length !== width * height * 3) throw new RangeError(`colourGradientDescriptor: ${frame.length} bytes for a ${width}x${height} RGB24 frame`);
+  if (frame.length !== width * height * 3)
+    throw new RangeError(`colourGradientDescriptor: ${frame.length} bytes for a ${width}x${height} RGB24 frame`);
   const grey = luma(frame, width, height);
   const sums = new Float64Array(GRID * GRID * CELL_VALUES);
   const counts = new Float64Array(GRID * GRID);

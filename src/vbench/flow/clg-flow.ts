@@ -41,7 +41,17 @@ export interface ClgSettings {
  * background) for end-point error and speed. The capture range is about 1.5 pixels at the coarsest level,
  * i.e. about 1.5 * 2^(levels - 1) pixels: 10 px at 256x256 (four levels), 5 px at 128x128.
  */
-export const DEFAULT_CLG: ClgSettings = Object.freeze({ alpha: 100, rho: 0.8, sigma: 0.7, lambda: 4, warps: 2, iterations: 10, finestIterations: 5, omega: 1.85, minSize: 24 });
+export const DEFAULT_CLG: ClgSettings = Object.freeze({
+  alpha: 100,
+  rho: 0.8,
+  sigma: 0.7,
+  lambda: 4,
+  warps: 2,
+  iterations: 10,
+  finestIterations: 5,
+  omega: 1.85,
+  minSize: 24,
+});
 
 function checkSettings(s: ClgSettings): void {
   const bad = (what: string, value: number, allowed: string) => new RangeError(`CLG flow setting ${what} is ${value}; allowed: ${allowed}`);
@@ -152,7 +162,17 @@ function sorSweeps(u: Float32Array, v: Float32Array, w: number, h: number, s: Le
 }
 
 /** One warp at one level: linearise around (u, v), integrate the structure tensor, run the SOR sweeps. */
-function refine(i1: Float32Array, i2: Float32Array, w: number, h: number, u: Float32Array, v: Float32Array, s: LevelScratch, window: Float32Array, settings: ClgSettings): void {
+function refine(
+  i1: Float32Array,
+  i2: Float32Array,
+  w: number,
+  h: number,
+  u: Float32Array,
+  v: Float32Array,
+  s: LevelScratch,
+  window: Float32Array,
+  settings: ClgSettings,
+): void {
   const n = w * h;
   const { warped, valid, mean, ix, iy, products, windowed, tmp } = s;
   warpBicubic(i2, w, h, u, v, warped, valid);
@@ -235,7 +255,8 @@ export function clgFlowGrey(
   onLevel?: (level: number, field: FlowField) => void,
 ): FlowField {
   checkSettings(settings);
-  if (i1.length !== w * h || i2.length !== w * h) throw new RangeError(`clgFlowGrey: images of ${i1.length} and ${i2.length} values for ${w}x${h}`);
+  if (i1.length !== w * h || i2.length !== w * h)
+    throw new RangeError(`clgFlowGrey: images of ${i1.length} and ${i2.length} values for ${w}x${h}`);
   const p1 = pyramid(i1, w, h, settings.minSize);
   const p2 = pyramid(i2, w, h, settings.minSize);
   // the window is cut at 2.5 rho (a 5-tap kernel at the default rho), which the blur runs unrolled
@@ -265,7 +286,16 @@ export class ClgFlowEstimator implements FlowEstimator {
 
   async estimate(frame1: Uint8Array, frame2: Uint8Array, width: number, height: number): Promise<FlowField> {
     const n = width * height * 3;
-    if (frame1.length !== n || frame2.length !== n) throw new RangeError(`${this.name}: frames of ${frame1.length} and ${frame2.length} bytes; a ${width}x${height} RGB24 frame has ${n}`);
-    return clgFlowGrey(prepare(frame1, width, height, this.settings.sigma), prepare(frame2, width, height, this.settings.sigma), width, height, this.settings);
+    if (frame1.length !== n || frame2.length !== n)
+      throw new RangeError(
+        `${this.name}: frames of ${frame1.length} and ${frame2.length} bytes; a ${width}x${height} RGB24 frame has ${n}`,
+      );
+    return clgFlowGrey(
+      prepare(frame1, width, height, this.settings.sigma),
+      prepare(frame2, width, height, this.settings.sigma),
+      width,
+      height,
+      this.settings,
+    );
   }
 }

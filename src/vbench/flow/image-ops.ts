@@ -26,7 +26,14 @@ function clampIndex(i: number, n: number): number {
  * Horizontal then vertical convolution with a symmetric odd kernel, edge-replicated borders; `tmp` and `out`
  * are `w * h` scratch and result (`out` is returned). Kernels of 3 and 5 taps run unrolled.
  */
-export function blurSeparable(src: Float32Array, w: number, h: number, kernel: Float32Array, tmp: Float32Array, out: Float32Array): Float32Array {
+export function blurSeparable(
+  src: Float32Array,
+  w: number,
+  h: number,
+  kernel: Float32Array,
+  tmp: Float32Array,
+  out: Float32Array,
+): Float32Array {
   const r = (kernel.length - 1) >> 1;
   const k0 = kernel[r];
   const k1 = r >= 1 ? kernel[r + 1] : 0;
@@ -39,7 +46,8 @@ export function blurSeparable(src: Float32Array, w: number, h: number, kernel: F
     const hi = Math.max(lo, w - r);
     for (let x = 0; x < lo; x++) tmp[row + x] = edgeTap(src, row, x, w, kernel, r);
     if (unrolled) {
-      for (let x = lo, i = row + lo; x < hi; x++, i++) tmp[i] = k0 * src[i] + k1 * (src[i - 1] + src[i + 1]) + k2 * (r === 2 ? src[i - 2] + src[i + 2] : 0);
+      for (let x = lo, i = row + lo; x < hi; x++, i++)
+        tmp[i] = k0 * src[i] + k1 * (src[i - 1] + src[i + 1]) + k2 * (r === 2 ? src[i - 2] + src[i + 2] : 0);
     } else {
       for (let x = lo; x < hi; x++) {
         let s = 0;
@@ -126,7 +134,15 @@ export function reduce2(src: Float32Array, w: number, h: number, sigma = 1): Flo
  * bilinear: bilinear blurs fractional shifts, which biases subpixel flow (about 5x the end-point error on the
  * synthetic tests).
  */
-export function warpBicubic(src: Float32Array, w: number, h: number, u: Float32Array, v: Float32Array, out: Float32Array, valid: Uint8Array): void {
+export function warpBicubic(
+  src: Float32Array,
+  w: number,
+  h: number,
+  u: Float32Array,
+  v: Float32Array,
+  out: Float32Array,
+  valid: Uint8Array,
+): void {
   const xmax = w - 1;
   const ymax = h - 1;
   for (let y = 0, i = 0; y < h; y++) {
@@ -202,7 +218,8 @@ export function gradients(src: Float32Array, w: number, h: number, gx: Float32Ar
   for (let y = 0; y < h; y++) {
     const row = y * w;
     if (y >= 2 && y < h - 2) {
-      for (let x = 0; x < w; x++) gy[row + x] = (src[row - 2 * w + x] - 8 * src[row - w + x] + 8 * src[row + w + x] - src[row + 2 * w + x]) * c;
+      for (let x = 0; x < w; x++)
+        gy[row + x] = (src[row - 2 * w + x] - 8 * src[row - w + x] + 8 * src[row + w + x] - src[row + 2 * w + x]) * c;
     } else {
       const ym2 = Math.max(0, y - 2) * w;
       const ym1 = Math.max(0, y - 1) * w;
@@ -217,7 +234,14 @@ export function gradients(src: Float32Array, w: number, h: number, gx: Float32Ar
  * Carries a flow field from a coarse level (`wc` x `hc`) to the next finer one (`w` x `h`): bilinear
  * interpolation at (x / 2, y / 2), displacements doubled.
  */
-export function expandFlow(uc: Float32Array, vc: Float32Array, wc: number, hc: number, w: number, h: number): { u: Float32Array; v: Float32Array } {
+export function expandFlow(
+  uc: Float32Array,
+  vc: Float32Array,
+  wc: number,
+  hc: number,
+  w: number,
+  h: number,
+): { u: Float32Array; v: Float32Array } {
   const u = new Float32Array(w * h);
   const v = new Float32Array(w * h);
   for (let y = 0, i = 0; y < h; y++) {

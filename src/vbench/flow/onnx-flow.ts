@@ -27,7 +27,10 @@ export class OnnxFlowEstimator implements FlowEstimator {
   private readonly output: string;
   private readonly scale: number;
 
-  constructor(readonly session: LoadedSession, options: OnnxFlowOptions = {}) {
+  constructor(
+    readonly session: LoadedSession,
+    options: OnnxFlowOptions = {},
+  ) {
     const [a, b] = inputNames(session, 2, options.inputs);
     this.inputs = [a, b];
     this.output = outputName(session, options.output);
@@ -38,7 +41,11 @@ export class OnnxFlowEstimator implements FlowEstimator {
 
   async estimate(frame1: Uint8Array, frame2: Uint8Array, width: number, height: number): Promise<FlowField> {
     const norm = scaleOnly(this.scale);
-    const outputs = await runSession(this.session, { [this.inputs[0]]: planarBatch([frame1], width, height, norm), [this.inputs[1]]: planarBatch([frame2], width, height, norm) }, [this.output]);
+    const outputs = await runSession(
+      this.session,
+      { [this.inputs[0]]: planarBatch([frame1], width, height, norm), [this.inputs[1]]: planarBatch([frame2], width, height, norm) },
+      [this.output],
+    );
     const data = checkedOutput(this.session, outputs, this.output, [1, 2, height, width]);
     const plane = width * height;
     return { width, height, u: data.slice(0, plane), v: data.slice(plane, 2 * plane) };

@@ -40,7 +40,8 @@ export class PairScorer {
   /** Statistics of the flow from frame `i` to frame `j`. */
   score(i: number, j: number): Promise<PairScore> {
     for (const k of [i, j]) {
-      if (!Number.isInteger(k) || k < 0 || k >= this.frames.length) throw new RangeError(`PairScorer: frame index ${k} is outside 0..${this.frames.length - 1}`);
+      if (!Number.isInteger(k) || k < 0 || k >= this.frames.length)
+        throw new RangeError(`PairScorer: frame index ${k} is outside 0..${this.frames.length - 1}`);
     }
     const key = `${i}:${j}`;
     const hit = this.cache.get(key);
@@ -63,9 +64,13 @@ export class PairScorer {
     const a = padReplicate(this.frames[i], this.width, this.height, 3, pads);
     const b = padReplicate(this.frames[j], this.width, this.height, 3, pads);
     const field = await this.estimator.estimate(a, b, w, h);
-    if (field.width !== w || field.height !== h) throw new RangeError(`${this.estimator.name}: returned a ${field.width}x${field.height} field for ${w}x${h} frames`);
+    if (field.width !== w || field.height !== h)
+      throw new RangeError(`${this.estimator.name}: returned a ${field.width}x${field.height} field for ${w}x${h} frames`);
     this.estimates++;
-    const score = { top5: topFractionMeanMagnitude(field, DYNAMIC_DEGREE_FRACTION), top2: topFractionMeanMagnitude(field, STATIC_FILTER_FRACTION) };
+    const score = {
+      top5: topFractionMeanMagnitude(field, DYNAMIC_DEGREE_FRACTION),
+      top2: topFractionMeanMagnitude(field, STATIC_FILTER_FRACTION),
+    };
     this.computeSeconds.set(key, (performance.now() - t0) / 1000);
     return score;
   }

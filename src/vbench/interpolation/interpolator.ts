@@ -20,7 +20,8 @@ export interface FrameInterpolator {
 /** Checks that two frames fit `width` x `height` RGB24; `who` names the caller in the message. */
 export function checkFramePair(who: string, frame0: Uint8Array, frame1: Uint8Array, width: number, height: number): void {
   const n = width * height * 3;
-  if (frame0.length !== n || frame1.length !== n) throw new RangeError(`${who}: frames of ${frame0.length} and ${frame1.length} bytes; a ${width}x${height} RGB24 frame has ${n}`);
+  if (frame0.length !== n || frame1.length !== n)
+    throw new RangeError(`${who}: frames of ${frame0.length} and ${frame1.length} bytes; a ${width}x${height} RGB24 frame has ${n}`);
 }
 
 /** The mean of the two frames: exact for static videos and for linear fades, blind to motion. */

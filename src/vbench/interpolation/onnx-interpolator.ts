@@ -24,7 +24,10 @@ export class OnnxInterpolator implements FrameInterpolator {
   private readonly inputs: [string, string, string];
   private readonly output: string;
 
-  constructor(readonly session: LoadedSession, options: OnnxInterpolatorOptions = {}) {
+  constructor(
+    readonly session: LoadedSession,
+    options: OnnxInterpolatorOptions = {},
+  ) {
     const [a, b, c] = inputNames(session, 3, options.inputs);
     this.inputs = [a, b, c];
     this.output = outputName(session, options.output);
@@ -35,7 +38,15 @@ export class OnnxInterpolator implements FrameInterpolator {
     checkFramePair(this.name, frame0, frame1, width, height);
     const norm = scaleOnly(1 / 255);
     const embt = { type: 'float32' as const, data: Float32Array.of(0.5), dims: [1, 1, 1, 1] };
-    const outputs = await runSession(this.session, { [this.inputs[0]]: planarBatch([frame0], width, height, norm), [this.inputs[1]]: planarBatch([frame1], width, height, norm), [this.inputs[2]]: embt }, [this.output]);
+    const outputs = await runSession(
+      this.session,
+      {
+        [this.inputs[0]]: planarBatch([frame0], width, height, norm),
+        [this.inputs[1]]: planarBatch([frame1], width, height, norm),
+        [this.inputs[2]]: embt,
+      },
+      [this.output],
+    );
     const data = checkedOutput(this.session, outputs, this.output, [1, 3, height, width]);
     // planar 0-1 back to interleaved 0-255, as tensor2img's `img_t * 255.` (float32)
     const plane = width * height;

@@ -23,11 +23,13 @@ export function checkClip(clip: VideoClip): VideoClip {
   if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) {
     throw new RangeError(`video ${id}: size ${width}x${height} is not allowed; width and height must be integers >= 1`);
   }
-  if (fps !== null && !(fps > 0 && Number.isFinite(fps))) throw new RangeError(`video ${id}: fps ${fps} is not allowed; a finite number > 0, or null when unknown`);
+  if (fps !== null && !(fps > 0 && Number.isFinite(fps)))
+    throw new RangeError(`video ${id}: fps ${fps} is not allowed; a finite number > 0, or null when unknown`);
   if (frames.length === 0) throw new RangeError(`video ${id} has no frames`);
   const bytes = width * height * 3;
   frames.forEach((f, t) => {
-    if (f.length !== bytes) throw new RangeError(`video ${id}: frame ${t} has ${f.length} bytes; a ${width}x${height} RGB24 frame has ${bytes}`);
+    if (f.length !== bytes)
+      throw new RangeError(`video ${id}: frame ${t} has ${f.length} bytes; a ${width}x${height} RGB24 frame has ${bytes}`);
   });
   return clip;
 }

@@ -23,8 +23,12 @@ export function roundHalfEven(x: number): number {
  * its last index up to `numFrames` entries (`vbench/utils.py:68-106`).
  */
 export function middleFrameIndices(numFrames: number, videoLength: number): number[] {
-  if (!Number.isInteger(numFrames) || numFrames < 1) throw new RangeError(`middleFrameIndices: numFrames ${numFrames} must be an integer >= 1`);
-  if (!Number.isInteger(videoLength) || videoLength < 1) throw new RangeError(`middleFrameIndices: video length ${videoLength} must be an integer >= 1 (a video with no frames cannot be sampled)`);
+  if (!Number.isInteger(numFrames) || numFrames < 1)
+    throw new RangeError(`middleFrameIndices: numFrames ${numFrames} must be an integer >= 1`);
+  if (!Number.isInteger(videoLength) || videoLength < 1)
+    throw new RangeError(
+      `middleFrameIndices: video length ${videoLength} must be an integer >= 1 (a video with no frames cannot be sampled)`,
+    );
   const n = Math.min(numFrames, videoLength);
   // numpy.linspace: i * (stop / n) in float64, the last point set to stop exactly; astype(int) truncates
   const step = videoLength / n;

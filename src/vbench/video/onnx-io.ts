@@ -19,11 +19,17 @@ export function scaleOnly(scale: number): PixelNormalisation {
 }
 
 /** Interleaved RGB images (bytes or 0-255 floats, each `height * width * 3`) to one float32 tensor [N, 3, height, width]. */
-export function planarBatch(images: readonly (Uint8Array | Float32Array)[], width: number, height: number, norm: PixelNormalisation): TensorValue {
+export function planarBatch(
+  images: readonly (Uint8Array | Float32Array)[],
+  width: number,
+  height: number,
+  norm: PixelNormalisation,
+): TensorValue {
   const plane = width * height;
   const data = new Float32Array(images.length * 3 * plane);
   images.forEach((img, n) => {
-    if (img.length !== plane * 3) throw new RangeError(`planarBatch: image ${n} has ${img.length} bytes; a ${width}x${height} RGB24 image has ${plane * 3}`);
+    if (img.length !== plane * 3)
+      throw new RangeError(`planarBatch: image ${n} has ${img.length} bytes; a ${width}x${height} RGB24 image has ${plane * 3}`);
     for (let c = 0; c < 3; c++) {
       const a = norm.scale / norm.std[c];
       const b = -norm.mean[c] / norm.std[c];
@@ -37,9 +43,13 @@ export function planarBatch(images: readonly (Uint8Array | Float32Array)[], widt
 /** The input names to feed: the manifest's list, else the session's first `count` inputs. */
 export function inputNames(session: LoadedSession, count: number, given: readonly string[] | undefined): string[] {
   const names = given ? [...given] : session.inputs.slice(0, count).map((i) => i.name);
-  if (names.length !== count) throw new RangeError(`ONNX model ${session.file}: needs ${count} inputs, has ${session.inputs.length} (${session.inputs.map((i) => i.name).join(', ')})`);
+  if (names.length !== count)
+    throw new RangeError(
+      `ONNX model ${session.file}: needs ${count} inputs, has ${session.inputs.length} (${session.inputs.map((i) => i.name).join(', ')})`,
+    );
   for (const n of names) {
-    if (!session.inputs.some((i) => i.name === n)) throw new RangeError(`ONNX model ${session.file}: no input named '${n}'; inputs: ${session.inputs.map((i) => i.name).join(', ')}`);
+    if (!session.inputs.some((i) => i.name === n))
+      throw new RangeError(`ONNX model ${session.file}: no input named '${n}'; inputs: ${session.inputs.map((i) => i.name).join(', ')}`);
   }
   return names;
 }
@@ -48,7 +58,9 @@ export function inputNames(session: LoadedSession, count: number, given: readonl
 export function outputName(session: LoadedSession, given: string | undefined): string {
   const name = given ?? session.outputs[session.outputs.length - 1]?.name;
   if (name === undefined || !session.outputs.some((o) => o.name === name)) {
-    throw new RangeError(`ONNX model ${session.file}: no output named '${given}'; outputs: ${session.outputs.map((o) => o.name).join(', ')}`);
+    throw new RangeError(
+      `ONNX model ${session.file}: no output named '${given}'; outputs: ${session.outputs.map((o) => o.name).join(', ')}`,
+    );
   }
   return name;
 }
@@ -60,7 +72,12 @@ export function batchable(session: LoadedSession, name: string): boolean {
 }
 
 /** Checks an output's dims and values; returns its data as float32. */
-export function checkedOutput(session: LoadedSession, outputs: Record<string, TensorValue>, name: string, dims: readonly number[]): Float32Array {
+export function checkedOutput(
+  session: LoadedSession,
+  outputs: Record<string, TensorValue>,
+  name: string,
+  dims: readonly number[],
+): Float32Array {
   const out = outputs[name];
   if (out === undefined) throw new RangeError(`ONNX model ${session.file}: output '${name}' missing from the run's results`);
   if (out.type !== 'float32') throw new RangeError(`ONNX model ${session.file}: output '${name}' is ${out.type}; expected float32`);
@@ -69,7 +86,8 @@ export function checkedOutput(session: LoadedSession, outputs: Record<string, Te
   }
   const data = out.data as Float32Array;
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new RangeError(`ONNX model ${session.file}: output '${name}' has a non-finite value (${data[i]}) at flat index ${i}`);
+    if (!Number.isFinite(data[i]))
+      throw new RangeError(`ONNX model ${session.file}: output '${name}' has a non-finite value (${data[i]}) at flat index ${i}`);
   }
   return data;
 }

@@ -30,7 +30,8 @@ type Pixels = Uint8Array | Float32Array;
 
 /** Replicate-pads an interleaved image (`channels` values per pixel); returns a new array of the padded size. */
 export function padReplicate<T extends Pixels>(image: T, width: number, height: number, channels: number, pads: Pads): T {
-  if (image.length !== width * height * channels) throw new RangeError(`padReplicate: ${image.length} values for ${width}x${height}x${channels}`);
+  if (image.length !== width * height * channels)
+    throw new RangeError(`padReplicate: ${image.length} values for ${width}x${height}x${channels}`);
   if (noPadding(pads)) return image;
   const W = width + pads.left + pads.right;
   const H = height + pads.top + pads.bottom;

@@ -65,9 +65,19 @@ function axisTaps(inSize: number, outSize: number, mode: Interpolation): Taps {
 export type RgbPixels = Uint8Array | Float32Array;
 
 /** Resizes an interleaved RGB image to `outWidth` x `outHeight` as `F.interpolate` does on float tensors (antialias off). */
-export function resizeRgb(src: RgbPixels, width: number, height: number, outWidth: number, outHeight: number, mode: Interpolation): Float32Array {
+export function resizeRgb(
+  src: RgbPixels,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+  mode: Interpolation,
+): Float32Array {
   if (src.length !== width * height * 3) throw new RangeError(`resizeRgb: ${src.length} bytes for a ${width}x${height} RGB24 image`);
-  for (const [name, v] of [['output width', outWidth], ['output height', outHeight]] as const) {
+  for (const [name, v] of [
+    ['output width', outWidth],
+    ['output height', outHeight],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`resizeRgb: ${name} ${v} must be an integer >= 1`);
   }
   if (outWidth === width && outHeight === height) return Float32Array.from(src);
@@ -116,7 +126,8 @@ export function shorterSideSize(width: number, height: number, size: number): [n
 
 /** torchvision `CenterCrop(size)` of an image at least `size` on both sides: offsets `int(round((in - size) / 2))`. */
 export function centerCropRgb<T extends RgbPixels>(src: T, width: number, height: number, size: number): T {
-  if (width < size || height < size) throw new RangeError(`centerCropRgb: a ${width}x${height} image is smaller than the ${size}x${size} crop`);
+  if (width < size || height < size)
+    throw new RangeError(`centerCropRgb: a ${width}x${height} image is smaller than the ${size}x${size} crop`);
   const top = roundHalfEven((height - size) / 2);
   const left = roundHalfEven((width - size) / 2);
   const out = new (src.constructor as { new (n: number): T })(size * size * 3);

@@ -12,7 +12,11 @@ import type { PixelNormalisation } from './onnx-io.ts';
 import { centerCropRgb, resizeRgb, shorterSideSize, type RgbPixels } from './resize.ts';
 
 /** CLIP's normalisation on 0-1 values. */
-export const CLIP_NORMALISATION: PixelNormalisation = { scale: 1 / 255, mean: [0.48145466, 0.4578275, 0.40821073], std: [0.26862954, 0.26130258, 0.27577711] };
+export const CLIP_NORMALISATION: PixelNormalisation = {
+  scale: 1 / 255,
+  mean: [0.48145466, 0.4578275, 0.40821073],
+  std: [0.26862954, 0.26130258, 0.27577711],
+};
 /** ImageNet's normalisation on 0-1 values (DINO). */
 export const IMAGENET_NORMALISATION: PixelNormalisation = { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 
@@ -45,8 +49,14 @@ export type ImagingQualityMode = (typeof IMAGING_QUALITY_MODES)[number];
  * `None` keeps the frame. Sizes are `int(scale * h)`, `int(scale * w)` with scale = 512 / side (bilinear,
  * antialias off).
  */
-export function imagingQualityGeometry(frame: Uint8Array, width: number, height: number, mode: ImagingQualityMode = 'longer'): TransformedFrame {
-  if (!IMAGING_QUALITY_MODES.includes(mode)) throw new RangeError(`imaging quality preprocessing mode '${mode}' is not known; allowed: ${IMAGING_QUALITY_MODES.join(', ')}`);
+export function imagingQualityGeometry(
+  frame: Uint8Array,
+  width: number,
+  height: number,
+  mode: ImagingQualityMode = 'longer',
+): TransformedFrame {
+  if (!IMAGING_QUALITY_MODES.includes(mode))
+    throw new RangeError(`imaging quality preprocessing mode '${mode}' is not known; allowed: ${IMAGING_QUALITY_MODES.join(', ')}`);
   const side = mode === 'longer' ? Math.max(width, height) : Math.min(width, height);
   if (mode === 'None' || side <= 512) return { data: frame, width, height };
   const scale = 512 / side;

@@ -28,7 +28,17 @@ function lin(alpha: number, i: Float64Array, beta: number, p: Float64Array): Flo
 }
 
 /** E[v | x] for a mixture by dense Gaussian conditioning, x = b n + Ax y, v = c n + Av y. */
-function bruteForce(x: Float64Array, n: number, means: Float64Array[], vars: number[], logPrior: number[], b: number, Ax: Float64Array, c: number, Av: Float64Array) {
+function bruteForce(
+  x: Float64Array,
+  n: number,
+  means: Float64Array[],
+  vars: number[],
+  logPrior: number[],
+  b: number,
+  Ax: Float64Array,
+  c: number,
+  Av: Float64Array,
+) {
   const logs: number[] = [];
   const velocities: Float64Array[] = [];
   means.forEach((m, j) => {
@@ -74,7 +84,17 @@ test('the P/Q closed form equals dense Gaussian conditioning for a coupled flow 
   const post = posteriorVelocity(Float32Array.from(x), g, flow, { means, variances: vars, logEvidence: Float64Array.from(logPrior) }, out);
   const I = identity(n);
   const P = projection(2, 4, 4);
-  const ref = bruteForce(Float64Array.from(Float32Array.from(x)), n, means, vars, logPrior, flow.b, lin(flow.a1, I, flow.a2, P), flow.c, lin(flow.d1, I, flow.d2, P));
+  const ref = bruteForce(
+    Float64Array.from(Float32Array.from(x)),
+    n,
+    means,
+    vars,
+    logPrior,
+    flow.b,
+    lin(flow.a1, I, flow.a2, P),
+    flow.c,
+    lin(flow.d1, I, flow.d2, P),
+  );
   assert.ok(maxRelError(out, ref.velocity) < 1e-5, `velocity error ${maxRelError(out, ref.velocity)}`);
   post.forEach((p, j) => assert.ok(Math.abs(p - ref.posterior[j]) < 1e-9, `posterior ${j}: ${p} vs ${ref.posterior[j]}`));
 });
@@ -101,7 +121,14 @@ test('the super-resolution form equals dense conditioning on (x, Down y)', () =>
     return lp - 2 * Math.log(2 * Math.PI * v) - ss / (2 * v);
   });
   const out = new Float32Array(n);
-  posteriorVelocity(Float32Array.from(x), g, { a1: 1 - r, a2: 0, b: r, c: 1, d1: -1, d2: 0 }, { means, variances: vars, logEvidence }, out, Float64Array.from(Float32Array.from(low)));
+  posteriorVelocity(
+    Float32Array.from(x),
+    g,
+    { a1: 1 - r, a2: 0, b: r, c: 1, d1: -1, d2: 0 },
+    { means, variances: vars, logEvidence },
+    out,
+    Float64Array.from(Float32Array.from(low)),
+  );
   // dense: o = [x; low] = O z, z = [noise; y], v = noise - y
   const m = n + 4;
   const logs: number[] = [];
@@ -132,7 +159,17 @@ test('the super-resolution form equals dense conditioning on (x, Down y)', () =>
     o.set(Float32Array.from(x));
     o.set(Float32Array.from(low), n);
     const mo = mul(O, mu, m, 2 * n, 1);
-    const gain = mul(svo, solveSpd(soo, Float64Array.from(o, (v, k) => v - mo[k]), m), n, m, 1);
+    const gain = mul(
+      svo,
+      solveSpd(
+        soo,
+        Float64Array.from(o, (v, k) => v - mo[k]),
+        m,
+      ),
+      n,
+      m,
+      1,
+    );
     const mv = mul(V, mu, n, 2 * n, 1);
     vs.push(Float64Array.from(mv, (v, k) => v + gain[k]));
     logs.push(logPrior[j] + gaussianLogPdf(o, mo, soo, m));
@@ -154,7 +191,15 @@ for (const stage of [0, 1, 2]) {
     const r = 0.61;
     const noise = new PhiloxNoise(2);
     const x = new Tensor([1, 1, 1, side, side], noise.gaussian(0, 'x', n));
-    const v = await model.predict({ x, flow: { kind: 'pyramid', stage }, ratio: r, timestep: 0, conditions: [{ kind: 'class', label: 1 }], history: [], firstFrame: 0 });
+    const v = await model.predict({
+      x,
+      flow: { kind: 'pyramid', stage },
+      ratio: r,
+      timestep: 0,
+      conditions: [{ kind: 'class', label: 1 }],
+      history: [],
+      firstFrame: 0,
+    });
     // start = ss n + (1 - ss) Up Down y (stage 0: n); end = se n + (1 - se) y; x = r start + (1 - r) end; v = start - end
     const I = identity(n);
     const P = stage === 0 ? new Float64Array(n * n) : projection(1, side, side);
@@ -168,7 +213,17 @@ for (const stage of [0, 1, 2]) {
     const total = comps.reduce((a, { comp }) => a + comp.weight, 0);
     const means = comps.map(({ comp }) => Float64Array.from(downN(new Tensor([1, 1, 1, 8, 8], comp.mean), w.level).data));
     const vars = comps.map(({ comp }) => comp.std ** 2 / 4 ** w.level);
-    const ref = bruteForce(Float64Array.from(x.data), n, means, vars, comps.map(({ comp }) => Math.log(comp.weight / total)), b, Ax, c, Av);
+    const ref = bruteForce(
+      Float64Array.from(x.data),
+      n,
+      means,
+      vars,
+      comps.map(({ comp }) => Math.log(comp.weight / total)),
+      b,
+      Ax,
+      c,
+      Av,
+    );
     assert.ok(maxRelError(v.data, ref.velocity) < 1e-5, `stage ${stage}: velocity error ${maxRelError(v.data, ref.velocity)}`);
   });
 }
@@ -178,10 +233,19 @@ test('the analytic model refuses inputs at the wrong resolution, flows it does n
   const model = new AnalyticModel(preset, 'pyramid');
   const base = { ratio: 0.5, timestep: 0, conditions: [{ kind: 'unconditional' as const }], history: [], firstFrame: 0 };
   const x4 = new Tensor([1, 1, 1, 4, 4]);
-  await rejects(() => model.predict({ ...base, x: x4, flow: { kind: 'pyramid', stage: 0 } }), /stage 0 works at level 2, got an input at level 1/);
+  await rejects(
+    () => model.predict({ ...base, x: x4, flow: { kind: 'pyramid', stage: 0 } }),
+    /stage 0 works at level 2, got an input at level 1/,
+  );
   assert.throws(() => model.predictSync({ ...base, x: x4, flow: { kind: 'full' } }), /a 'pyramid' model does not serve 'full' flows/);
   assert.throws(
-    () => model.predictSync({ ...base, x: new Tensor([1, 1, 1, 2, 2]), flow: { kind: 'pyramid', stage: 0 }, conditions: [{ kind: 'text', prompt: 'a', embedding: new Float32Array(1), tokens: 1, dim: 1 }] }),
+    () =>
+      model.predictSync({
+        ...base,
+        x: new Tensor([1, 1, 1, 2, 2]),
+        flow: { kind: 'pyramid', stage: 0 },
+        conditions: [{ kind: 'text', prompt: 'a', embedding: new Float32Array(1), tokens: 1, dim: 1 }],
+      }),
     /class-conditional/,
   );
 });

@@ -2,7 +2,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpuDevice, runDevice, type ComputeDevice } from '../../../src/models/contract/device.ts';
 
-const gpu: ComputeDevice = { kind: 'gpu', name: 'NVIDIA H100 80GB HBM3', count: 1, memoryBytes: 80 * 2 ** 30, runtime: 'torch 2.4.0+cu121 (CUDA 12.1)' };
+const gpu: ComputeDevice = {
+  kind: 'gpu',
+  name: 'NVIDIA H100 80GB HBM3',
+  count: 1,
+  memoryBytes: 80 * 2 ** 30,
+  runtime: 'torch 2.4.0+cu121 (CUDA 12.1)',
+};
 
 test('GPU-hours with the GPU name when any model set computes on a GPU, whatever its backend', () => {
   const cpu = cpuDevice('TypeScript');
@@ -10,7 +16,14 @@ test('GPU-hours with the GPU name when any model set computes on a GPU, whatever
     { id: 'analytic:tiny-video', device: cpu },
     { id: 'torch:big', device: gpu },
   ]);
-  assert.equal(device, { kind: 'gpu', name: 'NVIDIA H100 80GB HBM3', count: 1, memoryBytes: 80 * 2 ** 30, hoursUnit: 'GPU-hours', reason: 'torch:big computes on the GPU (torch 2.4.0+cu121 (CUDA 12.1))' });
+  assert.equal(device, {
+    kind: 'gpu',
+    name: 'NVIDIA H100 80GB HBM3',
+    count: 1,
+    memoryBytes: 80 * 2 ** 30,
+    hoursUnit: 'GPU-hours',
+    reason: 'torch:big computes on the GPU (torch 2.4.0+cu121 (CUDA 12.1))',
+  });
 });
 
 test('CPU-hours with the CPU model and cores otherwise, naming every runtime', () => {

@@ -22,15 +22,20 @@ for (const [name, { cfg, steps }] of Object.entries(cases)) {
       assert.ok(Math.abs(s.endSigma - ref[k].end) < 1e-6, `stage ${k} end ${s.endSigma} vs ${ref[k].end}`);
       assert.ok(Math.abs(s.rawStartSigma - ref[k].rawStart) < 1e-6, `stage ${k} raw start`);
       assert.is(s.timesteps.length, ref[k].timesteps.length);
-      s.timesteps.forEach((t, i) => assert.ok(Math.abs(t - ref[k].timesteps[i]) < 1e-3, `stage ${k} timestep ${i}: ${t} vs ${ref[k].timesteps[i]}`));
+      s.timesteps.forEach((t, i) =>
+        assert.ok(Math.abs(t - ref[k].timesteps[i]) < 1e-3, `stage ${k} timestep ${i}: ${t} vs ${ref[k].timesteps[i]}`),
+      );
       s.ratios.forEach((r, i) => assert.ok(Math.abs(r - ref[k].ratios[i]) < 1e-12, `stage ${k} ratio ${i}`));
     });
   });
 }
 
-test('the default windows are the spec\'s: 1 -> 0.667, 0.8 -> 0.334, 0.5007 -> 0', () => {
+test("the default windows are the spec's: 1 -> 0.667, 0.8 -> 0.334, 0.5007 -> 0", () => {
   const w = stageWindows(DEFAULT_PYRAMID);
-  assert.equal(w.map((s) => s.level), [2, 1, 0]);
+  assert.equal(
+    w.map((s) => s.level),
+    [2, 1, 0],
+  );
   assert.ok(Math.abs(w[1].startSigma - 0.80024) < 1e-5);
   assert.ok(Math.abs(w[2].startSigma - 0.50075) < 1e-5);
   // with gamma 1/3 the correction is c / (2 - c)
@@ -41,7 +46,10 @@ test('the default windows are the spec\'s: 1 -> 0.667, 0.8 -> 0.334, 0.5007 -> 0
 test('flowSchedule: linspace(1, 1/T, n) then 0, timesteps 1000 * sigma', () => {
   const s = flowSchedule(3);
   assert.equal(s.ratios, [1, 0.5005, 0.001, 0]);
-  assert.equal(s.timesteps.map((t) => Math.round(t * 1e6) / 1e6), [1000, 500.5, 1]);
+  assert.equal(
+    s.timesteps.map((t) => Math.round(t * 1e6) / 1e6),
+    [1000, 500.5, 1],
+  );
 });
 
 test('bad configurations are refused with the field, the value and what is allowed', () => {

@@ -22,7 +22,11 @@ test('a toy package loads; the full sampler runs through onnxruntime and the Eul
   assert.is(models.provider, 'cpu');
   const s = samplers.get('full');
   const items = [{ index: 0, condition: { kind: 'class' as const, label: 1 } }];
-  const r = await s.sample(models, { items, guidance: { firstFrame: 1, video: 1 }, settings: s.parseSettings({ steps: 2 }, models) }, new PhiloxNoise(1));
+  const r = await s.sample(
+    models,
+    { items, guidance: { firstFrame: 1, video: 1 }, settings: s.parseSettings({ steps: 2 }, models) },
+    new PhiloxNoise(1),
+  );
   // x_{r'} = x_r + (r' - r) x_r / 2 over ratios [1, 0.001, 0]: x_0 = x_1 (1 - 0.999/2)(1 - 0.001/2)
   const x0 = new PhiloxNoise(1).gaussian(0, 'initial', 3 * 3 * 64);
   const factor = (1 - 0.999 / 2) * (1 - 0.001 / 2);
@@ -31,9 +35,18 @@ test('a toy package loads; the full sampler runs through onnxruntime and the Eul
 });
 
 test('a manifest with a bad field is refused with the field path and what is allowed', async () => {
-  await rejects(() => loadOnnxPackage(writeToyPackage(fresh(), { manifest: (m) => (m.kind = 'pyramids') }), quiet), /manifest.kind: .*"pyramid"/);
-  await rejects(() => loadOnnxPackage(writeToyPackage(fresh(), { manifest: (m) => delete m.sample.channels }), quiet), /manifest.sample.channels: .*missing/);
-  await rejects(() => loadOnnxPackage(writeToyPackage(fresh(), { manifest: (m) => (m.networks[0].file = '../escape.onnx') }), quiet), /a file inside the package folder/);
+  await rejects(
+    () => loadOnnxPackage(writeToyPackage(fresh(), { manifest: (m) => (m.kind = 'pyramids') }), quiet),
+    /manifest.kind: .*"pyramid"/,
+  );
+  await rejects(
+    () => loadOnnxPackage(writeToyPackage(fresh(), { manifest: (m) => delete m.sample.channels }), quiet),
+    /manifest.sample.channels: .*missing/,
+  );
+  await rejects(
+    () => loadOnnxPackage(writeToyPackage(fresh(), { manifest: (m) => (m.networks[0].file = '../escape.onnx') }), quiet),
+    /a file inside the package folder/,
+  );
   await rejects(() => loadOnnxPackage(writeToyPackage(fresh(), { manifest: (m) => (m.extra = 1) }), quiet), /Unrecognized key/);
   const notJson = fresh();
   writeToyPackage(notJson);
@@ -58,7 +71,10 @@ test('a missing or corrupt network file gets its own error', async () => {
 });
 
 test('inputs that do not match the manifest are refused naming the file, the input, what was expected and found', async () => {
-  await rejects(() => loadOnnxPackage(writeToyPackage(fresh(), { xName: 'sample' }), quiet), /net.onnx: the manifest names input 'x' \(x \(noisy state\)\), but the network has no such input/);
+  await rejects(
+    () => loadOnnxPackage(writeToyPackage(fresh(), { xName: 'sample' }), quiet),
+    /net.onnx: the manifest names input 'x' \(x \(noisy state\)\), but the network has no such input/,
+  );
   await rejects(
     () => loadOnnxPackage(writeToyPackage(fresh(), { kind: 'pyramid', fixedSpatial: true }), quiet),
     /net.onnx: input 'x' \(x \(noisy state\)\): dimension 3 is fixed at 8, but must be dynamic \(the pyramid runs its stages at 2x2, 4x4, 8x8\)/,
@@ -74,17 +90,31 @@ test('inputs that do not match the manifest are refused naming the file, the inp
   const m = JSON.parse(readFileSync(path.join(wrongType, 'manifest.json'), 'utf8'));
   m.networks[0].sha256 = fileSha256(path.join(wrongType, 'net.onnx'));
   writeFileSync(path.join(wrongType, 'manifest.json'), JSON.stringify(m));
-  await rejects(() => loadOnnxPackage(wrongType, quiet), /input 'label' \(label \(class\)\): expected int64 \[dynamic\], found float32 \[batch\]/);
+  await rejects(
+    () => loadOnnxPackage(wrongType, quiet),
+    /input 'label' \(label \(class\)\): expected int64 \[dynamic\], found float32 \[batch\]/,
+  );
   const extra = writeToyPackage(fresh(), { body: (g2, i) => g2.op('Add', [i.x, g2.input('bias', 'float32', [1])]) });
   await rejects(() => loadOnnxPackage(extra, quiet), /input\(s\) 'bias' float32 \[1\] are not described by the manifest/);
 });
 
 test('a network that returns NaN gets a clear error from the sampler, not a crash', async () => {
-  const nan = writeToyPackage(fresh(), { body: (g, i) => g.op('Mul', [i.x, g.op('Sqrt', [g.initializer(null, 'float32', [], Float32Array.from([-1]))])]) });
+  const nan = writeToyPackage(fresh(), {
+    body: (g, i) => g.op('Mul', [i.x, g.op('Sqrt', [g.initializer(null, 'float32', [], Float32Array.from([-1]))])]),
+  });
   const models = await loadOnnxPackage(nan, quiet);
   const s = samplers.get('full');
   await rejects(
-    () => s.sample(models, { items: [{ index: 0, condition: { kind: 'class', label: 0 } }], guidance: { firstFrame: 1, video: 1 }, settings: s.parseSettings({ steps: 2 }, models) }, new PhiloxNoise(0)),
+    () =>
+      s.sample(
+        models,
+        {
+          items: [{ index: 0, condition: { kind: 'class', label: 0 } }],
+          guidance: { firstFrame: 1, video: 1 },
+          settings: s.parseSettings({ steps: 2 }, models),
+        },
+        new PhiloxNoise(0),
+      ),
     /net.onnx: the network returned NaN at output value 0 \(row 0\) for flow \{"kind":"full"\}, ratio 1, timestep 1000/,
   );
 });
@@ -95,7 +125,10 @@ test('the pyramid sampler feeds history per level (unused levels empty: layout c
     kind: 'pyramid',
     body: (g, i) => {
       const counts = g.op('Cast', [g.op('ReduceSum', [i.historyLayout], { keepdims: 0 })], { to: 1 });
-      return g.op('Add', [g.op('Mul', [i.x, g.initializer(null, 'float32', [], Float32Array.from([0]))]), g.op('Div', [counts, g.initializer(null, 'float32', [], Float32Array.from([1000]))])]);
+      return g.op('Add', [
+        g.op('Mul', [i.x, g.initializer(null, 'float32', [], Float32Array.from([0]))]),
+        g.op('Div', [counts, g.initializer(null, 'float32', [], Float32Array.from([1000]))]),
+      ]);
     },
   });
   const models = await loadOnnxPackage(pyr, quiet);
@@ -106,31 +139,75 @@ test('the pyramid sampler feeds history per level (unused levels empty: layout c
       ratio: 0.5,
       timestep: 100,
       conditions: [{ kind: 'class', label: 0 }],
-      history: history.map((h) => ({ level: h.level, firstFrame: h.firstFrame, tensor: new Tensor([1, 3, h.frames, 8 / 2 ** h.level, 8 / 2 ** h.level]) })),
+      history: history.map((h) => ({
+        level: h.level,
+        firstFrame: h.firstFrame,
+        tensor: new Tensor([1, 3, h.frames, 8 / 2 ** h.level, 8 / 2 ** h.level]),
+      })),
       firstFrame: 3,
     });
   // layout rows (first, count) per level: level 0 (2, 1), level 1 (1, 1), level 2 (0, 1): sum 6
-  const v = await call([{ level: 2, firstFrame: 0, frames: 1 }, { level: 1, firstFrame: 1, frames: 1 }, { level: 0, firstFrame: 2, frames: 1 }]);
+  const v = await call([
+    { level: 2, firstFrame: 0, frames: 1 },
+    { level: 1, firstFrame: 1, frames: 1 },
+    { level: 0, firstFrame: 2, frames: 1 },
+  ]);
   assert.ok(Math.abs(v.data[0] - 0.006) < 1e-7, `layout sum seen ${v.data[0] * 1000}`);
   assert.is((await call([])).data[0], 0);
-  await rejects(() => call([{ level: 2, firstFrame: 0, frames: 1 }, { level: 2, firstFrame: 2, frames: 1 }]), /history at level 2 is not contiguous/);
+  await rejects(
+    () =>
+      call([
+        { level: 2, firstFrame: 0, frames: 1 },
+        { level: 2, firstFrame: 2, frames: 1 },
+      ]),
+    /history at level 2 is not contiguous/,
+  );
   const s = samplers.get('pyramid');
-  const r = await s.sample(models, { items: [{ index: 0, condition: { kind: 'class', label: 0 } }], guidance: { firstFrame: 2, video: 1 }, settings: s.parseSettings({ stepsPerStage: [1, 1, 1], videoStepsPerStage: [1, 1, 1] }, models) }, new PhiloxNoise(0));
+  const r = await s.sample(
+    models,
+    {
+      items: [{ index: 0, condition: { kind: 'class', label: 0 } }],
+      guidance: { firstFrame: 2, video: 1 },
+      settings: s.parseSettings({ stepsPerStage: [1, 1, 1], videoStepsPerStage: [1, 1, 1] }, models),
+    },
+    new PhiloxNoise(0),
+  );
   assert.equal(r.samples.shape, [1, 3, 3, 8, 8]);
   const text = writeToyPackage(fresh(), {
     text: true,
-    body: (g, i) => g.op('Add', [g.op('Mul', [i.x, g.initializer(null, 'float32', [], Float32Array.from([0]))]), g.op('Reshape', [g.op('ReduceMean', [i.text], { axes: [1, 2], keepdims: 0 }), g.initializer(null, 'int64', [5], BigInt64Array.from([-1n, 1n, 1n, 1n, 1n]))])]),
+    body: (g, i) =>
+      g.op('Add', [
+        g.op('Mul', [i.x, g.initializer(null, 'float32', [], Float32Array.from([0]))]),
+        g.op('Reshape', [
+          g.op('ReduceMean', [i.text], { axes: [1, 2], keepdims: 0 }),
+          g.initializer(null, 'int64', [5], BigInt64Array.from([-1n, 1n, 1n, 1n, 1n])),
+        ]),
+      ]),
   });
   // an embedding table with the negative prompt and one prompt
   const { encodeNpz, npyArray } = await import('../../../src/io/npy.ts');
   const prompts = new TextEncoder().encode(JSON.stringify(['bad', 'a red disk']));
-  writeFileSync(path.join(text, 'emb.npz'), encodeNpz({ prompts: npyArray(prompts, [prompts.length]), embeddings: npyArray(Float32Array.from([...Array(8).fill(-1), ...Array(8).fill(3)]), [2, 4, 2]) }));
+  writeFileSync(
+    path.join(text, 'emb.npz'),
+    encodeNpz({
+      prompts: npyArray(prompts, [prompts.length]),
+      embeddings: npyArray(Float32Array.from([...Array(8).fill(-1), ...Array(8).fill(3)]), [2, 4, 2]),
+    }),
+  );
   const m = JSON.parse(readFileSync(path.join(text, 'manifest.json'), 'utf8'));
   m.conditioning.embeddings = 'emb.npz';
   writeFileSync(path.join(text, 'manifest.json'), JSON.stringify(m));
   const tm = await loadOnnxPackage(text, quiet);
   const cond = await tm.conditioner!.encode('a red disk');
-  const tv = await tm.full!.predict({ x: new Tensor([2, 3, 3, 8, 8]), flow: { kind: 'full' }, ratio: 1, timestep: 1000, conditions: [{ kind: 'unconditional' }, cond], history: [], firstFrame: 0 });
+  const tv = await tm.full!.predict({
+    x: new Tensor([2, 3, 3, 8, 8]),
+    flow: { kind: 'full' },
+    ratio: 1,
+    timestep: 1000,
+    conditions: [{ kind: 'unconditional' }, cond],
+    history: [],
+    firstFrame: 0,
+  });
   assert.is(tv.data[0], -1);
   assert.is(tv.data[tv.data.length - 1], 3);
   await rejects(() => tm.conditioner!.encode('unknown prompt'), /no embedding for prompt 'unknown prompt'/);
@@ -143,20 +220,33 @@ test('a latent package: the decoder turns 4-channel latents into RGB, and the sa
   const z = g.input('latent', 'float32', ['batch', 4, 'frames', 'height', 'width']);
   const w = new Float32Array(3 * 4);
   for (let c = 0; c < 3; c++) w[c * 4 + c] = 2;
-  g.output(g.op('Conv', [z, g.initializer('w', 'float32', [3, 4, 1, 1, 1], w)]), 'pixels', 'float32', ['batch', 3, 'frames', 'height', 'width']);
+  g.output(g.op('Conv', [z, g.initializer('w', 'float32', [3, 4, 1, 1, 1], w)]), 'pixels', 'float32', [
+    'batch',
+    3,
+    'frames',
+    'height',
+    'width',
+  ]);
   writeFileSync(path.join(pkg, 'decoder.onnx'), g.toBytes());
   const m = JSON.parse(readFileSync(path.join(pkg, 'manifest.json'), 'utf8'));
   m.decoder = { file: 'decoder.onnx', sha256: fileSha256(path.join(pkg, 'decoder.onnx')), input: 'latent', output: 'pixels', fps: 24 };
   writeFileSync(path.join(pkg, 'manifest.json'), JSON.stringify(m));
   const models = await loadOnnxPackage(pkg, quiet);
-  const latents = new Tensor([1, 4, 3, 8, 8], Float32Array.from({ length: 4 * 3 * 64 }, (_, i) => i / 1000));
+  const latents = new Tensor(
+    [1, 4, 3, 8, 8],
+    Float32Array.from({ length: 4 * 3 * 64 }, (_, i) => i / 1000),
+  );
   const pixels = await models.decoder!.decode(latents);
   assert.equal(pixels.shape, [1, 3, 3, 8, 8]);
   assert.ok(Math.abs(pixels.data[5] - 2 * latents.data[5]) < 1e-6);
   assert.is(models.decoder!.fps, 24);
   const { spawnSync } = await import('node:child_process');
   const out = path.join(dir, 'latent.npz');
-  const r = spawnSync(process.execPath, ['bin/pyramid-bench.js', 'sample', '--model', pkg, '--sampler', 'full', '--n', '2', '--steps', '2', '--out', out], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['bin/pyramid-bench.js', 'sample', '--model', pkg, '--sampler', 'full', '--n', '2', '--steps', '2', '--out', out],
+    { encoding: 'utf8' },
+  );
   assert.is(r.status, 0, r.stderr);
   const { decodeNpz } = await import('../../../src/io/npy.ts');
   const npz = decodeNpz(readFileSync(out));
@@ -167,7 +257,15 @@ test('a latent package: the decoder turns 4-channel latents into RGB, and the sa
 test('on CPU with several threads, calls below smallCallValues run on a single-threaded session of the same network, with the same values', async () => {
   const pkg = writeToyPackage(fresh());
   const x = new PhiloxNoise(5).gaussian(0, 'x', 2 * 3 * 3 * 64);
-  const call = (rows: number) => ({ x: new Tensor([rows, 3, 3, 8, 8], x.slice(0, rows * 3 * 3 * 64)), flow: { kind: 'full' as const }, ratio: 0.5, timestep: 500, conditions: Array.from({ length: rows }, () => ({ kind: 'class' as const, label: 1 })), history: [], firstFrame: 0 });
+  const call = (rows: number) => ({
+    x: new Tensor([rows, 3, 3, 8, 8], x.slice(0, rows * 3 * 3 * 64)),
+    flow: { kind: 'full' as const },
+    ratio: 0.5,
+    timestep: 500,
+    conditions: Array.from({ length: rows }, () => ({ kind: 'class' as const, label: 1 })),
+    history: [],
+    firstFrame: 0,
+  });
   const two = await loadOnnxPackage(pkg, { ...quiet, threads: 2, smallCallValues: 1000 });
   const net = two.velocityModels[0];
   const small = await net.predict(call(1)); // 576 values + timestep + label: below 1000

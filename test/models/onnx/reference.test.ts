@@ -19,7 +19,29 @@ const dir = mkdtempSync(path.join(tmpdir(), 'reference-test-'));
 
 function exportTiny(kind: string): string {
   const out = path.join(dir, `pkg-${kind}`);
-  execFileSync(python, [path.join(root, 'training/export.py'), '--kind', kind, '--init', '--dim', '32', '--depth', '2', '--heads', '2', '--frames', '3', '--seed', '3', '--out', out, '--keep-torch'], { stdio: 'pipe' });
+  execFileSync(
+    python,
+    [
+      path.join(root, 'training/export.py'),
+      '--kind',
+      kind,
+      '--init',
+      '--dim',
+      '32',
+      '--depth',
+      '2',
+      '--heads',
+      '2',
+      '--frames',
+      '3',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--keep-torch',
+    ],
+    { stdio: 'pipe' },
+  );
   return out;
 }
 
@@ -40,12 +62,39 @@ for (const [kind, sampler, settings, steps, guidance] of cases) {
     const items: SampleItem[] = [0, 1, 2].map((i) => ({ index: 10 + i, condition: { kind: 'class', label: (2 * i + 1) % 6 } }));
     const noise = new RecordingNoise(5);
     const s = samplers.get(sampler);
-    const result = await s.sample(models, { items, frames: 3, guidance: { firstFrame: guidance[0], video: guidance[1] }, settings: s.parseSettings(settings, models) }, noise);
+    const result = await s.sample(
+      models,
+      { items, frames: 3, guidance: { firstFrame: guidance[0], video: guidance[1] }, settings: s.parseSettings(settings, models) },
+      noise,
+    );
     writeFileSync(path.join(dir, `${kind}-noise.npz`), noise.toNpz());
-    const plan = { labels: items.map((i) => (i.condition as { label: number }).label), indices: items.map((i) => i.index), frames: 3, guidance, steps, video_steps: [2, 2, 2] };
+    const plan = {
+      labels: items.map((i) => (i.condition as { label: number }).label),
+      indices: items.map((i) => i.index),
+      frames: 3,
+      guidance,
+      steps,
+      video_steps: [2, 2, 2],
+    };
     writeFileSync(path.join(dir, `${kind}-plan.json`), JSON.stringify(plan));
     const ref = path.join(dir, `${kind}-ref.npz`);
-    execFileSync(python, [path.join(root, 'training/reference_sampler.py'), '--package', pkg, '--sampler', sampler, '--noise', path.join(dir, `${kind}-noise.npz`), '--plan', path.join(dir, `${kind}-plan.json`), '--out', ref], { stdio: 'pipe' });
+    execFileSync(
+      python,
+      [
+        path.join(root, 'training/reference_sampler.py'),
+        '--package',
+        pkg,
+        '--sampler',
+        sampler,
+        '--noise',
+        path.join(dir, `${kind}-noise.npz`),
+        '--plan',
+        path.join(dir, `${kind}-plan.json`),
+        '--out',
+        ref,
+      ],
+      { stdio: 'pipe' },
+    );
     const expected = decodeNpz(readFileSync(ref)).samples;
     assert.equal(expected.shape, [...result.samples.shape]);
     const a = result.samples.data;

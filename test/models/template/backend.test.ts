@@ -19,7 +19,11 @@ const items = [0, 1, 2, 3, 4].map((index) => ({ index, condition: { kind: 'class
 
 async function sample(models: ModelSet, sampler: string, settings: unknown, guidance = 1, seed = 7): Promise<SampleResult> {
   const s = samplers.get(sampler);
-  return s.sample(models, { items, guidance: { firstFrame: guidance, video: guidance }, settings: s.parseSettings(settings, models) }, new PhiloxNoise(seed));
+  return s.sample(
+    models,
+    { items, guidance: { firstFrame: guidance, video: guidance }, settings: s.parseSettings(settings, models) },
+    new PhiloxNoise(seed),
+  );
 }
 
 /** Largest |sample - target| over every value, target = u + g (palette[label] - u) per channel. */
@@ -110,13 +114,21 @@ test('predict is the closed form (s - e)(x - y) / (r s + (1 - r) e) of the stage
   assert.ok(Math.abs(v.data[16] - expect(0.8)) < 1e-6, `${v.data[16]} vs ${expect(0.8)}`);
   assert.ok(Math.abs(v.data[48] - expect(-0.1)) < 1e-6, `${v.data[48]} vs ${expect(-0.1)}`);
   // the full flow at r: (x - y) / r
-  const full = await models.full!.predict({ ...input, x: new Tensor([2, 3, 1, 8, 8], new Float32Array(384).fill(0.25)), flow: { kind: 'full' }, ratio: 0.25 });
+  const full = await models.full!.predict({
+    ...input,
+    x: new Tensor([2, 3, 1, 8, 8], new Float32Array(384).fill(0.25)),
+    flow: { kind: 'full' },
+    ratio: 0.25,
+  });
   assert.ok(Math.abs(full.data[64] - (0.25 - 0.8) / 0.25) < 1e-6);
   await models.close();
 });
 
 test('bad references name the value and what is allowed', async () => {
-  await rejects(() => loadModelSet('template:3x8'), /template reference '3x8' is not <frames>x<height>x<width>; allowed: e.g. template:2x8x8/);
+  await rejects(
+    () => loadModelSet('template:3x8'),
+    /template reference '3x8' is not <frames>x<height>x<width>; allowed: e.g. template:2x8x8/,
+  );
   await rejects(() => loadModelSet('template:0x8x8'), /frames is 0; allowed: an integer from 1 to 64/);
   await rejects(() => loadModelSet('template:2x6x8'), /height is 6; allowed: a multiple of 4 from 4 to 512/);
   await rejects(() => loadModelSet('template:2x8x1024'), /width is 1024; allowed: a multiple of 4 from 4 to 512/);
@@ -135,20 +147,37 @@ test('inputs the model was not made for are refused, naming the value', async ()
     history: [],
     firstFrame: 0,
   };
-  await rejects(() => models.full!.predict({ ...base, flow: { kind: 'pyramid', stage: 0 } }), /does not serve pyramid flows; allowed: full/);
+  await rejects(
+    () => models.full!.predict({ ...base, flow: { kind: 'pyramid', stage: 0 } }),
+    /does not serve pyramid flows; allowed: full/,
+  );
   await rejects(() => models.pyramid!.predict({ ...base, flow: { kind: 'pyramid', stage: 3 } }), /stage 3 is not allowed; allowed: 0 to 2/);
   // stage 0 works at 2x2, not 8x8
-  await rejects(() => models.pyramid!.predict({ ...base, flow: { kind: 'pyramid', stage: 0 } }), /input \[1, 3, 2, 8, 8\] does not fit; allowed: \[rows, 3, frames, 2, 2\]/);
+  await rejects(
+    () => models.pyramid!.predict({ ...base, flow: { kind: 'pyramid', stage: 0 } }),
+    /input \[1, 3, 2, 8, 8\] does not fit; allowed: \[rows, 3, frames, 2, 2\]/,
+  );
   await rejects(() => models.full!.predict({ ...base, firstFrame: 1 }), /frames 1 to 2 asked for; allowed: 0 to 1/);
   await rejects(() => models.full!.predict({ ...base, ratio: 0 }), /ratio 0 is the flow's noise-free end point/);
-  await rejects(() => models.full!.predict({ ...base, conditions: [{ kind: 'class', label: 4 }] }), /class label 4 is not allowed; allowed: an integer from 0 to 3/);
+  await rejects(
+    () => models.full!.predict({ ...base, conditions: [{ kind: 'class', label: 4 }] }),
+    /class label 4 is not allowed; allowed: an integer from 0 to 3/,
+  );
   await rejects(() => models.full!.predict({ ...base, conditions: [] }), /0 conditions for 1 rows/);
   await models.close();
 });
 
 test('close(): predict afterwards is refused with a clear error; closing twice is harmless', async () => {
   const models = await loadModelSet('template:1x4x4');
-  const input: VelocityInput = { x: new Tensor([1, 3, 1, 4, 4]), flow: { kind: 'full' }, ratio: 1, timestep: 1000, conditions: [{ kind: 'unconditional' }], history: [], firstFrame: 0 };
+  const input: VelocityInput = {
+    x: new Tensor([1, 3, 1, 4, 4]),
+    flow: { kind: 'full' },
+    ratio: 1,
+    timestep: 1000,
+    conditions: [{ kind: 'unconditional' }],
+    history: [],
+    firstFrame: 0,
+  };
   await models.full!.predict(input);
   await models.close();
   await models.close();

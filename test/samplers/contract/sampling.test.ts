@@ -14,10 +14,17 @@ import type { GuidanceSettings, SampleItem } from '../../../src/samplers/contrac
 import type { ModelSet } from '../../../src/models/contract/velocity-model.ts';
 
 const video = analyticModelSet(analyticPreset('tiny-video'));
-const classItems = (n: number): SampleItem[] => Array.from({ length: n }, (_, index) => ({ index, condition: { kind: 'class', label: index % 2 } }));
+const classItems = (n: number): SampleItem[] =>
+  Array.from({ length: n }, (_, index) => ({ index, condition: { kind: 'class', label: index % 2 } }));
 
 /** Runs `name` with `raw` settings and checks the recorded cost against the planned one, in total and per stage. */
-async function assertPlanMatches(name: string, models: ModelSet, raw: Record<string, unknown>, frames: number, guidance: GuidanceSettings): Promise<void> {
+async function assertPlanMatches(
+  name: string,
+  models: ModelSet,
+  raw: Record<string, unknown>,
+  frames: number,
+  guidance: GuidanceSettings,
+): Promise<void> {
   const sampler = samplers.get(name);
   const settings = sampler.parseSettings(raw, models);
   const calls = sampler.plan(models, settings, frames, guidance);
@@ -27,7 +34,10 @@ async function assertPlanMatches(name: string, models: ModelSet, raw: Record<str
   assert.is(result.cost.calls, calls.length, `${at}: calls`);
   assert.is(result.cost.nfe, planned.nfe, `${at}: NFE`);
   assert.is(result.cost.tokensPerSample, planned.tokensPerSample, `${at}: tokens`);
-  assert.ok(planned.flopsPerSample !== null && Math.abs(result.cost.flopsPerSample! - planned.flopsPerSample) <= 1e-9 * planned.flopsPerSample, `${at}: FLOPs ${result.cost.flopsPerSample} vs ${planned.flopsPerSample}`);
+  assert.ok(
+    planned.flopsPerSample !== null && Math.abs(result.cost.flopsPerSample! - planned.flopsPerSample) <= 1e-9 * planned.flopsPerSample,
+    `${at}: FLOPs ${result.cost.flopsPerSample} vs ${planned.flopsPerSample}`,
+  );
   const stages = [...new Set(calls.map((c) => c.stage))].sort((a, b) => a - b);
   assert.equal(
     result.cost.stages.map((s) => [s.stage, s.calls, s.nfe]),
@@ -40,7 +50,11 @@ test('every sampler: the planned calls sum to the recorded cost (calls, NFE, tok
   for (const name of samplers.names()) {
     const sampler = samplers.get(name);
     const raw = sampler.settingsFromSteps([3, 2, 2], {});
-    for (const guidance of [{ firstFrame: 1, video: 1 }, { firstFrame: 3, video: 2 }, { firstFrame: 3, video: 1 }]) {
+    for (const guidance of [
+      { firstFrame: 1, video: 1 },
+      { firstFrame: 3, video: 2 },
+      { firstFrame: 3, video: 1 },
+    ]) {
       for (const frames of [1, 3]) await assertPlanMatches(name, video, raw, frames, guidance);
     }
   }
@@ -51,7 +65,13 @@ test('the plan follows the settings: pyramid later-unit steps and joint units, f
   await assertPlanMatches('pyramid', video, { stepsPerStage: [4, 3, 2], videoStepsPerStage: [2, 1, 1], framesPerUnit: 2 }, 3, guidance);
   await assertPlanMatches('pyramid', video, { stepsPerStage: [2, 2, 2], temporal: 'joint' }, 3, guidance);
   await assertPlanMatches('full', video, { steps: 5, videoSteps: 3, temporal: 'autoregressive' }, 3, guidance);
-  await assertPlanMatches('full', video, { match: 'steps', temporal: 'autoregressive', pyramid: { stepsPerStage: [3, 2, 2], videoStepsPerStage: [2, 2, 1] } }, 3, guidance);
+  await assertPlanMatches(
+    'full',
+    video,
+    { match: 'steps', temporal: 'autoregressive', pyramid: { stepsPerStage: [3, 2, 2], videoStepsPerStage: [2, 2, 1] } },
+    3,
+    guidance,
+  );
   await assertPlanMatches('full', video, { match: 'compute', pyramid: { stepsPerStage: [6, 6, 6] } }, 3, guidance);
   await assertPlanMatches('cascade', video, { stepsPerStage: [4, 1, 2] }, 2, guidance);
 });
@@ -60,17 +80,30 @@ test("compute matching: the full-resolution plan's compute is the closest to the
   const full = samplers.get('full');
   const pyramid = samplers.get('pyramid');
   const guidance = { firstFrame: 3, video: 2 };
-  const target = totalPlannedCost(pyramid.plan(video, pyramid.parseSettings({ stepsPerStage: [6, 6, 6] }, video), 3, guidance)).flopsPerSample!;
-  const matched = totalPlannedCost(full.plan(video, full.parseSettings({ match: 'compute', pyramid: { stepsPerStage: [6, 6, 6] } }, video), 3, guidance)).flopsPerSample!;
+  const target = totalPlannedCost(pyramid.plan(video, pyramid.parseSettings({ stepsPerStage: [6, 6, 6] }, video), 3, guidance))
+    .flopsPerSample!;
+  const matched = totalPlannedCost(
+    full.plan(video, full.parseSettings({ match: 'compute', pyramid: { stepsPerStage: [6, 6, 6] } }, video), 3, guidance),
+  ).flopsPerSample!;
   const steps = (n: number) => totalPlannedCost(full.plan(video, full.parseSettings({ steps: n }, video), 3, guidance)).flopsPerSample!;
   const perStep = steps(2) - steps(1);
   assert.ok(Math.abs(matched - target) <= perStep / 2, `matched ${matched} vs pyramid ${target} (one step ${perStep})`);
 });
 
 test('settingsFromSteps: pyramid steps for every unit unless later units are given, full resolution the sum, cascade per stage', () => {
-  assert.equal(samplers.get('pyramid').settingsFromSteps([5, 4, 3], { framesPerUnit: 2 }), { framesPerUnit: 2, stepsPerStage: [5, 4, 3], videoStepsPerStage: [5, 4, 3] });
-  assert.equal(samplers.get('pyramid').settingsFromSteps([5, 4, 3], { videoStepsPerStage: [1, 1, 1] }), { videoStepsPerStage: [1, 1, 1], stepsPerStage: [5, 4, 3] });
-  assert.equal(samplers.get('full').settingsFromSteps([5, 4, 3], { temporal: 'autoregressive' }), { temporal: 'autoregressive', steps: 12 });
+  assert.equal(samplers.get('pyramid').settingsFromSteps([5, 4, 3], { framesPerUnit: 2 }), {
+    framesPerUnit: 2,
+    stepsPerStage: [5, 4, 3],
+    videoStepsPerStage: [5, 4, 3],
+  });
+  assert.equal(samplers.get('pyramid').settingsFromSteps([5, 4, 3], { videoStepsPerStage: [1, 1, 1] }), {
+    videoStepsPerStage: [1, 1, 1],
+    stepsPerStage: [5, 4, 3],
+  });
+  assert.equal(samplers.get('full').settingsFromSteps([5, 4, 3], { temporal: 'autoregressive' }), {
+    temporal: 'autoregressive',
+    steps: 12,
+  });
   assert.equal(samplers.get('cascade').settingsFromSteps([5, 4, 3], {}), { stepsPerStage: [5, 4, 3] });
 });
 

@@ -5,7 +5,7 @@ import { Tensor } from '../../../src/core/tensor.ts';
 import { blockNoise, jump, jumpCoefficients } from '../../../src/samplers/pyramid/renoise.ts';
 import { DEFAULT_PYRAMID, stageWindows } from '../../../src/models/contract/schedule.ts';
 
-test('alpha and beta put the jumped state on the next stage\'s start: alpha c + noise std = 1 and the start sigma matches', () => {
+test("alpha and beta put the jumped state on the next stage's start: alpha c + noise std = 1 and the start sigma matches", () => {
   const windows = stageWindows(DEFAULT_PYRAMID);
   for (const w of windows.slice(1)) {
     const { alpha, beta, signal } = jumpCoefficients(w.rawStartSigma, DEFAULT_PYRAMID.gamma);
@@ -51,7 +51,10 @@ test('the jump makes nearest-upsampled i.i.d. noise i.i.d. again (block noise ca
   const coeff = jumpCoefficients(0.667, gamma);
   const draws = 100_000;
   const noise = new PhiloxNoise(3);
-  const low = new Tensor([1, 1, 1, 1, draws], noise.gaussian(0, 'low', draws).map((v) => 0.667 * v));
+  const low = new Tensor(
+    [1, 1, 1, 1, draws],
+    noise.gaussian(0, 'low', draws).map((v) => 0.667 * v),
+  );
   const within = (noiseKind: 'block' | 'independent') => {
     const up = jump(low, [0], 'jump', coeff, gamma, noise, { noise: noiseKind, rescale: 'corrected' });
     let sameBlock = 0;

@@ -39,7 +39,10 @@ test('images: a jump with independent noise or without the rescale gives a clear
   assert.ok(correct.fd <= 1.5 * correct.floor, `correct sampler: FD ${correct.fd} vs floor ${correct.floor}`);
   for (const jump of [{ noise: 'independent' }, { rescale: 'none' }, { noise: 'none' }]) {
     const wrong = distanceToTarget((await run(models, items, { ...steps(20), jump })).samples, preset.mixture, items);
-    assert.ok(wrong.fd >= 2.5 * wrong.floor && wrong.fd >= 2 * correct.fd, `${JSON.stringify(jump)}: FD ${wrong.fd.toFixed(4)} vs correct ${correct.fd.toFixed(4)}, floor ${wrong.floor.toFixed(4)}`);
+    assert.ok(
+      wrong.fd >= 2.5 * wrong.floor && wrong.fd >= 2 * correct.fd,
+      `${JSON.stringify(jump)}: FD ${wrong.fd.toFixed(4)} vs correct ${correct.fd.toFixed(4)}, floor ${wrong.floor.toFixed(4)}`,
+    );
   }
 });
 
@@ -59,7 +62,12 @@ test('video: without its history each frame picks its own component (the consist
   const preset = analyticPreset('tiny-video');
   const real = analyticModelSet(preset);
   const inner = real.pyramid as AnalyticModel;
-  const forgetful: VelocityModel = { id: 'no-history', hash: inner.hash, spec: inner.spec, predict: (input: VelocityInput) => inner.predict({ ...input, history: [] }) };
+  const forgetful: VelocityModel = {
+    id: 'no-history',
+    hash: inner.hash,
+    spec: inner.spec,
+    predict: (input: VelocityInput) => inner.predict({ ...input, history: [] }),
+  };
   const items = unconditionalItems(400);
   const result = await run({ ...real, pyramid: forgetful }, items, steps(10));
   const consistency = frameConsistency(result.samples, preset.mixture);
@@ -79,7 +87,7 @@ test('the same seed gives identical bytes for batch sizes 1 and 7 (video, class 
   assert.equal(Array.from(reversed.samples.sample(0)), Array.from(batch.samples.sample(6)));
 });
 
-test('class conditions without guidance give only that class\'s components, in their relative weights', async () => {
+test("class conditions without guidance give only that class's components, in their relative weights", async () => {
   const preset = analyticPreset('tiny-image');
   const items: SampleItem[] = Array.from({ length: 800 }, (_, index) => ({ index, condition: { kind: 'class', label: 1 } }));
   const result = await run(analyticModelSet(preset), items, steps(100));
@@ -108,8 +116,15 @@ test('guidance: one call over [unconditional, conditional] rows, v = v_u + s (v_
   const base = analyticModelSet(analyticPreset('tiny-video'));
   const { model, calls } = probeModel(base.pyramid!);
   const items: SampleItem[] = [{ index: 0, condition: { kind: 'class', label: 1 } }];
-  const settings = pyramidSampler.parseSettings({ stepsPerStage: [1, 1, 1], videoStepsPerStage: [1, 1, 1], jump: { noise: 'none', rescale: 'none' } }, base);
-  const result = await pyramidSampler.sample({ ...base, pyramid: model }, { items, guidance: { firstFrame: 7, video: 5 }, settings }, new PhiloxNoise(0));
+  const settings = pyramidSampler.parseSettings(
+    { stepsPerStage: [1, 1, 1], videoStepsPerStage: [1, 1, 1], jump: { noise: 'none', rescale: 'none' } },
+    base,
+  );
+  const result = await pyramidSampler.sample(
+    { ...base, pyramid: model },
+    { items, guidance: { firstFrame: 7, video: 5 }, settings },
+    new PhiloxNoise(0),
+  );
   assert.is(calls.length, 9);
   for (const c of calls) assert.equal(c.kinds, ['unconditional', 'class']);
   // one Euler step per stage from r = 1 to 0 adds -v; three stages without rescale or noise: x_end = Up(Up(x0 - v) - v) - v
@@ -137,15 +152,25 @@ test('cost: recorded calls equal the planned timeline; tokens per step are 0.437
   const raw = { stepsPerStage: [5, 4, 3], videoStepsPerStage: [2, 2, 2] };
   const settings = pyramidSampler.parseSettings(raw, models) as PyramidSettings;
   const guidance = { firstFrame: 2, video: 1 };
-  const result = await pyramidSampler.sample(models, { items: unconditionalItems(2).map((i) => ({ ...i, condition: { kind: 'class' as const, label: 0 } })), guidance, settings }, new PhiloxNoise(1));
-  const planned = totalPlannedCost(plannedPyramidCalls(models.pyramid!.spec, preset.pyramid, pyramidTimeline(preset.pyramid, settings, 3, guidance)), preset.cost);
+  const result = await pyramidSampler.sample(
+    models,
+    { items: unconditionalItems(2).map((i) => ({ ...i, condition: { kind: 'class' as const, label: 0 } })), guidance, settings },
+    new PhiloxNoise(1),
+  );
+  const planned = totalPlannedCost(
+    plannedPyramidCalls(models.pyramid!.spec, preset.pyramid, pyramidTimeline(preset.pyramid, settings, 3, guidance)),
+    preset.cost,
+  );
   assert.is(result.cost.nfe, planned.nfe);
   assert.is(result.cost.tokensPerSample, planned.tokensPerSample);
   assert.ok(Math.abs(result.cost.flopsPerSample! - planned.flopsPerSample!) < 1e-6 * planned.flopsPerSample!);
   // first frame guided (2 rows) for 12 steps, two later frames unguided for 6 steps each
   assert.is(result.cost.nfe, 2 * 12 + 6 + 6);
   assert.is(result.cost.calls, 12 + 6 + 6);
-  assert.equal(result.cost.stages.map((s) => s.calls), [5 + 2 + 2, 4 + 2 + 2, 3 + 2 + 2]);
+  assert.equal(
+    result.cost.stages.map((s) => s.calls),
+    [5 + 2 + 2, 4 + 2 + 2, 3 + 2 + 2],
+  );
   // frame 2 at stage 2: history = frame 0 at stage 1 (16 tokens) + frame 1 at stage 2 (64 tokens)
   const last = result.cost.records[result.cost.records.length - 1];
   assert.equal([last.unit, last.stage, last.tokens, last.historyTokens], [2, 2, 64, 80]);
@@ -153,8 +178,16 @@ test('cost: recorded calls equal the planned timeline; tokens per step are 0.437
   assert.is(pyramidTokenShare([20, 20, 20]), 0.4375);
   const image = analyticModelSet(analyticPreset('tiny-image'));
   const items = unconditionalItems(1);
-  const pyr = await pyramidSampler.sample(image, { items, guidance: NO_CFG, settings: pyramidSampler.parseSettings(steps(20), image) }, new PhiloxNoise(0));
-  const full = await fullResolutionSampler.sample(image, { items, guidance: NO_CFG, settings: fullResolutionSampler.parseSettings({ steps: 60 }, image) }, new PhiloxNoise(0));
+  const pyr = await pyramidSampler.sample(
+    image,
+    { items, guidance: NO_CFG, settings: pyramidSampler.parseSettings(steps(20), image) },
+    new PhiloxNoise(0),
+  );
+  const full = await fullResolutionSampler.sample(
+    image,
+    { items, guidance: NO_CFG, settings: fullResolutionSampler.parseSettings({ steps: 60 }, image) },
+    new PhiloxNoise(0),
+  );
   assert.is(pyr.cost.nfe, full.cost.nfe);
   assert.is(pyr.cost.tokensPerSample / full.cost.tokensPerSample, 0.4375);
 });
@@ -165,14 +198,31 @@ test('bad settings and plans are refused with the field and what is allowed', as
   assert.throws(() => pyramidSampler.parseSettings({ steps: 3 }, models), /pyramid settings: Unrecognized key/);
   assert.throws(() => pyramidSampler.parseSettings({ jump: { noise: 'pink' } }, models), /pyramid settings.jump.noise: .*"block"/);
   const settings = pyramidSampler.parseSettings({ framesPerUnit: 2 }, models);
-  await rejects(() => pyramidSampler.sample(models, { items: unconditionalItems(1), guidance: NO_CFG, settings, frames: 2 }, new PhiloxNoise(0)), /frames is 2; with framesPerUnit 2 allowed/);
-  await rejects(() => pyramidSampler.sample(models, { items: unconditionalItems(1), guidance: NO_CFG, settings, frames: 9 }, new PhiloxNoise(0)), /frames is 9; model analytic:tiny-video\/pyramid generates 1 to 3 frames/);
   await rejects(
-    () => pyramidSampler.sample(models, { items: [{ index: 0, condition: { kind: 'class', label: 5 } }], guidance: NO_CFG, settings }, new PhiloxNoise(0)),
+    () => pyramidSampler.sample(models, { items: unconditionalItems(1), guidance: NO_CFG, settings, frames: 2 }, new PhiloxNoise(0)),
+    /frames is 2; with framesPerUnit 2 allowed/,
+  );
+  await rejects(
+    () => pyramidSampler.sample(models, { items: unconditionalItems(1), guidance: NO_CFG, settings, frames: 9 }, new PhiloxNoise(0)),
+    /frames is 9; model analytic:tiny-video\/pyramid generates 1 to 3 frames/,
+  );
+  await rejects(
+    () =>
+      pyramidSampler.sample(
+        models,
+        { items: [{ index: 0, condition: { kind: 'class', label: 5 } }], guidance: NO_CFG, settings },
+        new PhiloxNoise(0),
+      ),
     /class label 5 is not allowed; allowed: an integer from 0 to 1/,
   );
-  await rejects(() => pyramidSampler.sample(models, { items: [], guidance: NO_CFG, settings }, new PhiloxNoise(0)), /the plan has no items/);
-  assert.throws(() => pyramidSampler.parseSettings({}, { id: 'empty', device: cpuDevice('TypeScript'), close: async () => {} }), /needs a unified pyramidal model; empty has none/);
+  await rejects(
+    () => pyramidSampler.sample(models, { items: [], guidance: NO_CFG, settings }, new PhiloxNoise(0)),
+    /the plan has no items/,
+  );
+  assert.throws(
+    () => pyramidSampler.parseSettings({}, { id: 'empty', device: cpuDevice('TypeScript'), close: async () => {} }),
+    /needs a unified pyramidal model; empty has none/,
+  );
 });
 
 test.run();

@@ -16,7 +16,18 @@ const order: MetricPlugin<unknown, number> = {
   chunkState: () => 0,
   encode: (s) => ({ json: s, arrays: {} }),
   decode: (e) => e.json as number,
-  finalize: ({ states, chunks }) => [{ key: 'seen', label: '', value: Number([...states.samples!, ...states.reference!].join('')), unit: '', direction: 'none', uncertainty: { kind: 'exact', reason: '' }, measured: false, note: chunks.join(',') }],
+  finalize: ({ states, chunks }) => [
+    {
+      key: 'seen',
+      label: '',
+      value: Number([...states.samples!, ...states.reference!].join('')),
+      unit: '',
+      direction: 'none',
+      uncertainty: { kind: 'exact', reason: '' },
+      measured: false,
+      note: chunks.join(','),
+    },
+  ],
 };
 const entry: MetricEntry[] = [{ key: 'order', plugin: order as MetricPlugin, options: {}, optionsHash: '' }];
 const meta = { id: 'm' } as MethodMeta;
@@ -24,7 +35,21 @@ const context = {} as MethodContext;
 
 test('chunk states reach the metric in chunk order whatever order they were gathered in', async () => {
   const r = await finalizeMethod(meta, 3, context, entry, {
-    order: { sets: { samples: [{ chunk: 2, state: 3 }, { chunk: 0, state: 1 }, { chunk: 1, state: 2 }], reference: [{ chunk: 1, state: 5 }, { chunk: 2, state: 6 }, { chunk: 0, state: 4 }] }, timing: null },
+    order: {
+      sets: {
+        samples: [
+          { chunk: 2, state: 3 },
+          { chunk: 0, state: 1 },
+          { chunk: 1, state: 2 },
+        ],
+        reference: [
+          { chunk: 1, state: 5 },
+          { chunk: 2, state: 6 },
+          { chunk: 0, state: 4 },
+        ],
+      },
+      timing: null,
+    },
   });
   assert.is(r.metrics.order.values[0].value, 123456);
   assert.is(r.metrics.order.values[0].note, '0,1,2');
@@ -32,14 +57,35 @@ test('chunk states reach the metric in chunk order whatever order they were gath
 });
 
 test('a chunk given twice, or a set missing chunks, is refused with the method and metric named', async () => {
-  await rejects(() => finalizeMethod(meta, 2, context, entry, { order: { sets: { samples: [{ chunk: 0, state: 1 }, { chunk: 0, state: 1 }], reference: [] }, timing: null } }),
+  await rejects(
+    () =>
+      finalizeMethod(meta, 2, context, entry, {
+        order: {
+          sets: {
+            samples: [
+              { chunk: 0, state: 1 },
+              { chunk: 0, state: 1 },
+            ],
+            reference: [],
+          },
+          timing: null,
+        },
+      }),
     /method 'm', metric 'order': chunk 0 appears twice/,
   );
-  await rejects(() => finalizeMethod(meta, 2, context, entry, { order: { sets: { samples: [{ chunk: 0, state: 1 }], reference: [] }, timing: null } }), /set 'reference' has chunks \[\], the samples have \[0\]/);
+  await rejects(
+    () => finalizeMethod(meta, 2, context, entry, { order: { sets: { samples: [{ chunk: 0, state: 1 }], reference: [] }, timing: null } }),
+    /set 'reference' has chunks \[\], the samples have \[0\]/,
+  );
 });
 
 test("a shard's partial results report a metric that fails on its chunks alone instead of failing the shard", async () => {
-  const failing: MetricPlugin<unknown, number> = { ...order, finalize: () => { throw new Error('singular'); } };
+  const failing: MetricPlugin<unknown, number> = {
+    ...order,
+    finalize: () => {
+      throw new Error('singular');
+    },
+  };
   const entries: MetricEntry[] = [{ key: 'order', plugin: failing as MetricPlugin, options: {}, optionsHash: '' }];
   const states = { order: { sets: { samples: [{ chunk: 0, state: 1 }], reference: [{ chunk: 0, state: 1 }] }, timing: null } };
   await rejects(() => finalizeMethod(meta, 1, context, entries, states), /method 'm', metric 'order': singular/);

@@ -21,7 +21,10 @@ test('results with different locked settings are refused, naming every differenc
   const b = results(locked(rawSuite({ seed: 3, metrics: [{ name: 'fd-pixel', options: { downsample: 1 } }, { name: 'cost' }] })));
   assert.throws(
     () => assertComparable(a, b, 'compare', ['A', 'B']),
-    (e: Error) => /cannot compare A and B: their locked settings differ/.test(e.message) && /metrics: /.test(e.message) && /seed: 0 vs 3/.test(e.message),
+    (e: Error) =>
+      /cannot compare A and B: their locked settings differ/.test(e.message) &&
+      /metrics: /.test(e.message) &&
+      /seed: 0 vs 3/.test(e.message),
   );
   // methods are what is compared, so they are not locked
   const other = results(locked(rawSuite({ methods: [{ name: 'x', model: 'analytic:tiny-video', sampler: 'full' }] })));
@@ -29,7 +32,22 @@ test('results with different locked settings are refused, naming every differenc
 });
 
 test('deterministic values leave out wall-clock measurements; reading checks the schema tag', () => {
-  const r = { methods: [{ id: 'm', metrics: { x: { version: 1, values: [{ key: 'a', measured: false }, { key: 'b', measured: true }] } } }] } as unknown as Results;
+  const r = {
+    methods: [
+      {
+        id: 'm',
+        metrics: {
+          x: {
+            version: 1,
+            values: [
+              { key: 'a', measured: false },
+              { key: 'b', measured: true },
+            ],
+          },
+        },
+      },
+    ],
+  } as unknown as Results;
   assert.equal(Object.keys(deterministicValues(r).m), ['x.a']);
   const dir = mkdtempSync(path.join(tmpdir(), 'results-'));
   writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ schema: 'other@9' }));

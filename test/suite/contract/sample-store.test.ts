@@ -6,12 +6,32 @@ import path from 'node:path';
 import { SampleStore, sampleKey, type SampleKeyParts } from '../../../src/suite/contract/sample-store.ts';
 import type { SampleRecord } from '../../../src/suite/contract/records.ts';
 
-const parts: SampleKeyParts = { harness: '0.1.0', modelHash: 'm', sampler: 'pyramid', settings: { stepsPerStage: [3, 3, 3] }, guidance: { firstFrame: 1, video: 1 }, frames: 3, condition: 'class:1', seed: 0, index: 5 };
+const parts: SampleKeyParts = {
+  harness: '0.1.0',
+  modelHash: 'm',
+  sampler: 'pyramid',
+  settings: { stepsPerStage: [3, 3, 3] },
+  guidance: { firstFrame: 1, video: 1 },
+  frames: 3,
+  condition: 'class:1',
+  seed: 0,
+  index: 5,
+};
 
 test('the key changes with every part that determines a sample, and not with key order', () => {
   const base = sampleKey(parts);
   assert.match(base, /^[0-9a-f]{64}$/);
-  const changed: Partial<SampleKeyParts>[] = [{ harness: '0.2.0' }, { modelHash: 'n' }, { sampler: 'full' }, { settings: { stepsPerStage: [3, 3, 4] } }, { guidance: { firstFrame: 2, video: 1 } }, { frames: 2 }, { condition: 'class:0' }, { seed: 1 }, { index: 6 }];
+  const changed: Partial<SampleKeyParts>[] = [
+    { harness: '0.2.0' },
+    { modelHash: 'n' },
+    { sampler: 'full' },
+    { settings: { stepsPerStage: [3, 3, 4] } },
+    { guidance: { firstFrame: 2, video: 1 } },
+    { frames: 2 },
+    { condition: 'class:0' },
+    { seed: 1 },
+    { index: 6 },
+  ];
   for (const c of changed) assert.is.not(sampleKey({ ...parts, ...c }), base, JSON.stringify(c));
   assert.is(sampleKey({ ...parts, settings: { stepsPerStage: [3, 3, 3] } }), base);
 });
@@ -22,7 +42,19 @@ test('samples round-trip bit for bit; reads are counted as hits and misses; a re
   const key = sampleKey(parts);
   assert.is(store.readSample(key), null);
   const values = Float32Array.from({ length: 1 * 3 * 2 * 2 }, (_, i) => Math.fround(i / 7 - 0.3));
-  const record: SampleRecord = { key, index: 5, condition: 'class:1', seed: 0, shape: [1, 3, 2, 2], cost: { nfe: 9, tokensPerSample: 10, flopsPerSample: null, stages: [] }, generationSeconds: 0.1, decodeSeconds: 0, stageSeconds: [], batchSize: 1, resolved: null };
+  const record: SampleRecord = {
+    key,
+    index: 5,
+    condition: 'class:1',
+    seed: 0,
+    shape: [1, 3, 2, 2],
+    cost: { nfe: 9, tokensPerSample: 10, flopsPerSample: null, stages: [] },
+    generationSeconds: 0.1,
+    decodeSeconds: 0,
+    stageSeconds: [],
+    batchSize: 1,
+    resolved: null,
+  };
   store.writeSample(record, values);
   const back = store.readSample(key)!;
   assert.equal(Array.from(back.values), Array.from(values));

@@ -6,7 +6,10 @@ test('shards partition the chunks: every chunk in exactly one shard', () => {
   const chunks = chunkCount(1000, 128);
   assert.is(chunks, 8);
   const all = [0, 1, 2].flatMap((i) => shardChunks(chunks, { index: i, count: 3 }));
-  assert.equal([...all].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(
+    [...all].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7],
+  );
   assert.equal(shardChunks(chunks, { index: 1, count: 3 }), [1, 4, 7]);
   assert.equal(chunkRange(7, 128, 1000), [896, 1000]);
 });

@@ -17,7 +17,10 @@ test('state files round-trip exactly and the same states give the same bytes', (
   const bytes = encodeStateFile(file);
   assert.ok(bytes.equals(encodeStateFile(file)));
   const back = decodeStateFile(bytes, 'x.npz');
-  assert.equal(back.chunks.map((c) => c.chunk), [0, 3]);
+  assert.equal(
+    back.chunks.map((c) => c.chunk),
+    [0, 3],
+  );
   assert.equal(Array.from(back.chunks[0].state.arrays.features), Array.from(file.chunks[0].state.arrays.features));
   assert.ok(back.chunks[1].state.arrays.sums instanceof Float64Array);
   assert.is(back.chunks[1].state.arrays.sums[0], Math.PI);

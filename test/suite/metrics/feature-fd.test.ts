@@ -25,11 +25,20 @@ const concat = (states: FeatureState[]) => {
 };
 
 test('finalize: FD of all chunks against the suite reference equals the direct distance; floor and KID/PR on the same features', async () => {
-  const options = featureFdMetric.parseOptions({ extractor: 'pixels-v1', kid: { subsets: 5, subsetSize: 20 }, precisionRecall: {}, jackknifeGroups: 3 }, 'o');
+  const options = featureFdMetric.parseOptions(
+    { extractor: 'pixels-v1', kid: { subsets: 5, subsetSize: 20 }, precisionRecall: {}, jackknifeGroups: 3 },
+    'o',
+  );
   const samples = [0, 1, 2].map((i) => state(i, 30, 4, 0.3));
   const reference = [0, 1, 2].map((i) => state(10 + i, 30, 4));
   const second = [0, 1, 2].map((i) => state(20 + i, 30, 4));
-  const values = await featureFdMetric.finalize({ options, method: context, chunks: [0, 1, 2], states: { samples, reference, second }, timing: null });
+  const values = await featureFdMetric.finalize({
+    options,
+    method: context,
+    chunks: [0, 1, 2],
+    states: { samples, reference, second },
+    timing: null,
+  });
   const byKey = Object.fromEntries(values.map((v) => [v.key, v]));
   const direct = frechetFromMoments(momentsOf(concat(samples), 90, 4), momentsOf(concat(reference), 90, 4)).fd;
   assert.ok(Math.abs(byKey.fd.value! - direct) < 1e-12 * direct, `${byKey.fd.value} vs ${direct}`);
@@ -42,7 +51,10 @@ test('finalize: FD of all chunks against the suite reference equals the direct d
 
 test('chunkState: the extractor sees the samples as uint8 RGB; pixels-v1 returns them in [-1, 1]', async () => {
   const options = featureFdMetric.parseOptions({ extractor: 'pixels-v1' }, 'o');
-  const samples = new Tensor([2, 3, 1, 4, 4], Float32Array.from({ length: 96 }, (_, i) => (i % 7) / 7 - 0.5));
+  const samples = new Tensor(
+    [2, 3, 1, 4, 4],
+    Float32Array.from({ length: 96 }, (_, i) => (i % 7) / 7 - 0.5),
+  );
   const s = await featureFdMetric.chunkState({ set: 'samples', chunk: 0, items: [], samples, records: null }, options, context);
   assert.equal([s.rows, s.dim], [2, 48]);
   // round trip through 8 bits: within half a level
@@ -53,10 +65,20 @@ test('chunkState: the extractor sees the samples as uint8 RGB; pixels-v1 returns
 test('bad options and a reference of another dimension are refused', async () => {
   assert.throws(() => featureFdMetric.parseOptions({}, 'suite.metrics[0].options'), /suite.metrics\[0\].options.extractor/);
   assert.throws(() => featureFdMetric.parseOptions({ extractor: 'x', reference: { kind: 'url' } }, 'o'), /o.reference/);
-  assert.equal(featureFdMetric.setsFor!(featureFdMetric.parseOptions({ extractor: 'x', reference: { kind: 'file', path: 'a.npz' } }, 'o')), []);
+  assert.equal(
+    featureFdMetric.setsFor!(featureFdMetric.parseOptions({ extractor: 'x', reference: { kind: 'file', path: 'a.npz' } }, 'o')),
+    [],
+  );
   const options = featureFdMetric.parseOptions({ extractor: 'pixels-v1' }, 'o');
   await rejects(
-    async () => featureFdMetric.finalize({ options, method: context, chunks: [0], states: { samples: [state(1, 10, 4)], reference: [state(2, 10, 5)], second: [state(3, 10, 5)] }, timing: null }),
+    async () =>
+      featureFdMetric.finalize({
+        options,
+        method: context,
+        chunks: [0],
+        states: { samples: [state(1, 10, 4)], reference: [state(2, 10, 5)], second: [state(3, 10, 5)] },
+        timing: null,
+      }),
     /feature dimension/,
   );
 });

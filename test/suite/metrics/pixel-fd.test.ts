@@ -10,18 +10,35 @@ import { jackknifeStderr } from '../../../src/core/statistics.ts';
 
 const options = (o: Partial<PixelFdOptions> = {}): PixelFdOptions => pixelFdMetric.parseOptions(o, 'opts');
 const chunkOf = (samples: Tensor, chunk = 0): SampleChunk => ({ set: 'samples', chunk, items: [], samples, records: null });
-const context: MethodContext = { id: 'm', shape: [3, 4, 8, 8], costSource: 'notional', playbackFps: 8, protocolVideos: 10, device: { kind: 'cpu', name: 'cpu', count: 1, memoryBytes: null, hoursUnit: 'CPU-hours', reason: '' }, machines: [] };
+const context: MethodContext = {
+  id: 'm',
+  shape: [3, 4, 8, 8],
+  costSource: 'notional',
+  playbackFps: 8,
+  protocolVideos: 10,
+  device: { kind: 'cpu', name: 'cpu', count: 1, memoryBytes: null, hoursUnit: 'CPU-hours', reason: '' },
+  machines: [],
+};
 
 test('features: 2x2 block means `downsample` times, then every `frameStride`-th frame, channel-major', () => {
-  const t = new Tensor([1, 1, 3, 2, 2], Float32Array.from({ length: 12 }, (_, i) => i));
+  const t = new Tensor(
+    [1, 1, 3, 2, 2],
+    Float32Array.from({ length: 12 }, (_, i) => i),
+  );
   const f = pixelFeatures(chunkOf(t), options({ downsample: 1, frameStride: 2 }));
   // frame 0 block mean (0+1+2+3)/4, frame 2 block mean (8+9+10+11)/4
   assert.equal({ rows: f.rows, dim: f.dim, values: Array.from(f.features) }, { rows: 1, dim: 2, values: [1.5, 9.5] });
 });
 
 test('check: refuses a dimension over maxDimension and a downsample the size does not allow, naming what to change', () => {
-  assert.throws(() => pixelFdMetric.check!(options({ maxDimension: 100 }), context), /feature dimension 768 \(3 channels x 4 frames x 8x8\) exceeds maxDimension 100; raise options\.downsample/);
-  assert.throws(() => pixelFdMetric.check!(options({ downsample: 4 }), context), /8x8 cannot be taken down 4 times; allowed downsample: 0 to 3/);
+  assert.throws(
+    () => pixelFdMetric.check!(options({ maxDimension: 100 }), context),
+    /feature dimension 768 \(3 channels x 4 frames x 8x8\) exceeds maxDimension 100; raise options\.downsample/,
+  );
+  assert.throws(
+    () => pixelFdMetric.check!(options({ downsample: 4 }), context),
+    /8x8 cannot be taken down 4 times; allowed downsample: 0 to 3/,
+  );
   pixelFdMetric.check!(options({ downsample: 1, frameStride: 3 }), context);
 });
 
@@ -41,7 +58,13 @@ test('finalize: the distance over chunks in order equals the distance of all row
   const concat = (s: PixelFdState[]) => Float32Array.from(s.flatMap((x) => Array.from(x.features)));
   const want = frechetFromMoments(momentsOf(concat(samples), 120, dim), momentsOf(concat(reference), 120, dim)).fd;
   const floor = frechetFromMoments(momentsOf(concat(second), 120, dim), momentsOf(concat(reference), 120, dim)).fd;
-  const values = await pixelFdMetric.finalize({ options: options({ jackknifeGroups: 3 }), method: context, chunks: [0, 1, 2, 3, 4, 5], states: { samples, reference, second }, timing: null });
+  const values = await pixelFdMetric.finalize({
+    options: options({ jackknifeGroups: 3 }),
+    method: context,
+    chunks: [0, 1, 2, 3, 4, 5],
+    states: { samples, reference, second },
+    timing: null,
+  });
   const get = (k: string) => values.find((v) => v.key === k)!;
   assert.is(get('fd').value, want);
   assert.is(get('fdFloor').value, floor);
@@ -56,7 +79,13 @@ test('finalize: the distance over chunks in order equals the distance of all row
   assert.ok(u.kind === 'stderr' && u.n === 3 && Math.abs(u.stderr - jackknifeStderr(leaveOut)) < 1e-12, JSON.stringify(u));
   assert.is(get('fd').direction, 'lower');
   // one chunk: no jackknife, said so
-  const one = await pixelFdMetric.finalize({ options: options(), method: context, chunks: [0], states: { samples: samples.slice(0, 1), reference: reference.slice(0, 1), second: second.slice(0, 1) }, timing: null });
+  const one = await pixelFdMetric.finalize({
+    options: options(),
+    method: context,
+    chunks: [0],
+    states: { samples: samples.slice(0, 1), reference: reference.slice(0, 1), second: second.slice(0, 1) },
+    timing: null,
+  });
   assert.is(one[0].uncertainty.kind, 'none');
 });
 

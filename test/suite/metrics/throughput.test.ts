@@ -6,13 +6,26 @@ import type { MachineFingerprint, TimingRecord } from '../../../src/suite/contra
 
 const here: MachineFingerprint = { id: 'aaaaaaaaaaaaaaaa', name: 'NVIDIA H100', hoursUnit: 'GPU-hours' };
 const there: MachineFingerprint = { id: 'bbbbbbbbbbbbbbbb', name: 'NVIDIA A100', hoursUnit: 'GPU-hours' };
-const context: MethodContext = { id: 'm', shape: [1, 4, 8, 8], costSource: 'notional', playbackFps: 8, protocolVideos: 4730, device: { kind: 'gpu', name: 'NVIDIA H100', count: 1, memoryBytes: null, hoursUnit: 'GPU-hours', reason: '' }, machines: [here] };
+const context: MethodContext = {
+  id: 'm',
+  shape: [1, 4, 8, 8],
+  costSource: 'notional',
+  playbackFps: 8,
+  protocolVideos: 4730,
+  device: { kind: 'gpu', name: 'NVIDIA H100', count: 1, memoryBytes: null, hoursUnit: 'GPU-hours', reason: '' },
+  machines: [here],
+};
 const options = throughputMetric.parseOptions({ bootstrap: 200 }, 'o');
 const timing: TimingRecord = {
   plan: { warmup: 1, repeats: 5, minDurationSeconds: 0, maxRepeats: 10000, batch: 1 },
   frames: 4,
   warmupSeconds: [0.5],
-  repeats: [0.1, 0.2, 0.3, 0.4, 0.5].map((s) => ({ wallSeconds: s, decodeSeconds: s / 10, stageSeconds: { '0': s / 4, '2': s / 2 }, nfe: 9 })),
+  repeats: [0.1, 0.2, 0.3, 0.4, 0.5].map((s) => ({
+    wallSeconds: s,
+    decodeSeconds: s / 10,
+    stageSeconds: { '0': s / 4, '2': s / 2 },
+    nfe: 9,
+  })),
   baselineRssBytes: 100 * 1024 * 1024,
   peakRssBytes: 164 * 1024 * 1024,
   processMaxRssBytes: 200 * 1024 * 1024,
@@ -83,7 +96,13 @@ const timingOf = (n: number, plan: Partial<TimingRecord['plan']> = {}): TimingRe
 });
 
 test('a p99 from 8 repeats keeps its number but is invalid; a p50 from 8 is valid', async () => {
-  const values = await throughputMetric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states }, timing: timingOf(8) });
+  const values = await throughputMetric.finalize({
+    options,
+    method: context,
+    chunks: [0, 1],
+    states: { samples: states },
+    timing: timingOf(8),
+  });
   const get = (k: string) => values.find((v) => v.key === k)!;
   assert.ok(get('latencyMs.p99').value! > 0);
   assert.equal(get('latencyMs.p99').validity, { valid: false, rule: 'p99 needs >= 299 observations, has 8' });
@@ -93,7 +112,13 @@ test('a p99 from 8 repeats keeps its number but is invalid; a p50 from 8 is vali
 });
 
 test('with enough observations a percentile is valid: p99 from 299 repeats', async () => {
-  const values = await throughputMetric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states }, timing: timingOf(299) });
+  const values = await throughputMetric.finalize({
+    options,
+    method: context,
+    chunks: [0, 1],
+    states: { samples: states },
+    timing: timingOf(299),
+  });
   const get = (k: string) => values.find((v) => v.key === k)!;
   assert.equal(get('latencyMs.p99').validity, { valid: true, rule: 'p99 needs >= 299 observations, has 299' });
   assert.is(get('latencyMs.p90').validity!.valid, true);
@@ -102,7 +127,9 @@ test('with enough observations a percentile is valid: p99 from 299 repeats', asy
 test('a timed phase stopped by maxRepeats short of its minimum duration makes every timed value invalid', async () => {
   const short = timingOf(40, { repeats: 30, minDurationSeconds: 60, maxRepeats: 40 });
   const values = await throughputMetric.finalize({ options, method: context, chunks: [0, 1], states: { samples: states }, timing: short });
-  const timed = values.filter((v) => v.key.startsWith('latencyMs.') || v.key.startsWith('stage') || v.key.startsWith('peakRss') || v.key === 'processPeakRssMiB');
+  const timed = values.filter(
+    (v) => v.key.startsWith('latencyMs.') || v.key.startsWith('stage') || v.key.startsWith('peakRss') || v.key === 'processPeakRssMiB',
+  );
   assert.ok(timed.length >= 7);
   for (const v of timed) {
     assert.is(v.validity!.valid, false, v.key);
@@ -110,7 +137,10 @@ test('a timed phase stopped by maxRepeats short of its minimum duration makes ev
   }
   // p50 and p90 have their observations; only the duration fails them
   assert.match(values.find((v) => v.key === 'latencyMs.p90')!.validity!.rule, /^p90 needs >= 29 observations, has 40; timed phase/);
-  assert.throws(() => throughputMetric.parseOptions({ repeats: 10, maxRepeats: 5 }, 'suite.metrics[0].options'), /suite\.metrics\[0\]\.options\.maxRepeats: 5 is below repeats 10/);
+  assert.throws(
+    () => throughputMetric.parseOptions({ repeats: 10, maxRepeats: 5 }, 'suite.metrics[0].options'),
+    /suite\.metrics\[0\]\.options\.maxRepeats: 5 is below repeats 10/,
+  );
 });
 
 test('samples another machine generated are counted and named, never timed here', async () => {
@@ -123,7 +153,10 @@ test('samples another machine generated are counted and named, never timed here'
   assert.ok(Math.abs(get('secondsPerVideo').value! - 0.15) < 1e-12);
   assert.ok(Math.abs(get('deviceHours').value! - 0.3 / 3600) < 1e-15);
   assert.is(get('samplesFromOtherMachines').value, 2);
-  assert.match(get('framesPerSecond').note!, /2 of 4 samples were read from the store as generated on other machines \(1 on NVIDIA A100 \[bbbbbbbbbbbbbbbb\], 1 on unknown machine/);
+  assert.match(
+    get('framesPerSecond').note!,
+    /2 of 4 samples were read from the store as generated on other machines \(1 on NVIDIA A100 \[bbbbbbbbbbbbbbbb\], 1 on unknown machine/,
+  );
   assert.match(get('framesPerSecond').label, /over 2 videos generated on this machine/);
 });
 
@@ -133,7 +166,10 @@ test('no sample generated on this machine: frames/s is null and says where they 
   const get = (k: string) => values.find((v) => v.key === k)!;
   for (const k of ['framesPerSecond', 'realTimeFactor', 'secondsPerVideo', 'deviceHoursProtocol']) {
     assert.is(get(k).value, null, k);
-    assert.match(get(k).note!, /no sample was generated on this machine: 4 of 4 samples were read from the store as generated on other machines \(4 on NVIDIA A100/);
+    assert.match(
+      get(k).note!,
+      /no sample was generated on this machine: 4 of 4 samples were read from the store as generated on other machines \(4 on NVIDIA A100/,
+    );
   }
   assert.is(get('deviceHours').value, 0);
   assert.is(get('samplesFromOtherMachines').value, 4);
@@ -145,7 +181,10 @@ test('a merge of shards from two machines: no frames/s, device-hours summed with
   const values = await throughputMetric.finalize({ options, method: merged, chunks: [0, 1], states: { samples: shards }, timing });
   const get = (k: string) => values.find((v) => v.key === k)!;
   assert.is(get('framesPerSecond').value, null);
-  assert.match(get('framesPerSecond').note!, /the shards generated on 2 machines \(3 videos in 0\.0001389 GPU-hours on NVIDIA H100 \[a+\], 1 videos in 0\.0001389 GPU-hours on NVIDIA A100 \[b+\]\)/);
+  assert.match(
+    get('framesPerSecond').note!,
+    /the shards generated on 2 machines \(3 videos in 0\.0001389 GPU-hours on NVIDIA H100 \[a+\], 1 videos in 0\.0001389 GPU-hours on NVIDIA A100 \[b+\]\)/,
+  );
   assert.is(get('deviceHoursProtocol').value, null);
   // generation 1.0 s on both machines plus shard 0's timed phase (2.0 s)
   assert.ok(Math.abs(get('deviceHours').value! - 3 / 3600) < 1e-15);

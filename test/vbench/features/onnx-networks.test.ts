@@ -15,12 +15,16 @@ const flat = (w: number, h: number, rgb: [number, number, number]) => {
   for (let p = 0; p < w * h; p++) f.set(rgb, 3 * p);
   return f;
 };
-const normalised = (rgb: number[], n: { mean: readonly number[]; std: readonly number[] }) => rgb.map((v, c) => (v / 255 - n.mean[c]) / n.std[c]);
+const normalised = (rgb: number[], n: { mean: readonly number[]; std: readonly number[] }) =>
+  rgb.map((v, c) => (v / 255 - n.mean[c]) / n.std[c]);
 
 test('DINO- and CLIP-shaped embedders: per-frame features after the right transform, in batches', async () => {
   const session = await loadSession(writeModel(dir, 'enc.onnx', poolEncoderGraph()), {}, quiet);
   const frames = [flat(64, 40, [255, 128, 0]), flat(64, 40, [10, 20, 30]), flat(64, 40, [200, 200, 200])];
-  for (const [transform, norm] of [['dino', IMAGENET_NORMALISATION], ['clip', CLIP_NORMALISATION]] as const) {
+  for (const [transform, norm] of [
+    ['dino', IMAGENET_NORMALISATION],
+    ['clip', CLIP_NORMALISATION],
+  ] as const) {
     const e = new OnnxEmbedder(session, transform, `test-${transform}`, { batch: 2 });
     assert.equal(e.backbone, { kind: 'network', name: `test-${transform}` });
     const out = await e.embed(frames, 64, 40);
@@ -28,8 +32,20 @@ test('DINO- and CLIP-shaped embedders: per-frame features after the right transf
     // a flat frame stays flat through any resize, so the pooled feature is the normalised colour (to the
     // stub's float32 average over ~50,000 pixels: relative error under 1e-3)
     out.forEach((f, i) => {
-      const want = normalised([[255, 128, 0], [10, 20, 30], [200, 200, 200]][i], norm);
-      f.forEach((v, c) => assert.ok(Math.abs(v - want[c]) < 1e-3 * Math.max(1, Math.abs(want[c])), `${transform} frame ${i} channel ${c}: ${v} vs ${want[c]}`));
+      const want = normalised(
+        [
+          [255, 128, 0],
+          [10, 20, 30],
+          [200, 200, 200],
+        ][i],
+        norm,
+      );
+      f.forEach((v, c) =>
+        assert.ok(
+          Math.abs(v - want[c]) < 1e-3 * Math.max(1, Math.abs(want[c])),
+          `${transform} frame ${i} channel ${c}: ${v} vs ${want[c]}`,
+        ),
+      );
     });
   }
 });

@@ -9,18 +9,29 @@ const frame = (w: number, h: number, f: (x: number, y: number) => [number, numbe
 };
 
 test('a flat frame: colour means exact in every cell, no gradient energy', () => {
-  const d = colourGradientDescriptor(frame(16, 12, () => [51, 102, 255]), 16, 12);
+  const d = colourGradientDescriptor(
+    frame(16, 12, () => [51, 102, 255]),
+    16,
+    12,
+  );
   assert.is(d.length, GRID * GRID * CELL_VALUES);
   for (let cell = 0; cell < GRID * GRID; cell++) {
     const o = cell * CELL_VALUES;
-    assert.equal(Array.from(d.subarray(o, o + 3)).map((v) => Math.round(v * 1000) / 1000), [0.2, 0.4, 1]);
+    assert.equal(
+      Array.from(d.subarray(o, o + 3)).map((v) => Math.round(v * 1000) / 1000),
+      [0.2, 0.4, 1],
+    );
     assert.ok(d.subarray(o + 3, o + CELL_VALUES).every((v) => v === 0));
   }
 });
 
 test('a vertical dark-to-bright edge puts energy in orientation bin 0 (gradient along +x) of the cells on the edge only', () => {
   // 16 x 16, edge between x = 7 and x = 8: cells of column 1 (x 4..7) and column 2 (x 8..11) see it
-  const d = colourGradientDescriptor(frame(16, 16, (x) => (x < 8 ? [0, 0, 0] : [200, 200, 200])), 16, 16);
+  const d = colourGradientDescriptor(
+    frame(16, 16, (x) => (x < 8 ? [0, 0, 0] : [200, 200, 200])),
+    16,
+    16,
+  );
   for (let cy = 0; cy < GRID; cy++) {
     for (let cx = 0; cx < GRID; cx++) {
       const bins = d.subarray((cy * GRID + cx) * CELL_VALUES + 3, (cy * GRID + cx + 1) * CELL_VALUES);
@@ -32,7 +43,11 @@ test('a vertical dark-to-bright edge puts energy in orientation bin 0 (gradient 
     }
   }
   // the mirrored edge (bright to dark) goes to the opposite bin (180 degrees = bin 4)
-  const m = colourGradientDescriptor(frame(16, 16, (x) => (x < 8 ? [200, 200, 200] : [0, 0, 0])), 16, 16);
+  const m = colourGradientDescriptor(
+    frame(16, 16, (x) => (x < 8 ? [200, 200, 200] : [0, 0, 0])),
+    16,
+    16,
+  );
   assert.ok(m[1 * CELL_VALUES + 3 + 4] > 0 && m[1 * CELL_VALUES + 3] === 0);
 });
 

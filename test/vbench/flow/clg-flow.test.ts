@@ -13,15 +13,33 @@ const ROTATION_MEAN_EPE = { 1: 0.03, 3: 0.06, 5: 0.1 } as const;
 const estimator = new ClgFlowEstimator();
 
 for (const [size, shifts] of [
-  [128, [[0.3, -0.2], [2.5, 1.25], [-4.7, 3.1]]],
-  [256, [[2.5, 1.25], [-4.7, 3.1], [6, -6], [9.3, 4.4]]],
+  [
+    128,
+    [
+      [0.3, -0.2],
+      [2.5, 1.25],
+      [-4.7, 3.1],
+    ],
+  ],
+  [
+    256,
+    [
+      [2.5, 1.25],
+      [-4.7, 3.1],
+      [6, -6],
+      [9.3, 4.4],
+    ],
+  ],
 ] as const) {
   test(`translations at ${size}x${size}: mean EPE < ${TRANSLATION_MEAN_EPE} px, max < ${TRANSLATION_MAX_EPE} px`, async () => {
     for (const [dx, dy] of shifts) {
       const [a, b] = translationPair(1, size, size, dx, dy);
       const f = await estimator.estimate(a, b, size, size);
       const e = endPointError(f.u, f.v, size, size, () => [dx, dy], 10);
-      assert.ok(e.mean < TRANSLATION_MEAN_EPE && e.max < TRANSLATION_MAX_EPE, `(${dx}, ${dy}): mean ${e.mean.toFixed(4)}, max ${e.max.toFixed(3)}`);
+      assert.ok(
+        e.mean < TRANSLATION_MEAN_EPE && e.max < TRANSLATION_MAX_EPE,
+        `(${dx}, ${dy}): mean ${e.mean.toFixed(4)}, max ${e.max.toFixed(3)}`,
+      );
     }
   });
 }
@@ -49,8 +67,14 @@ test('a textured disk moving (8, -5) px over a static background at 256: EPE ins
   const fg = texture(6);
   const R = 0.2 * size;
   const c = size / 2;
-  const scene = (ox: number, oy: number) => (x: number, y: number) => (Math.hypot(x - c - ox, y - c - oy) <= R ? fg(x - ox, y - oy) : bg(x, y));
-  const f = await estimator.estimate(renderFrame(scene(0, 0), size, size, (x, y) => [x, y]), renderFrame(scene(dx, dy), size, size, (x, y) => [x, y]), size, size);
+  const scene = (ox: number, oy: number) => (x: number, y: number) =>
+    Math.hypot(x - c - ox, y - c - oy) <= R ? fg(x - ox, y - oy) : bg(x, y);
+  const f = await estimator.estimate(
+    renderFrame(scene(0, 0), size, size, (x, y) => [x, y]),
+    renderFrame(scene(dx, dy), size, size, (x, y) => [x, y]),
+    size,
+    size,
+  );
   // mean EPE inside the disk (4 px in from its edge) and on the background (4 px beyond the disoccluded ring)
   let inside = 0;
   let nIn = 0;

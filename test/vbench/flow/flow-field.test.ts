@@ -5,12 +5,7 @@ import { topCount, topFractionMeanMagnitude, type FlowField } from '../../../src
 import { bookkeeping as fixture } from '../../helpers/vbench-bookkeeping.ts';
 
 test('kthLargest agrees with a full sort, runs of equal values included', () => {
-  const cases = [
-    [5, 1, 4, 1, 5, 9, 2, 6],
-    [3, 3, 3, 3, 3],
-    [0, 0, 0, 1, 0, 0, 2],
-    Array.from({ length: 101 }, (_, i) => (i * 37) % 11),
-  ];
+  const cases = [[5, 1, 4, 1, 5, 9, 2, 6], [3, 3, 3, 3, 3], [0, 0, 0, 1, 0, 0, 2], Array.from({ length: 101 }, (_, i) => (i * 37) % 11)];
   for (const values of cases) {
     const sorted = [...values].sort((a, b) => b - a);
     for (let k = 1; k <= values.length; k++) assert.is(kthLargest(Float32Array.from(values), k), sorted[k - 1], `k=${k} of ${values}`);

@@ -1,20 +1,53 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { blurSeparable, expandFlow, gaussianKernel, gradients, reduce2, reducedSize, warpBicubic } from '../../../src/vbench/flow/image-ops.ts';
+import {
+  blurSeparable,
+  expandFlow,
+  gaussianKernel,
+  gradients,
+  reduce2,
+  reducedSize,
+  warpBicubic,
+} from '../../../src/vbench/flow/image-ops.ts';
 
-const grid = (w: number, h: number, f: (x: number, y: number) => number) => Float32Array.from({ length: w * h }, (_, i) => f(i % w, Math.floor(i / w)));
+const grid = (w: number, h: number, f: (x: number, y: number) => number) =>
+  Float32Array.from({ length: w * h }, (_, i) => f(i % w, Math.floor(i / w)));
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 test('Gaussian kernels are normalised and symmetric; blurs keep constants and (in the interior) linear ramps', () => {
-  for (const [sigma, radius] of [[0.7, undefined], [0.8, 2], [1.2, undefined], [2, 1]] as const) {
+  for (const [sigma, radius] of [
+    [0.7, undefined],
+    [0.8, 2],
+    [1.2, undefined],
+    [2, 1],
+  ] as const) {
     const k = gaussianKernel(sigma, radius);
-    close(k.reduce((a, b) => a + b, 0), 1, 1e-6, `sum sigma ${sigma}`);
+    close(
+      k.reduce((a, b) => a + b, 0),
+      1,
+      1e-6,
+      `sum sigma ${sigma}`,
+    );
     for (let i = 0; i < k.length; i++) assert.is(k[i], k[k.length - 1 - i]);
     const w = 17;
     const h = 13;
-    const out = blurSeparable(grid(w, h, () => 42), w, h, k, new Float32Array(w * h), new Float32Array(w * h));
+    const out = blurSeparable(
+      grid(w, h, () => 42),
+      w,
+      h,
+      k,
+      new Float32Array(w * h),
+      new Float32Array(w * h),
+    );
     out.forEach((v) => close(v, 42, 1e-4, 'constant'));
-    const ramp = blurSeparable(grid(w, h, (x, y) => 3 * x - 2 * y), w, h, k, new Float32Array(w * h), new Float32Array(w * h));
+    const ramp = blurSeparable(
+      grid(w, h, (x, y) => 3 * x - 2 * y),
+      w,
+      h,
+      k,
+      new Float32Array(w * h),
+      new Float32Array(w * h),
+    );
     const r = (k.length - 1) / 2;
     for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) close(ramp[y * w + x], 3 * x - 2 * y, 1e-4, `ramp at ${x},${y}`);
   }
@@ -55,7 +88,12 @@ test('bicubic warp: integer shifts are exact, a quadratic is reproduced at fract
 
 test('reduce2 halves sizes (ceil) and keeps constants; expandFlow doubles displacements', () => {
   assert.equal([reducedSize(16), reducedSize(15), reducedSize(1)], [8, 8, 1]);
-  const r = reduce2(grid(15, 9, () => 7), 15, 9, 1.2);
+  const r = reduce2(
+    grid(15, 9, () => 7),
+    15,
+    9,
+    1.2,
+  );
   assert.is(r.length, 8 * 5);
   r.forEach((v) => close(v, 7, 1e-4, 'constant'));
   const { u, v } = expandFlow(new Float32Array(4 * 3).fill(1.5), new Float32Array(4 * 3).fill(-0.5), 4, 3, 8, 6);

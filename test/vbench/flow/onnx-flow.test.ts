@@ -29,7 +29,10 @@ test('a RAFT-shaped ONNX graph (flow_up = (image2 - image1)[:, 0:2]) goes throug
   assert.ok(f.u.every((x) => x === 3) && f.v.every((x) => x === 6), 'u = 3, v = 6 everywhere');
   // per-pixel layout: image2 with R = 11 x, image1 with R = 10 x -> u = x (row-major, planar channels)
   const g = await est.estimate(frame(w, h, 0, 10), frame(w, h, 0, 11), w, h);
-  assert.equal(Array.from(g.u), Array.from({ length: w * h }, (_, i) => i % w));
+  assert.equal(
+    Array.from(g.u),
+    Array.from({ length: w * h }, (_, i) => i % w),
+  );
 });
 
 test('input names, output name and pixel scale come from the options', async () => {
@@ -45,7 +48,10 @@ test('input names, output name and pixel scale come from the options', async () 
 
 test('a model whose output is not [1, 2, H, W] is refused with the shapes named', async () => {
   const session = await loadSession(writeModel(dir, 'bad.onnx', badFlowGraph()), {}, quiet);
-  await rejects(() => new OnnxFlowEstimator(session).estimate(frame(4, 2, 0), frame(4, 2, 1), 4, 2), /output 'flow' has shape \[1, 3, 2, 4\]; expected \[1, 2, 2, 4\]/);
+  await rejects(
+    () => new OnnxFlowEstimator(session).estimate(frame(4, 2, 0), frame(4, 2, 1), 4, 2),
+    /output 'flow' has shape \[1, 3, 2, 4\]; expected \[1, 2, 2, 4\]/,
+  );
 });
 
 test.run();

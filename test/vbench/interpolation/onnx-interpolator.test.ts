@@ -23,8 +23,11 @@ test('an AMT-shaped graph (imgt = img0 (1 - embt) + img1 embt) receives embt = 0
   mid.forEach((v, i) => assert.ok(Math.abs(v - (10 * i + 2)) < 1e-3, `value ${i}: ${v}`));
 });
 
-test('through the motion smoothness protocol it gives the blend interpolator\'s result (up to float32 rounding)', async () => {
-  const interp = new OnnxInterpolator(await loadSession(writeModel(dir, 'amt2.onnx', interpolatorGraph()), {}, quiet), { inputs: ['img0', 'img1', 'embt'], output: 'imgt_pred' });
+test("through the motion smoothness protocol it gives the blend interpolator's result (up to float32 rounding)", async () => {
+  const interp = new OnnxInterpolator(await loadSession(writeModel(dir, 'amt2.onnx', interpolatorGraph()), {}, quiet), {
+    inputs: ['img0', 'img1', 'embt'],
+    output: 'imgt_pred',
+  });
   // frames 0, 27, 40, 67, 80, 107: midpoints of 0/40 and 40/80 are 20 and 60, the real odd frames 27 and 67
   const frames = Array.from({ length: 6 }, (_, t) => new Uint8Array(5 * 3 * 3).fill(20 * t + (t % 2) * 7));
   const clip = { id: 'v', width: 5, height: 3, fps: 8, frames };

@@ -8,7 +8,10 @@ test('checkClip accepts a well-formed clip and names what is wrong otherwise', (
   assert.throws(() => checkClip({ id: 'v1', width: 0, height: 3, fps: null, frames }), /video v1: size 0x3/);
   assert.throws(() => checkClip({ id: 'v2', width: 2, height: 3, fps: 0, frames }), /video v2: fps 0/);
   assert.throws(() => checkClip({ id: 'v3', width: 2, height: 3, fps: null, frames: [] }), /video v3 has no frames/);
-  assert.throws(() => checkClip({ id: 'v4', width: 2, height: 3, fps: null, frames: [new Uint8Array(5)] }), /video v4: frame 0 has 5 bytes; a 2x3 RGB24 frame has 18/);
+  assert.throws(
+    () => checkClip({ id: 'v4', width: 2, height: 3, fps: null, frames: [new Uint8Array(5)] }),
+    /video v4: frame 0 has 5 bytes; a 2x3 RGB24 frame has 18/,
+  );
 });
 
 test('luma is BT.601: 0.299 R + 0.587 G + 0.114 B', () => {

@@ -17,7 +17,10 @@ test('middle sampling: 4 of 10 frames -> bounds int(linspace(0, 10, 5)) = 0 2 5 
 test('middle sampling truncates linspace in float64: 3 of 49 frames -> bounds 0 16 32 49 -> 7 23 40', () => {
   // 49 / 3 = 16.333...: 16.33 -> 16, 32.67 -> 32; ranges (0,15) (16,31) (32,48)
   assert.equal(middleFrameIndices(3, 49), [7, 23, 40]);
-  assert.equal(middleFrameIndices(16, 16), Array.from({ length: 16 }, (_, i) => i));
+  assert.equal(
+    middleFrameIndices(16, 16),
+    Array.from({ length: 16 }, (_, i) => i),
+  );
 });
 
 test('middle sampling pads with the last index when the video is shorter than asked', () => {
@@ -43,7 +46,8 @@ test('everyNth keeps items start, start + n, ...', () => {
 });
 
 test('middle sampling and the fps stride agree with NumPy / Python on every fixture case', () => {
-  for (const c of fixture.middle) assert.equal(middleFrameIndices(c.numFrames, c.videoLength), c.indices, `${c.numFrames} of ${c.videoLength}`);
+  for (const c of fixture.middle)
+    assert.equal(middleFrameIndices(c.numFrames, c.videoLength), c.indices, `${c.numFrames} of ${c.videoLength}`);
   for (const c of fixture.fps) assert.is(subsampleInterval(c.fps), c.interval, `fps ${c.fps}`);
 });
 

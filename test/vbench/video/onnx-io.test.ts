@@ -20,7 +20,7 @@ test('planarBatch: interleaved RGB24 -> [N, 3, H, W], scaled and normalised per 
   assert.throws(() => planarBatch([new Uint8Array(5)], 2, 1, scaleOnly(1)), /image 0 has 5 bytes/);
 });
 
-test('tensor names default to the session\'s own and are checked; outputs are checked for shape and finiteness', async () => {
+test("tensor names default to the session's own and are checked; outputs are checked for shape and finiteness", async () => {
   const flow = await loadSession(writeModel(dir, 'f.onnx', flowGraph()), {}, () => undefined);
   assert.equal(inputNames(flow, 2, undefined), ['image1', 'image2']);
   assert.is(outputName(flow, undefined), 'flow_up');
@@ -31,7 +31,10 @@ test('tensor names default to the session\'s own and are checked; outputs are ch
   const ok = { y: { type: 'float32' as const, data: Float32Array.of(1, 2), dims: [1, 2] } };
   assert.equal(Array.from(checkedOutput(enc, ok, 'y', [1, 2])), [1, 2]);
   assert.throws(() => checkedOutput(enc, ok, 'y', [2, 1]), /output 'y' has shape \[1, 2\]; expected \[2, 1\]/);
-  assert.throws(() => checkedOutput(enc, { y: { ...ok.y, data: Float32Array.of(1, NaN) } }, 'y', [1, 2]), /non-finite value \(NaN\) at flat index 1/);
+  assert.throws(
+    () => checkedOutput(enc, { y: { ...ok.y, data: Float32Array.of(1, NaN) } }, 'y', [1, 2]),
+    /non-finite value \(NaN\) at flat index 1/,
+  );
   assert.throws(() => checkedOutput(enc, ok, 'z', [1, 2]), /output 'z' missing/);
 });
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { noPadding, padAmounts, padReplicate, unpad } from '../../../src/vbench/video/padding.ts';
 
-test("padAmounts follows InputPadder: nothing for multiples, the odd pixel on the bottom/right", () => {
+test('padAmounts follows InputPadder: nothing for multiples, the odd pixel on the bottom/right', () => {
   assert.ok(noPadding(padAmounts(256, 256, 8)));
   // 250 -> 256: 6 = 3 + 3
   assert.equal(padAmounts(250, 250, 8), { left: 3, right: 3, top: 3, bottom: 3 });

@@ -15,7 +15,10 @@ test("imaging quality's resize rule for each mode (sizes int(512 / side * h), in
   assert.equal(size(imagingQualityGeometry(frame(1280, 720), 1280, 720, 'shorter_centercrop')), [512, 512]);
   assert.equal(size(imagingQualityGeometry(frame(800, 500), 800, 500, 'shorter')), [800, 500]);
   assert.equal(size(imagingQualityGeometry(frame(2000, 1000), 2000, 1000, 'None')), [2000, 1000]);
-  assert.throws(() => imagingQualityGeometry(frame(4, 4), 4, 4, 'widest' as never), /mode 'widest' is not known; allowed: longer, shorter, shorter_centercrop, None/);
+  assert.throws(
+    () => imagingQualityGeometry(frame(4, 4), 4, 4, 'widest' as never),
+    /mode 'widest' is not known; allowed: longer, shorter, shorter_centercrop, None/,
+  );
 });
 
 test('clip_transform geometry crops to 224 x 224; dino_transform keeps the aspect ratio', () => {
