@@ -236,6 +236,23 @@ function latencyValues(timing: TimingRecord, o: ThroughputOptions): MetricValue[
   return out;
 }
 
+/** Frames/s, real-time factor and seconds per video where this run has no one rate to give: null, with `why`. */
+function absentRates(method: MethodContext, none: Uncertainty, why: string): MetricValue[] {
+  return [
+    measuredValue('framesPerSecond', 'generated frames / sampler wall time', null, 'frames/s', 'higher', none, why),
+    measuredValue(
+      'realTimeFactor',
+      `generation seconds per second of video at ${method.playbackFps} fps (below 1 is faster than real time)`,
+      null,
+      'ratio',
+      'lower',
+      none,
+      why,
+    ),
+    measuredValue('secondsPerVideo', 'sampler wall time per video', null, 's', 'lower', none, why),
+  ];
+}
+
 /** "12 on NVIDIA A100 [3f2a...]" for each machine of `counts`, most samples first. */
 function machineList(
   counts: ReadonlyMap<string, number>,
@@ -304,17 +321,7 @@ function bulkValues(
     const hours = units.size === 1 ? (sum(secondsPerChunk) + timedSeconds) / 3600 : null;
     const unit = `${units.size === 1 ? [...units][0] : 'device-hours'} (${[...ownCount.keys()].map((id) => info[id].name).join(' + ')})`;
     return [
-      measuredValue('framesPerSecond', 'generated frames / sampler wall time', null, 'frames/s', 'higher', none, why),
-      measuredValue(
-        'realTimeFactor',
-        `generation seconds per second of video at ${method.playbackFps} fps (below 1 is faster than real time)`,
-        null,
-        'ratio',
-        'lower',
-        none,
-        why,
-      ),
-      measuredValue('secondsPerVideo', 'sampler wall time per video', null, 's', 'lower', none, why),
+      ...absentRates(method, none, why),
       measuredValue(
         'deviceHours',
         `device time spent generating this run's ${videos} videos${timing ? ' and its timed phase' : ''}, summed over its machines`,
@@ -342,17 +349,7 @@ function bulkValues(
     const why = `no sample was generated on this machine: ${storeNote ?? 'the run has no samples'}`;
     const none = { kind: 'none', reason: 'no sample generated on this machine' } as const;
     return [
-      measuredValue('framesPerSecond', 'generated frames / sampler wall time', null, 'frames/s', 'higher', none, why),
-      measuredValue(
-        'realTimeFactor',
-        `generation seconds per second of video at ${method.playbackFps} fps (below 1 is faster than real time)`,
-        null,
-        'ratio',
-        'lower',
-        none,
-        why,
-      ),
-      measuredValue('secondsPerVideo', 'sampler wall time per video', null, 's', 'lower', none, why),
+      ...absentRates(method, none, why),
       measuredValue(
         'deviceHours',
         `device time spent by this run${timing ? ' on its timed phase' : ''}; it generated no videos`,
