@@ -8,6 +8,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { comparisonMarkdown, type Comparison } from '../analysis/compare.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { insideFolder } from '../io/safe-path.ts';
 import { curveChart } from './curves-chart.ts';
 import { MethodPalette } from './palette.ts';
 import { headerOf } from './table.ts';
@@ -109,7 +110,7 @@ export function writeComparison(
 ): string[] {
   const files: string[] = [];
   const write = (rel: string, data: string | Uint8Array) => {
-    writeFileAtomic(path.join(out, rel), data);
+    writeFileAtomic(insideFolder(out, [rel], `comparison file '${rel}'`), data);
     files.push(rel);
   };
   write('comparison.md', comparisonMarkdown(c));

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { COST_TABLE_FILE, costTableMarkdown, type CostTable } from '../analysis/cost-table.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { insideFolder } from '../io/safe-path.ts';
 import { latencyCharts } from './latency-chart.ts';
 import { paretoCharts } from './pareto-chart.ts';
 import { sweepCharts } from './sweeps-chart.ts';
@@ -70,7 +71,7 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
   const sub = path.join(out, 'report');
   const written: string[] = [];
   const write = (rel: string, data: string | Uint8Array) => {
-    writeFileAtomic(path.join(out, rel), data);
+    writeFileAtomic(insideFolder(out, [rel], `report file '${rel}'`), data);
     written.push(rel);
   };
   // charts and videos of an earlier report may no longer be made: start those folders afresh

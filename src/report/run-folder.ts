@@ -10,7 +10,7 @@ import { decodeStateFile, stateFilePath } from '../suite/contract/state-file.ts'
 import type { MethodLatencies } from './latency-chart.ts';
 import { metricKeyOf } from './values.ts';
 import type { TimingRecord } from '../suite/contract/records.ts';
-import { readSampleRows, type SampleRow } from '../suite/contract/sample-rows.ts';
+import { readSampleRows, sampleRowsFile, type SampleRow } from '../suite/contract/sample-rows.ts';
 import type { Manifest } from '../suite/contract/manifest.ts';
 
 /** What a report is made from. */
@@ -50,8 +50,7 @@ export function readRunFolder(dir: string): RunFolder {
     } else if (parsed.schema === 'pyramid-bench/manifest@1') manifest = parsed as unknown as Manifest;
   }
   const samples = new Map<string, readonly SampleRow[]>();
-  for (const m of results.methods)
-    if (existsSync(path.join(dir, 'samples', `${m.slug}.jsonl`))) samples.set(m.id, readSampleRows(dir, m.slug));
+  for (const m of results.methods) if (existsSync(sampleRowsFile(dir, m.slug, '.jsonl'))) samples.set(m.id, readSampleRows(dir, m.slug));
   const latencies: MethodLatencies[] = [];
   const key = metricKeyOf(results, 'throughput');
   for (const m of results.methods) {

@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { insideFolder } from '../io/safe-path.ts';
 import { SampleStore } from '../suite/contract/sample-store.ts';
 import { tensorToFrames } from '../data/quantize.ts';
 import { readVideo, VIDEO_EXTENSIONS, writeVideo } from '../data/video.ts';
@@ -51,7 +52,7 @@ function storeSource(run: RunFolder): { read: (methodId: string, key: string) =>
 function videoFileSource(run: RunFolder): { read: (methodId: string, key: string) => Promise<Frames | null>; name: string } | null {
   const byKey = new Map<string, string>();
   for (const m of run.results.methods) {
-    const folder = path.join(run.dir, 'videos', m.slug);
+    const folder = insideFolder(run.dir, ['videos', m.slug], `videos of method '${m.slug}'`);
     const index = path.join(folder, 'keys.json');
     if (!existsSync(index)) continue;
     const keys = JSON.parse(readFileSync(index, 'utf8')) as Record<string, string>;
@@ -97,7 +98,13 @@ export async function sideBySideVideos(run: RunFolder, outDir: string, count: nu
     for (const [i, m] of methods.entries()) {
       const f = frames[i]!;
       const file = path.join('videos', `${index}-${m.slug}.gif`);
-      await writeVideo(path.join(outDir, file), f.frames, f.width, f.height, run.results.locked.playbackFps);
+      await writeVideo(
+        insideFolder(outDir, [file], `side-by-side video of method '${m.slug}'`),
+        f.frames,
+        f.width,
+        f.height,
+        run.results.locked.playbackFps,
+      );
       cells.push({ method: m.id, file, width: f.width, height: f.height });
     }
     rows.push({ index, condition: keyOf(methods[0].id, index)!.condition, cells });

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from '
 import path from 'node:path';
 import { canonicalJson, hashValue } from '../core/hash.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { insideFolder } from '../io/safe-path.ts';
 import { finalizeMethod, methodContext, type MetricStates } from './contract/finalize.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import type { SampleSetKind } from './contract/plugin.ts';
@@ -147,19 +148,19 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
 /** Copies each shard's videos of a method into the merged folder (their names do not overlap: each sample is in one shard). */
 function copyVideos(dirs: readonly string[], out: string, slug: string): void {
   const keys: Record<string, string> = {};
+  const to = insideFolder(out, ['videos', slug], `videos of method '${slug}'`);
   for (const dir of dirs) {
-    const from = path.join(dir, 'videos', slug);
+    const from = insideFolder(dir, ['videos', slug], `videos of method '${slug}'`);
     if (!existsSync(from)) continue;
     const index = path.join(from, 'keys.json');
     const shardKeys = existsSync(index) ? (JSON.parse(readFileSync(index, 'utf8')) as Record<string, string>) : {};
     for (const name of readdirSync(from)) {
       if (name === 'keys.json' || name.startsWith('.')) continue;
       if (name in keys) throw new RangeError(`video ${name} of ${slug} is in more than one shard folder`);
-      mkdirSync(path.join(out, 'videos', slug), { recursive: true });
-      copyFileSync(path.join(from, name), path.join(out, 'videos', slug, name));
+      mkdirSync(to, { recursive: true });
+      copyFileSync(path.join(from, name), path.join(to, name));
       keys[name] = shardKeys[name] ?? '';
     }
   }
-  if (Object.keys(keys).length > 0)
-    writeFileAtomic(path.join(out, 'videos', slug, 'keys.json'), `${JSON.stringify(keys, Object.keys(keys).sort(), 2)}\n`);
+  if (Object.keys(keys).length > 0) writeFileAtomic(path.join(to, 'keys.json'), `${JSON.stringify(keys, Object.keys(keys).sort(), 2)}\n`);
 }

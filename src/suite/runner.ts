@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { hashValue } from '../core/hash.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { insideFolder } from '../io/safe-path.ts';
 import { COST_TABLE_FILE, costTable } from '../analysis/cost-table.ts';
 import { finalizeMethod, type MetricStates } from './contract/finalize.ts';
 import { chunkSamples, referenceSamples } from './generate.ts';
@@ -158,7 +159,12 @@ async function runMethod(
   const rows: SampleRow[] = [];
   const videoSpec = suite.outputs.videos;
   const videos = videoSpec
-    ? new VideoWriter(path.join(options.out, 'videos', plan.meta.slug), videoSpec.format, videoSpec.naming, suite.playbackFps)
+    ? new VideoWriter(
+        insideFolder(options.out, ['videos', plan.meta.slug], `videos of method '${plan.method.id}'`),
+        videoSpec.format,
+        videoSpec.naming,
+        suite.playbackFps,
+      )
     : null;
   const npzRows: { item: (typeof plan.items)[number]; values: Float32Array }[] = [];
   let resolved: Readonly<Record<string, unknown>> | null = null;
@@ -214,7 +220,10 @@ async function runMethod(
   writeMethodStates(options.out, plan.meta.slug, run.metrics, states);
   writeSampleRows(options.out, plan.meta.slug, rows);
   if (npzRows.length > 0)
-    writeFileAtomic(path.join(options.out, 'samples', `${plan.meta.slug}.npz`), samplesNpz(npzRows, plan.method.shape));
+    writeFileAtomic(
+      insideFolder(options.out, ['samples', `${plan.meta.slug}.npz`], `samples of method '${plan.method.id}'`),
+      samplesNpz(npzRows, plan.method.shape),
+    );
   options.log(`${plan.method.id}: ${rows.length} samples; computing ${run.metrics.map((m) => m.key).join(', ')}`);
   const metricStates: Record<string, MetricStates> = states;
   return finalizeMethod({ ...plan.meta, resolved }, rows.length, plan.context, run.metrics, metricStates, options.shard.count > 1);

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeReport } from '../../src/report/report.ts';
 import { rejects } from '../helpers/assert.ts';
@@ -70,6 +70,24 @@ test('the tables: booktabs LaTeX with the best values in bold, Markdown, CSV of 
   const samples = parseCsv(readFileSync(path.join(out, 'report', 'samples.csv'), 'utf8'), 'csv');
   assert.is(samples.length, 3 * 48);
   assert.equal([...new Set(samples.map((s) => s.method))], ['pyramid [steps=2]', 'pyramid [steps=4]', 'cascade']);
+});
+
+test('a results file whose method slug leaves the folder is refused before the report reads or writes anything', async () => {
+  const box = scratch('tampered');
+  const run = path.join(box, 'run');
+  cpSync(await reportRun('a'), run, { recursive: true });
+  const file = path.join(run, 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8'));
+  results.methods[0].slug = '../../evil';
+  writeFileSync(file, JSON.stringify(results));
+  // what the old code read through the slug: <run>/samples/../../evil.jsonl
+  cpSync(path.join(run, 'samples', `${METHODS[0]}.jsonl`), path.join(box, 'evil.jsonl'));
+  const before = readdirSync(box, { recursive: true }).sort();
+  await rejects(
+    () => writeReport(run, { formats: ['svg'], videos: 2 }),
+    /^slug of method 0 in .*run\/results\.json is "\.\.\/\.\.\/evil"; allowed: a plain file name/,
+  );
+  assert.equal(readdirSync(box, { recursive: true }).sort(), before);
 });
 
 test('bad options are refused with the value and what is allowed', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { planRun } from '../../src/suite/plan.ts';
@@ -55,6 +55,28 @@ test('shard folders from differing runs, repeated or missing shards are refused,
   rmSync(stateFilePath(dir('gone'), 'p', 'cost', 'samples'));
   await rejects(() => mergeRuns([dir('s0'), dir('gone')], dir('m'), { partial: false }), /cost\.samples\.npz is missing/);
   assert.equal((await mergeRuns([dir('s0'), dir('s1')], dir('m'), { partial: false })).methods[0].samples, 40);
+});
+
+test('a tampered shard whose method slug leaves the folder is refused before merge reads or writes anything outside --out', async () => {
+  // a box holding two shard copies and the merge's --out; the slug points two levels up, where the attacker plants files
+  const box = path.join(root, 'tampered');
+  for (const i of [0, 1]) {
+    cpSync(dir(`s${i}`), path.join(box, 'in', `s${i}`), { recursive: true });
+    const file = path.join(box, 'in', `s${i}`, 'results.json');
+    const results = JSON.parse(readFileSync(file, 'utf8'));
+    results.methods[0].slug = '../../evil';
+    writeFileSync(file, JSON.stringify(results));
+  }
+  // what the old code read through the slug: <shard>/state/../../evil/ and <shard>/samples/../../evil.jsonl
+  cpSync(path.join(dir('s0'), 'state', 'p'), path.join(box, 'in', 'evil'), { recursive: true });
+  cpSync(path.join(dir('s0'), 'samples', 'p.jsonl'), path.join(box, 'in', 'evil.jsonl'));
+  mkdirSync(path.join(box, 'out'));
+  const before = readdirSync(box, { recursive: true }).sort();
+  await rejects(
+    () => mergeRuns([path.join(box, 'in', 's0'), path.join(box, 'in', 's1')], path.join(box, 'out', 'm'), { partial: false }),
+    /^slug of method 0 in .*s0\/results\.json is "\.\.\/\.\.\/evil"; allowed: a plain file name/,
+  );
+  assert.equal(readdirSync(box, { recursive: true }).sort(), before);
 });
 
 test('shards from two machines merge into device-hours per machine, and no frames/s that neither measured', async () => {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../core/hash.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
+import { safeName } from '../../io/safe-path.ts';
 import type { GuidanceSettings } from '../../samplers/contract/sampling.ts';
 import type { MetricValue } from './plugin.ts';
 import type { DeviceInfo } from '../../models/contract/device.ts';
@@ -125,6 +126,10 @@ export function readResults(dir: string): Results {
   }
   if (parsed.schema !== RESULTS_SCHEMA)
     throw new RangeError(`${file}: schema '${String(parsed.schema)}'; this harness reads '${RESULTS_SCHEMA}'`);
+  const methods = (parsed as { methods?: unknown }).methods;
+  if (!Array.isArray(methods)) throw new RangeError(`${file}: 'methods' is ${JSON.stringify(methods)}; allowed: a list of methods`);
+  // slugs become folder and file names (samples/<slug>.jsonl, state/<slug>/, videos/<slug>/): data, so checked
+  for (const [i, m] of methods.entries()) safeName((m as { slug?: unknown })?.slug, `slug of method ${i} in ${file}`);
   return parsed as Results;
 }
 

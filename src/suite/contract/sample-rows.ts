@@ -3,9 +3,9 @@
  * `samples/<slug>.csv`, one row per sample with its condition, seed, store key, cost and measured seconds.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../../io/atomic.ts';
+import { insideFolder, safeName } from '../../io/safe-path.ts';
 import type { SampleRecord, SuiteItem } from './records.ts';
 
 /** One row of a method's per-sample table. */
@@ -47,9 +47,9 @@ export function sampleRow(method: string, item: SuiteItem, record: SampleRecord)
 /** Writes `samples/<slug>.jsonl` (one JSON object per line, read back by `merge`) and `samples/<slug>.csv`, rows sorted by index. */
 export function writeSampleRows(dir: string, slug: string, rows: readonly SampleRow[]): void {
   const sorted = [...rows].sort((a, b) => a.index - b.index);
-  writeFileAtomic(path.join(dir, 'samples', `${slug}.jsonl`), sorted.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  writeFileAtomic(sampleRowsFile(dir, slug, '.jsonl'), sorted.map((r) => `${JSON.stringify(r)}\n`).join(''));
   writeFileAtomic(
-    path.join(dir, 'samples', `${slug}.csv`),
+    sampleRowsFile(dir, slug, '.csv'),
     stringify(
       sorted.map((r) => ({
         ...r,
@@ -63,9 +63,14 @@ export function writeSampleRows(dir: string, slug: string, rows: readonly Sample
   );
 }
 
+/** Path of `samples/<slug><ext>` under `dir`; refuses a slug that would leave `dir`. */
+export function sampleRowsFile(dir: string, slug: string, ext: '.jsonl' | '.csv'): string {
+  return insideFolder(dir, ['samples', `${safeName(slug, 'method slug')}${ext}`], `per-sample rows of method '${slug}'`);
+}
+
 /** Reads `samples/<slug>.jsonl`. */
 export function readSampleRows(dir: string, slug: string): SampleRow[] {
-  const file = path.join(dir, 'samples', `${slug}.jsonl`);
+  const file = sampleRowsFile(dir, slug, '.jsonl');
   if (!existsSync(file)) throw new RangeError(`${file} does not exist; is ${dir} a results folder of this suite?`);
   return readFileSync(file, 'utf8')
     .split('\n')

@@ -3,8 +3,8 @@
  * and each chunk's arrays (members `c<chunk>.<name>`, exact float32/float64). The store caches single-chunk
  * files; a results folder keeps one file per method and metric under `state/`, which `merge` reads.
  */
-import path from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.ts';
+import { insideFolder, safeName } from '../../io/safe-path.ts';
 import { decodeNpz, encodeNpz, npyArray, type NpyArray } from '../../io/npy.ts';
 import type { MetricStates } from './finalize.ts';
 import { referenceSetsOf, type EncodedState, type SampleSetKind } from './plugin.ts';
@@ -82,9 +82,10 @@ export function decodeStateFile(bytes: Uint8Array, where: string): StateFile {
   };
 }
 
-/** Path of a method's state file for one metric and sample set. */
+/** Path of a method's state file for one metric and sample set; refuses a slug or metric key that would leave `dir`. */
 export function stateFilePath(dir: string, slug: string, metric: string, set: SampleSetKind): string {
-  return path.join(dir, 'state', slug, `${metric.replace(/\//g, '_')}.${set}.npz`);
+  const name = safeName(`${metric.replace(/\//g, '_')}.${set}.npz`, `state file name of metric key '${metric}'`);
+  return insideFolder(dir, ['state', safeName(slug, 'method slug'), name], `state file of method '${slug}'`);
 }
 
 /** Writes every metric's state files of one method (chunks ascending; the timed phase with the samples set). */
