@@ -4,11 +4,12 @@
  * an optional decoder and condition encoder, and the cost per call. Parsed once through a zod schema; every file
  * it names is checked to exist and to match its sha256. Documented in docs/model-format.md.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseWith, SchemaError } from '../../core/schema.ts';
 import { sha256Hex } from '../../core/hash.ts';
+import { insideFolder } from '../../io/safe-path.ts';
 import { validatePyramidConfig } from '../contract/schedule.ts';
 
 const positiveInt = z.number().int().min(1);
@@ -168,9 +169,24 @@ export function fileSha256(file: string): string {
   return sha256Hex(readFileSync(file));
 }
 
+/**
+ * Checks that a file the manifest names is a regular file inside the package folder (no link, no `..`, no
+ * absolute path), before its bytes are read, so a package cannot make the harness hash (and print the hash of)
+ * a file elsewhere; then checks its sha256.
+ */
 function checkFile(dir: string, file: string, expected: string | undefined, what: string): string {
-  const full = path.join(dir, file);
-  if (!existsSync(full)) throw new PackageError(`package ${dir}: ${what} file ${file} is missing`);
+  let full: string;
+  try {
+    full = insideFolder(dir, [file], `package ${dir}: ${what} file`);
+  } catch (error) {
+    throw new PackageError((error as Error).message);
+  }
+  const stat = lstatSync(full, { throwIfNoEntry: false });
+  if (!stat) throw new PackageError(`package ${dir}: ${what} file ${file} is missing`);
+  if (!stat.isFile())
+    throw new PackageError(
+      `package ${dir}: ${what} file ${file} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; allowed: a regular file inside the package folder`,
+    );
   if (expected) {
     const found = fileSha256(full);
     if (found !== expected)

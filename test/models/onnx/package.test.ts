@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PhiloxNoise } from '../../../src/core/philox.ts';
@@ -53,6 +53,43 @@ test('a manifest with a bad field is refused with the field path and what is all
   writeFileSync(path.join(notJson, 'manifest.json'), '{ nope');
   await rejects(() => loadOnnxPackage(notJson, quiet), /manifest.json is not valid JSON/);
   await rejects(() => loadOnnxPackage(dir, quiet), /is not a model package: manifest.json is missing/);
+});
+
+test('a network file that is a link, in a linked folder, outside the package or not a regular file is refused before it is hashed', async () => {
+  // a secret outside the package: the old check printed its sha256 (a hash oracle)
+  const secret = path.join(dir, 'secret.txt');
+  writeFileSync(secret, 'secret');
+  const linked = writeToyPackage(fresh());
+  renameSync(path.join(linked, 'net.onnx'), path.join(linked, 'real.onnx'));
+  symlinkSync(secret, path.join(linked, 'net.onnx'));
+  await rejects(
+    () => loadOnnxPackage(linked, quiet),
+    /^package .*: network \(full\) file: "net.onnx" resolves to .*secret.txt, outside .*; allowed: a path inside the folder$/,
+  );
+  // a link even to a file inside the package is refused: package files are regular files
+  const inner = writeToyPackage(fresh());
+  renameSync(path.join(inner, 'net.onnx'), path.join(inner, 'real.onnx'));
+  symlinkSync('real.onnx', path.join(inner, 'net.onnx'));
+  await rejects(
+    () => loadOnnxPackage(inner, quiet),
+    /^package .*: network \(full\) file net.onnx is a symbolic link; allowed: a regular file inside the package folder$/,
+  );
+  const viaFolder = writeToyPackage(fresh(), { manifest: (m) => (m.networks[0].file = 'sub/secret.txt') });
+  symlinkSync(dir, path.join(viaFolder, 'sub'));
+  await rejects(
+    () => loadOnnxPackage(viaFolder, quiet),
+    /^package .*: network \(full\) file: "sub\/secret.txt" resolves to .*secret.txt, outside .*; allowed: a path inside the folder$/,
+  );
+  const folder = writeToyPackage(fresh(), { manifest: (m) => (m.networks[0].file = 'sub') });
+  mkdirSync(path.join(folder, 'sub'));
+  await rejects(() => loadOnnxPackage(folder, quiet), /network \(full\) file sub is not a regular file; allowed: a regular file inside/);
+  const up = writeToyPackage(fresh(), { manifest: (m) => (m.networks[0].file = '../secret.txt') });
+  await rejects(() => loadOnnxPackage(up, quiet), /networks\[0\]\.file: a file inside the package folder \(no absolute paths, no \.\.\)/);
+  for (const bad of [() => loadOnnxPackage(linked, quiet), () => loadOnnxPackage(viaFolder, quiet)])
+    await bad().then(
+      () => assert.unreachable('loaded'),
+      (e: Error) => assert.not.ok(e.message.includes(fileSha256(secret)), "the error must not print the linked file's hash"),
+    );
 });
 
 test('a missing or corrupt network file gets its own error', async () => {
