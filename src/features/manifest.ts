@@ -4,7 +4,7 @@
  * features. The same manifest shape describes the built-in random networks; docs/feature-extractors.md shows
  * manifests for the FID Inception, DINOv2 and I3D.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -78,5 +78,9 @@ export function readManifest(file: string): FeatureManifest {
     throw new RangeError(`feature manifest ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
   }
   const manifest = parseWith(manifestSchema, raw, `feature manifest ${file}`);
-  return { ...manifest, model: path.resolve(path.dirname(file), manifest.model) };
+  const model = path.resolve(path.dirname(file), manifest.model);
+  // the network may live beside the manifest or elsewhere (extractors/ names ../models/), but it must be a file
+  const stat = statSync(model, { throwIfNoEntry: false });
+  if (stat && !stat.isFile()) throw new RangeError(`feature manifest ${file}: model ${model} is not a regular file; allowed: an ONNX file`);
+  return { ...manifest, model };
 }

@@ -14,10 +14,11 @@
  * ```
  * What each network must take and return is in docs/vbench.md ("ONNX manifest").
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseWith } from '../core/schema.ts';
+import { insideFolder } from '../io/safe-path.ts';
 
 const file = z.string().min(1);
 const oneIo = z.strictObject({
@@ -45,7 +46,7 @@ const manifestSchema = z.strictObject({
   musiq: oneIo.optional(),
 });
 
-/** A parsed manifest; every `file` is an absolute path that existed when it was read. */
+/** A parsed manifest; every `file` is an absolute path of a regular file in the manifest's folder when it was read. */
 export type OnnxManifest = z.output<typeof manifestSchema>;
 
 /** The networks a manifest may name. */
@@ -57,8 +58,14 @@ export function parseManifest(raw: unknown, baseDir: string, where: string): Onn
   for (const key of MANIFEST_NETWORKS) {
     const entry = m[key];
     if (!entry) continue;
-    const resolved = path.resolve(baseDir, entry.file);
-    if (!existsSync(resolved)) throw new RangeError(`${where}.${key}.file: ${resolved} does not exist`);
+    // a network is a regular file in the manifest's folder: no absolute path, no '..', no link
+    const resolved = path.resolve(insideFolder(baseDir, [entry.file], `${where}.${key}.file`));
+    const stat = lstatSync(resolved, { throwIfNoEntry: false });
+    if (!stat) throw new RangeError(`${where}.${key}.file: ${resolved} does not exist`);
+    if (!stat.isFile())
+      throw new RangeError(
+        `${where}.${key}.file: ${resolved} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; allowed: a regular file in the manifest's folder`,
+      );
     (entry as { file: string }).file = resolved;
   }
   if (m.laion_aesthetic && !m.clip_l14)

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphBuilder } from '../../src/models/onnx/builder.ts';
@@ -130,6 +130,25 @@ test('manifests are validated with the field and the value; a wrong output dimen
     }),
   );
   await rejects(() => openExtractor(missing), /ONNX file .*nope\.onnx does not exist \(see docs\/feature-extractors\.md/);
+  // a folder (or a device, a FIFO) named as the network is refused when the manifest is read
+  mkdirSync(path.join(dir, 'folder.onnx'));
+  const folder = path.join(dir, 'folder-model.json');
+  writeFileSync(
+    folder,
+    JSON.stringify({
+      name: 'x',
+      version: '1',
+      kind: 'image',
+      model: 'folder.onnx',
+      input: { layout: 'NCHW', height: 4, width: 4 },
+      resize: 'none',
+      output: { dim: 3 },
+    }),
+  );
+  assert.throws(
+    () => readManifest(folder),
+    /^feature manifest .*folder-model.json: model .*folder.onnx is not a regular file; allowed: an ONNX file$/,
+  );
 });
 
 test('built-in random networks: the same ONNX bytes every time, names that say what they are, features deterministic', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseManifest, readManifest } from '../../src/vbench/manifest.ts';
@@ -38,6 +38,33 @@ test('unknown keys, missing files, wrong versions and an orphan LAION head are r
   const bad = path.join(dir, 'bad.json');
   writeFileSync(bad, '{');
   assert.throws(() => readManifest(bad), /is not JSON/);
+});
+
+test('a network that is a link, outside the manifest folder or not a regular file is refused before it is opened', () => {
+  const outside = mkdtempSync(path.join(tmpdir(), 'vbench-outside-'));
+  writeFileSync(path.join(outside, 'secret.onnx'), 'x');
+  const box = mkdtempSync(path.join(tmpdir(), 'vbench-links-'));
+  symlinkSync(path.join(outside, 'secret.onnx'), path.join(box, 'raft.onnx'));
+  writeFileSync(path.join(box, 'dino.onnx'), 'x');
+  symlinkSync('dino.onnx', path.join(box, 'clip.onnx'));
+  mkdirSync(path.join(box, 'folder.onnx'));
+  assert.throws(
+    () => parseManifest({ version: 1, raft: { file: 'raft.onnx' } }, box, 'm.json'),
+    /^m.json.raft.file: "raft.onnx" resolves to .*secret.onnx, outside .*; allowed: a path inside the folder$/,
+  );
+  assert.throws(
+    () => parseManifest({ version: 1, clip_b32: { file: 'clip.onnx' } }, box, 'm.json'),
+    /^m.json.clip_b32.file: .*clip.onnx is a symbolic link; allowed: a regular file in the manifest's folder$/,
+  );
+  assert.throws(
+    () => parseManifest({ version: 1, dino: { file: 'folder.onnx' } }, box, 'm.json'),
+    /m.json.dino.file: .*folder.onnx is not a regular file/,
+  );
+  for (const file of ['../' + path.basename(outside) + '/secret.onnx', path.join(outside, 'secret.onnx')])
+    assert.throws(
+      () => parseManifest({ version: 1, dino: { file } }, box, 'm.json'),
+      /^m.json.dino.file: path .*; allowed: a relative path inside the folder, without '\.\.'/,
+    );
 });
 
 test.run();
