@@ -4,7 +4,7 @@
  * atomic (a temporary file, then a rename).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 /** File extensions read as videos (through ffmpeg) when listing folders. */
@@ -41,6 +41,62 @@ function requireTool(tool: 'ffmpeg' | 'ffprobe'): void {
   if (r.error || r.status !== 0) throw new VideoError(`${tool} is not installed; ./setup.sh installs Debian's ffmpeg`);
 }
 
+/** The demuxer ffmpeg may use for each readable extension, and the bytes such a file starts with. */
+const CONTAINERS: Readonly<Record<string, { demuxer: string; what: string; magic: (head: Buffer) => boolean }>> = {
+  '.mp4': { demuxer: 'mov', what: 'an MP4/QuickTime file', magic: (h) => isMovAtom(h) },
+  '.mov': { demuxer: 'mov', what: 'an MP4/QuickTime file', magic: (h) => isMovAtom(h) },
+  '.webm': { demuxer: 'matroska', what: 'a WebM/Matroska file', magic: (h) => h.readUInt32BE(0) === 0x1a45dfa3 },
+  '.mkv': { demuxer: 'matroska', what: 'a WebM/Matroska file', magic: (h) => h.readUInt32BE(0) === 0x1a45dfa3 },
+  '.gif': { demuxer: 'gif', what: 'a GIF file', magic: (h) => h.toString('latin1', 0, 4) === 'GIF8' },
+  '.avi': {
+    demuxer: 'avi',
+    what: 'an AVI file',
+    magic: (h) => h.toString('latin1', 0, 4) === 'RIFF' && h.toString('latin1', 8, 12) === 'AVI ',
+  },
+};
+
+function isMovAtom(head: Buffer): boolean {
+  return ['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot'].includes(head.toString('latin1', 4, 8));
+}
+
+/**
+ * The ffmpeg/ffprobe input arguments that read `file` as the one container its extension names and nothing else:
+ * the file's first bytes are checked first (a text playlist named `.mp4` is refused here), then ffmpeg is given
+ * the demuxer (`-f`), a demuxer whitelist (no nested playlists or concat lists) and the file protocol only
+ * (`file:` prefix, so a name is never read as a URL).
+ */
+function inputArgs(file: string): string[] {
+  const ext = path.extname(file).toLowerCase();
+  const container = CONTAINERS[ext];
+  if (!container) throw new VideoError(`video ${file}: cannot read '${ext}' files; allowed: ${Object.keys(CONTAINERS).join(', ')}`);
+  const head = Buffer.alloc(16);
+  let got: number;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      got = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new VideoError(`video ${file} cannot be read: ${(error as Error).message}`);
+  }
+  if (got < 12 || !container.magic(head))
+    throw new VideoError(
+      `video ${file}: its first bytes (${JSON.stringify(head.toString('latin1', 0, Math.min(got, 8)))}) are not those of ${container.what}; allowed: a ${ext} file of that container (playlists and other formats are not read)`,
+    );
+  return [
+    '-protocol_whitelist',
+    'file',
+    '-format_whitelist',
+    container.demuxer,
+    '-f',
+    container.demuxer,
+    '-i',
+    `file:${path.resolve(file)}`,
+  ];
+}
+
 function parseRate(rate: string | undefined): number {
   if (!rate) return NaN;
   const [a, b] = rate.split('/').map(Number);
@@ -62,7 +118,7 @@ export function probeVideo(file: string): VideoInfo {
       'stream=width,height,avg_frame_rate,r_frame_rate,nb_frames,codec_name,duration',
       '-of',
       'json',
-      file,
+      ...inputArgs(file),
     ],
     { encoding: 'utf8' },
   );
@@ -87,7 +143,7 @@ export function probeVideo(file: string): VideoInfo {
 export async function readVideo(file: string, options: { maxFrames?: number } = {}): Promise<DecodedVideo> {
   const info = probeVideo(file);
   requireTool('ffmpeg');
-  const args = ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-fps_mode', 'passthrough'];
+  const args = ['-v', 'error', ...inputArgs(file), '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-fps_mode', 'passthrough'];
   if (options.maxFrames !== undefined) args.push('-frames:v', String(options.maxFrames));
   args.push('pipe:1');
   const frameBytes = info.width * info.height * 3;

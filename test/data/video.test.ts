@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { probeVideo, readVideo, writeVideo } from '../../src/data/video.ts';
@@ -55,9 +55,41 @@ test('missing and broken video files get clear errors', async () => {
   await rejects(() => readVideo(path.join(dir, 'nope.mp4')), /nope.mp4 does not exist/);
   const broken = path.join(dir, 'broken.mp4');
   writeFileSync(broken, 'not a video');
+  await rejects(
+    () => readVideo(broken),
+    /^video .*broken.mp4: its first bytes \("not a vi"\) are not those of an MP4\/QuickTime file; allowed: /,
+  );
+  // right bytes, broken inside: ffmpeg's own error
+  writeFileSync(broken, Buffer.concat([Buffer.from([0, 0, 0, 20]), Buffer.from('ftypisom'), Buffer.alloc(20)]));
   await rejects(() => readVideo(broken), /ffprobe cannot read .*broken.mp4/);
   await rejects(() => writeVideo(path.join(dir, 'x.mkv'), [new Uint8Array(12)], 2, 2, 8), /cannot write '.mkv' videos/);
   await rejects(() => readImage(path.join(dir, 'nope.png')), /cannot read image/);
+});
+
+test('a text playlist named .mp4 that names another local file is refused, not followed; each extension reads only its container', async () => {
+  const target = path.join(dir, 'target.avi');
+  const { values } = shapesVideo(1, 0, { frames: 4, height: 16, width: 16 });
+  await writeVideo(target, tensorToFrames(values, 3, 4, 16, 16), 16, 16, 8);
+  // an HLS playlist: ffmpeg's probe would pick the hls demuxer and open target.avi
+  const playlist = path.join(dir, 'playlist.mp4');
+  writeFileSync(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n${target}\n#EXT-X-ENDLIST\n`);
+  await rejects(
+    () => readVideo(playlist),
+    /^video .*playlist.mp4: its first bytes \("#EXTM3U\\n"\) are not those of an MP4\/QuickTime file; allowed: a .mp4 file/,
+  );
+  assert.throws(() => probeVideo(playlist), /playlist.mp4: its first bytes/);
+  // an ffconcat list, and an AVI renamed .mp4: refused by its bytes
+  const concat = path.join(dir, 'concat.webm');
+  writeFileSync(concat, `ffconcat version 1.0\nfile '${target}'\n`);
+  await rejects(() => readVideo(concat), /concat.webm: its first bytes .* are not those of a WebM\/Matroska file/);
+  const renamed = path.join(dir, 'renamed.mp4');
+  writeFileSync(renamed, readFileSync(target));
+  await rejects(() => readVideo(renamed), /renamed.mp4: its first bytes \("RIFF/);
+  const m3u8 = path.join(dir, 'list.m3u8');
+  writeFileSync(m3u8, '#EXTM3U\n');
+  await rejects(() => readVideo(m3u8), /^video .*list.m3u8: cannot read '.m3u8' files; allowed: .mp4, .mov, .webm, .mkv, .gif, .avi$/);
+  // the real file still reads
+  assert.is((await readVideo(target)).frames.length, 4);
 });
 
 test.run();
