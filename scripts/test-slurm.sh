@@ -18,10 +18,10 @@ check() { # check <name> <command...>: runs the command, prints the check as pas
   shift
   if "$@"; then
     passed=$((passed + 1))
-    echo "passed: $name"
+    echo "passed: $name [$(($(date +%s) - started)) s]"
   else
     failed=$((failed + 1))
-    echo "failed: $name"
+    echo "failed: $name [$(($(date +%s) - started)) s]"
   fi
 }
 finish() {
@@ -168,7 +168,8 @@ merge_job=$(echo "$submitted" | sed -n 's/^merge job \([0-9]*\) .*/\1/p')
 [ -n "$array_job" ] && [ -n "$merge_job" ] || fatal "pyramid-bench slurm --submit prints the array and merge job ids"
 echo "passed: pyramid-bench slurm --submit: array job $array_job, merge job $merge_job"
 passed=$((passed + 1))
-check "array.sbatch has --requeue and --array=0-2%1" grep -qx -e '#SBATCH --requeue' "$runs/array.sbatch"
+has_lines() { grep -qx -e '#SBATCH --requeue' "$runs/array.sbatch" && grep -qx -e '#SBATCH --array=0-2%1' "$runs/array.sbatch"; }
+check "array.sbatch has --requeue and --array=0-2%1" has_lines
 
 task_state() { scontrol -o show job "${array_job}_$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -1 | cut -d= -f2; }
 samples_stored() { find "$runs/store/samples" -type f 2>/dev/null | wc -l; }
@@ -187,6 +188,16 @@ done
 during=$(samples_stored)
 check "task 1 running and storing samples ($before -> $during entries) before the requeue" test "$during" -gt "$before"
 check "scontrol requeue ${array_job}_1 while it runs (state $(task_state 1))" scontrol requeue "${array_job}_1"
+# a requeued job waits (BeginTime, about 2 minutes in Slurm 22.05) before it may start again; the test then lets it
+# start at once: the task is still killed, requeued and restarted by Slurm, only the wait is cut short
+reason=
+for _ in $(seq 100); do
+  reason=$(scontrol -o show job "${array_job}_1" | grep -o 'Reason=[A-Za-z_]*' | cut -d= -f2)
+  [ "$(task_state 1)" = PENDING ] && break
+  sleep 0.1
+done
+check "Slurm put task 1 back in the queue (state $(task_state 1), reason $reason)" test "$(task_state 1)" = PENDING
+[ "$reason" = BeginTime ] && scontrol update JobId="${array_job}_1" StartTime=now
 
 # the merge job runs after every task has succeeded
 merge_state=
