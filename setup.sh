@@ -6,12 +6,16 @@ cd "$(dirname "$0")"
 
 # canvas (for chartjs-node-canvas) builds from source against cairo/pango; ffmpeg reads and writes videos;
 # Debian's NumPy/SciPy/Pillow make reference vectors; OpenBLAS/LAPACKE serve the fast linear algebra (the
-# Fréchet distance's addon, built below).
+# Fréchet distance's addon, built below); Slurm and munge serve `npm run test:slurm` (scripts/test-slurm.sh starts
+# its own daemons in a temporary folder and needs no service: slurmctld and slurmd are not started without
+# /etc/slurm/slurm.conf, their init scripts and units skip it with exit 0, and a container's policy-rc.d denies
+# the starts with exit 0; Debian's munge service, where it starts, uses its own socket and is left alone).
 packages=(
   build-essential pkg-config python3
   libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev libpixman-1-dev
   ffmpeg python3-numpy python3-scipy python3-pil python3-torch chromium
   libopenblas-dev liblapacke-dev
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()

@@ -23,6 +23,7 @@ const commandNames = [
   'report',
   'run',
   'sample',
+  'slurm',
   'stats',
   'validate',
   'vbench',

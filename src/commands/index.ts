@@ -78,6 +78,14 @@ const table: CommandInfo[] = [
     load: async () => (await import('./merge.ts')).mergeCommand,
   },
   {
+    name: 'slurm',
+    summary: "write (and with --submit, submit) the Slurm job array of a suite's shards and the dependent merge job",
+    usage:
+      'slurm <suite.yaml> --shards <N> --out <dir> [--store <dir>] [--partition <p>] [--time <t>] [--max-running <k>]\n' +
+      '      [--arg name=value ...] [--submit]',
+    load: async () => (await import('./slurm.ts')).slurmCommand,
+  },
+  {
     name: 'validate',
     summary: 'check a suite file (schema, sweeps, models, settings, metrics) and print its plan',
     usage: 'validate <suite.yaml> [--arg name=value ...]',
