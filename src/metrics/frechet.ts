@@ -6,7 +6,8 @@
  * tr sqrt(S1 S2) is the sum of the square roots of the eigenvalues of S1 S2. With S1 = L L^T (Cholesky), S1 S2
  * is similar to the symmetric PSD matrix L^T S2 L, whose eigenvalues a symmetric eigensolver gives; when S1 is
  * not positive definite the roles swap (S2 = L L^T, L^T S1 L), and when neither is, A = S1^(1/2) from an
- * eigendecomposition gives A S2 A (the form frechet.md recommends). All three are the same quantity in exact
+ * eigendecomposition gives A S2 A (the form frechet.md recommends), or, on a backend with a low-rank factor
+ * (the TypeScript one), S1 = F F^T (pivoted Cholesky, F: d x r) gives the r x r matrix F^T S2 F. All three are the same quantity in exact
  * arithmetic; full-rank cases agree with SciPy's `sqrtm` route to ~1e-13 relative.
  */
 import { assertSymmetric, psdSqrt } from './linalg.ts';
@@ -45,12 +46,14 @@ export const PSD_TOLERANCE = 1e-6;
 
 /**
  * Throws when symmetric `sigma` has an eigenvalue below -PSD_TOLERANCE x its largest, with that ratio and
- * `what`. A Cholesky factor of sigma + PSD_TOLERANCE max_i(sigma_ii) I proves the bound cheaply (lambda_max >=
- * max_i sigma_ii); only when it fails are the eigenvalues computed (or `values`, already known, used).
+ * `what`. A lower bound on the smallest eigenvalue (`lowerBound`, from a pivoted Cholesky) or a Cholesky factor
+ * of sigma + PSD_TOLERANCE max_i(sigma_ii) I proves the bound cheaply (lambda_max >= max_i sigma_ii); only when
+ * neither does are the eigenvalues computed (or `values`, already known, used).
  */
-function assertPsd(sigma: Float64Array, d: number, what: string, backend: LinalgBackend, values?: Float64Array): void {
+function assertPsd(sigma: Float64Array, d: number, what: string, backend: LinalgBackend, values?: Float64Array, lowerBound?: number): void {
   let maxDiagonal = 0;
   for (let i = 0; i < d; i++) maxDiagonal = Math.max(maxDiagonal, sigma[i * d + i]);
+  if (lowerBound !== undefined && maxDiagonal > 0 && lowerBound >= -PSD_TOLERANCE * maxDiagonal) return;
   if (!values && maxDiagonal > 0 && backend.cholesky(withOffset(sigma, d, PSD_TOLERANCE * maxDiagonal), d)) return;
   const w = values ?? backend.eigenvalues(sigma, d);
   let lo = Infinity;
@@ -84,7 +87,7 @@ export interface FrechetResult {
   readonly covarianceTerm: number;
   readonly traceSqrt: number;
   /** Which factorisation gave the trace term. */
-  readonly route: 'cholesky(sigma1)' | 'cholesky(sigma2)' | 'eigen(sigma1)' | 'eigen(sigma1 + eps)';
+  readonly route: 'cholesky(sigma1)' | 'cholesky(sigma2)' | 'eigen(sigma1)' | 'factor(sigma1)' | 'eigen(sigma1 + eps)';
   readonly backend: LinalgBackend['name'];
   readonly warnings: readonly string[];
 }
@@ -129,6 +132,7 @@ function traceSqrtProduct(
 ) {
   const [source1, source2] = options.sources ?? ['sigma1', 'sigma2'];
   let product: Float64Array;
+  let size = d;
   let route: FrechetResult['route'];
   const l1 = options.route === 'eigen' ? null : backend.cholesky(sigma1, d);
   const l2 = l1 || options.route === 'eigen' ? null : backend.cholesky(sigma2, d);
@@ -141,6 +145,14 @@ function traceSqrtProduct(
     assertPsd(sigma1, d, source1, backend);
     product = backend.congruence(l2, sigma1, d);
     route = 'cholesky(sigma2)';
+  } else if (backend.lowRankFactor && backend.lowRankCongruence && options.route !== 'eigen') {
+    // S1 = F F^T (F: d x r): the nonzero eigenvalues of S1 S2 = F (F^T S2) are those of F^T S2 F (r x r)
+    const { factor, rank, lowerBound } = backend.lowRankFactor(sigma1, d);
+    assertPsd(sigma1, d, source1, backend, undefined, lowerBound);
+    assertPsd(sigma2, d, source2, backend, undefined, backend.lowRankFactor(sigma2, d).lowerBound);
+    product = backend.lowRankCongruence(factor, rank, sigma2, d);
+    size = rank;
+    route = 'factor(sigma1)';
   } else {
     const e1 = backend.eigen(sigma1, d);
     assertPsd(sigma1, d, source1, backend, e1.values);
@@ -149,7 +161,7 @@ function traceSqrtProduct(
     product = backend.matmul(backend.matmul(a, sigma2, d), a, d);
     route = 'eigen(sigma1)';
   }
-  let { traceSqrt, largestImaginary } = rootTrace(product, d, backend);
+  let { traceSqrt, largestImaginary } = rootTrace(product, size, backend);
   if (!Number.isFinite(traceSqrt) && options.offsetOnSingular !== undefined) {
     // pytorch-fid/clean-fid: only when sqrtm(S1 S2) is not finite, retry with (S1 + eps I)(S2 + eps I)
     const eps = options.offsetOnSingular;

@@ -95,7 +95,7 @@ test('d = 256: the TypeScript fallback and (when built) the OpenBLAS addon, Chol
   // case 2 has N = 200 < d = 256: singular covariances, the eigen route, and a warning
   const { a, b } = largeCase(2);
   const r = frechetFromMoments(a, b, { backend: typescriptLinalg });
-  assert.is(r.route, 'eigen(sigma1)');
+  assert.is(r.route, 'factor(sigma1)');
   assert.match(r.warnings[0], /sample 1 has 200 feature vectors for dimension 256/);
 });
 
@@ -113,15 +113,15 @@ test('pytorch-fid and clean-fid compat at N = 20 < d = 64 match the sqrtm route 
       const r = frechetFromMoments(deficientSide('compat_a'), deficientSide('compat_b'), { ...FRECHET_COMPAT[compat], backend });
       const rel = Math.abs(r.fd - expected) / expected;
       assert.ok(rel < 1e-6, `${compat} on ${backend.name}: ${r.fd} vs pytorch-fid ${expected} (relative ${rel})`);
-      assert.is(r.route, 'eigen(sigma1)');
+      assert.is(r.route, backend.name === 'typescript' ? 'factor(sigma1)' : 'eigen(sigma1)');
     }
   }
 });
 
 test('pytorch-fid compat: identical singular inputs give 0 (no offset, as sqrtm is finite); the imaginary-part check raises', () => {
   const { a } = largeCase(2); // singular sigma (N = 200 < d = 256)
-  const compat = frechetFromMoments(a, a, FRECHET_COMPAT['pytorch-fid']);
-  assert.is(compat.route, 'eigen(sigma1)');
+  const compat = frechetFromMoments(a, a, { ...FRECHET_COMPAT['pytorch-fid'], backend: native ?? typescriptLinalg });
+  assert.is(compat.route, native ? 'eigen(sigma1)' : 'factor(sigma1)');
   assert.ok(compat.fd >= 0 && compat.fd < 1e-5, `compat fd ${compat.fd}`);
   // an indefinite product of PSD covariances cannot happen; a product with a negative root from round-off can
   const mu = new Float64Array(2);
