@@ -55,6 +55,7 @@ export const fdCommand: Command = {
       const r = frechetFromMoments(a.gaussian, b.gaussian, {
         ...FRECHET_COMPAT[values.compat as keyof typeof FRECHET_COMPAT],
         backend: values.backend as LinalgChoice,
+        sources: [a.what, b.what],
       });
       const extra: Record<string, unknown> = {};
       if (needFeatures) {

@@ -1,5 +1,6 @@
 /** `pyramid-bench sample`: generate samples with a sampler and write them as .npz, printing the cost summary. */
 import { parseArgs } from 'node:util';
+import { assertFiniteSamples } from '../core/finite.ts';
 import { PhiloxNoise } from '../core/philox.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { encodeNpz, npyArray, type NpyArray } from '../io/npy.ts';
@@ -133,6 +134,7 @@ async function sampleWith(
   const labels = new BigInt64Array(conditions.map((c) => BigInt(c.kind === 'class' ? c.label : -1)));
   // latent models: decode to pixels, keep the latents beside them
   const pixels = models.decoder ? await models.decoder.decode(result.samples) : result.samples;
+  assertFiniteSamples(pixels.data, pixels.data.length / Math.max(n, 1), `sampler ${sampler.name} on model ${models.id}`);
   const arrays: Record<string, NpyArray> = {
     samples: npyArray(pixels.data, pixels.shape),
     labels: npyArray(labels, [n], '<i8'),

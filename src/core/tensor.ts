@@ -4,6 +4,7 @@
  *
  * Data is contiguous and row-major, so sample b occupies `data[b * sampleSize, (b + 1) * sampleSize)`.
  */
+import { assertFiniteValues } from './finite.ts';
 
 /** [batch, channels, frames, height, width]. */
 export type Shape5 = readonly [number, number, number, number, number];
@@ -310,12 +311,7 @@ export function stackSamples(samples: readonly Float32Array[], shape: readonly [
   return out;
 }
 
-/** Throws when any value is NaN or infinite, naming where it came from. */
+/** Throws when any value is NaN or infinite, naming where it came from (`core/finite.ts`). */
 export function assertFinite(t: Tensor | Float32Array, what: string): void {
-  const d = t instanceof Tensor ? t.data : t;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) {
-      throw new RangeError(`${what}: value ${i} is ${d[i]}; every value must be finite`);
-    }
-  }
+  assertFiniteValues(t instanceof Tensor ? t.data : t, what);
 }

@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { assertFiniteSamples } from '../core/finite.ts';
 import { NpzFile } from '../io/npz-file.ts';
 import { listImages, readImage } from './images.ts';
 import { tensorToFrames } from './quantize.ts';
@@ -102,6 +103,7 @@ function npzSource(file: string): ClipSource {
         async read(start, count) {
           const data = npz.rows(key, start, count) as Float32Array;
           const size = c * t * h * w;
+          assertFiniteSamples(data, size, `${file}: key '${key}'`, undefined, start);
           return Array.from({ length: count }, (_, i) => ({
             width: w,
             height: h,

@@ -3,12 +3,15 @@
  * clamped to [0, 255] (StyleGAN2-ADA's `(x * 127.5 + 128).clamp(0, 255)` rounds the same values up by half a
  * level; ours is the symmetric rounding), and back by u / 127.5 - 1.
  */
+import { assertFiniteValues } from '../core/finite.ts';
 
 /** Frames [C, T, H, W] (C = 1 or 3) in [-1, 1] to T RGB24 frames (grey repeated to RGB). */
 export function tensorToFrames(values: ArrayLike<number>, channels: number, frames: number, height: number, width: number): Uint8Array[] {
   if (channels !== 1 && channels !== 3) throw new RangeError(`tensorToFrames: ${channels} channels; allowed 1 or 3`);
   if (values.length !== channels * frames * height * width)
     throw new RangeError(`tensorToFrames: ${values.length} values for [${channels}, ${frames}, ${height}, ${width}]`);
+  // NaN would become pixel 0 and Inf 255 (clamping): refused, as where samples enter the harness
+  assertFiniteValues(values, `tensorToFrames [${channels}, ${frames}, ${height}, ${width}]`);
   const plane = height * width;
   const out: Uint8Array[] = [];
   for (let t = 0; t < frames; t++) {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { HARNESS_ROOT } from '../core/harness-root.ts';
-import { cholesky, congruence, gramCross, matmul, symmetricEigen } from './linalg.ts';
+import { cholesky, congruence, gramCross, lowRankCongruence, matmul, pivotedCholesky, symmetricEigen } from './linalg.ts';
 
 /** Symmetric eigensolver, Cholesky, congruence and product on n x n row-major float64 matrices. */
 export interface LinalgBackend {
@@ -25,6 +25,15 @@ export interface LinalgBackend {
   matmul(a: Float64Array, b: Float64Array, n: number): Float64Array;
   /** A B^T for row-major A (rowsA x dim) and B (rowsB x dim): the Gram matrix of dot products. */
   gramCross(a: Float64Array, rowsA: number, b: Float64Array, rowsB: number, dim: number): Float64Array;
+  /**
+   * Optional: F (n x rank) with F F^T = a to rounding (pivoted Cholesky) and a lower bound on a's smallest
+   * eigenvalue. When present, the Fréchet distance of
+   * two singular covariances takes tr sqrt(F^T S2 F) (rank x rank) instead of eigendecomposing S1 (n x n); the
+   * TypeScript backend has it, the addon keeps `dsyevd` (whose numbers stored results hold).
+   */
+  lowRankFactor?(a: Float64Array, n: number): { factor: Float64Array; rank: number; lowerBound: number };
+  /** With `lowRankFactor`: F^T S F for F (n x r). */
+  lowRankCongruence?(f: Float64Array, r: number, s: Float64Array, n: number): Float64Array;
 }
 
 /** The TypeScript implementation (always available). */
@@ -39,6 +48,8 @@ export const typescriptLinalg: LinalgBackend = {
   congruence,
   matmul,
   gramCross,
+  lowRankFactor: (a, n) => pivotedCholesky(a, n),
+  lowRankCongruence,
 };
 
 /** The addon's exports: the backend's kernels and the OpenBLAS build it was linked with. */

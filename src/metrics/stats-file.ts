@@ -13,6 +13,7 @@
  * Reading checks keys, dtypes, shapes, finiteness and symmetry, and names the file, the key, what was expected
  * and what was found.
  */
+import { firstNonFinite } from '../core/finite.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { encodeNpz, npyArray, type NpyArray } from '../io/npy.ts';
 import { NpzFile } from '../io/npz-file.ts';
@@ -67,7 +68,7 @@ function floatArray(file: string, key: string, a: NpyArray, shape: readonly numb
     throw new StatsFileError(`${file}: key '${key}': expected float64 or float32 [${shape.join(', ')}] (${what}), found ${describe(a)}`);
   }
   const out = Float64Array.from(a.data as Float64Array | Float32Array);
-  const bad = out.findIndex((v) => !Number.isFinite(v));
+  const bad = firstNonFinite(out);
   if (bad >= 0) throw new StatsFileError(`${file}: key '${key}': entry ${bad} is ${out[bad]}; statistics must be finite`);
   return out;
 }
@@ -106,10 +107,17 @@ function readState(file: string, npz: NpzFile, dim: number): FeatureStats {
   const block = scalarInt(file, npz, 'state_block_rows');
   if (block !== STATS_BLOCK_ROWS)
     throw new StatsFileError(`${file}: key 'state_block_rows': expected ${STATS_BLOCK_ROWS} (this version's block size), found ${block}`);
+  // the state's sums are what `stats --merge` adds up: a NaN there would be written into the merged file
+  const finite = (key: string, a: NpyArray) => {
+    const bad = firstNonFinite(a.data as Float64Array);
+    if (bad >= 0)
+      throw new StatsFileError(`${file}: key '${key}': entry ${bad} is ${(a.data as Float64Array)[bad]}; statistics must be finite`);
+  };
   const rowsOf = (key: string) => {
     const a = npz.array(key);
     if (a.dtype !== '<f8' || a.shape.length !== 2 || a.shape[1] !== dim)
       throw new StatsFileError(`${file}: key '${key}': expected float64 [rows, ${dim}], found ${describe(a)}`);
+    finite(key, a);
     return Array.from({ length: a.shape[0] }, (_, r) => Float64Array.from((a.data as Float64Array).subarray(r * dim, (r + 1) * dim)));
   };
   const levels = npz.array('state_node_level');
@@ -130,6 +138,8 @@ function readState(file: string, npz: NpzFile, dim: number): FeatureStats {
       `${file}: the state_node_* arrays do not agree: levels ${describe(levels)}, indices ${describe(indices)}, sums ${describe(sums)}, outer sums ${describe(outers)} (expected int64 [k], int64 [k], float64 [k, ${dim}], float64 [k, ${packedLength(dim)}])`,
     );
   }
+  finite('state_node_sum', sums);
+  finite('state_node_outer', outers);
   const nodes: StatsNode[] = Array.from({ length: k }, (_, i) => ({
     level: Number((levels.data as BigInt64Array)[i]),
     index: Number((indices.data as BigInt64Array)[i]),
@@ -227,6 +237,17 @@ export interface StatsToWrite {
 /** Writes statistics in `format`, atomically. */
 export function writeStatsFile(file: string, format: StatsFormat, stats: StatsToWrite): void {
   const d = stats.mu.length;
+  for (const [key, values] of [
+    ['mu', stats.mu],
+    ['sigma', stats.sigma],
+  ] as const) {
+    const bad = firstNonFinite(values);
+    if (bad >= 0) throw new StatsFileError(`${file}: not written: ${key} entry ${bad} is ${values[bad]}; statistics must be finite`);
+  }
+  if (stats.sigma.length !== d * d)
+    throw new StatsFileError(
+      `${file}: not written: sigma has ${stats.sigma.length} entries for a mean of dimension ${d} (expected ${d * d})`,
+    );
   const gaussianArrays = { mu: npyArray(stats.mu, [d]), sigma: npyArray(stats.sigma, [d, d]) };
   let arrays: Record<string, NpyArray>;
   let compress = false;

@@ -5,6 +5,7 @@
  * condition, seed, index), not on the batch it was made in (for the analytic backend exactly; an ONNX backend
  * may round differently in other batch sizes).
  */
+import { assertFiniteSamples } from '../core/finite.ts';
 import { PhiloxNoise } from '../core/philox.ts';
 import type { NoiseSource } from '../core/philox.ts';
 import { stackSamples, type Tensor } from '../core/tensor.ts';
@@ -37,6 +38,15 @@ export async function generateBatch(
   );
   const sampled = performance.now();
   const pixels = method.models.decoder ? await method.models.decoder.decode(result.samples) : result.samples;
+  const made = method.models.decoder
+    ? `${method.id}: the sampler ${method.samplerImpl.name} and decoder`
+    : `${method.id}: the sampler ${method.samplerImpl.name}`;
+  assertFiniteSamples(
+    pixels.data,
+    pixels.data.length / Math.max(pixels.shape[0], 1),
+    made,
+    items.map((i) => i.index),
+  );
   return { result, pixels, decodeSeconds: (performance.now() - sampled) / 1000 };
 }
 

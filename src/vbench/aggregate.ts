@@ -5,7 +5,7 @@
  * Total = (4 Quality + 1 Semantic) / 5. Inputs are dimension scores in [0, 1]; VBench silently uses 0 for a
  * dimension that is missing (`:37-39`), which here happens only when asked for.
  */
-import { DIMENSIONS, QUALITY_WEIGHT, SEMANTIC_WEIGHT, dimension, type DimensionId } from './dimensions.ts';
+import { assertDimensionScore, DIMENSIONS, QUALITY_WEIGHT, SEMANTIC_WEIGHT, dimension, type DimensionId } from './dimensions.ts';
 
 /** Dimension scores (0-1) by id. */
 export type DimensionScores = Partial<Record<DimensionId, number>>;
@@ -38,7 +38,7 @@ export class MissingDimensionError extends Error {
 /** n_d = w_d (x_d - min_d) / (max_d - min_d) for one dimension. */
 export function normaliseDimension(id: DimensionId, score: number): number {
   const d = dimension(id);
-  if (!Number.isFinite(score)) throw new RangeError(`VBench aggregate: ${id} score is ${score}; expected a finite number (0-1)`);
+  assertDimensionScore(id, score, 'VBench aggregate');
   return (d.weight * (score - d.min)) / (d.max - d.min);
 }
 

@@ -84,6 +84,18 @@ export function dimension(id: string, where = 'dimension'): DimensionInfo {
   return found;
 }
 
+/**
+ * Every dimension's raw score lies in [0, 1]: VBench averages per-video values in [0, 1] (imaging quality's
+ * MUSIQ 0-100 divided by 100, dynamic degree's share of moving videos), so a score outside is not a score.
+ */
+export const SCORE_RANGE = [0, 1] as const;
+
+/** Throws when `score` is not a finite number in `SCORE_RANGE`, naming the dimension, the value and `where`. */
+export function assertDimensionScore(id: string, score: number, where: string): void {
+  if (!Number.isFinite(score) || score < SCORE_RANGE[0] || score > SCORE_RANGE[1])
+    throw new RangeError(`${where}: ${id} score is ${score}; allowed: a number in [${SCORE_RANGE[0]}, ${SCORE_RANGE[1]}]`);
+}
+
 /** The dimensions the harness computes: the quality ones (evaluate.ts says how). */
 export const COMPUTABLE = QUALITY_IDS;
 export type ComputableDimension = (typeof COMPUTABLE)[number];

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { parseWith } from '../core/schema.ts';
-import { dimension, type DimensionId } from './dimensions.ts';
+import { assertDimensionScore, dimension, type DimensionId } from './dimensions.ts';
 
 /** One video's entry. */
 export interface VideoEntry {
@@ -37,7 +37,7 @@ export function parseResults(raw: unknown, where: string): VbenchResults {
   const out: VbenchResults = {};
   for (const [key, [score, videos]] of Object.entries(parsed)) {
     const d = dimension(key, `${where}: key`);
-    if (!Number.isFinite(score)) throw new RangeError(`${where}.${key}[0]: dimension score is ${score}; expected a finite number`);
+    assertDimensionScore(d.id, score, `${where}.${key}[0]`);
     out[d.id] = { score, videos: videos as VideoEntry[] };
   }
   return out;

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeNpz } from '../../src/io/npy.ts';
+import { decodeNpz, encodeNpz } from '../../src/io/npy.ts';
 import { statsCommand } from '../../src/commands/stats.ts';
 import { rejects } from '../helpers/assert.ts';
 
@@ -43,6 +43,22 @@ test('shards (--start/--count) merged with stats --merge equal one pass bit for 
   const bad = cli('stats', '--merge', at('s2.npz'), at('s1.npz'), '-o', at('bad.npz'));
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /second shard starts at row 0 but the first covers rows 170 to 299/);
+});
+
+test('stats --merge refuses a shard whose streaming state holds NaN, naming the file and key, and writes nothing', async () => {
+  assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--count', '170', '-o', at('n1.npz')).status, 0);
+  assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--start', '170', '-o', at('n2.npz')).status, 0);
+  for (const key of ['state_head', 'state_tail', 'state_node_sum', 'state_node_outer']) {
+    const arrays = decodeNpz(readFileSync(at('n2.npz')));
+    if (arrays[key].data.length === 0) continue;
+    (arrays[key].data as Float64Array)[1] = Number.NaN;
+    writeFileSync(at('tampered.npz'), encodeNpz(arrays));
+    await rejects(
+      () => statsCommand.run(['--merge', at('n1.npz'), at('tampered.npz'), '-o', at('nan-merged.npz')]),
+      new RegExp(`tampered.npz: key '${key}': entry 1 is NaN; statistics must be finite`),
+    );
+    assert.not.ok(existsSync(at('nan-merged.npz')), key);
+  }
 });
 
 test('other formats: pytorch-fid and clean-fid files hold what those tools write', () => {

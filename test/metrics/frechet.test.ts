@@ -95,30 +95,72 @@ test('d = 256: the TypeScript fallback and (when built) the OpenBLAS addon, Chol
   // case 2 has N = 200 < d = 256: singular covariances, the eigen route, and a warning
   const { a, b } = largeCase(2);
   const r = frechetFromMoments(a, b, { backend: typescriptLinalg });
-  assert.is(r.route, 'eigen(sigma1)');
+  assert.is(r.route, 'factor(sigma1)');
   assert.match(r.warnings[0], /sample 1 has 200 feature vectors for dimension 256/);
 });
 
-test('pytorch-fid compat: the eps offset on singular products moves identical inputs by -2 d eps; the imaginary-part check raises', () => {
+// N < d: scripts/reference/frechet_rank_deficient.py (SciPy's sqrtm of the singular product is finite: no offset)
+const deficient = decodeNpz(readFileSync(new URL('../fixtures/frechet-rank-deficient.npz', import.meta.url)));
+const deficientSide = (key: string) => {
+  const a = deficient[key];
+  return momentsOf(a.data as Float64Array, a.shape[0], a.shape[1]);
+};
+
+test('pytorch-fid and clean-fid compat at N = 20 < d = 64 match the sqrtm route (no eps offset) within 1e-6 relative', () => {
+  const expected = (deficient.compat_fd.data as Float64Array)[0];
+  for (const compat of ['pytorch-fid', 'clean-fid'] as const) {
+    for (const backend of native ? [typescriptLinalg, native] : [typescriptLinalg]) {
+      const r = frechetFromMoments(deficientSide('compat_a'), deficientSide('compat_b'), { ...FRECHET_COMPAT[compat], backend });
+      const rel = Math.abs(r.fd - expected) / expected;
+      assert.ok(rel < 1e-6, `${compat} on ${backend.name}: ${r.fd} vs pytorch-fid ${expected} (relative ${rel})`);
+      assert.is(r.route, backend.name === 'typescript' ? 'factor(sigma1)' : 'eigen(sigma1)');
+    }
+  }
+});
+
+test('pytorch-fid compat: identical singular inputs give 0 (no offset, as sqrtm is finite); the imaginary-part check raises', () => {
   const { a } = largeCase(2); // singular sigma (N = 200 < d = 256)
-  const plain = frechetFromMoments(a, a).fd;
-  const compat = frechetFromMoments(a, a, FRECHET_COMPAT['pytorch-fid']);
-  assert.is(compat.route, 'eigen(sigma1 + eps)');
-  assert.match(compat.warnings.join(' '), /sigma1 \+ 0\.000001 I/);
-  // tr sqrt((S + eps I)^2) = tr S + d eps, so FD = -2 d eps (frechet.md section 1)
-  assert.ok(Math.abs(compat.fd - -2 * 256 * 1e-6) < 1e-7, `compat fd ${compat.fd}`);
-  assert.ok(Math.abs(plain) < 1e-5, `plain fd ${plain}`);
-  // an indefinite "covariance" gives a negative eigenvalue in the product
+  const compat = frechetFromMoments(a, a, { ...FRECHET_COMPAT['pytorch-fid'], backend: native ?? typescriptLinalg });
+  assert.is(compat.route, native ? 'eigen(sigma1)' : 'factor(sigma1)');
+  assert.ok(compat.fd >= 0 && compat.fd < 1e-5, `compat fd ${compat.fd}`);
+  // an indefinite product of PSD covariances cannot happen; a product with a negative root from round-off can
   const mu = new Float64Array(2);
-  const indefinite = Float64Array.from([1, 2, 2, 1]);
   assert.throws(
-    () => frechetDistance(mu, Float64Array.from([1, 0, 0, 1]), mu, indefinite, FRECHET_COMPAT['pytorch-fid']),
-    /Imaginary component (1|0\.9{12,}\d*): the product sigma1 sigma2 has a negative eigenvalue/,
+    () =>
+      frechetDistance(mu, Float64Array.from([1, 0, 0, 0]), mu, Float64Array.from([1, 0, 0, 1]), {
+        ...FRECHET_COMPAT['pytorch-fid'],
+        imaginaryTolerance: -1,
+      }),
+    /Imaginary component 0: the product sigma1 sigma2 has a negative eigenvalue/,
   );
-  assert.ok(
-    Number.isFinite(frechetDistance(mu, Float64Array.from([1, 0, 0, 1]), mu, indefinite).fd),
-    'without the check the negative eigenvalue counts as 0',
-  );
+});
+
+test('a covariance that is not positive semi-definite is refused with its eigenvalue and source, on every route and backend', () => {
+  const mu = new Float64Array(2);
+  const indefinite = Float64Array.from([1, 2, 2, 1]); // eigenvalues 3 and -1
+  const eye = Float64Array.from([1, 0, 0, 1]);
+  const singular = Float64Array.from([1, 0, 0, 0]);
+  for (const backend of native ? [typescriptLinalg, native] : [typescriptLinalg]) {
+    for (const [s1, s2, bad] of [
+      [eye, indefinite, 'b.npz'],
+      [indefinite, eye, 'a.npz'],
+      [singular, indefinite, 'b.npz'],
+      [indefinite, singular, 'a.npz'],
+    ] as const) {
+      for (const route of ['auto', 'eigen'] as const) {
+        assert.throws(
+          () => frechetDistance(mu, s1, mu, s2, { backend, route, sources: ['a.npz', 'b.npz'] }),
+          (e: Error) =>
+            e.message.startsWith(`${bad}: the covariance is not positive semi-definite: its most negative eigenvalue is -`) &&
+            /is -(1|0\.9{6,}\d*), -0\.3{6,}\d* of the largest \((3|2\.9{6,}\d*)\); allowed: >= -0\.000001 of the largest$/.test(e.message),
+          `${backend.name} ${route} ${bad}`,
+        );
+      }
+    }
+  }
+  // within the tolerance (docs/metrics.md): a rounding-size negative eigenvalue passes
+  const nearly = Float64Array.from([1, 0, 0, -1e-9]);
+  assert.ok(frechetDistance(mu, eye, mu, nearly).fd >= 0);
 });
 
 test.run();

@@ -36,6 +36,9 @@ test("a missing dimension is an error naming it, unless VBench's default of 0 is
 test('unknown dimensions and non-finite scores are refused', () => {
   assert.throws(() => aggregate({ ...scores, sharpness: 1 } as never), /score for 'sharpness' is not a VBench dimension/);
   assert.throws(() => normaliseDimension('color', NaN), /color score is NaN/);
+  // raw dimension scores lie in [0, 1]: 1e9 would make a total of about 1e11 %
+  assert.throws(() => normaliseDimension('color', 1e9), /VBench aggregate: color score is 1000000000; allowed: a number in \[0, 1\]/);
+  assert.throws(() => aggregate({ ...scores, scene: -0.5 }), /scene score is -0.5; allowed: a number in \[0, 1\]/);
 });
 
 test.run();

@@ -42,6 +42,12 @@ test('malformed files are refused with the path of the bad field', () => {
   assert.throws(() => parseResults({ color: [0.5] }, 'f.json'), /f.json.color/);
   assert.throws(() => parseResults({ color: [0.5, [{ video_results: 1 }]] }, 'f.json'), /f.json.color\[1\]\[0\].video_path/);
   assert.throws(() => parseResults([1, 2], 'f.json'), /f.json/);
+  // a dimension score outside [0, 1] is refused naming the file, the dimension and the value
+  assert.throws(
+    () => parseResults({ color: [1e9, []] }, 'f.json'),
+    /^f.json.color\[0\]: color score is 1000000000; allowed: a number in \[0, 1\]$/,
+  );
+  assert.throws(() => parseResults({ dynamic_degree: [-0.1, []] }, 'f.json'), /dynamic_degree score is -0.1/);
 });
 
 test('merging results from several files; a dimension twice is an error naming both files', () => {

@@ -3,7 +3,8 @@
  * ADM) on the same inputs and the same machine, in alternating rounds so that load from other work hits both
  * alike. The result (reports/bench/fd.json) has every timing, the values, their relative differences and the
  * machine (CPU, cores, memory, load, Node, onnxruntime, OpenBLAS, NumPy/SciPy). Options: `--rounds <n>`
- * (default 3), `--typescript` (also time the pure-TypeScript fallback once).
+ * (default 3), `--typescript` (also time the pure-TypeScript fallback once), `--rank-deficient` (instead: N < d at
+ * d = 512 and 2048, both backends).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,7 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PhiloxNoise } from '../../src/core/philox.ts';
 import { decodeNpz } from '../../src/io/npy.ts';
+import { momentsOf } from '../../src/metrics/feature-stats.ts';
 import { frechetDistance } from '../../src/metrics/frechet.ts';
 import { openblasLinalg, typescriptLinalg, type LinalgBackend } from '../../src/metrics/native-linalg.ts';
 import { median } from '../../src/core/statistics.ts';
@@ -47,15 +50,57 @@ function timeScipy(casesFile: string, routes: string, dir: string, round: number
 }
 
 /** Usage line for the benchmark registry. */
-export const FRECHET_SPEED_USAGE = 'fd [--rounds 3] [--typescript]';
+export const FRECHET_SPEED_USAGE = 'fd [--rounds 3] [--typescript] [--rank-deficient]';
+
+/**
+ * `--rank-deficient`: N < d, the small-sample case, at d = 512 (N = 40) and d = 2048 (N = 96): np.cov-style
+ * moments of seeded non-negative features (|Philox normal| times per-feature scales), each backend timed once.
+ */
+function rankDeficient(log: (line: string) => void): unknown {
+  const native = openblasLinalg();
+  const cases = [];
+  for (const [d, n] of [
+    [512, 40],
+    [2048, 96],
+  ]) {
+    const noise = new PhiloxNoise(d);
+    const scale = noise.gaussian(0, 'scale', d).map((g) => Math.exp(g));
+    const side = (k: number) => {
+      const g = noise.gaussian(k, 'features', n * d);
+      const f = Float64Array.from(g, (v, i) => Math.abs(v) * scale[i % d]);
+      return momentsOf(f, n, d);
+    };
+    const a = side(1);
+    const b = side(2);
+    for (const backend of native.backend ? [native.backend, typescriptLinalg] : [typescriptLinalg]) {
+      const started = performance.now();
+      const r = frechetDistance(a.mu, a.sigma, b.mu, b.sigma, { backend });
+      const seconds = (performance.now() - started) / 1000;
+      cases.push({ d, n, backend: backend.name, route: r.route, seconds, fd: r.fd });
+      log(`d = ${d}, N = ${n}: ${backend.name.padEnd(10)} ${r.route.padEnd(16)} ${seconds.toFixed(2)} s  fd ${r.fd.toPrecision(12)}`);
+    }
+  }
+  return {
+    benchmark: 'frechet-distance-rank-deficient',
+    description: 'Fréchet distance at N < d (singular covariances), each backend once; lower seconds is better',
+    date: new Date().toISOString(),
+    machine: { ...describeMachine(), openblas: native.config ?? null },
+    cases,
+  };
+}
 
 /** Runs the comparison; `log` gets progress and the summary lines. Returns the JSON-serialisable result. */
 export async function runFrechetSpeed(argv: string[], log: (line: string) => void): Promise<unknown> {
   const { values } = parseArgs({
     args: argv,
-    options: { rounds: { type: 'string', default: '3' }, typescript: { type: 'boolean', default: false } },
+    options: {
+      rounds: { type: 'string', default: '3' },
+      typescript: { type: 'boolean', default: false },
+      'rank-deficient': { type: 'boolean', default: false },
+    },
     strict: true,
   });
+  if (values['rank-deficient']) return rankDeficient(log);
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds is '${values.rounds}'; allowed: an integer >= 1`);
   const native = openblasLinalg();

@@ -148,7 +148,10 @@ async function finalizeFeatureFd(
       `fd: the reference ${described} has feature dimension ${reference.mu.length}, extractor ${options.extractor} gives ${samples[0].dim}; they must come from the same extractor`,
     );
   }
-  const whole = frechetFromMoments(momentsOfChunks(samples, all), reference, compat);
+  const whole = frechetFromMoments(momentsOfChunks(samples, all), reference, {
+    ...compat,
+    sources: ['fd: the samples', `fd: the reference ${described}`],
+  });
   const groups = contiguousGroups(chunks.length, options.jackknifeGroups);
   let fdU: Uncertainty;
   if (groups.length < 2) fdU = { kind: 'none', reason: `one chunk (${chunks.length}): no jackknife; use more samples or a smaller chunk` };
