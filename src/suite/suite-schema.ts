@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseWith, SchemaError, strictObject } from '../core/schema.ts';
 import { hashValue, sha256Hex } from '../core/hash.ts';
+import { MAX_SAMPLES } from '../core/memory-limits.ts';
 import { samplers } from '../samplers/index.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import { referenceSources } from './references.ts';
@@ -32,7 +33,7 @@ const conditionsSchema = z.discriminatedUnion('kind', [
   strictObject({
     kind: z.literal('prompts'),
     file: z.string().min(1).describe('prompt list, one per line, relative to the suite file'),
-    samplesPerPrompt: z.number().int().min(1),
+    samplesPerPrompt: z.number().int().min(1).max(MAX_SAMPLES),
   }),
 ]);
 
@@ -62,7 +63,7 @@ const suiteSchema = () =>
     version: z.number().int().min(1),
     description: z.string().default(''),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-    samples: z.number().int().min(2).optional(),
+    samples: z.number().int().min(2).max(MAX_SAMPLES).optional(),
     conditions: conditionsSchema.default({ kind: 'unconditional' }),
     frames: z.number().int().min(1).optional(),
     guidance: guidanceSchema.optional(),
@@ -209,6 +210,11 @@ export function loadSuite(file: string): LoadedSuite {
       .map((p) => p.trim())
       .filter((p) => p.length > 0);
     if (prompts.length === 0) throw new SchemaError(`${file}.conditions.file: prompt list ${promptFile} has no prompts`);
+    const count = prompts.length * suite.conditions.samplesPerPrompt;
+    if (count > MAX_SAMPLES)
+      throw new SchemaError(
+        `${file}.conditions.samplesPerPrompt: ${prompts.length} prompts x ${suite.conditions.samplesPerPrompt} = ${count} samples per method; allowed: at most ${MAX_SAMPLES}`,
+      );
   }
   return { suite, file, hash: hashValue({ suite, promptsHash }), fileHash: sha256Hex(text), prompts, promptsHash };
 }
