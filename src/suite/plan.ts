@@ -15,7 +15,7 @@ import { referenceSetsOf } from './contract/plugin.ts';
 import { harnessInfo } from './provenance.ts';
 import { resolveReference, type ReferenceSource } from './references.ts';
 import type { LockedSettings, MethodMeta } from './contract/results.ts';
-import { sampleKey } from './contract/sample-store.ts';
+import { sampleKeyer } from './contract/sample-store.ts';
 import { chunkCount } from './contract/shard.ts';
 import { samplesPerMethod, type LoadedSuite } from './suite-schema.ts';
 import { expandMethods, type ExpandedMethod } from './sweep.ts';
@@ -157,7 +157,8 @@ async function planMethods(
       frames: method.frames,
       seed: suite.seed,
     };
-    const keys = items.map((item) => sampleKey({ ...keyBase, condition: item.conditionKey, index: item.index }));
+    const keyOf = sampleKeyer(keyBase);
+    const keys = items.map((item) => keyOf(item.conditionKey, item.index));
     const meta: MethodMeta = {
       id: method.id,
       slug: method.slug,

@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { hashValue } from '../../core/hash.ts';
+import { canonicalJson, hashValue, sha256Hex } from '../../core/hash.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { decodeNpy, encodeNpy, npyArray } from '../../io/npy.ts';
 import type { SampleRecord } from './records.ts';
@@ -44,6 +44,26 @@ export interface SampleKeyParts {
 /** The key of a sample: SHA-256 of its parts' canonical JSON. */
 export function sampleKey(parts: SampleKeyParts): string {
   return hashValue({ store: STORE_FORMAT, ...parts });
+}
+
+/**
+ * `sampleKey` for many samples of one method: the canonical JSON of the parts every sample shares is made once
+ * and each sample's condition and index are spliced in, so a plan of N samples serialises the settings once, not
+ * N times. Gives exactly `sampleKey`'s keys (test/suite/contract/sample-store.test.ts checks it).
+ */
+export function sampleKeyer(base: Omit<SampleKeyParts, 'condition' | 'index'>): (condition: string, index: number) => string {
+  const conditionMark = '\u0000condition\u0000';
+  const indexMark = '\u0000index\u0000';
+  const text = canonicalJson({ store: STORE_FORMAT, ...base, condition: conditionMark, index: indexMark });
+  const [head, rest, ...more] = text.split(JSON.stringify(conditionMark));
+  const [middle, tail, ...more2] = (rest ?? '').split(JSON.stringify(indexMark));
+  // a setting that happens to hold a mark: no splicing, the plain key
+  if (more.length || more2.length || rest === undefined || tail === undefined)
+    return (condition, index) => sampleKey({ ...base, condition, index });
+  return (condition, index) => {
+    if (!Number.isFinite(index)) return sampleKey({ ...base, condition, index });
+    return sha256Hex(`${head}${JSON.stringify(condition)}${middle}${JSON.stringify(index)}${tail}`);
+  };
 }
 
 /** Hit and miss counts of one kind of entry. */

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SampleStore, sampleKey, type SampleKeyParts } from '../../../src/suite/contract/sample-store.ts';
+import { SampleStore, sampleKey, sampleKeyer, type SampleKeyParts } from '../../../src/suite/contract/sample-store.ts';
 import type { SampleRecord } from '../../../src/suite/contract/records.ts';
 
 const parts: SampleKeyParts = {
@@ -34,6 +34,19 @@ test('the key changes with every part that determines a sample, and not with key
   ];
   for (const c of changed) assert.is.not(sampleKey({ ...parts, ...c }), base, JSON.stringify(c));
   assert.is(sampleKey({ ...parts, settings: { stepsPerStage: [3, 3, 3] } }), base);
+});
+
+test('the keyer gives exactly the keys of sampleKey, also for settings that hold its marks', () => {
+  const { condition: _c, index: _i, ...base } = parts;
+  for (const b of [base, { ...base, settings: { note: '\u0000condition\u0000', n: [1, 2.5] } }, { ...base, sampler: 'a"b\\' }]) {
+    const keyOf = sampleKeyer(b);
+    for (const [condition, index] of [
+      ['class:1', 5],
+      ['text:"quoted" \u00e9\n', 0],
+      ['', 123456],
+    ] as const)
+      assert.is(keyOf(condition, index), sampleKey({ ...b, condition, index }), `${condition} ${index}`);
+  }
 });
 
 test('samples round-trip bit for bit; reads are counted as hits and misses; a record without values is a miss', () => {
