@@ -17,6 +17,7 @@ import { referenceSources } from './references.ts';
 /** The suite file format this parser reads (the `format` field). */
 export const SUITE_FORMAT = 1;
 
+const samplesLimit = `allowed: at most ${MAX_SAMPLES} samples per method (the planner's limit, docs/reliability.md "Resource limits")`;
 const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use a lowercase identifier: a letter, then letters, digits or _');
 const placeholder = z.union([strictObject({ $sweep: identifier }), strictObject({ $arg: identifier })]);
 
@@ -33,7 +34,7 @@ const conditionsSchema = z.discriminatedUnion('kind', [
   strictObject({
     kind: z.literal('prompts'),
     file: z.string().min(1).describe('prompt list, one per line, relative to the suite file'),
-    samplesPerPrompt: z.number().int().min(1).max(MAX_SAMPLES),
+    samplesPerPrompt: z.number().int().min(1).max(MAX_SAMPLES, samplesLimit),
   }),
 ]);
 
@@ -63,7 +64,7 @@ const suiteSchema = () =>
     version: z.number().int().min(1),
     description: z.string().default(''),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-    samples: z.number().int().min(2).max(MAX_SAMPLES).optional(),
+    samples: z.number().int().min(2).max(MAX_SAMPLES, samplesLimit).optional(),
     conditions: conditionsSchema.default({ kind: 'unconditional' }),
     frames: z.number().int().min(1).optional(),
     guidance: guidanceSchema.optional(),

@@ -100,7 +100,10 @@ test('a loaded suite: the hash ignores comments and layout; prompt files are rea
 });
 
 test('counts beyond what the planner can hold are refused with the field before anything is allocated', () => {
-  assert.throws(() => parseSuite(rawSuite({ samples: 1e8 }), 's.yaml'), /^s\.yaml\.samples: .*<=250000 \(got 100000000\)/);
+  assert.throws(
+    () => parseSuite(rawSuite({ samples: 1e8 }), 's.yaml'),
+    /^s\.yaml\.samples: allowed: at most 250000 samples per method .*\(got 100000000\)/,
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'suite-limits-'));
   writeFileSync(path.join(dir, 'p.txt'), 'a\nb\nc\n');
   writeFileSync(
