@@ -5,6 +5,7 @@
  * interval), which `src/report/` draws.
  */
 import path from 'node:path';
+import { markdownCell as cell, markdownText as text } from '../core/markdown-escape.ts';
 import type { Direction } from '../suite/contract/plugin.ts';
 import {
   DEFAULT_PAIRED,
@@ -119,38 +120,40 @@ export function pairedMarkdown(c: PairedComparison, level: number): string {
     return bases.indexOf(basis) + 1;
   };
   const lines = [
-    `## ${c.b} against ${c.a}`,
+    `## ${text(`${c.b} against ${c.a}`)}`,
     '',
-    `${Object.entries(c.pairs)
-      .map(([m, p]) => `${m}: ${p.count} paired samples${p.identical ? ' (identical: the same store keys)' : ''}`)
-      .join('; ')}.`,
+    text(
+      `${Object.entries(c.pairs)
+        .map(([m, p]) => `${m}: ${p.count} paired samples${p.identical ? ' (identical: the same store keys)' : ''}`)
+        .join('; ')}.`,
+    ),
     '',
-    `| method | value | unit | ${c.a} | ${c.b} | difference | relative | ${Math.round(level * 100)}% interval | | how |`,
+    `| method | value | unit | ${cell(c.a)} | ${cell(c.b)} | difference | relative | ${Math.round(level * 100)}% interval | | how |`,
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const d of c.values) {
     const relative = d.relative === null ? '' : signed(d.relative * 100, '%');
     lines.push(
-      `| ${d.method} | ${d.metric}.${d.key} | ${d.unit} | ${formatNumber(d.a)} | ${formatNumber(d.b)} | ${signed(d.difference)} | ${relative} | ${intervalText(d)} | ${MARK[d.verdict]} | [${note(d.basis)}] |`,
+      `| ${cell(d.method)} | ${cell(`${d.metric}.${d.key}`)} | ${cell(d.unit)} | ${formatNumber(d.a)} | ${formatNumber(d.b)} | ${signed(d.difference)} | ${relative} | ${intervalText(d)} | ${MARK[d.verdict]} | [${note(d.basis)}] |`,
     );
   }
   lines.push(
     '',
     '`*`: the interval excludes 0; better/worse by the value\u2019s direction.',
     '',
-    ...bases.map((b, i) => `[${i + 1}] ${b}`),
+    ...bases.map((b, i) => `[${i + 1}] ${text(b)}`),
   );
-  if (c.onlyA.length) lines.push('', `only in ${c.a}: ${c.onlyA.join(', ')}`);
-  if (c.onlyB.length) lines.push('', `only in ${c.b}: ${c.onlyB.join(', ')}`);
+  if (c.onlyA.length) lines.push('', text(`only in ${c.a}: ${c.onlyA.join(', ')}`));
+  if (c.onlyB.length) lines.push('', text(`only in ${c.b}: ${c.onlyB.join(', ')}`));
   return `${lines.join('\n')}\n`;
 }
 
 /** The whole comparison as Markdown: each run against the baseline, then the headline values across runs. */
 export function comparisonMarkdown(c: Comparison): string {
   const parts = [
-    `# Comparison with ${c.runs[0].label} (${c.runs[0].dir})`,
+    `# ${text(`Comparison with ${c.runs[0].label} (${c.runs[0].dir})`)}`,
     '',
-    `Runs: ${c.runs.map((r) => `${r.label} (${r.dir})`).join(', ')}.`,
+    text(`Runs: ${c.runs.map((r) => `${r.label} (${r.dir})`).join(', ')}.`),
     '',
   ];
   for (const p of c.comparisons) parts.push(pairedMarkdown(p, c.options.level));
@@ -159,12 +162,12 @@ export function comparisonMarkdown(c: Comparison): string {
     parts.push(
       '## Headline values across runs',
       '',
-      `| method | value | ${c.runs.map((r) => r.label).join(' | ')} |`,
+      `| method | value | ${c.runs.map((r) => cell(r.label)).join(' | ')} |`,
       `|---|---|${c.runs.map(() => '---|').join('')}`,
     );
     for (const s of headline)
       parts.push(
-        `| ${s.method} | ${s.metric}.${s.key} (${s.unit}) | ${c.runs.map((r) => formatNumber(s.points.find((p) => p.run === r.label)?.value ?? null)).join(' | ')} |`,
+        `| ${cell(s.method)} | ${cell(`${s.metric}.${s.key} (${s.unit})`)} | ${c.runs.map((r) => formatNumber(s.points.find((p) => p.run === r.label)?.value ?? null)).join(' | ')} |`,
       );
     parts.push('');
   }

@@ -6,6 +6,7 @@
 import type { MetricValue } from '../suite/contract/plugin.ts';
 import type { Results } from '../suite/contract/results.ts';
 import { normalQuantile } from '../core/statistics.ts';
+import { markdownCell as cell, markdownText as text } from '../core/markdown-escape.ts';
 
 /** A number in 4 significant digits (exponent form when very large or small). */
 export function formatNumber(v: number | null): string {
@@ -52,11 +53,13 @@ const arrow = { lower: '↓', higher: '↑', none: '' } as const;
 /** Markdown summary of results. */
 export function resultsMarkdown(results: Results): string {
   const lines = [
-    `# ${results.suite.name} v${results.suite.version}`,
+    `# ${text(`${results.suite.name} v${results.suite.version}`)}`,
     '',
-    results.suite.description,
+    text(results.suite.description),
     '',
-    `Harness ${results.harness.version}; ${results.partial ? `PARTIAL: shards ${results.shards.included.join(', ')} of ${results.shards.count}` : 'all shards'}; device: ${results.device.name}.`,
+    text(
+      `Harness ${results.harness.version}; ${results.partial ? `PARTIAL: shards ${results.shards.included.join(', ')} of ${results.shards.count}` : 'all shards'}; device: ${results.device.name}.`,
+    ),
     `Uncertainty: ± standard error, or [interval] at the stated level; n = observations (chunk groups, repeats). ↓ lower is better, ↑ higher is better.`,
   ];
   const invalid = results.methods.some((m) => Object.values(m.metrics).some((r) => r.values.some((v) => v.validity?.valid === false)));
@@ -70,23 +73,23 @@ export function resultsMarkdown(results: Results): string {
     for (const m of results.methods) for (const v of m.metrics[metric]?.values ?? []) if (!keys.some((k) => k.key === v.key)) keys.push(v);
     lines.push(
       '',
-      `## ${metric}`,
+      `## ${text(metric)}`,
       '',
-      `| method | samples | ${keys.map((k) => `${k.key} (${k.unit}) ${arrow[k.direction]}`).join(' | ')} |`,
+      `| method | samples | ${keys.map((k) => cell(`${k.key} (${k.unit}) ${arrow[k.direction]}`)).join(' | ')} |`,
       `|---|---|${keys.map(() => '---|').join('')}`,
     );
     for (const m of results.methods) {
       const error = m.metrics[metric]?.error;
       if (error) {
-        lines.push(`| ${m.id} | ${m.samples} | not computed: ${error} |`);
+        lines.push(`| ${cell(m.id)} | ${m.samples} | ${cell(`not computed: ${error}`)} |`);
         continue;
       }
       const values = m.metrics[metric]?.values ?? [];
       lines.push(
-        `| ${m.id} | ${m.samples} | ${keys
+        `| ${cell(m.id)} | ${m.samples} | ${keys
           .map((k) => {
             const v = values.find((x) => x.key === k.key);
-            return v ? formatValue(v) : '';
+            return v ? cell(formatValue(v)) : '';
           })
           .join(' | ')} |`,
       );
@@ -106,14 +109,14 @@ export function headlineMarkdown(results: Results): string {
   }
   const lines = [
     // a value key that two metrics share (the same metric used twice) is prefixed with its metric
-    `| method | ${columns.map((c) => `${columns.filter((o) => o.value.key === c.value.key).length > 1 ? `${c.metric}.` : ''}${c.value.key} (${c.value.unit}) ${arrow[c.value.direction]}`).join(' | ')} |`,
+    `| method | ${columns.map((c) => cell(`${columns.filter((o) => o.value.key === c.value.key).length > 1 ? `${c.metric}.` : ''}${c.value.key} (${c.value.unit}) ${arrow[c.value.direction]}`)).join(' | ')} |`,
     `|---|${columns.map(() => '---|').join('')}`,
     ...results.methods.map(
       (m) =>
-        `| ${m.id} | ${columns
+        `| ${cell(m.id)} | ${columns
           .map((c) => {
             const v = m.metrics[c.metric]?.values.find((x) => x.key === c.value.key);
-            return v ? formatValue(v) : '';
+            return v ? cell(formatValue(v)) : '';
           })
           .join(' | ')} |`,
     ),

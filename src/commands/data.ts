@@ -11,6 +11,7 @@ import { DEFAULT_SHAPES, SHAPE_CLASSES, shapesBatch, shapesVideo } from '../data
 import { tensorToFrames } from '../data/quantize.ts';
 import { writeVideo } from '../data/video.ts';
 import { writePng } from '../data/images.ts';
+import { checkAllocation, float32Bytes, MAX_SAMPLES } from '../core/memory-limits.ts';
 import { integerOption, UsageError, type Command } from './command.ts';
 
 export const dataCommand: Command = {
@@ -37,8 +38,19 @@ export const dataCommand: Command = {
     const start = integerOption(values.start, 'start', 0)!;
     const frames = integerOption(values.frames, 'frames', 1)!;
     const size = integerOption(values.size, 'size', 8)!;
+    if (n > MAX_SAMPLES) throw new UsageError(`--n is ${values.n}; allowed: an integer from 1 to ${MAX_SAMPLES}`);
     const config = { frames, height: size, width: size };
     const format = values.format!;
+    // one clip is always held; the .npz holds all n of them (uint8 with --uint8)
+    const clipWhat = `a clip of [3, ${frames}, ${size}, ${size}] float32`;
+    checkAllocation(float32Bytes(1, [3, frames, size, size]), `--frames ${frames} --size ${size}`, clipWhat, (m) => new UsageError(m));
+    if (format === 'npz')
+      checkAllocation(
+        float32Bytes(n, [3, frames, size, size]) / (values.uint8 ? 4 : 1),
+        `--n ${n} --frames ${frames} --size ${size}`,
+        `the data set tensor [${n}, 3, ${frames}, ${size}, ${size}] ${values.uint8 ? 'uint8' : 'float32'}`,
+        (m) => new UsageError(m),
+      );
     if (format === 'npz') {
       const clip = 3 * frames * size * size;
       let videos: Float32Array | Uint8Array;

@@ -6,8 +6,9 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { encodeNpz, npyArray, type NpyArray } from '../io/npy.ts';
 import { loadModelSet } from '../models/load.ts';
 import { samplers } from '../samplers/index.ts';
-import type { Condition, ModelSet } from '../models/contract/velocity-model.ts';
+import { modelSetSpec, type Condition, type ModelSet } from '../models/contract/velocity-model.ts';
 import type { CostSummary, SampleItem, Sampler } from '../samplers/contract/sampling.ts';
+import { checkAllocation, float32Bytes, MAX_SAMPLES } from '../core/memory-limits.ts';
 import { integerOption, jsonOption, UsageError, type Command } from './command.ts';
 import { gridFrames } from '../data/grid.ts';
 import { writeVideo } from '../data/video.ts';
@@ -85,6 +86,7 @@ export const sampleCommand: Command = {
     if (!values.model) throw new UsageError('--model is required, e.g. --model analytic:tiny-video');
     if (!values.out) throw new UsageError('--out is required: the .npz file to write');
     const n = integerOption(values.n, 'n', 1)!;
+    if (n > MAX_SAMPLES) throw new UsageError(`--n is ${values.n}; allowed: an integer from 1 to ${MAX_SAMPLES}`);
     const seed = integerOption(values.seed, 'seed', 0)!;
     const sampler = samplers.get(values.sampler!);
     let raw = (jsonOption(values.settings, 'settings') ?? {}) as Record<string, unknown>;
@@ -124,6 +126,14 @@ async function sampleWith(
   n: number,
   seed: number,
 ): Promise<void> {
+  // the n samples are generated and held in memory at once: refuse before allocating what cannot be held
+  const spec = modelSetSpec(models);
+  checkAllocation(
+    float32Bytes(n, [spec.channels, spec.frames, spec.height, spec.width]),
+    `--n ${n}`,
+    `${n} samples of ${models.id} ([${spec.channels}, ${spec.frames}, ${spec.height}, ${spec.width}] float32) held in memory`,
+    (m) => new UsageError(m),
+  );
   const guidance = values.guidance === undefined && models.guidanceDefaults ? models.guidanceDefaults : guidanceOption(values.guidance);
   const settings = sampler.parseSettings(raw, models);
   const conditions = await conditionsFor(models, n, values.class, values.unconditional ?? false, values.prompt ?? []);

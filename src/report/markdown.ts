@@ -2,6 +2,7 @@
  * The report as Markdown (`report/summary.md`): the headline tables with the best values in bold, every
  * metric's full table, the charts (linked PNGs) with their captions, what could not be drawn, and the provenance.
  */
+import { markdownCell, markdownText } from '../core/markdown-escape.ts';
 import type { Provenance } from './provenance.ts';
 import { timesTen, type Table, type ValueCell } from './table.ts';
 
@@ -18,7 +19,7 @@ export function textCell(c: ValueCell): string {
   return `${c.value}${p}${mark}`;
 }
 
-const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
+const escapeCell = markdownCell;
 
 /** A table as GitHub Markdown, best values in bold, notes under it. */
 export function markdownTable(t: Table): string {
@@ -31,7 +32,7 @@ export function markdownTable(t: Table): string {
         `| ${escapeCell(r.method)} | ${r.cells.map((c) => (c.best ? `**${escapeCell(textCell(c))}**` : escapeCell(textCell(c)))).join(' | ')} |`,
     ),
     '',
-    `${t.caption} ${t.notes.join('; ')}.`,
+    markdownText(`${t.caption} ${t.notes.join('; ')}.`),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -50,13 +51,20 @@ export interface SummaryInput {
 
 /** The Markdown summary document. */
 export function summaryMarkdown(s: SummaryInput): string {
-  const parts = [`# ${s.title}`, '', s.description, '', '## Headline results', ''];
+  const parts = [`# ${markdownText(s.title)}`, '', markdownText(s.description), '', '## Headline results', ''];
   for (const t of s.headline) parts.push(markdownTable(t));
   if (s.charts.length) parts.push('## Charts', '');
-  for (const c of s.charts) parts.push(`### ${c.title}`, '', ...(c.png ? [`![${c.title}](${c.png})`, ''] : []), c.caption, '');
-  if (s.skipped.length) parts.push('Not drawn:', '', ...s.skipped.map((x) => `- ${x}`), '');
+  for (const c of s.charts)
+    parts.push(
+      `### ${markdownText(c.title)}`,
+      '',
+      ...(c.png ? [`![${markdownText(c.title).replace(/[[\]]/g, '\\$&')}](${encodeURI(c.png)})`, ''] : []),
+      markdownText(c.caption),
+      '',
+    );
+  if (s.skipped.length) parts.push('Not drawn:', '', ...s.skipped.map((x) => `- ${markdownText(x)}`), '');
   parts.push('## Every value', '');
-  for (const t of s.full) parts.push(`### ${t.caption.replace(/: every value\.$/, '')}`, '', markdownTable(t));
+  for (const t of s.full) parts.push(`### ${markdownText(t.caption.replace(/: every value\.$/, ''))}`, '', markdownTable(t));
   parts.push(
     '## Provenance',
     '',

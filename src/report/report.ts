@@ -1,10 +1,15 @@
 /**
  * `pyramid-bench report <run>`: everything a results folder turns into for people, written under an output
  * folder (the run's by default): `report.html` (self-contained) and `report/` with `summary.md`, `tables.tex`,
- * `summary.csv`, `samples.csv`, `charts/<chart>.<png|svg|pdf>` and `videos/<index>-<method>.gif`. Every file is
- * written atomically and depends only on the results folder, so the same run gives the same bytes.
+ * `summary.csv`, `samples.csv`, `charts/<chart>.<png|svg|pdf>` and `videos/<index>-<method>.gif`. Every file
+ * depends only on the results folder, so the same run gives the same bytes.
+ *
+ * The new report is written whole into a staging folder beside the old one (`.report-<pid>-<n>.staging`) and
+ * only then swapped in (the old `report/` renamed aside, the new one renamed in, `report.html` renamed over),
+ * so a report that fails or is killed midway leaves the previous report as it was. A staging folder left by a
+ * killed report is removed by the next one (an old `report/` set aside at that moment is put back first).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { COST_TABLE_FILE, costTableMarkdown, type CostTable } from '../analysis/cost-table.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
@@ -34,6 +39,8 @@ export interface ReportOptions {
   readonly formats: readonly ChartFormat[];
   /** Samples per method shown as videos (0: none). */
   readonly videos: number;
+  /** The chart renderer (default `renderChart`); a test injects a failing one. */
+  readonly render?: (chart: ChartSpec, format: ChartFormat) => Buffer;
 }
 
 /** Defaults of `ReportOptions`. */
@@ -68,14 +75,69 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
     throw new RangeError(`report: videos ${options.videos}; allowed: an integer >= 0`);
   const run = readRunFolder(dir);
   const out = options.out ?? dir;
+  recoverStaging(out);
+  const stage = path.join(out, `${STAGING_PREFIX}${process.pid}-${stagingCounter++}${STAGING_SUFFIX}`);
+  try {
+    const outcome = await writeReportInto(run, stage, options);
+    swapIn(stage, out);
+    return { ...outcome, out };
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+const STAGING_PREFIX = '.report-';
+const STAGING_SUFFIX = '.staging';
+const SET_ASIDE = 'report.old';
+let stagingCounter = 0;
+
+/** Whether process `pid` is alive on this machine. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Cleans up after a report killed midway in `out`: an old report it had set aside while swapping is put back
+ * when no `report/` took its place, then its staging folder is removed. Staging folders of live processes are
+ * left alone.
+ */
+function recoverStaging(out: string): void {
+  if (!existsSync(out)) return;
+  for (const name of readdirSync(out)) {
+    if (!name.startsWith(STAGING_PREFIX) || !name.endsWith(STAGING_SUFFIX)) continue;
+    const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
+    const stage = path.join(out, name);
+    const old = path.join(stage, SET_ASIDE);
+    if (existsSync(old) && !existsSync(path.join(out, 'report'))) renameSync(old, path.join(out, 'report'));
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** Swaps the finished report in `stage` into `out`: `report/` by two renames, then `report.html` over the old. */
+function swapIn(stage: string, out: string): void {
+  const sub = path.join(out, 'report');
+  if (existsSync(sub)) renameSync(sub, path.join(stage, SET_ASIDE));
+  renameSync(path.join(stage, 'report'), sub);
+  renameSync(path.join(stage, 'report.html'), path.join(out, 'report.html'));
+}
+
+/** Writes every file of the report of `run` under `out` (a fresh staging folder). */
+async function writeReportInto(run: RunFolder, out: string, options: ReportOptions): Promise<ReportOutcome> {
+  const render = options.render ?? renderChart;
   const sub = path.join(out, 'report');
   const written: string[] = [];
   const write = (rel: string, data: string | Uint8Array) => {
     writeFileAtomic(insideFolder(out, [rel], `report file '${rel}'`), data);
     written.push(rel);
   };
-  // charts and videos of an earlier report may no longer be made: start those folders afresh
-  for (const folder of ['charts', 'videos']) rmSync(path.join(sub, folder), { recursive: true, force: true });
+  // the report folder is made even when nothing else goes in it, so the swap always has one
+  mkdirSync(sub, { recursive: true });
 
   const r = run.results;
   const palette = new MethodPalette(r.methods.map((m) => m.name));
@@ -86,7 +148,7 @@ export async function writeReport(dir: string, options: ReportOptions = DEFAULT_
     const files: Record<string, string> = {};
     let dataUri = '';
     for (const f of options.formats) {
-      const bytes = renderChart(c, f);
+      const bytes = render(c, f);
       const rel = path.join('report', 'charts', `${c.name}.${f}`);
       write(rel, bytes);
       files[f] = rel;

@@ -4,6 +4,7 @@
  * against each method, the device, and the locked settings. `validate`, `run`, `--dry-run` and `merge` share it.
  */
 import { hashValue } from '../core/hash.ts';
+import { checkAllocation, float32Bytes } from '../core/memory-limits.ts';
 import { SchemaError } from '../core/schema.ts';
 import { suiteItems } from './conditions.ts';
 import { runDevice } from '../models/contract/device.ts';
@@ -14,7 +15,7 @@ import { referenceSetsOf } from './contract/plugin.ts';
 import { harnessInfo } from './provenance.ts';
 import { resolveReference, type ReferenceSource } from './references.ts';
 import type { LockedSettings, MethodMeta } from './contract/results.ts';
-import { sampleKey } from './contract/sample-store.ts';
+import { sampleKeyer } from './contract/sample-store.ts';
 import { chunkCount } from './contract/shard.ts';
 import { samplesPerMethod, type LoadedSuite } from './suite-schema.ts';
 import { expandMethods, type ExpandedMethod } from './sweep.ts';
@@ -116,6 +117,18 @@ async function planMethods(
   const plans: MethodPlan[] = [];
   for (const method of methods) {
     const where = `${file}.${method.source} (${method.id})`;
+    // a chunk's samples (and its reference samples) and a batch's are held in memory at once
+    const sampleShape = `[${method.shape.join(', ')}] float32`;
+    for (const [field, count] of [
+      ['chunk', Math.min(suite.chunk, samples)],
+      ['batch', Math.min(suite.batch, samples)],
+    ] as const)
+      checkAllocation(
+        float32Bytes(count, method.shape),
+        `${file}.${field}`,
+        `${count} samples of ${method.id} (${sampleShape}) held in memory`,
+        (m) => new SchemaError(m),
+      );
     const items = await suiteItems(suite.conditions, samples, loaded.prompts, method.models, where);
     const reference = needsReference.length > 0 ? resolveReferenceAt(suite.reference, method, where) : null;
     const costSource = method.spec.cost ? (method.spec.costSource ?? 'architecture') : 'unknown';
@@ -144,7 +157,8 @@ async function planMethods(
       frames: method.frames,
       seed: suite.seed,
     };
-    const keys = items.map((item) => sampleKey({ ...keyBase, condition: item.conditionKey, index: item.index }));
+    const keyOf = sampleKeyer(keyBase);
+    const keys = items.map((item) => keyOf(item.conditionKey, item.index));
     const meta: MethodMeta = {
       id: method.id,
       slug: method.slug,

@@ -72,8 +72,8 @@ async function cachedState(
   chunk: number,
   make: () => SampleChunk,
 ): Promise<unknown> {
-  const bytes = store.readState(key);
-  if (bytes) return metric.plugin.decode(decodeStateFile(bytes, `store state ${key}`).chunks[0].state);
+  const stored = store.readState(key, (bytes, where) => metric.plugin.decode(decodeStateFile(bytes, where).chunks[0].state));
+  if (stored !== null) return stored;
   const state = await metric.plugin.chunkState(make(), metric.options, plan.context);
   store.writeState(
     key,
@@ -96,7 +96,7 @@ async function cachedState(
 export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOutcome> {
   const started = new Date();
   const { suite } = run.loaded;
-  const store = new SampleStore(options.storeRoot ?? path.join(options.out, 'store'));
+  const store = new SampleStore(options.storeRoot ?? path.join(options.out, 'store'), options.log);
   const chunks = shardChunks(run.chunks, options.shard);
   if (chunks.length === 0) {
     throw new RangeError(

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseWith, SchemaError, strictObject } from '../core/schema.ts';
 import { hashValue, sha256Hex } from '../core/hash.ts';
+import { MAX_SAMPLES } from '../core/memory-limits.ts';
 import { samplers } from '../samplers/index.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import { referenceSources } from './references.ts';
@@ -16,6 +17,7 @@ import { referenceSources } from './references.ts';
 /** The suite file format this parser reads (the `format` field). */
 export const SUITE_FORMAT = 1;
 
+const samplesLimit = `allowed: at most ${MAX_SAMPLES} samples per method (the planner's limit, docs/reliability.md "Resource limits")`;
 const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use a lowercase identifier: a letter, then letters, digits or _');
 const placeholder = z.union([strictObject({ $sweep: identifier }), strictObject({ $arg: identifier })]);
 
@@ -32,7 +34,7 @@ const conditionsSchema = z.discriminatedUnion('kind', [
   strictObject({
     kind: z.literal('prompts'),
     file: z.string().min(1).describe('prompt list, one per line, relative to the suite file'),
-    samplesPerPrompt: z.number().int().min(1),
+    samplesPerPrompt: z.number().int().min(1).max(MAX_SAMPLES, samplesLimit),
   }),
 ]);
 
@@ -62,7 +64,7 @@ const suiteSchema = () =>
     version: z.number().int().min(1),
     description: z.string().default(''),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-    samples: z.number().int().min(2).optional(),
+    samples: z.number().int().min(2).max(MAX_SAMPLES, samplesLimit).optional(),
     conditions: conditionsSchema.default({ kind: 'unconditional' }),
     frames: z.number().int().min(1).optional(),
     guidance: guidanceSchema.optional(),
@@ -209,6 +211,11 @@ export function loadSuite(file: string): LoadedSuite {
       .map((p) => p.trim())
       .filter((p) => p.length > 0);
     if (prompts.length === 0) throw new SchemaError(`${file}.conditions.file: prompt list ${promptFile} has no prompts`);
+    const count = prompts.length * suite.conditions.samplesPerPrompt;
+    if (count > MAX_SAMPLES)
+      throw new SchemaError(
+        `${file}.conditions.samplesPerPrompt: ${prompts.length} prompts x ${suite.conditions.samplesPerPrompt} = ${count} samples per method; allowed: at most ${MAX_SAMPLES}`,
+      );
   }
   return { suite, file, hash: hashValue({ suite, promptsHash }), fileHash: sha256Hex(text), prompts, promptsHash };
 }

@@ -52,6 +52,20 @@ test('the Markdown has a table per comparison, marks significant changes and exp
   assert.match(md, /## Headline values across runs\n\n\| method \| value \| steps 2 \| steps 3 \| steps 4 \|/);
 });
 
+test('the Markdown passes no raw HTML: run labels and method names from the data are escaped', async () => {
+  const [a, b] = await runs();
+  const renamed = {
+    ...b,
+    label: '<script>alert(1)</script>',
+    results: { ...b.results, methods: b.results.methods.map((m) => ({ ...m, id: `<b>${m.id}</b>` })) },
+  };
+  const md = comparisonMarkdown(compareRuns([{ ...a, label: 'a|<i>' }, renamed], options));
+  assert.not.match(md, /<[a-z/]/i);
+  assert.match(md, /## &lt;script&gt;alert\(1\)&lt;\/script&gt; against a\|&lt;i&gt;\n/);
+  assert.match(md, /\| method \| value \| unit \| a\\\|&lt;i&gt; \| &lt;script&gt;alert\(1\)&lt;\/script&gt; \|/);
+  assert.match(md, /only in &lt;script&gt;alert\(1\)&lt;\/script&gt;: &lt;b&gt;[^\n]*&lt;\/b&gt;/);
+});
+
 test('labels must differ, and a comparison needs two runs', async () => {
   const [a, b] = await runs();
   assert.throws(() => compareRuns([a, { ...b, label: a.label }], options), /two runs are labelled 'steps 2'; give distinct labels/);

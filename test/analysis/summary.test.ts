@@ -54,7 +54,7 @@ test('an invalid measurement keeps its number and is marked with its rule; resul
     ],
   } as unknown as Results;
   const md = resultsMarkdown(results);
-  assert.match(md, /\| m \| 8 \| 300 \| 412 \[300, 500\] \(n=8\) \(invalid: p99 needs >= 299 observations, has 8\) \|/);
+  assert.match(md, /\| m \| 8 \| 300 \| 412 \[300, 500\] \(n=8\) \(invalid: p99 needs &gt;= 299 observations, has 8\) \|/);
   assert.match(md, /A value marked \(invalid: rule\) is a measurement that misses its validity rule/);
   assert.not.match(
     resultsMarkdown({
@@ -63,6 +63,28 @@ test('an invalid measurement keeps its number and is marked with its rule; resul
     }),
     /invalid/,
   );
+});
+
+test('results.md passes no raw HTML: names, descriptions, units and notes from the data are escaped', () => {
+  const value = { ...v(1, { kind: 'exact', reason: '' }), key: '<b>k</b>', unit: 'a|b' };
+  const missing = { ...v(null, { kind: 'none', reason: '' }), key: 'n', note: '<img src=x onerror=alert(1)>' };
+  const results = {
+    suite: { name: '<script>alert(1)</script>', version: 1, description: 'A & B <i>' },
+    harness: { version: '0' },
+    partial: false,
+    shards: { included: [0], count: 1 },
+    device: { name: '<gpu>' },
+    methods: [
+      { id: '<script>x</script>', samples: 1, metrics: { 'm<x>': { version: 1, values: [value, missing] } } },
+      { id: 'e|f', samples: 1, metrics: { 'm<x>': { version: 1, values: [], error: '<oops>' } } },
+    ],
+  } as unknown as Results;
+  const md = resultsMarkdown(results);
+  assert.not.match(md, /<[a-z/]/i);
+  assert.match(md, /^# &lt;script&gt;alert\(1\)&lt;\/script&gt; v1\n\nA &amp; B &lt;i&gt;\n/);
+  assert.match(md, /\| &lt;script&gt;x&lt;\/script&gt; \| 1 \| 1 \| n\/a \(&lt;img src=x onerror=alert\(1\)&gt;\) \|/);
+  assert.match(md, /\| &lt;b&gt;k&lt;\/b&gt; \(a\\\|b\)/);
+  assert.match(md, /\| e\\\|f \| 1 \| not computed: &lt;oops&gt; \|/);
 });
 
 test.run();

@@ -60,4 +60,18 @@ test('the set is closed once after sampling, and once when sampling or its setti
   assert.equal(counts.get('tiny-video'), { loads: 1, closes: 1 });
 });
 
+test('--n beyond the sample limit, or more samples than memory can hold, is refused before anything is generated', async () => {
+  const out = path.join(dir, 'huge.npz');
+  await rejects(
+    () => sample('--model', 'counting:tiny-image', '--n', '1e15', '--out', out),
+    /^--n is 1e15; allowed: an integer from 1 to 250000$/,
+  );
+  resetCounts();
+  await rejects(
+    () => sample('--model', 'onnx:checkpoints/shapes-pyramid', '--n', '250000', '--out', out),
+    /^--n 250000: 250000 samples of .* held in memory needs [0-9.e+]+ GiB; allowed: at most/,
+  );
+  assert.not.ok(existsSync(out));
+});
+
 test.run();

@@ -4,9 +4,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeReport } from '../../src/report/report.ts';
+import { renderChart } from '../../src/report/render.ts';
 import { rejects } from '../helpers/assert.ts';
 import { parseCsv } from '../../src/vbench/published.ts';
 import { reportRun, scratch } from '../helpers/report-runs.ts';
@@ -45,6 +46,37 @@ test('a report writes the HTML, the tables, the CSV, every chart in every format
       readFileSync(path.join(out, f)).equals(readFileSync(path.join(again, f))),
       `${f} differs between two reports of the same run`,
     );
+});
+
+/** Every file under `dir` (relative path to bytes). */
+function snapshot(dir: string): Map<string, Buffer> {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  return new Map(files.map((e) => [path.relative(dir, path.join(e.parentPath, e.name)), readFileSync(path.join(e.parentPath, e.name))]));
+}
+
+test('a report that fails midway leaves the previous report whole (videos included) and no staging files', async () => {
+  const run = await reportRun('a');
+  const out = scratch('report');
+  await writeReport(run, { out, formats: ['svg'], videos: 1 });
+  const before = snapshot(out);
+  assert.ok([...before.keys()].some((f) => f.startsWith('report/videos/')));
+  let drawn = 0;
+  const failing = (chart: Parameters<typeof renderChart>[0], format: Parameters<typeof renderChart>[1]) => {
+    if (++drawn === 3) throw new Error('injected: the chart renderer fails');
+    return renderChart(chart, format);
+  };
+  await rejects(() => writeReport(run, { out, formats: ['png'], videos: 0, render: failing }), /injected: the chart renderer fails/);
+  const after = snapshot(out);
+  assert.equal([...after.keys()].sort(), [...before.keys()].sort());
+  for (const [f, bytes] of before) assert.ok(after.get(f)!.equals(bytes), `${f} changed`);
+  // a report killed midway leaves its staging folder: the next report removes it and swaps in the new set
+  const stale = path.join(out, '.report-999999999-0.staging');
+  mkdirSync(path.join(stale, 'report'), { recursive: true });
+  writeFileSync(path.join(stale, 'report', 'half.csv'), 'a,');
+  const outcome = await writeReport(run, { out, formats: ['png'], videos: 0 });
+  assert.equal(readdirSync(out).sort(), ['report', 'report.html']);
+  assert.equal([...snapshot(out).keys()].sort(), [...outcome.files].sort());
+  assert.not.ok(existsSync(path.join(out, 'report', 'videos')));
 });
 
 test('the tables: booktabs LaTeX with the best values in bold, Markdown, CSV of every value and every sample', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closePlan, planRun } from '../../src/suite/plan.ts';
@@ -127,6 +127,28 @@ test('a suite whose methods are all deferred plans on this machine without loadi
   const run = await planRun(loadedSuite(raw), {}, { deferMissingArgs: true });
   assert.equal([run.methods.length, run.deferred.length, run.device.hoursUnit], [0, 1, 'CPU-hours']);
   await closePlan(run);
+});
+
+test('an fd reference file that is missing, truncated or not a zip, or an unknown extractor, fails planning before any sample', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'plan-refs-'));
+  const truncated = path.join(dir, 'stats.npz');
+  writeFileSync(truncated, Buffer.from('PK\x03\x04 cut short'));
+  const fd = (options: Record<string, unknown>) =>
+    loadedSuite(rawSuite({ frames: 1, metrics: [{ name: 'fd', options: { extractor: 'random-conv2d-v1', ...options } }] }));
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ reference: { kind: 'file', path: path.join(dir, 'missing.npz') } }, /options\.reference\.path: .*missing\.npz cannot be read: /],
+    [{ reference: { kind: 'file', path: truncated } }, /options\.reference\.path: .*stats\.npz cannot be read: /],
+    [
+      { reference: { kind: 'file', path: path.join(dir, 'no-folder') } },
+      /options\.reference\.path: .*no-folder cannot be read: input .* does not exist/,
+    ],
+    [{ extractor: path.join(dir, 'net.yaml') }, /options\.extractor: feature manifest .*net\.yaml does not exist/],
+    [{ extractor: 'inceptoin' }, /options\.extractor: unknown feature extractor 'inceptoin'; allowed: /],
+  ];
+  for (const [options, pattern] of cases) await rejects(() => planRun(fd(options), {}), pattern);
+  // a readable reference plans
+  await closePlan(await planRun(fd({ reference: { kind: 'file', path: 'shapes:n=8,size=8' } }), {}));
+  assert.not.ok(existsSync(path.join(dir, 'store')));
 });
 
 test.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { planRun } from '../../src/suite/plan.ts';
@@ -79,6 +79,46 @@ test('two shards, each with its own store, merge to the values of the single run
   // the merged folder merges again to the same results
   const again = await mergeRuns([path.join(root, 'm')], path.join(root, 'm2'), { partial: false });
   assert.equal(deterministicValues(again), deterministicValues(single));
+});
+
+test('damaged store entries (zero-byte values, truncated state and timing) are reported by path, set aside and recomputed to the same values', async () => {
+  const out = path.join(root, 'damaged');
+  const first = await run('damaged');
+  const store = path.join(out, 'store');
+  const files = (kind: string, ext: string) =>
+    readdirSync(path.join(store, kind), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith(ext))
+      .map((f) => path.join(store, kind, f));
+  const npy = files('samples', '.npy')[0];
+  const npz = files('states', '.npz')[0];
+  const timing = files('timings', '.json')[0];
+  truncateSync(npy, 0);
+  truncateSync(npz, 40);
+  writeFileSync(timing, '{"warmup":');
+  const lines: string[] = [];
+  const again = await runSuite(await planRun(loadedSuite(), {}), {
+    out,
+    shard: { index: 0, count: 1 },
+    progress: quiet,
+    log: (line) => lines.push(line),
+    command: ['test'],
+  });
+  for (const file of [npy, npz, timing]) {
+    assert.ok(
+      lines.some((l) => l.includes(`damaged entry ${file}`)),
+      `${file} not reported in:\n${lines.join('\n')}`,
+    );
+    assert.ok(existsSync(file), `${file} recomputed`);
+    assert.ok(
+      readdirSync(path.dirname(file)).some((f) => f.startsWith(`${path.basename(file)}.damaged-`)),
+      `${file} set aside`,
+    );
+  }
+  assert.equal(again.manifest.store.counts.samples.writes, 1);
+  assert.equal(deterministicValues(again.results), deterministicValues(first.results));
+  // the third run reads everything back
+  const third = await run('damaged');
+  assert.equal(third.manifest.store.counts.samples, { hits: 192, misses: 0, writes: 0 });
 });
 
 test('a shard with no chunks is refused, naming how many shards the suite allows', async () => {

@@ -8,10 +8,15 @@
  * Layout under the root: `samples/<ab>/<key>.json` (the generation record: cost and measured seconds) then
  * `samples/<ab>/<key>.npy` (float32 [C, T, H, W]; written second, so its presence means the entry is complete),
  * `states/<ab>/<key>.npz`, `timings/<key>.json`.
+ *
+ * An entry that cannot be read back (truncated, zero bytes, not the format it should be: a disk that filled up,
+ * a copy cut short) is damaged: the read reports its path and the reason, sets the file aside as
+ * `<file>.damaged-<time>` (kept for inspection, never read again) and answers a miss, so the caller recomputes
+ * the entry and writes it anew instead of every later run stopping on it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { hashValue } from '../../core/hash.ts';
+import { canonicalJson, hashValue, sha256Hex } from '../../core/hash.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { decodeNpy, encodeNpy, npyArray } from '../../io/npy.ts';
 import type { SampleRecord } from './records.ts';
@@ -41,6 +46,26 @@ export function sampleKey(parts: SampleKeyParts): string {
   return hashValue({ store: STORE_FORMAT, ...parts });
 }
 
+/**
+ * `sampleKey` for many samples of one method: the canonical JSON of the parts every sample shares is made once
+ * and each sample's condition and index are spliced in, so a plan of N samples serialises the settings once, not
+ * N times. Gives exactly `sampleKey`'s keys (test/suite/contract/sample-store.test.ts checks it).
+ */
+export function sampleKeyer(base: Omit<SampleKeyParts, 'condition' | 'index'>): (condition: string, index: number) => string {
+  const conditionMark = '\u0000condition\u0000';
+  const indexMark = '\u0000index\u0000';
+  const text = canonicalJson({ store: STORE_FORMAT, ...base, condition: conditionMark, index: indexMark });
+  const [head, rest, ...more] = text.split(JSON.stringify(conditionMark));
+  const [middle, tail, ...more2] = (rest ?? '').split(JSON.stringify(indexMark));
+  // a setting that happens to hold a mark: no splicing, the plain key
+  if (more.length || more2.length || rest === undefined || tail === undefined)
+    return (condition, index) => sampleKey({ ...base, condition, index });
+  return (condition, index) => {
+    if (!Number.isFinite(index)) return sampleKey({ ...base, condition, index });
+    return sha256Hex(`${head}${JSON.stringify(condition)}${middle}${JSON.stringify(index)}${tail}`);
+  };
+}
+
 /** Hit and miss counts of one kind of entry. */
 export interface StoreCounts {
   hits: number;
@@ -49,6 +74,16 @@ export interface StoreCounts {
 }
 
 type Kind = 'samples' | 'states' | 'timings';
+
+/** A damaged entry found on a read and set aside. */
+export interface DamagedEntry {
+  /** The file as it was in the store. */
+  readonly file: string;
+  /** Why it could not be read. */
+  readonly reason: string;
+  /** Where it was moved. */
+  readonly movedTo: string;
+}
 
 /** A content-addressed store rooted at a folder. */
 export class SampleStore {
@@ -59,7 +94,26 @@ export class SampleStore {
     timings: { hits: 0, misses: 0, writes: 0 },
   };
 
-  constructor(readonly root: string) {}
+  /** Damaged entries found (and set aside) by this store's reads, in order. */
+  readonly damaged: DamagedEntry[] = [];
+
+  /**
+   * @param root the store's folder
+   * @param onDamaged told of each damaged entry as it is set aside (e.g. the run's log)
+   */
+  constructor(
+    readonly root: string,
+    private readonly onDamaged: (message: string) => void = () => {},
+  ) {}
+
+  /** Sets a damaged file aside as `<file>.damaged-<time>`, records and reports it. */
+  private setAside(file: string, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    const movedTo = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    if (existsSync(file)) renameSync(file, movedTo);
+    this.damaged.push({ file, reason, movedTo });
+    this.onDamaged(`store: damaged entry ${file} (${reason}); set aside as ${path.basename(movedTo)}, recomputing it`);
+  }
 
   private file(kind: Kind, key: string, ext: string): string {
     if (!/^[0-9a-f]{64}$/.test(key)) throw new RangeError(`store key '${key}' is not a SHA-256 hex digest`);
@@ -78,12 +132,34 @@ export class SampleStore {
       return null;
     }
     const npyFile = this.file('samples', key, '.npy');
-    const array = decodeNpy(readFileSync(npyFile), npyFile);
-    if (array.dtype !== '<f4') throw new RangeError(`${npyFile}: dtype ${array.dtype}; the store holds float32 samples`);
-    const record = JSON.parse(readFileSync(this.file('samples', key, '.json'), 'utf8')) as SampleRecord;
-    if (record.key !== key) throw new RangeError(`${npyFile}: record is for key ${record.key}`);
+    const jsonFile = this.file('samples', key, '.json');
+    let values: Float32Array;
+    let record: SampleRecord;
+    try {
+      const array = decodeNpy(readFileSync(npyFile), npyFile);
+      if (array.dtype !== '<f4') throw new RangeError(`dtype ${array.dtype}; the store holds float32 samples`);
+      values = array.data as Float32Array;
+    } catch (error) {
+      // the values are written last: without them the record is orphaned, so both go aside
+      this.setAside(npyFile, error);
+      this.setAside(jsonFile, new RangeError(`record of the damaged values ${path.basename(npyFile)}`));
+      this.counts.samples.misses++;
+      return null;
+    }
+    try {
+      record = JSON.parse(readFileSync(jsonFile, 'utf8')) as SampleRecord;
+      if (record === null || typeof record !== 'object' || record.key !== key)
+        throw new RangeError(`record is for key ${(record as SampleRecord | null)?.key}, not ${key}`);
+      const size = Array.isArray(record.shape) ? record.shape.reduce((a, b) => a * b, 1) : Number.NaN;
+      if (size !== values.length) throw new RangeError(`record shape [${record.shape}] does not hold the ${values.length} stored values`);
+    } catch (error) {
+      this.setAside(jsonFile, error);
+      this.setAside(npyFile, new RangeError(`values of the damaged record ${path.basename(jsonFile)}`));
+      this.counts.samples.misses++;
+      return null;
+    }
     this.counts.samples.hits++;
-    return { values: array.data as Float32Array, record };
+    return { values, record };
   }
 
   /** Stores a sample: the record first, then the values (whose presence completes the entry). */
@@ -96,9 +172,12 @@ export class SampleStore {
     this.counts.samples.writes++;
   }
 
-  /** A stored metric state's bytes, or null. */
-  readState(key: string): Uint8Array | null {
-    return this.readBytes('states', key, '.npz');
+  /**
+   * A stored metric state decoded by `decode` (which throws on bytes it cannot read), or null when there is
+   * none or it was damaged (then set aside).
+   */
+  readState<T>(key: string, decode: (bytes: Uint8Array, where: string) => T): T | null {
+    return this.readDecoded('states', key, '.npz', decode);
   }
 
   writeState(key: string, bytes: Uint8Array): void {
@@ -106,10 +185,13 @@ export class SampleStore {
     this.counts.states.writes++;
   }
 
-  /** A stored timing record, or null. */
+  /** A stored timing record, or null when there is none or it was damaged (then set aside). */
   readTiming<T>(key: string): T | null {
-    const bytes = this.readBytes('timings', key, '.json');
-    return bytes === null ? null : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
+    return this.readDecoded('timings', key, '.json', (bytes) => {
+      const value = JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+      if (value === null || typeof value !== 'object') throw new RangeError('not a JSON object');
+      return value as T;
+    });
   }
 
   writeTiming(key: string, record: unknown): void {
@@ -117,13 +199,21 @@ export class SampleStore {
     this.counts.timings.writes++;
   }
 
-  private readBytes(kind: Kind, key: string, ext: string): Uint8Array | null {
+  private readDecoded<T>(kind: Kind, key: string, ext: string, decode: (bytes: Uint8Array, where: string) => T): T | null {
     const file = this.file(kind, key, ext);
     if (!existsSync(file)) {
       this.counts[kind].misses++;
       return null;
     }
+    let value: T;
+    try {
+      value = decode(readFileSync(file), file);
+    } catch (error) {
+      this.setAside(file, error);
+      this.counts[kind].misses++;
+      return null;
+    }
     this.counts[kind].hits++;
-    return readFileSync(file);
+    return value;
   }
 }

@@ -11,10 +11,12 @@
 import { z } from 'zod';
 import { parseWith, strictObject } from '../../core/schema.ts';
 import { tensorToFrames } from '../../data/quantize.ts';
-import type { Clip } from '../../data/clip-sources.ts';
+import { openClipSource, type Clip } from '../../data/clip-sources.ts';
+import { NpzFile } from '../../io/npz-file.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
 import { featureSide, type FeatureSide } from '../../features/feature-side.ts';
-import { openExtractor } from '../../features/registry.ts';
+import { extractors, openExtractor } from '../../features/registry.ts';
+import { existsSync } from 'node:fs';
 import { momentsOfChunks } from '../../metrics/feature-stats.ts';
 import { FRECHET_COMPAT, frechetFromMoments, type GaussianStats } from '../../metrics/frechet.ts';
 import { kernelInceptionDistance, type FeatureMatrix } from '../../metrics/kid.ts';
@@ -118,6 +120,32 @@ function fileSide(options: FeatureFdOptions, path: string): Promise<FeatureSide>
       featureSide(path, () => openCached(options.extractor), needFeatures, options.frame),
     );
   return fileSides.get(key)!;
+}
+
+/**
+ * Checks, before anything is generated, that the files this metric will need can be read: the extractor (a
+ * registered name, or a manifest file that exists) and a file reference (a statistics file or sample .npz whose
+ * zip directory reads, or an input folder or video the clip sources open, or shapes:n=...). A truncated or
+ * missing reference fails `validate` and `run` here instead of after every sample was generated. Statistics are
+ * not computed here; a file that opens but holds bad values is refused when it is read.
+ */
+function checkFiles(options: FeatureFdOptions): void {
+  const e = options.extractor;
+  if (!extractors.has(e)) {
+    if (!/\.(json|ya?ml)$/i.test(e))
+      throw new RangeError(
+        `options.extractor: unknown feature extractor '${e}'; allowed: ${extractors.names().join(', ')}, or a manifest file (.json, .yaml)`,
+      );
+    if (!existsSync(e)) throw new RangeError(`options.extractor: feature manifest ${e} does not exist`);
+  }
+  if (options.reference.kind !== 'file') return;
+  const file = options.reference.path;
+  try {
+    if (file.toLowerCase().endsWith('.npz')) new NpzFile(file).close();
+    else openClipSource(file).close();
+  } catch (error) {
+    throw new RangeError(`options.reference.path: ${file} cannot be read: ${(error as Error).message}`);
+  }
 }
 
 async function finalizeFeatureFd(
@@ -271,6 +299,7 @@ export const featureFdMetric: MetricPlugin<FeatureFdOptions, FeatureState> = {
   referenceSets: ['reference', 'second'],
   setsFor: (options) => (options.reference.kind === 'suite' ? ['reference', 'second'] : []),
   parseOptions: (raw, where) => parseWith(optionsSchema, raw, where),
+  check: (options) => checkFiles(options),
   chunkState: (chunk, options) => chunkFeatures(chunk, options),
   encode: (state) => ({ json: { rows: state.rows, dim: state.dim }, arrays: { features: state.features } }),
   decode(encoded) {

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SampleStore, sampleKey, type SampleKeyParts } from '../../../src/suite/contract/sample-store.ts';
+import { SampleStore, sampleKey, sampleKeyer, type SampleKeyParts } from '../../../src/suite/contract/sample-store.ts';
 import type { SampleRecord } from '../../../src/suite/contract/records.ts';
 
 const parts: SampleKeyParts = {
@@ -34,6 +34,19 @@ test('the key changes with every part that determines a sample, and not with key
   ];
   for (const c of changed) assert.is.not(sampleKey({ ...parts, ...c }), base, JSON.stringify(c));
   assert.is(sampleKey({ ...parts, settings: { stepsPerStage: [3, 3, 3] } }), base);
+});
+
+test('the keyer gives exactly the keys of sampleKey, also for settings that hold its marks', () => {
+  const { condition: _c, index: _i, ...base } = parts;
+  for (const b of [base, { ...base, settings: { note: '\u0000condition\u0000', n: [1, 2.5] } }, { ...base, sampler: 'a"b\\' }]) {
+    const keyOf = sampleKeyer(b);
+    for (const [condition, index] of [
+      ['class:1', 5],
+      ['text:"quoted" \u00e9\n', 0],
+      ['', 123456],
+    ] as const)
+      assert.is(keyOf(condition, index), sampleKey({ ...b, condition, index }), `${condition} ${index}`);
+  }
 });
 
 test('samples round-trip bit for bit; reads are counted as hits and misses; a record without values is a miss', () => {
@@ -69,12 +82,32 @@ test('samples round-trip bit for bit; reads are counted as hits and misses; a re
 test('states and timings are stored under their keys', () => {
   const store = new SampleStore(mkdtempSync(path.join(tmpdir(), 'store-')));
   const key = sampleKey(parts);
-  assert.is(store.readState(key), null);
+  const bytes = (b: Uint8Array) => Array.from(b);
+  assert.is(store.readState(key, bytes), null);
   store.writeState(key, new Uint8Array([1, 2, 3]));
-  assert.equal(Array.from(store.readState(key)!), [1, 2, 3]);
+  assert.equal(store.readState(key, bytes), [1, 2, 3]);
   store.writeTiming(key, { a: 1 });
   assert.equal(store.readTiming(key), { a: 1 });
   assert.equal(store.counts.states, { hits: 1, misses: 1, writes: 1 });
+});
+
+test('a state the decoder refuses is set aside as damaged, reported with its path, and read as a miss', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'store-'));
+  const reports: string[] = [];
+  const store = new SampleStore(root, (line) => reports.push(line));
+  const key = sampleKey(parts);
+  store.writeState(key, new Uint8Array([]));
+  const refuse = (_: Uint8Array, where: string) => {
+    throw new RangeError(`${where}: not a zip archive`);
+  };
+  assert.is(store.readState(key, refuse), null);
+  const file = path.join(root, 'states', key.slice(0, 2), `${key}.npz`);
+  assert.is(store.damaged.length, 1);
+  assert.is(store.damaged[0].file, file);
+  assert.match(store.damaged[0].movedTo, `${file}.damaged-`);
+  assert.ok(reports[0].includes(file) && reports[0].includes('not a zip archive'), reports[0]);
+  assert.is(store.readState(key, refuse), null);
+  assert.equal(store.counts.states, { hits: 0, misses: 2, writes: 1 });
 });
 
 test.run();
