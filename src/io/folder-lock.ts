@@ -2,7 +2,8 @@
  * One owner per output folder: a lock file `<dir>/.pyramid-bench.lock`, created atomically (O_CREAT|O_EXCL),
  * holding the owner's pid, host name, command and start time. A second writer gets a one-line error naming the
  * owner. A lock whose pid is dead on this host is stale (a kill -9 leaves one): it is reported and taken over. A
- * lock from another host is never taken over; the error says how to remove it. Locks are per process and
+ * lock from another host is never taken over (unless it is an earlier start of this Slurm job, which Slurm
+ * has requeued); the error says how to remove it. Locks are per process and
  * re-entrant (a command that runs a suite and then writes its report holds the folder throughout), and are
  * released by `release()`, on process exit and on SIGINT/SIGTERM.
  */
@@ -23,6 +24,8 @@ export interface LockOwner {
   readonly since: string;
   /** Random, so a release never removes another owner's lock. */
   readonly token: string;
+  /** Under Slurm: the job id (`SLURM_JOB_ID`, one per array task) and how often Slurm restarted it (`SLURM_RESTART_COUNT`). */
+  readonly slurm?: { readonly job: string; readonly restart: number };
 }
 
 /** A held folder lock. */
@@ -127,7 +130,9 @@ export function lockFolder(dir: string, command: string, note: (line: string) =>
     mine.count++;
     return handle(mine);
   }
-  const owner: LockOwner = { pid: process.pid, host: hostname(), command, since: new Date().toISOString(), token: randomUUID() };
+  const job = process.env.SLURM_JOB_ID;
+  const slurm = job ? { job, restart: Number(process.env.SLURM_RESTART_COUNT ?? 0) || 0 } : undefined;
+  const owner: LockOwner = { pid: process.pid, host: hostname(), command, since: new Date().toISOString(), token: randomUUID(), slurm };
   // handlers first: a signal between creating the file and watching would leave the lock behind
   watchSignals();
   try {
@@ -146,6 +151,14 @@ function take(dir: string, file: string, owner: LockOwner, note: (line: string) 
     }
     const other = readOwner(file);
     if (!other) continue;
+    // Slurm runs one start of a job at a time: the lock of an earlier start of this job (requeued since) is stale
+    if (owner.slurm && other.slurm?.job === owner.slurm.job && other.slurm.restart < owner.slurm.restart) {
+      note(
+        `${dir}: taking over the lock of ${describe(other)}: Slurm job ${owner.slurm.job} start ${other.slurm.restart}, which Slurm has requeued (this is start ${owner.slurm.restart})`,
+      );
+      setAside(file, other);
+      continue;
+    }
     if (other.host !== owner.host)
       throw new Error(
         `${dir} is in use by ${describe(other)} (lock ${file}); a lock from another host is never taken over: if that command is no longer running, remove ${file}`,

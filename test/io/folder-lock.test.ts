@@ -62,6 +62,37 @@ test('a lock from another host is never taken over; the error says how to remove
   assert.ok(existsSync(path.join(d, LOCK_FILE)));
 });
 
+test('under Slurm, the lock of an earlier start of the same job (requeued) is taken over from another host; not a live one of another job', () => {
+  const d = folder('slurm');
+  const lockOf = (job: string, restart: number) =>
+    JSON.stringify({ pid: process.ppid, host: 'node-3', command: 'pyramid-bench run', since: 's', token: 't', slurm: { job, restart } });
+  const env = { job: process.env.SLURM_JOB_ID, restart: process.env.SLURM_RESTART_COUNT };
+  process.env.SLURM_JOB_ID = '71';
+  process.env.SLURM_RESTART_COUNT = '1';
+  try {
+    writeFileSync(path.join(d, LOCK_FILE), lockOf('70', 0));
+    assert.throws(() => lockFolder(d, 'me'), /in use by pid \d+ on node-3.*never taken over/);
+    writeFileSync(path.join(d, LOCK_FILE), lockOf('71', 1));
+    assert.throws(() => lockFolder(d, 'me'), /in use by pid \d+ on node-3/, 'the same start: not taken over');
+    writeFileSync(path.join(d, LOCK_FILE), lockOf('71', 0));
+    const notes: string[] = [];
+    const lock = lockFolder(d, 'me', (l) => notes.push(l));
+    assert.match(
+      notes.join(''),
+      /taking over the lock of pid \d+ on node-3.*Slurm job 71 start 0, which Slurm has requeued \(this is start 1\)/,
+    );
+    assert.equal(JSON.parse(readFileSync(lock.file, 'utf8')).slurm, { job: '71', restart: 1 });
+    lock.release();
+  } finally {
+    for (const [k, v] of [
+      ['SLURM_JOB_ID', env.job],
+      ['SLURM_RESTART_COUNT', env.restart],
+    ] as const)
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+});
+
 test('an unreadable lock is refused, naming the file', () => {
   const d = folder('e');
   writeFileSync(path.join(d, LOCK_FILE), '');
