@@ -68,13 +68,13 @@ const table: CommandInfo[] = [
     name: 'run',
     summary: 'run a benchmark suite (or one shard of it) and write results.json beside per-sample files',
     usage:
-      'run <suite.yaml> --out <dir> [--shard i/n] [--store <dir>] [--arg name=value ...] [--no-report] [--dry-run [--calibrate <samples>]]',
+      'run <suite.yaml> --out <dir> [--shard i/n] [--store <dir>] [--arg name=value ...] [--replace] [--no-report] [--dry-run [--calibrate <samples>]]',
     load: async () => (await import('./run.ts')).runCommand,
   },
   {
     name: 'merge',
     summary: "combine shards' results folders into one (refuses differing locked settings, naming them)",
-    usage: 'merge <shard dir> <shard dir>... --out <dir> [--partial] [--no-report]',
+    usage: 'merge <shard dir> <shard dir>... --out <dir> [--partial] [--replace] [--no-report]',
     load: async () => (await import('./merge.ts')).mergeCommand,
   },
   {

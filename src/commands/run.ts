@@ -6,12 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import { loadSuite } from '../suite/suite-schema.ts';
-import { closePlan, planRun } from '../suite/plan.ts';
+import { closePlan, planRun, type RunPlan } from '../suite/plan.ts';
 import { runSuite } from '../suite/runner.ts';
-import { WHOLE, parseShard } from '../suite/contract/shard.ts';
+import { WHOLE, parseShard, type Shard } from '../suite/contract/shard.ts';
 import { stderrProgress } from '../suite/progress.ts';
 import { headlineMarkdown } from '../analysis/summary.ts';
 import { dryRun } from '../suite/calibrate.ts';
+import { lockFolder } from '../io/folder-lock.ts';
 import { asUsage, integerOption, UsageError, type Command } from './command.ts';
 
 /** Parses repeated `--arg name=value` options. */
@@ -39,6 +40,7 @@ export const runCommand: Command = {
         arg: { type: 'string', multiple: true },
         'dry-run': { type: 'boolean', default: false },
         'no-report': { type: 'boolean', default: false },
+        replace: { type: 'boolean', default: false },
         calibrate: { type: 'string', default: '2' },
       },
       allowPositionals: true,
@@ -64,36 +66,57 @@ export const runCommand: Command = {
         return;
       }
       if (!values.out) throw new UsageError('--out is required: the results folder, e.g. --out runs/default');
-      const { results, manifest } = await runSuite(plan, {
-        out: values.out,
-        storeRoot: values.store,
-        shard,
-        progress: stderrProgress(),
-        log: (line) => process.stderr.write(`[run] ${line}\n`),
-        command: ['pyramid-bench', 'run', ...argv],
-      });
-      const counts = manifest.store.counts;
-      process.stdout.write(
-        `${results.suite.name} v${results.suite.version}${results.partial ? ` (shard ${shard.index}/${shard.count}: partial)` : ''}, ${results.methods[0]?.samples ?? 0} samples per method (full tables: ${values.out}/results.md)\n\n${headlineMarkdown(results)}\n\n`,
-      );
-      process.stdout.write(
-        `store: samples ${counts.samples.hits} read back, ${counts.samples.writes} generated; metric states ${counts.states.hits} read back, ${counts.states.writes} computed; timings ${counts.timings.hits} read back, ${counts.timings.writes} measured\n` +
-          `wall time ${manifest.wallSeconds.toFixed(1)} s on ${manifest.device.name}\n` +
-          `wrote ${values.out}/results.json, results.md, manifest.json, samples/, state/\n`,
-      );
-      // a shard's results are partial: its report comes after the merge
-      if (!values['no-report'] && shard.count === 1) {
-        const { writeReport, DEFAULT_REPORT } = await import('../report/report.ts');
-        const report = await writeReport(values.out, DEFAULT_REPORT);
-        process.stdout.write(
-          `wrote ${values.out}/report.html and ${report.files.length - 1} files under ${values.out}/report/ (pyramid-bench report ${values.out} writes them again)\n`,
-        );
+      const command = ['pyramid-bench', 'run', ...argv];
+      const log = (line: string) => process.stderr.write(`[run] ${line}\n`);
+      // the folder is ours from the run to its report (runSuite and writeReport take the same lock again)
+      const lock = lockFolder(values.out, command.join(' '), log);
+      try {
+        await runAndReport(plan, values.out, shard, values, command, log);
+      } finally {
+        lock.release();
       }
     } finally {
       await closePlan(plan);
     }
   },
 };
+
+/** Runs the suite into `out` (locked by the caller) and, for a whole run, writes its report. */
+async function runAndReport(
+  plan: RunPlan,
+  out: string,
+  shard: Shard,
+  values: { store?: string; replace?: boolean; 'no-report'?: boolean },
+  command: string[],
+  log: (line: string) => void,
+): Promise<void> {
+  const { results, manifest } = await runSuite(plan, {
+    out,
+    storeRoot: values.store,
+    shard,
+    progress: stderrProgress(),
+    log,
+    command,
+    replace: values.replace,
+  });
+  const counts = manifest.store.counts;
+  process.stdout.write(
+    `${results.suite.name} v${results.suite.version}${results.partial ? ` (shard ${shard.index}/${shard.count}: partial)` : ''}, ${results.methods[0]?.samples ?? 0} samples per method (full tables: ${out}/results.md)\n\n${headlineMarkdown(results)}\n\n`,
+  );
+  process.stdout.write(
+    `store: samples ${counts.samples.hits} read back, ${counts.samples.writes} generated; metric states ${counts.states.hits} read back, ${counts.states.writes} computed; timings ${counts.timings.hits} read back, ${counts.timings.writes} measured\n` +
+      `wall time ${manifest.wallSeconds.toFixed(1)} s on ${manifest.device.name}\n` +
+      `wrote ${out}/results.json, results.md, manifest.json, samples/, state/\n`,
+  );
+  // a shard's results are partial: its report comes after the merge
+  if (!values['no-report'] && shard.count === 1) {
+    const { writeReport, DEFAULT_REPORT } = await import('../report/report.ts');
+    const report = await writeReport(out, DEFAULT_REPORT);
+    process.stdout.write(
+      `wrote ${out}/report.html and ${report.files.length - 1} files under ${out}/report/ (pyramid-bench report ${out} writes them again)\n`,
+    );
+  }
+}
 
 function parseShardOption(text: string) {
   return asUsage(() => parseShard(text));

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { COST_TABLE_FILE, costTableMarkdown, type CostTable } from '../analysis/cost-table.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { insideFolder } from '../io/safe-path.ts';
+import { lockFolder } from '../io/folder-lock.ts';
 import { latencyCharts } from './latency-chart.ts';
 import { paretoCharts } from './pareto-chart.ts';
 import { sweepCharts } from './sweeps-chart.ts';
@@ -68,8 +69,22 @@ export function reportCharts(run: RunFolder, palette: MethodPalette): { charts: 
   return { charts: groups.flatMap((g) => g.charts), skipped: groups.flatMap((g) => g.skipped) };
 }
 
-/** Writes the report of the results folder `dir`. */
+/**
+ * Writes the report of the results folder `dir`, holding the lock of its output folder (io/folder-lock.ts) while
+ * it writes, so a run or another report cannot write there at the same time.
+ */
 export async function writeReport(dir: string, options: ReportOptions = DEFAULT_REPORT): Promise<ReportOutcome> {
+  // not a results folder: refused by readRunFolder before the lock would create the folder
+  if (!existsSync(path.join(dir, 'results.json'))) return writeReportFiles(dir, options);
+  const lock = lockFolder(options.out ?? dir, 'pyramid-bench report');
+  try {
+    return await writeReportFiles(dir, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function writeReportFiles(dir: string, options: ReportOptions): Promise<ReportOutcome> {
   if (options.formats.length === 0) throw new RangeError('report: no chart format; allowed: png, svg, pdf');
   if (!Number.isInteger(options.videos) || options.videos < 0)
     throw new RangeError(`report: videos ${options.videos}; allowed: an integer >= 0`);

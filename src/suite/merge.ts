@@ -4,11 +4,12 @@
  * reads every state file, puts the chunk states in chunk order and finalizes each metric with the same code as a
  * single run, so the merged numbers equal a single run's (wall-clock measurements aside).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson, hashValue } from '../core/hash.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { insideFolder } from '../io/safe-path.ts';
+import { lockFolder } from '../io/folder-lock.ts';
 import { finalizeMethod, methodContext, type MetricStates } from './contract/finalize.ts';
 import { suiteMetrics } from './metrics/index.ts';
 import type { SampleSetKind } from './contract/plugin.ts';
@@ -27,6 +28,7 @@ import { decodeStateFile, stateFilePath, writeMethodStates } from './contract/st
 import { resultsMarkdown } from '../analysis/summary.ts';
 import { readSampleRows, writeSampleRows } from './contract/sample-rows.ts';
 import type { MetricEntry } from './contract/plugin.ts';
+import { claimRunFolder } from './run-folder.ts';
 
 function metaOf(m: MethodResult): MethodMeta {
   const { samples: _s, metrics: _m, resolved: _r, ...meta } = m;
@@ -67,9 +69,36 @@ function checkShards(all: readonly { dir: string; results: Results }[], partial:
   return [...seen.keys()].sort((x, y) => x - y);
 }
 
-/** Merges shard folders `dirs` into `out`; returns the merged results. */
-export async function mergeRuns(dirs: readonly string[], out: string, options: { partial: boolean }): Promise<Results> {
+/** How to merge. */
+export interface MergeOptions {
+  /** Merge the shards given even when some are missing. */
+  readonly partial: boolean;
+  /** Replace another suite's (or shard set's) results in `out` instead of refusing (default false). */
+  readonly replace?: boolean;
+  /** The command, for the lock of `out` (default 'pyramid-bench merge'). */
+  readonly command?: string;
+  readonly log?: (line: string) => void;
+}
+
+/** Refuses an output folder that is one of the inputs (compared by real path, links followed). */
+function assertNotAnInput(dirs: readonly string[], out: string): void {
+  if (!existsSync(out)) return;
+  const real = realpathSync(out);
+  for (const dir of dirs)
+    if (existsSync(dir) && realpathSync(dir) === real)
+      throw new RangeError(
+        `merge --out ${out} is the input folder ${dir} (${real}); merging into an input would overwrite that shard: give another --out`,
+      );
+}
+
+/**
+ * Merges shard folders `dirs` into `out`, which it locks while it writes (io/folder-lock.ts); refuses an `out`
+ * that is one of `dirs` (before anything is written) or that holds another suite's results (unless `replace`).
+ * Returns the merged results.
+ */
+export async function mergeRuns(dirs: readonly string[], out: string, options: MergeOptions): Promise<Results> {
   if (dirs.length === 0) throw new RangeError('merge needs at least one results folder');
+  assertNotAnInput(dirs, out);
   const all = dirs.map((dir) => ({ dir, results: readResults(dir) }));
   const included = checkShards(all, options.partial);
   const first = all[0].results;
@@ -81,6 +110,28 @@ export async function mergeRuns(dirs: readonly string[], out: string, options: {
       );
     return { key: m.id ?? m.name, plugin, options: m.options, optionsHash: hashValue(m.options) };
   });
+  const log = options.log ?? (() => undefined);
+  const lock = lockFolder(out, options.command ?? 'pyramid-bench merge', log);
+  try {
+    claimRunFolder(
+      out,
+      { suite: { name: first.suite.name, hash: first.suite.hash }, shards: { count: first.shards.count, included } },
+      { replace: options.replace ?? false, log },
+    );
+    return await mergeInto(all, metrics, included, dirs, out);
+  } finally {
+    lock.release();
+  }
+}
+
+async function mergeInto(
+  all: readonly { dir: string; results: Results }[],
+  metrics: readonly MetricEntry[],
+  included: number[],
+  dirs: readonly string[],
+  out: string,
+): Promise<Results> {
+  const first = all[0].results;
   const shard0 = all.find((a) => a.results.shards.included.includes(0))?.results ?? first;
   const devices = [...new Map(all.flatMap((a) => a.results.devices).map((d) => [canonicalJson(d), d])).values()];
   // each shard's times are its own machine's: the merge counts every shard's machine as its own

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { hashValue } from '../core/hash.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { insideFolder } from '../io/safe-path.ts';
+import { lockFolder } from '../io/folder-lock.ts';
 import { COST_TABLE_FILE, costTable } from '../analysis/cost-table.ts';
 import { finalizeMethod, type MetricStates } from './contract/finalize.ts';
 import { chunkSamples, referenceSamples } from './generate.ts';
@@ -28,6 +29,7 @@ import type { TimingPlan, TimingRecord } from './contract/records.ts';
 import { sampleRow, writeSampleRows, type SampleRow } from './contract/sample-rows.ts';
 import type { MetricEntry } from './contract/plugin.ts';
 import type { Manifest } from './contract/manifest.ts';
+import { claimRunFolder } from './run-folder.ts';
 
 /** How to run. */
 export interface RunOptions {
@@ -37,8 +39,10 @@ export interface RunOptions {
   readonly shard: Shard;
   readonly progress: ProgressOutput;
   readonly log: (line: string) => void;
-  /** The command line, for the manifest. */
+  /** The command line, for the manifest and the folder's lock. */
   readonly command: readonly string[];
+  /** Replace another suite's (or shard set's) results in `out` instead of refusing (default false). */
+  readonly replace?: boolean;
 }
 
 /** What a run produced. */
@@ -90,10 +94,20 @@ async function cachedState(
 }
 
 /**
- * Runs `run` (a planned suite) for one shard and writes the results folder. It borrows the plan's model sets:
- * `planRun`'s caller closes them (`closePlan`), also when this throws.
+ * Runs `run` (a planned suite) for one shard and writes the results folder, which it locks for the time it runs
+ * (io/folder-lock.ts) and refuses when it holds another suite's or shard set's results (unless `replace`). It
+ * borrows the plan's model sets: `planRun`'s caller closes them (`closePlan`), also when this throws.
  */
 export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOutcome> {
+  const lock = lockFolder(options.out, options.command.join(' ') || 'runSuite', options.log);
+  try {
+    return await runShard(run, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runShard(run: RunPlan, options: RunOptions): Promise<RunOutcome> {
   const started = new Date();
   const { suite } = run.loaded;
   const store = new SampleStore(options.storeRoot ?? path.join(options.out, 'store'), options.log);
@@ -103,6 +117,11 @@ export async function runSuite(run: RunPlan, options: RunOptions): Promise<RunOu
       `shard ${options.shard.index}/${options.shard.count} has no chunks: suite '${suite.name}' has ${run.chunks} chunks of ${suite.chunk} samples; use at most ${run.chunks} shards`,
     );
   }
+  claimRunFolder(
+    options.out,
+    { suite: { name: suite.name, hash: run.loaded.hash }, shards: { count: options.shard.count, included: [options.shard.index] } },
+    { replace: options.replace ?? false, log: options.log },
+  );
   const positions = chunkPositions(chunks, suite.chunk, run.samples);
   const toGenerate = run.methods.reduce((n, m) => n + positions.filter((p) => !store.hasSample(m.keys[p])).length, 0);
   options.log(
