@@ -69,7 +69,7 @@ function readOwner(file: string): LockOwner | null {
 }
 
 /** Whether `pid` is a live process on this host (EPERM: alive, but another user's). */
-function alive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -164,7 +164,7 @@ function take(dir: string, file: string, owner: LockOwner, note: (line: string) 
         `${dir} is in use by ${describe(other)} (lock ${file}); a lock from another host is never taken over: if that command is no longer running, remove ${file}`,
       );
     // our own pid in a lock this process does not hold: left by an earlier process that had the same pid
-    if (other.pid !== process.pid && alive(other.pid))
+    if (other.pid !== process.pid && processAlive(other.pid))
       throw new Error(
         `${dir} is in use by ${describe(other)} (lock ${file}); wait for it to finish, or use another --out; if that process is not a pyramid-bench command, remove ${file}`,
       );

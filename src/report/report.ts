@@ -14,7 +14,7 @@ import path from 'node:path';
 import { COST_TABLE_FILE, costTableMarkdown, type CostTable } from '../analysis/cost-table.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { insideFolder } from '../io/safe-path.ts';
-import { lockFolder } from '../io/folder-lock.ts';
+import { lockFolder, processAlive } from '../io/folder-lock.ts';
 import { latencyCharts } from './latency-chart.ts';
 import { paretoCharts } from './pareto-chart.ts';
 import { sweepCharts } from './sweeps-chart.ts';
@@ -106,16 +106,6 @@ const STAGING_SUFFIX = '.staging';
 const SET_ASIDE = 'report.old';
 let stagingCounter = 0;
 
-/** Whether process `pid` is alive on this machine. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Cleans up after a report killed midway in `out`: an old report it had set aside while swapping is put back
  * when no `report/` took its place, then its staging folder is removed. Staging folders of live processes are
@@ -126,7 +116,7 @@ function recoverStaging(out: string): void {
   for (const name of readdirSync(out)) {
     if (!name.startsWith(STAGING_PREFIX) || !name.endsWith(STAGING_SUFFIX)) continue;
     const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
+    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue;
     const stage = path.join(out, name);
     const old = path.join(stage, SET_ASIDE);
     if (existsSync(old) && !existsSync(path.join(out, 'report'))) renameSync(old, path.join(out, 'report'));
