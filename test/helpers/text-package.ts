@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeNpz, npyArray } from '../../src/io/npy.ts';
 import { GraphBuilder } from '../../src/models/onnx/builder.ts';
-import { fileSha256 } from '../../src/models/onnx/manifest.ts';
+import { fileSha256 } from '../../src/models/package/manifest.ts';
 import { writeToyPackage } from './toy-package.ts';
 
 /** Writes the package into `dir` with embeddings for `prompts` (and the negative prompt 'bad'); returns `dir`. */

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GraphBuilder } from '../../src/models/onnx/builder.ts';
-import { fileSha256 } from '../../src/models/onnx/manifest.ts';
+import { fileSha256 } from '../../src/models/package/manifest.ts';
 
 export interface ToyOptions {
   readonly kind?: 'full' | 'pyramid';

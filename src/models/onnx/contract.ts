@@ -4,8 +4,8 @@
  * was expected and what was found.
  */
 import type { TensorInfo } from './runtime.ts';
-import type { NetworkEntry, PackageManifest } from './manifest.ts';
-import { PackageError } from './manifest.ts';
+import type { NetworkEntry, PackageManifest } from '../package/manifest.ts';
+import { PackageError } from '../package/manifest.ts';
 
 /** A dimension rule: a size that a fixed dimension must equal (a symbolic one is accepted), 'dynamic' (must be symbolic), or 'any'. */
 type DimRule = number | 'dynamic' | 'any';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PhiloxNoise } from '../../../src/core/philox.ts';
 import { Tensor } from '../../../src/core/tensor.ts';
 import { GraphBuilder } from '../../../src/models/onnx/builder.ts';
-import { fileSha256 } from '../../../src/models/onnx/manifest.ts';
+import { fileSha256 } from '../../../src/models/package/manifest.ts';
 import { loadOnnxPackage } from '../../../src/models/onnx/package.ts';
 import { samplers } from '../../../src/samplers/index.ts';
 import { rejects } from '../../helpers/assert.ts';
