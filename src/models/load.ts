@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadOnnxPackage } from './onnx/package.ts';
 import { loadTemplateModelSet } from './template/backend.ts';
+import { loadTorchPackage } from './torch/package.ts';
 
 /** A backend: turns the part of a reference after its prefix into a model set. */
 export type ModelLoader = (rest: string) => Promise<ModelSet>;
@@ -26,6 +27,11 @@ backends.register(
   'onnx',
   async (rest) => loadOnnxPackage(rest),
   'ONNX model packages run with onnxruntime (onnx:<package folder>, or the folder itself)',
+);
+backends.register(
+  'torch',
+  loadTorchPackage,
+  'model packages with a torch section, run by PyTorch in a worker process (torch:<package folder>[?device=cuda&dtype=bfloat16&threads=N&python=PATH&timeout=S])',
 );
 backends.register(
   'template',

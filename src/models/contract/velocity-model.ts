@@ -141,6 +141,11 @@ export interface ModelSet {
   readonly fps?: number;
   /** The device the set computes on (device-hours are GPU-hours when it is a GPU). */
   readonly device: ComputeDevice;
+  /**
+   * Peak device memory in bytes since the set was loaded or last reset (GPU backends; null or absent where the
+   * backend cannot say). `reset` starts a new period after reading.
+   */
+  peakMemoryBytes?(reset?: boolean): Promise<number | null>;
   /** Releases what the set opened; callers close every set they load, also on error. Closing twice is harmless. */
   close(): Promise<void>;
 }

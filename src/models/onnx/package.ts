@@ -79,6 +79,11 @@ async function openPackage(
   track: (s: LoadedSession) => LoadedSession,
 ): Promise<OnnxModelSet> {
   const m = readManifest(dir);
+  const missing = m.networks.filter((n) => !n.file);
+  if (missing.length)
+    throw new PackageError(
+      `package ${dir}: network '${missing[0].role}' has no ONNX file; the package runs on the PyTorch engine only (use torch:${dir})`,
+    );
   const hash = fileSha256(path.join(dir, 'manifest.json'));
   const runtime: RuntimeOptions = {
     threads: options.threads ?? os.cpus().length,
@@ -106,7 +111,7 @@ async function openPackage(
   const inputs = conditionInputs(m, negative);
   const velocityModels: OnnxVelocityModel[] = [];
   for (const n of m.networks) {
-    const file = path.join(dir, n.file);
+    const file = path.join(dir, n.file!);
     const session = track(await loadSession(file, runtime, options.report));
     checkContract(file, m, n, session.inputs, session.outputs);
     const smallValues = options.smallCallValues ?? SMALL_CALL_VALUES;
@@ -117,7 +122,7 @@ async function openPackage(
             belowValues: smallValues,
           }
         : undefined;
-    velocityModels.push(new OnnxVelocityModel(networkId('onnx', m, n), n.sha256, specFor(m, n), session, n, m, inputs, small));
+    velocityModels.push(new OnnxVelocityModel(networkId('onnx', m, n), n.sha256!, specFor(m, n), session, n, m, inputs, small));
   }
   let decoder: Decoder | undefined;
   if (m.decoder) {

@@ -34,11 +34,42 @@ const networkInputs = z
   })
   .strict();
 
+const pinnedFile = z.object({ file: fileName, sha256 }).strict();
+
+/** What the PyTorch engine loads for one network: the weights files (pinned) and the factory's configuration. */
+const torchComponent = z
+  .object({
+    weights: z.array(pinnedFile).default([]),
+    config: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+const pythonName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a Python module name (dotted identifiers, e.g. my_models.dit)');
+
+const torchSection = z
+  .object({
+    /** The module that builds the networks: a .py file or package in the package folder, or on the harness's python/ folder. */
+    module: pythonName,
+    /** The factory in that module: called once per network (and for the decoder and condition encoder) with a spec. */
+    factory: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Python identifier'),
+    /** Python sources the package ships (pinned, so the code that runs is part of the package's hash). */
+    files: z.array(pinnedFile).default([]),
+    decoder: torchComponent.extend({ fps: z.number().positive().optional() }).strict().optional(),
+    /** Prompt -> text embedding [tokens, dim] (the component's `encode(prompt)`). */
+    conditionEncoder: torchComponent.optional(),
+  })
+  .strict();
+
 const network = z
   .object({
     role: z.enum(['pyramid', 'full', 'cascade-base', 'cascade-super-resolution']),
-    file: fileName,
-    sha256,
+    /** The ONNX network (absent in a package that runs only on the PyTorch engine). */
+    file: fileName.optional(),
+    sha256: sha256.optional(),
+    /** The PyTorch engine's weights and configuration for this network. */
+    torch: torchComponent.optional(),
     /** Output resolution of this network (cascade stages have their own; pyramid and full: the full resolution). */
     height: positiveInt,
     width: positiveInt,
@@ -148,6 +179,8 @@ const manifestSchema = z
       })
       .strict()
       .default({}),
+    /** How the PyTorch engine builds the networks (docs/model-format.md, "PyTorch packages"). */
+    torch: torchSection.optional(),
     /** Free-form training provenance (steps, data, seeds, losses). */
     training: z.record(z.string(), z.unknown()).optional(),
   })
@@ -229,24 +262,31 @@ function crossCheck(m: PackageManifest, dir: string): void {
       throw new PackageError(`package ${dir}: a pyramid network needs inputs.level (the stages run at different resolutions)`);
   }
   for (const n of m.networks) {
+    if (!n.file && !n.torch)
+      throw new PackageError(`package ${dir}: network '${n.role}' names neither an ONNX file (file, sha256) nor PyTorch weights (torch)`);
+    if (n.file && !n.sha256) throw new PackageError(`package ${dir}: network ${n.file} has no sha256`);
+    if (n.torch && !m.torch)
+      throw new PackageError(
+        `package ${dir}: network '${n.role}' has a torch entry, but the manifest has no top-level torch section (module, factory)`,
+      );
     if (m.conditioning.kind === 'class' && !n.inputs.label)
-      throw new PackageError(`package ${dir}: network ${n.file} needs inputs.label for class conditioning`);
+      throw new PackageError(`package ${dir}: network ${n.file ?? n.role} needs inputs.label for class conditioning`);
     if (m.conditioning.kind === 'text' && !n.inputs.text)
-      throw new PackageError(`package ${dir}: network ${n.file} needs inputs.text for text conditioning`);
+      throw new PackageError(`package ${dir}: network ${n.file ?? n.role} needs inputs.text for text conditioning`);
     if (n.role === 'cascade-super-resolution' && !n.inputs.lowRes)
-      throw new PackageError(`package ${dir}: super-resolution network ${n.file} needs inputs.lowRes`);
+      throw new PackageError(`package ${dir}: super-resolution network ${n.file ?? n.role} needs inputs.lowRes`);
   }
   const last = m.networks[m.networks.length - 1];
   if (last.height !== m.sample.height || last.width !== m.sample.width) {
     throw new PackageError(
-      `package ${dir}: the last network (${last.file}) outputs ${last.height}x${last.width}, the sample is ${m.sample.height}x${m.sample.width}`,
+      `package ${dir}: the last network (${last.file ?? last.role}) outputs ${last.height}x${last.width}, the sample is ${m.sample.height}x${m.sample.width}`,
     );
   }
   m.networks.slice(1).forEach((n, i) => {
     const prev = m.networks[i];
     if (n.height !== 2 * prev.height || n.width !== 2 * prev.width)
       throw new PackageError(
-        `package ${dir}: cascade stage ${i + 1} (${n.file}) is ${n.height}x${n.width}; it must be twice stage ${i}'s ${prev.height}x${prev.width}`,
+        `package ${dir}: cascade stage ${i + 1} (${n.file ?? n.role}) is ${n.height}x${n.width}; it must be twice stage ${i}'s ${prev.height}x${prev.width}`,
       );
   });
 }
@@ -269,7 +309,16 @@ export function readManifest(dir: string): PackageManifest {
     throw error;
   }
   crossCheck(m, dir);
-  for (const n of m.networks) checkFile(dir, n.file, n.sha256, `network (${n.role})`);
+  for (const n of m.networks) {
+    if (n.file) checkFile(dir, n.file, n.sha256, `network (${n.role})`);
+    for (const w of n.torch?.weights ?? []) checkFile(dir, w.file, w.sha256, `PyTorch weights (${n.role})`);
+  }
+  for (const f of m.torch?.files ?? []) checkFile(dir, f.file, f.sha256, 'PyTorch module');
+  for (const [what, c] of [
+    ['decoder', m.torch?.decoder],
+    ['condition encoder', m.torch?.conditionEncoder],
+  ] as const)
+    for (const w of c?.weights ?? []) checkFile(dir, w.file, w.sha256, `PyTorch weights (${what})`);
   if (m.decoder) checkFile(dir, m.decoder.file, m.decoder.sha256, 'decoder');
   if (m.conditionEncoder) checkFile(dir, m.conditionEncoder.file, m.conditionEncoder.sha256, 'condition encoder');
   if (m.conditioning.kind === 'text' && m.conditioning.embeddings)

@@ -1,0 +1,265 @@
+/**
+ * The harness's side of the PyTorch worker (python/pyramid_bench_worker.py): starts the Python process, speaks
+ * its framed binary protocol (a u32 header length, a JSON header, then raw little-endian tensor bytes at 8-byte
+ * aligned offsets), and turns every way a worker can fail (cannot start, refuses to load, crashes, hangs, is
+ * killed) into one error that names the package, the call and the tail of the worker's stderr.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import path from 'node:path';
+import { HARNESS_ROOT } from '../../core/harness-root.ts';
+
+/** A tensor crossing the boundary. */
+export interface WireTensor {
+  readonly name: string;
+  readonly type: 'float32' | 'int64';
+  readonly data: Float32Array | BigInt64Array;
+  readonly dims: readonly number[];
+}
+
+/** How to start a worker. */
+export interface WorkerOptions {
+  /** Python interpreter that can import torch. */
+  readonly python: string;
+  /** What the worker serves, for messages (e.g. the package folder). */
+  readonly label: string;
+  /** Milliseconds a call may take before the worker is taken for hung and killed. */
+  readonly callTimeoutMs: number;
+  /** Milliseconds loading (import torch, build and move the networks) may take. */
+  readonly loadTimeoutMs: number;
+}
+
+/** Thrown for every worker failure; `kind` says which (start, load, crash, hang, call). */
+export class TorchWorkerError extends Error {
+  constructor(
+    message: string,
+    readonly kind: string,
+  ) {
+    super(message);
+    this.name = 'TorchWorkerError';
+  }
+}
+
+interface Pending {
+  readonly what: string;
+  readonly resolve: (reply: Reply) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** A decoded response: its header fields and its tensors. */
+export interface Reply {
+  readonly header: Record<string, unknown>;
+  readonly tensors: readonly { readonly name: string; readonly data: Float32Array; readonly dims: number[] }[];
+}
+
+const ALIGN = 8;
+const STDERR_KEEP = 4000;
+
+/** The worker script shipped with the harness. */
+export const WORKER_SCRIPT = path.join(HARNESS_ROOT, 'python', 'pyramid_bench_worker.py');
+
+function pad(n: number): number {
+  return (ALIGN - (n % ALIGN)) % ALIGN;
+}
+
+/** One worker process serving the components of one model set. */
+export class TorchWorker {
+  private readonly pending: Pending[] = [];
+  private received: Buffer[] = [];
+  private receivedBytes = 0;
+  private stderrTail = '';
+  private failure: TorchWorkerError | undefined;
+  private closing = false;
+  /** Calls answered, and the summed seconds the worker measured inside them. */
+  readonly stats = { calls: 0, workerSeconds: 0 };
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly options: WorkerOptions,
+  ) {
+    child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_KEEP);
+    });
+    child.stdin.on('error', () => {
+      // a closed pipe shows up as the exit below, with the worker's own account in stderr
+    });
+    child.on('error', (error) =>
+      this.fail(
+        new TorchWorkerError(`${options.label}: cannot start the PyTorch worker with '${options.python}': ${error.message}`, 'start'),
+      ),
+    );
+    child.on('exit', (code, signal) => {
+      if (this.closing && this.pending.length === 0) return;
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      this.fail(new TorchWorkerError(`${options.label}: the PyTorch worker (pid ${child.pid}) ${how}`, 'crash'));
+    });
+    this.idle();
+  }
+
+  /** Starts a worker; `python` must exist (a missing interpreter is reported by the first request). */
+  static start(options: WorkerOptions): TorchWorker {
+    const child = spawn(options.python, [WORKER_SCRIPT, String(process.pid)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
+    });
+    return new TorchWorker(child, options);
+  }
+
+  /** The worker's process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** The last lines the worker wrote to stderr. */
+  get stderr(): string {
+    return this.stderrTail;
+  }
+
+  private tail(): string {
+    const lines = this.stderrTail.trimEnd().split('\n').slice(-12).join('\n');
+    return lines ? `\nworker stderr (last lines):\n${lines}` : '\n(the worker wrote nothing to stderr)';
+  }
+
+  private busy(): void {
+    this.child.ref();
+    (this.child.stdout as unknown as { ref(): void }).ref();
+    (this.child.stderr as unknown as { ref(): void }).ref();
+  }
+
+  /** Lets the harness exit while the worker waits for work (the worker then sees its input close and exits). */
+  private idle(): void {
+    this.child.unref();
+    (this.child.stdout as unknown as { unref(): void }).unref();
+    (this.child.stderr as unknown as { unref(): void }).unref();
+    (this.child.stdin as unknown as { unref?(): void }).unref?.();
+  }
+
+  private fail(error: TorchWorkerError): void {
+    if (this.failure) return;
+    this.failure = error;
+    const pending = this.pending.splice(0);
+    for (const p of pending) {
+      clearTimeout(p.timer);
+      p.reject(new TorchWorkerError(`${error.message} during ${p.what}${this.tail()}`, error.kind));
+    }
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    this.idle();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.received.push(chunk);
+    this.receivedBytes += chunk.length;
+    for (;;) {
+      if (this.receivedBytes < 4) return;
+      const all = this.received.length === 1 ? this.received[0] : Buffer.concat(this.received, this.receivedBytes);
+      this.received = [all];
+      const headerLength = all.readUInt32LE(0);
+      if (this.receivedBytes < 4 + headerLength) return;
+      let header: Record<string, unknown>;
+      try {
+        header = JSON.parse(all.toString('utf8', 4, 4 + headerLength)) as Record<string, unknown>;
+      } catch {
+        this.fail(new TorchWorkerError(`${this.options.label}: the PyTorch worker sent a malformed frame`, 'protocol'));
+        return;
+      }
+      const payload = Number(header.payload ?? 0);
+      const total = 4 + headerLength + payload;
+      if (this.receivedBytes < total) return;
+      const body = all.subarray(4 + headerLength, total);
+      const rest = all.subarray(total);
+      this.received = rest.length ? [Buffer.from(rest)] : [];
+      this.receivedBytes = rest.length;
+      this.answer(header, body);
+    }
+  }
+
+  private answer(header: Record<string, unknown>, body: Buffer): void {
+    const p = this.pending.shift();
+    if (!p) {
+      this.fail(new TorchWorkerError(`${this.options.label}: the PyTorch worker answered a request nobody made`, 'protocol'));
+      return;
+    }
+    clearTimeout(p.timer);
+    if (this.pending.length === 0) this.idle();
+    if (header.ok !== true) {
+      const trace = typeof header.traceback === 'string' ? `\n${header.traceback.trimEnd()}` : '';
+      p.reject(
+        new TorchWorkerError(
+          `${this.options.label}: ${p.what} failed in the PyTorch worker: ${String(header.error)}${trace}`,
+          String(header.kind ?? 'call'),
+        ),
+      );
+      return;
+    }
+    const tensors: { name: string; data: Float32Array; dims: number[] }[] = [];
+    let offset = 0;
+    for (const t of (header.tensors as { name: string; dtype: string; shape: number[] }[] | undefined) ?? []) {
+      const count = t.shape.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(count);
+      new Uint8Array(data.buffer).set(body.subarray(offset, offset + 4 * count));
+      offset += 4 * count + pad(4 * count);
+      tensors.push({ name: t.name, data, dims: t.shape });
+    }
+    p.resolve({ header, tensors });
+  }
+
+  /** Sends one request and waits for its answer. */
+  request(header: Record<string, unknown>, tensors: readonly WireTensor[], what: string, timeoutMs: number): Promise<Reply> {
+    if (this.failure)
+      return Promise.reject(new TorchWorkerError(`${this.failure.message}; ${what} was not sent${this.tail()}`, this.failure.kind));
+    const parts: Buffer[] = [];
+    let payload = 0;
+    const described = tensors.map((t) => {
+      const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+      parts.push(bytes);
+      payload += bytes.length;
+      const p = pad(bytes.length);
+      if (p) {
+        parts.push(Buffer.alloc(p));
+        payload += p;
+      }
+      return { name: t.name, dtype: t.type, shape: t.dims };
+    });
+    const text = Buffer.from(JSON.stringify({ ...header, tensors: described, payload }), 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(text.length, 0);
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(
+          new TorchWorkerError(
+            `${this.options.label}: the PyTorch worker (pid ${this.child.pid}) gave no answer within ${(timeoutMs / 1000).toFixed(0)} s and was killed (hung?)`,
+            'hang',
+          ),
+        );
+      }, timeoutMs);
+      this.pending.push({ what, resolve, reject, timer });
+      this.busy();
+      this.child.stdin.cork();
+      this.child.stdin.write(length);
+      this.child.stdin.write(text);
+      for (const part of parts) this.child.stdin.write(part);
+      this.child.stdin.uncork();
+    });
+  }
+
+  /** Asks the worker to exit and waits (at most 5 s, then kills it). Harmless when already gone. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const child = this.child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.ref();
+    if (!this.failure) {
+      const length = Buffer.alloc(4);
+      const text = Buffer.from(JSON.stringify({ op: 'exit' }), 'utf8');
+      length.writeUInt32LE(text.length, 0);
+      child.stdin.write(Buffer.concat([length, text]));
+      child.stdin.end();
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
