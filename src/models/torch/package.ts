@@ -128,7 +128,7 @@ export interface TorchModelSet extends ModelSet {
   readonly info: LoadInfo;
 }
 
-function component(m: PackageManifest, n: NetworkEntry): string {
+function component(n: NetworkEntry): string {
   return n.role.startsWith('cascade') ? `${n.role}@${n.height}` : n.role;
 }
 
@@ -153,7 +153,7 @@ export async function loadTorchPackage(reference: string): Promise<TorchModelSet
   const engine = `torch|${deviceKind}|${options.dtype}`;
   const hash = sha256Hex(`${engine}|${manifestHash}`);
   const components = m.networks.map((n) => ({
-    key: component(m, n),
+    key: component(n),
     module: m.torch!.module,
     factory: m.torch!.factory,
     spec: spec(dir, n.role, n.torch!, { network: n }),
@@ -208,7 +208,7 @@ export async function loadTorchPackage(reference: string): Promise<TorchModelSet
           ),
           specFor(m, n),
           worker,
-          component(m, n),
+          component(n),
           n,
           m,
           inputs,
