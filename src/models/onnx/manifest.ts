@@ -19,6 +19,22 @@ const fileName = z
   .min(1)
   .refine((f) => !path.isAbsolute(f) && !f.split(/[\\/]/).includes('..'), 'a file inside the package folder (no absolute paths, no ..)');
 
+/** The PyTorch engine's factory (`torch:` backend): a dotted Python module name and a function in it. */
+const torchPackage = z
+  .object({
+    module: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a dotted Python module name'),
+    factory: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Python identifier'),
+  })
+  .strict();
+
+/** A network's PyTorch weights (files inside the package, pinned by sha256) and the factory's config. */
+const torchNetwork = z
+  .object({
+    weights: z.array(z.object({ file: fileName, sha256 }).strict()).min(1),
+    config: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
 const networkInputs = z
   .object({
     x: z.string(),
@@ -46,6 +62,8 @@ const network = z
     output: z.string(),
     /** How the previous stage's output is brought to this stage's size (super-resolution stages). */
     lowResUpsample: z.enum(['nearest', 'bilinear']).optional(),
+    /** For the PyTorch engine: this network's weights and config (with the manifest's top-level `torch`). */
+    torch: torchNetwork.optional(),
   })
   .strict();
 
@@ -150,6 +168,8 @@ const manifestSchema = z
       .default({}),
     /** Free-form training provenance (steps, data, seeds, losses). */
     training: z.record(z.string(), z.unknown()).optional(),
+    /** For the PyTorch engine: the factory that builds each network (every network then has its own `torch`). */
+    torch: torchPackage.optional(),
   })
   .strict();
 
@@ -236,6 +256,13 @@ function crossCheck(m: PackageManifest, dir: string): void {
     if (n.role === 'cascade-super-resolution' && !n.inputs.lowRes)
       throw new PackageError(`package ${dir}: super-resolution network ${n.file} needs inputs.lowRes`);
   }
+  const withTorch = m.networks.filter((n) => n.torch).length;
+  if (m.torch ? withTorch !== m.networks.length : withTorch > 0)
+    throw new PackageError(
+      m.torch
+        ? `package ${dir}: manifest.torch names a factory, but network ${m.networks.find((n) => !n.torch)?.file} has no torch section (weights, config)`
+        : `package ${dir}: network ${m.networks.find((n) => n.torch)?.file} has a torch section, but the manifest has no top-level torch (module, factory)`,
+    );
   const last = m.networks[m.networks.length - 1];
   if (last.height !== m.sample.height || last.width !== m.sample.width) {
     throw new PackageError(
@@ -269,7 +296,12 @@ export function readManifest(dir: string): PackageManifest {
     throw error;
   }
   crossCheck(m, dir);
-  for (const n of m.networks) checkFile(dir, n.file, n.sha256, `network (${n.role})`);
+  for (const n of m.networks) {
+    checkFile(dir, n.file, n.sha256, `network (${n.role})`);
+    // weights that are the network file itself, with the same sha256, were checked just above
+    for (const w of n.torch?.weights ?? [])
+      checkFile(dir, w.file, w.file === n.file && w.sha256 === n.sha256 ? undefined : w.sha256, `torch weights (${n.role})`);
+  }
   if (m.decoder) checkFile(dir, m.decoder.file, m.decoder.sha256, 'decoder');
   if (m.conditionEncoder) checkFile(dir, m.conditionEncoder.file, m.conditionEncoder.sha256, 'condition encoder');
   if (m.conditioning.kind === 'text' && m.conditioning.embeddings)
