@@ -152,4 +152,115 @@ for (const name of ['shapes-pyramid', 'shapes-pyramid-step1000', 'shapes-pyramid
   });
 }
 
+// Each case changes one thing in the graph shapes.py reads (or in the config) and expects its error message.
+const broken: [string, string, string][] = [
+  [
+    'an unused folded constant',
+    `g['initializers']['onnx::Add_9999'] = g['initializers']['onnx::Add_1533'] + 1`,
+    `initializer 'onnx::Add_9999' [1, 1, 1, 96] matches no embedding row`,
+  ],
+  ['a missing role row', `del g['initializers']['onnx::Add_1533']`, 'the hist_0 tokens get folded embedding rows'],
+  [
+    'a level row that disagrees with level_embed',
+    `g['initializers']['onnx::Add_1548'] = g['initializers']['onnx::Add_1548'] + 1`,
+    'the folded level 1 row differs from model.level_embed.weight[1]',
+  ],
+  ['a missing parameter', `del g['initializers']['model.final_ada.bias']`, 'no initializer gives model parameter final_ada.bias'],
+  [
+    'a stray named initializer',
+    `g['initializers']['model.extra.weight'] = g['initializers']['model.final.bias']`,
+    `initializer 'model.extra.weight' is not a parameter of the model`,
+  ],
+  ['a config without heads', 'spec["config"] = {}', "torch config needs 'heads'"],
+];
+
+for (const [what, change, message] of broken) {
+  test(`shapes.build fails loudly, naming the file, on ${what}`, () => {
+    if (!torchAvailable) {
+      console.log(`  skipped: ${python} cannot import torch and numpy`);
+      return;
+    }
+    const pkg = path.join(root, 'checkpoints/shapes-pyramid');
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(path.join(root, 'python'))})`,
+      'from pyramid_bench_models import onnx_weights, shapes',
+      `pkg = ${JSON.stringify(pkg)}`,
+      'm = json.load(open(pkg + "/manifest.json"))',
+      'n = m["networks"][0]',
+      'spec = dict(package=m, directory=pkg, network=n, weights=[pkg + "/" + n["file"]], config=dict(n["torch"]["config"]))',
+      'def changed(path):',
+      '    g = onnx_weights.read_graph(path)',
+      `    ${change.startsWith('spec') ? 'pass' : change}`,
+      '    return g',
+      'shapes.read_graph = changed',
+      change.startsWith('spec') ? change : '',
+      'shapes.build(spec)',
+    ].join('\n');
+    const run = spawnSync(python, ['-c', script], { encoding: 'utf8' });
+    assert.is.not(run.status, 0, `${what}: shapes.build succeeded`);
+    assert.ok(run.stderr.includes(message), `${what}: expected "${message}" in:\n${run.stderr}`);
+    assert.ok(run.stderr.includes(path.join(pkg, 'pyramid.onnx')), `${what}: the error names the file:\n${run.stderr}`);
+  });
+}
+
+test('the manifest refuses torch sections that are incomplete, malformed or point at a changed file', () => {
+  const source = path.join(root, 'checkpoints/shapes-full');
+  const edit = (change: (m: Record<string, unknown> & { networks: Record<string, unknown>[] }) => void): string => {
+    const pkg = mkdtempSync(path.join(dir, 'manifest-'));
+    const m = JSON.parse(readFileSync(path.join(source, 'manifest.json'), 'utf8'));
+    change(m);
+    writeFileSync(path.join(pkg, 'manifest.json'), JSON.stringify(m));
+    writeFileSync(path.join(pkg, 'full.onnx'), readFileSync(path.join(source, 'full.onnx')));
+    return pkg;
+  };
+  const ok = readManifest(edit(() => undefined));
+  assert.equal(ok.networks[0].torch?.config, { heads: 4 });
+  assert.throws(
+    () =>
+      readManifest(
+        edit((m) => {
+          delete m.torch;
+        }),
+      ),
+    /has a torch section, but the manifest has no top-level torch/,
+  );
+  assert.throws(
+    () =>
+      readManifest(
+        edit((m) => {
+          delete m.networks[0].torch;
+        }),
+      ),
+    /manifest.torch names a factory, but network full.onnx has no torch section/,
+  );
+  assert.throws(
+    () =>
+      readManifest(
+        edit((m) => {
+          m.torch = { module: 'pyramid bench', factory: 'build' };
+        }),
+      ),
+    /a dotted Python module name/,
+  );
+  assert.throws(
+    () =>
+      readManifest(
+        edit((m) => {
+          (m.networks[0].torch as { weights: { sha256: string }[] }).weights[0].sha256 = '0'.repeat(64);
+        }),
+      ),
+    /torch weights \(full\) file full.onnx is corrupt or changed/,
+  );
+  assert.throws(
+    () =>
+      readManifest(
+        edit((m) => {
+          (m.networks[0].torch as { weights: { file: string }[] }).weights[0].file = '../full.onnx';
+        }),
+      ),
+    /a file inside the package folder/,
+  );
+});
+
 test.run();
