@@ -265,10 +265,6 @@ function crossCheck(m: PackageManifest, dir: string): void {
     if (!n.file && !n.torch)
       throw new PackageError(`package ${dir}: network '${n.role}' names neither an ONNX file (file, sha256) nor PyTorch weights (torch)`);
     if (n.file && !n.sha256) throw new PackageError(`package ${dir}: network ${n.file} has no sha256`);
-    if (n.torch && !m.torch)
-      throw new PackageError(
-        `package ${dir}: network '${n.role}' has a torch entry, but the manifest has no top-level torch section (module, factory)`,
-      );
     if (m.conditioning.kind === 'class' && !n.inputs.label)
       throw new PackageError(`package ${dir}: network ${n.file ?? n.role} needs inputs.label for class conditioning`);
     if (m.conditioning.kind === 'text' && !n.inputs.text)
@@ -276,6 +272,13 @@ function crossCheck(m: PackageManifest, dir: string): void {
     if (n.role === 'cascade-super-resolution' && !n.inputs.lowRes)
       throw new PackageError(`package ${dir}: super-resolution network ${n.file ?? n.role} needs inputs.lowRes`);
   }
+  const withTorch = m.networks.filter((n) => n.torch).length;
+  if (m.torch ? withTorch !== m.networks.length : withTorch > 0)
+    throw new PackageError(
+      m.torch
+        ? `package ${dir}: manifest.torch names a factory, but network '${m.networks.find((n) => !n.torch)?.role}' has no torch section (weights, config)`
+        : `package ${dir}: network '${m.networks.find((n) => n.torch)?.role}' has a torch section, but the manifest has no top-level torch (module, factory)`,
+    );
   const last = m.networks[m.networks.length - 1];
   if (last.height !== m.sample.height || last.width !== m.sample.width) {
     throw new PackageError(
@@ -311,7 +314,9 @@ export function readManifest(dir: string): PackageManifest {
   crossCheck(m, dir);
   for (const n of m.networks) {
     if (n.file) checkFile(dir, n.file, n.sha256, `network (${n.role})`);
-    for (const w of n.torch?.weights ?? []) checkFile(dir, w.file, w.sha256, `PyTorch weights (${n.role})`);
+    // weights that are the network file itself, with the same sha256, were checked just above
+    for (const w of n.torch?.weights ?? [])
+      checkFile(dir, w.file, w.file === n.file && w.sha256 === n.sha256 ? undefined : w.sha256, `PyTorch weights (${n.role})`);
   }
   for (const f of m.torch?.files ?? []) checkFile(dir, f.file, f.sha256, 'PyTorch module');
   for (const [what, c] of [
