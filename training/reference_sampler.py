@@ -13,6 +13,7 @@ import json
 import math
 import os
 import sys
+import time
 
 import numpy as np
 import torch
@@ -35,12 +36,38 @@ class RecordedNoise:
         return torch.from_numpy(v.astype(np.float32)).reshape(shape)
 
 
+LOAD_SECONDS = [0.0]
+CALLS = [0]
+
+
 def load(package, role):
-    st = torch.load(os.path.join(package, f"{role}.pt"))
-    model = build_model(st["role"], st["cfg"])
-    model.load_state_dict(st["state"])
-    model.eval()
-    return model, st["cfg"]
+    started = time.perf_counter()
+    try:
+        return _load(package, role)
+    finally:
+        LOAD_SECONDS[0] += time.perf_counter() - started
+
+
+def _load(package, role):
+    """The network of `role`: from `<role>.pt` (export.py --keep-torch), else through the package's own PyTorch
+    factory (its manifest's torch section; for the committed shapes packages, weights read from the ONNX file)."""
+    pt = os.path.join(package, f"{role}.pt")
+    if os.path.exists(pt):
+        st = torch.load(pt)
+        model = build_model(st["role"], st["cfg"])
+        model.load_state_dict(st["state"])
+        model.eval()
+        return model, st["cfg"]
+    with open(os.path.join(package, "manifest.json")) as f:
+        manifest = json.load(f)
+    network = next(n for n in manifest["networks"] if n["role"] == role)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+    import importlib
+    factory = getattr(importlib.import_module(manifest["torch"]["module"]), manifest["torch"]["factory"])
+    spec = dict(role=role, network=network, package=manifest, directory=os.path.abspath(package),
+                weights=[os.path.join(package, w["file"]) for w in network["torch"]["weights"]], config=network["torch"].get("config", {}))
+    model = factory(spec).wrapper.model.eval()
+    return model, dict(classes=model.classes)
 
 
 def block_noise(z, gamma):
@@ -55,6 +82,7 @@ def block_noise(z, gamma):
 def guided(model_call, x, labels, null_label, scale):
     """v = v_u + s (v_c - v_u) with [unconditional, conditional] rows in one call (scale 1: conditional only)."""
     B = x.shape[0]
+    CALLS[0] += 1
     if scale == 1:
         return model_call(x, labels)
     v = model_call(torch.cat([x, x]), torch.cat([torch.full((B,), null_label), labels]))
@@ -163,18 +191,25 @@ def main():
     ap.add_argument("--noise", required=True)
     ap.add_argument("--plan", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--timing", help="write {seconds, load_seconds} of the sampling loop here (the worker benchmark)")
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     noise = RecordedNoise(args.noise)
     with open(args.plan) as f:
         plan = json.load(f)
+    started = time.perf_counter()
     if args.sampler == "pyramid":
         out = pyramid(args.package, noise, plan)
     elif args.sampler == "full":
         out = plain(args.package, "full", noise, plan)
     else:
         out = plain(args.package, "cascade", noise, plan)
+    seconds = time.perf_counter() - started - LOAD_SECONDS[0]
     np.savez(args.out, samples=out.numpy().astype(np.float32))
+    if args.timing:
+        with open(args.timing, "w") as f:
+            json.dump(dict(seconds=seconds, load_seconds=LOAD_SECONDS[0], calls=CALLS[0], threads=torch.get_num_threads(), torch=torch.__version__), f)
 
 
 if __name__ == "__main__":

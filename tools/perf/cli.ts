@@ -13,6 +13,7 @@ import { FRECHET_SPEED_USAGE, runFrechetSpeed } from './frechet-speed.ts';
 import { runFlowAccuracy } from './flow-accuracy.ts';
 import { runVbenchSpeed } from './vbench-speed.ts';
 import { runStartup, STARTUP_USAGE } from './startup.ts';
+import { runWorkerBench, WORKER_USAGE } from './worker-bench.ts';
 import { PhiloxNoise } from '../../src/core/philox.ts';
 import { median } from '../../src/core/statistics.ts';
 import { describeMachine } from '../../src/core/machine.ts';
@@ -68,6 +69,12 @@ benchmarks.register(
   'fd',
   { usage: FRECHET_SPEED_USAGE, run: runFrechetSpeed },
   'the d = 2048 Fréchet distance beside SciPy sqrtm (pytorch-fid route), side by side in alternating rounds',
+);
+
+benchmarks.register(
+  'worker',
+  { usage: WORKER_USAGE, run: runWorkerBench },
+  'the harness driving the PyTorch worker beside a plain PyTorch sampling loop, and the per-call cost of the process boundary',
 );
 
 benchmarks.register(

@@ -126,6 +126,8 @@ export interface TorchModelSet extends ModelSet {
   readonly workerPid: number | undefined;
   /** torch and Python versions and where the networks live, as the worker reported them. */
   readonly info: LoadInfo;
+  /** Network calls so far and the seconds the worker spent inside them (the rest of a call's time is the boundary). */
+  workerStats(): { readonly calls: number; readonly workerSeconds: number };
 }
 
 function component(n: NetworkEntry): string {
@@ -252,6 +254,7 @@ export async function loadTorchPackage(reference: string): Promise<TorchModelSet
       options,
       info,
       workerPid: worker.pid,
+      workerStats: () => ({ ...worker.stats }),
       device,
       pyramid: m.kind === 'pyramid' ? models[0] : undefined,
       full: m.kind === 'full' ? models[0] : undefined,

@@ -67,10 +67,13 @@ export class TorchWorker {
   private readonly pending: Pending[] = [];
   private received: Buffer[] = [];
   private receivedBytes = 0;
+  /** The frame being received: its total bytes once its header is in (0 before), and its header. */
+  private frameBytes = 0;
+  private frameHeader: Record<string, unknown> | undefined;
   private stderrTail = '';
   private failure: TorchWorkerError | undefined;
   private closing = false;
-  /** Calls answered, and the summed seconds the worker measured inside them. */
+  /** Network calls answered, and the summed seconds the worker measured inside them (device synchronised). */
   readonly stats = { calls: 0, workerSeconds: 0 };
 
   private constructor(
@@ -151,25 +154,31 @@ export class TorchWorker {
     this.received.push(chunk);
     this.receivedBytes += chunk.length;
     for (;;) {
-      if (this.receivedBytes < 4) return;
-      const all = this.received.length === 1 ? this.received[0] : Buffer.concat(this.received, this.receivedBytes);
-      this.received = [all];
-      const headerLength = all.readUInt32LE(0);
-      if (this.receivedBytes < 4 + headerLength) return;
-      let header: Record<string, unknown>;
-      try {
-        header = JSON.parse(all.toString('utf8', 4, 4 + headerLength)) as Record<string, unknown>;
-      } catch {
-        this.fail(new TorchWorkerError(`${this.options.label}: the PyTorch worker sent a malformed frame`, 'protocol'));
-        return;
+      if (this.frameBytes === 0) {
+        if (this.receivedBytes < 4) return;
+        const head = this.received.length === 1 ? this.received[0] : Buffer.concat(this.received, this.receivedBytes);
+        this.received = [head];
+        const headerLength = head.readUInt32LE(0);
+        if (this.receivedBytes < 4 + headerLength) return;
+        try {
+          this.frameHeader = JSON.parse(head.toString('utf8', 4, 4 + headerLength)) as Record<string, unknown>;
+        } catch {
+          this.fail(new TorchWorkerError(`${this.options.label}: the PyTorch worker sent a malformed frame`, 'protocol'));
+          return;
+        }
+        this.frameBytes = 4 + headerLength + Number(this.frameHeader.payload ?? 0);
       }
-      const payload = Number(header.payload ?? 0);
-      const total = 4 + headerLength + payload;
-      if (this.receivedBytes < total) return;
-      const body = all.subarray(4 + headerLength, total);
-      const rest = all.subarray(total);
+      // the payload is joined once, when all of it has arrived (large tensors come in many pipe-sized chunks)
+      if (this.receivedBytes < this.frameBytes) return;
+      const all = this.received.length === 1 ? this.received[0] : Buffer.concat(this.received, this.receivedBytes);
+      const headerLength = all.readUInt32LE(0);
+      const body = all.subarray(4 + headerLength, this.frameBytes);
+      const rest = all.subarray(this.frameBytes);
+      const header = this.frameHeader!;
       this.received = rest.length ? [Buffer.from(rest)] : [];
       this.receivedBytes = rest.length;
+      this.frameBytes = 0;
+      this.frameHeader = undefined;
       this.answer(header, body);
     }
   }
@@ -182,6 +191,10 @@ export class TorchWorker {
     }
     clearTimeout(p.timer);
     if (this.pending.length === 0) this.idle();
+    if (typeof header.seconds === 'number' && header.ok === true) {
+      this.stats.calls += 1;
+      this.stats.workerSeconds += header.seconds;
+    }
     if (header.ok !== true) {
       const trace = typeof header.traceback === 'string' ? `\n${header.traceback.trimEnd()}` : '';
       p.reject(

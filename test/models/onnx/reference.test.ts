@@ -9,7 +9,7 @@ import { decodeNpz } from '../../../src/io/npy.ts';
 import { loadOnnxPackage } from '../../../src/models/onnx/package.ts';
 import { samplers } from '../../../src/samplers/index.ts';
 import type { SampleItem } from '../../../src/samplers/contract/sampling.ts';
-import { RecordingNoise } from '../../helpers/recording-noise.ts';
+import { RecordingNoise } from '../../../src/io/recording-noise.ts';
 
 // The PyTorch recipe runs under Debian's python3 with python3-torch (installed by ./setup.sh).
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -1,6 +1,6 @@
 /** A noise source that records every draw, so a reference implementation in another language can replay it. */
-import { PhiloxNoise, type NoiseSource } from '../../src/core/philox.ts';
-import { encodeNpz, npyArray, type NpyArray } from '../../src/io/npy.ts';
+import { PhiloxNoise, type NoiseSource } from '../core/philox.ts';
+import { encodeNpz, npyArray, type NpyArray } from './npy.ts';
 
 export class RecordingNoise implements NoiseSource {
   readonly seed: number;
