@@ -234,14 +234,17 @@ class Worker:
         return {"tensors": [{"name": "output", "dtype": "float32", "shape": list(out.shape)}]}, [out.numpy().tobytes()]
 
     def memory(self, header):
+        import resource
+
         torch = self.torch
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
         if self.device is None or self.device.type != "cuda":
-            return {"peakBytes": None}
+            return {"peakBytes": None, "maxRssBytes": rss}
         self.synchronize()
         peak = torch.cuda.max_memory_allocated(self.device)
         if header.get("reset"):
             torch.cuda.reset_peak_memory_stats(self.device)
-        return {"peakBytes": peak}
+        return {"peakBytes": peak, "maxRssBytes": rss}
 
     def serve(self):
         while True:

@@ -31,6 +31,8 @@ export async function measureTiming(
     await generate();
     warmupSeconds.push((performance.now() - started) / 1000);
   }
+  // a worker process's or a GPU's memory is the backend's to report; its period starts here
+  await method.models.memoryReport?.(true);
   const baselineRssBytes = process.memoryUsage.rss();
   let peakRssBytes = baselineRssBytes;
   const sampleMemory = () => {
@@ -53,8 +55,11 @@ export async function measureTiming(
       nfe: result.cost.nfe,
     });
   }
+  const backendMemory = await method.models.memoryReport?.();
   return {
     plan,
+    devicePeakBytes: backendMemory?.devicePeakBytes ?? null,
+    workerMaxRssBytes: backendMemory?.workerMaxRssBytes ?? null,
     frames: method.frames,
     warmupSeconds,
     repeats,

@@ -90,6 +90,14 @@ export interface ModelSpec {
   readonly costSource?: 'architecture' | 'notional';
 }
 
+/** What `ModelSet.memoryReport` says. */
+export interface MemoryReport {
+  /** Peak device (GPU) memory allocated, bytes, or null where the set computes on a CPU. */
+  readonly devicePeakBytes: number | null;
+  /** Peak resident set size of the set's worker process, bytes, or null without one. */
+  readonly workerMaxRssBytes: number | null;
+}
+
 /** Something that predicts a velocity. Backends (analytic, ONNX) implement it. */
 export interface VelocityModel {
   /** A readable name, e.g. "analytic:tiny-video/pyramid". */
@@ -142,10 +150,11 @@ export interface ModelSet {
   /** The device the set computes on (device-hours are GPU-hours when it is a GPU). */
   readonly device: ComputeDevice;
   /**
-   * Peak device memory in bytes since the set was loaded or last reset (GPU backends; null or absent where the
-   * backend cannot say). `reset` starts a new period after reading.
+   * Memory the set's own processes and devices used, for backends that compute outside the harness's process:
+   * peak GPU memory allocated since the set was loaded or last reset (null on a CPU), and the peak resident set
+   * size of a worker process. `reset` starts a new period after reading.
    */
-  peakMemoryBytes?(reset?: boolean): Promise<number | null>;
+  memoryReport?(reset?: boolean): Promise<MemoryReport>;
   /** Releases what the set opened; callers close every set they load, also on error. Closing twice is harmless. */
   close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { sha256Hex } from '../../core/hash.ts';
 import { Tensor } from '../../core/tensor.ts';
 import { cpuDevice, type ComputeDevice } from '../contract/device.ts';
-import type { Conditioner, Decoder, ModelSet, ModelSpec, VelocityInput, VelocityModel } from '../contract/velocity-model.ts';
+import type { Conditioner, Decoder, MemoryReport, ModelSet, ModelSpec, VelocityInput, VelocityModel } from '../contract/velocity-model.ts';
 import { checkVelocity, type FeedContext, networkFeeds } from '../package/feeds.ts';
 import { fileSha256, type NetworkEntry, PackageError, type PackageManifest, readManifest } from '../package/manifest.ts';
 import { conditionInputs, networkId, samplerDefaultsOf, specFor, textConditioner } from '../package/model-set.ts';
@@ -264,9 +264,9 @@ export async function loadTorchPackage(reference: string): Promise<TorchModelSet
       samplerDefaults: samplerDefaultsOf(m),
       guidanceDefaults: m.defaults.guidance,
       fps: m.sample.fps,
-      async peakMemoryBytes(reset = false): Promise<number | null> {
-        const r = await worker.request({ op: 'memory', reset }, [], 'reading peak GPU memory', timeoutMs);
-        return (r.header.peakBytes as number | null) ?? null;
+      async memoryReport(reset = false): Promise<MemoryReport> {
+        const r = await worker.request({ op: 'memory', reset }, [], 'reading the worker\'s memory', timeoutMs);
+        return { devicePeakBytes: (r.header.peakBytes as number | null) ?? null, workerMaxRssBytes: (r.header.maxRssBytes as number | null) ?? null };
       },
       close: () => worker.close(),
     };

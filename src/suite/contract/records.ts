@@ -117,4 +117,8 @@ export interface TimingRecord {
   readonly peakRssBytes: number;
   /** The process's peak resident set size so far (getrusage ru_maxrss), bytes. */
   readonly processMaxRssBytes: number;
+  /** Peak GPU memory allocated during the timed phase (a GPU backend's report), bytes; null or absent on a CPU. */
+  readonly devicePeakBytes?: number | null;
+  /** Peak resident set size of the model set's worker process by the end of the timed phase, bytes; null or absent without one. */
+  readonly workerMaxRssBytes?: number | null;
 }

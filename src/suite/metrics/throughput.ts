@@ -221,6 +221,32 @@ function latencyValues(timing: TimingRecord, o: ThroughputOptions): MetricValue[
       phase,
     ),
   );
+  if (timing.devicePeakBytes !== undefined && timing.devicePeakBytes !== null)
+    out.push(
+      measuredValue(
+        'peakDeviceMemoryMiB',
+        "peak GPU memory allocated by the model set's networks during the timed phase (torch.cuda.max_memory_allocated)",
+        timing.devicePeakBytes / MIB,
+        'MiB',
+        'lower',
+        one,
+        undefined,
+        phase,
+      ),
+    );
+  if (timing.workerMaxRssBytes !== undefined && timing.workerMaxRssBytes !== null)
+    out.push(
+      measuredValue(
+        'workerPeakRssMiB',
+        "peak resident set size of the model set's worker process (getrusage maxRSS; includes loading)",
+        timing.workerMaxRssBytes / MIB,
+        'MiB',
+        'lower',
+        { kind: 'none', reason: 'one measurement' },
+        undefined,
+        phase,
+      ),
+    );
   out.push(
     measuredValue(
       'processPeakRssMiB',
