@@ -268,10 +268,11 @@ class Worker:
             except WorkerError as e:
                 self.channel.send(dict(ok=False, kind=e.kind, error=str(e)))
             except Exception as e:  # noqa: BLE001
-                tb = traceback.format_exc(limit=6)
-                sys.stderr.write(tb)
+                sys.stderr.write(traceback.format_exc())
                 sys.stderr.flush()
-                self.channel.send(dict(ok=False, kind="exception", error=f"{type(e).__name__}: {e}", traceback=tb[-2000:]))
+                frames = traceback.extract_tb(e.__traceback__)
+                where = f"{frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}" if frames else "?"
+                self.channel.send(dict(ok=False, kind="exception", error=f"{type(e).__name__}: {e} (raised at {where})"))
 
 
 def main():

@@ -36,8 +36,8 @@ class PlainNet(torch.nn.Module):
         self.model = model
 
     def forward(self, x, timestep, label):
-        zero = torch.zeros(1, dtype=torch.int64)
-        return self.model(x, timestep, label, zero, zero, [], torch.zeros(0, 2, dtype=torch.int64))
+        zero = torch.zeros(1, dtype=torch.int64, device=x.device)
+        return self.model(x, timestep, label, zero, zero, [], torch.zeros(0, 2, dtype=torch.int64, device=x.device))
 
 
 class SuperResolutionNet(torch.nn.Module):
@@ -46,8 +46,8 @@ class SuperResolutionNet(torch.nn.Module):
         self.model = model
 
     def forward(self, x, timestep, label, low_res):
-        zero = torch.zeros(1, dtype=torch.int64)
-        return self.model(x, timestep, label, zero, zero, [], torch.zeros(0, 2, dtype=torch.int64), low_res)
+        zero = torch.zeros(1, dtype=torch.int64, device=x.device)
+        return self.model(x, timestep, label, zero, zero, [], torch.zeros(0, 2, dtype=torch.int64, device=x.device), low_res)
 
 
 def sha256(path):

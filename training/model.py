@@ -26,7 +26,7 @@ import torch.nn as nn
 def sincos(values, dim, max_period=10000.0):
     """Sinusoidal features of a float tensor [...] -> [..., dim]."""
     half = dim // 2
-    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32) / half)
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32, device=values.device) / half)
     args = values.unsqueeze(-1).float() * freqs
     return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
 
@@ -97,15 +97,17 @@ class PyramidDiT(nn.Module):
         t = embed(frames_bcfhw.permute(0, 2, 1, 3, 4).reshape(-1, C, h, w))  # [B*F, D, h/p, w/p]; -1 keeps F = 0 valid in ONNX
         gh, gw = t.shape[-2], t.shape[-1]
         t = t.permute(0, 2, 3, 1).reshape(B, -1, gh * gw, self.dim)
-        scale = torch.pow(torch.tensor(2.0), level.float())  # pixels of full resolution per pixel at this level
-        ys = (torch.arange(gh).float() + 0.5) * p * scale
-        xs = (torch.arange(gw).float() + 0.5) * p * scale
+        dev = frames_bcfhw.device
+        scale = torch.pow(torch.tensor(2.0, device=dev), level.float())  # pixels of full resolution per pixel at this level
+        ys = (torch.arange(gh, device=dev).float() + 0.5) * p * scale
+        xs = (torch.arange(gw, device=dev).float() + 0.5) * p * scale
         pos = torch.cat([sincos(ys / self.height * 64.0, self.dim // 2, 256.0).unsqueeze(1).expand(-1, gw, -1),
                          sincos(xs / self.width * 64.0, self.dim // 2, 256.0).unsqueeze(0).expand(gh, -1, -1)], dim=-1)
-        frames = frame0 + torch.arange(F)
-        t = t + pos.reshape(1, 1, gh * gw, self.dim) + sincos(frames.float(), self.dim, 1000.0).reshape(1, -1, 1, self.dim)
+        frames = frame0 + torch.arange(F, device=dev)
+        # position features are computed in float32 and added in the network's own dtype (bfloat16/float16 runs)
+        t = t + pos.reshape(1, 1, gh * gw, self.dim).to(t.dtype) + sincos(frames.float(), self.dim, 1000.0).reshape(1, -1, 1, self.dim).to(t.dtype)
         t = t + self.level_embed(level).reshape(1, 1, 1, self.dim) + self.role_embed.weight[role].reshape(1, 1, 1, self.dim)
-        frame_of_token = (frames.reshape(-1, 1) + torch.zeros(1, gh * gw, dtype=frames.dtype)).reshape(-1)
+        frame_of_token = (frames.reshape(-1, 1) + torch.zeros(1, gh * gw, dtype=frames.dtype, device=dev)).reshape(-1)
         return t.reshape(B, -1, self.dim), frame_of_token, gh, gw
 
     def forward(self, x, timestep, label, x_frame0, x_level, hist, hist_layout, low_res=None):
@@ -119,7 +121,7 @@ class PyramidDiT(nn.Module):
                 continue  # training passes empty levels as 0 frames; exported graphs always get >= 1 (padding)
             first = hist_layout[level, 0]
             count = hist_layout[level, 1]
-            t, frames, _, _ = self._tokens(hist[level], self.embed_hist, torch.tensor(level), first, 0)
+            t, frames, _, _ = self._tokens(hist[level], self.embed_hist, torch.tensor(level, device=x.device), first, 0)
             tokens.append(t)
             causal.append(frames.float())
             valid.append((frames - first) < count)
@@ -132,10 +134,10 @@ class PyramidDiT(nn.Module):
         ok = torch.cat(valid)
         n = seq.shape[1]
         allowed = (c_key.reshape(1, n) <= c_key.reshape(n, 1)) & ok.reshape(1, n)
-        index = torch.arange(n)
+        index = torch.arange(n, device=x.device)
         allowed = allowed | (index.reshape(n, 1) == index.reshape(1, n))
-        bias = torch.where(allowed, torch.tensor(0.0), torch.tensor(-1e9)).reshape(1, 1, n, n)
-        c = self.time_mlp(sincos(timestep, 256)) + self.class_embed(label)
+        bias = torch.where(allowed, torch.tensor(0.0, device=x.device), torch.tensor(-1e9, device=x.device)).reshape(1, 1, n, n).to(seq.dtype)
+        c = self.time_mlp(sincos(timestep, 256).to(seq.dtype)) + self.class_embed(label)
         for block in self.blocks:
             seq = block(seq, c, bias)
         out = seq[:, n - n_cur:]

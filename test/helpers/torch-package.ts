@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileSha256 } from '../../src/models/package/manifest.ts';
 import { writeToyPackage, type ToyOptions } from './toy-package.ts';
 
-export type TorchToyMode = 'half' | 'nan' | 'crash' | 'hang' | 'raise' | 'print';
+export type TorchToyMode = 'half' | 'nan' | 'crash' | 'hang' | 'raise' | 'print' | 'fail';
 
 const MODULE = `"""Stand-in PyTorch networks for the harness's tests: velocity = scale * x (scale from the weights file)."""
 import os
@@ -32,6 +32,8 @@ class Half(torch.nn.Module):
             os._exit(7)
         if self.mode == "hang" and self.calls > 3:
             time.sleep(3600)
+        if self.mode == "fail" and self.calls > 3:
+            raise RuntimeError("CUDA out of memory (stand-in)")
         if self.mode == "print":
             print("a model that prints on stdout")
         return self.scale * x

@@ -265,8 +265,11 @@ export async function loadTorchPackage(reference: string): Promise<TorchModelSet
       guidanceDefaults: m.defaults.guidance,
       fps: m.sample.fps,
       async memoryReport(reset = false): Promise<MemoryReport> {
-        const r = await worker.request({ op: 'memory', reset }, [], 'reading the worker\'s memory', timeoutMs);
-        return { devicePeakBytes: (r.header.peakBytes as number | null) ?? null, workerMaxRssBytes: (r.header.maxRssBytes as number | null) ?? null };
+        const r = await worker.request({ op: 'memory', reset }, [], "reading the worker's memory", timeoutMs);
+        return {
+          devicePeakBytes: (r.header.peakBytes as number | null) ?? null,
+          workerMaxRssBytes: (r.header.maxRssBytes as number | null) ?? null,
+        };
       },
       close: () => worker.close(),
     };

@@ -196,10 +196,9 @@ export class TorchWorker {
       this.stats.workerSeconds += header.seconds;
     }
     if (header.ok !== true) {
-      const trace = typeof header.traceback === 'string' ? `\n${header.traceback.trimEnd()}` : '';
       p.reject(
         new TorchWorkerError(
-          `${this.options.label}: ${p.what} failed in the PyTorch worker: ${String(header.error)}${trace}`,
+          `${this.options.label}: ${p.what} failed in the PyTorch worker: ${String(header.error)}`,
           String(header.kind ?? 'call'),
         ),
       );

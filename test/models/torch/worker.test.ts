@@ -131,6 +131,21 @@ if (!hasTorch) {
     await models.close();
   });
 
+  test('an exception inside a call fails that call with the exception and where it was raised (no traceback); the worker serves on', async () => {
+    const models = await loadTorchPackage(toy({ mode: 'fail' }));
+    try {
+      for (let k = 0; k < 3; k++) await models.full!.predict(input());
+      await rejects(
+        () => models.full!.predict(input()),
+        /velocity call of torch:toy\/full .* failed in the PyTorch worker: RuntimeError: CUDA out of memory \(stand-in\) \(raised at .*toy_torch.py:\d+ in forward\)$/,
+      );
+      const again = await models.memoryReport!();
+      assert.ok(again.workerMaxRssBytes! > 0 && again.devicePeakBytes === null);
+    } finally {
+      await models.close();
+    }
+  });
+
   test('a worker killed from outside mid-run is reported as killed, with its pid', async () => {
     const models = await loadTorchPackage(toy());
     await models.full!.predict(input());
