@@ -114,7 +114,12 @@ metrics:
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let code: number | null = null;
-    const exited = new Promise<void>((resolve) => child.on('close', (c) => ((code = c), resolve())));
+    const exited = new Promise<void>((resolve) =>
+      child.on('close', (c) => {
+        code = c;
+        resolve();
+      }),
+    );
     // the ONNX method runs first (12 samples), then the torch method: kill its worker once some of its samples are stored
     while (stored() < 16 && code === null) await new Promise((r) => setTimeout(r, 50));
     assert.is(code, null, `the run ended before its worker could be killed: ${stderr}`);
