@@ -117,6 +117,7 @@ class Worker:
         self.channel = channel
         self.torch = None
         self.components = {}
+        self.kept = {}  # tensors the harness sends once and names by id later (history, the previous stage)
         self.device = None
         self.dtype = None
 
@@ -125,7 +126,14 @@ class Worker:
         out = {}
         offset = 0
         view = memoryview(payload)
+        for key in header.get("evict", []):
+            self.kept.pop(key, None)
         for t in header.get("tensors", []):
+            if "cached" in t:
+                if t["cached"] not in self.kept:
+                    raise WorkerError("protocol", f"input '{t['name']}' names kept tensor {t['cached']}, which the worker does not hold")
+                out[t["name"]] = self.kept[t["cached"]]
+                continue
             count = 1
             for d in t["shape"]:
                 count *= int(d)
@@ -139,6 +147,8 @@ class Worker:
             value = value.to(self.device)
             if kind == torch.float32 and self.dtype != torch.float32:
                 value = value.to(self.dtype)
+            if "store" in t:
+                self.kept[t["store"]] = value  # (on the CPU it shares this request's buffer, which it keeps alive)
             out[t["name"]] = value
         return out
 

@@ -33,6 +33,28 @@ export interface FeedContext {
   readonly conditionInputs: ConditionInputs;
 }
 
+/** History blocks joined along frames, by their first part: the same parts over a stage's steps are joined once. */
+const joined = new WeakMap<Tensor, { readonly parts: readonly Tensor[]; readonly tensor: Tensor }>();
+
+function joinedOnce(parts: readonly Tensor[]): Tensor {
+  const known = joined.get(parts[0]);
+  if (known && known.parts.length === parts.length && known.parts.every((p, i) => p === parts[i])) return known.tensor;
+  const tensor = concatFrames(parts);
+  joined.set(parts[0], { parts, tensor });
+  return tensor;
+}
+
+/** The previous cascade stage upsampled, once per stage rather than once per step. */
+const upsampled = new WeakMap<Tensor, { readonly mode: string; readonly tensor: Tensor }>();
+
+function upsampledOnce(previous: Tensor, mode: 'nearest' | 'bilinear'): Tensor {
+  const known = upsampled.get(previous);
+  if (known && known.mode === mode) return known.tensor;
+  const tensor = mode === 'bilinear' ? upBilinear2(previous) : upNearest2(previous);
+  upsampled.set(previous, { mode, tensor });
+  return tensor;
+}
+
 /**
  * Per level: the history frames given at that level (one contiguous block), or, when the level is unused, a
  * tensor with 0 frames (the contract requires networks to accept empty levels, so nothing is padded and the
@@ -56,7 +78,7 @@ function historyFeeds(ctx: FeedContext, history: readonly HistoryEntry[], rows: 
         );
       }
     });
-    const t = entries.length === 1 ? entries[0].tensor : concatFrames(entries.map((e) => e.tensor));
+    const t = entries.length === 1 ? entries[0].tensor : joinedOnce(entries.map((e) => e.tensor));
     if (t.height !== h || t.width !== w || t.batch !== rows)
       throw new RangeError(
         `${ctx.id}: history at level ${level} has shape ${formatShape(t.shape)}; expected [${rows}, ${ctx.spec.channels}, *, ${h}, ${w}]`,
@@ -103,7 +125,7 @@ export function networkFeeds(ctx: FeedContext, input: VelocityInput): Record<str
   if (inputs.lowRes) {
     const prev = input.previousStage;
     if (!prev) throw new RangeError(`${ctx.id}: a super-resolution network needs the previous stage's output`);
-    const up = network.lowResUpsample === 'bilinear' ? upBilinear2(prev) : upNearest2(prev);
+    const up = upsampledOnce(prev, network.lowResUpsample ?? 'nearest');
     if (up.height !== x.height || up.width !== x.width || up.batch !== rows)
       throw new RangeError(`${ctx.id}: previous stage ${formatShape(prev.shape)} does not upsample to ${formatShape(x.shape)}`);
     feeds[inputs.lowRes] = { type: 'float32', data: up.data, dims: [...up.shape] };

@@ -84,6 +84,8 @@ interface LoadInfo {
 /** A velocity model whose network runs in the worker. */
 export class TorchVelocityModel implements VelocityModel {
   private readonly context: FeedContext;
+  /** Inputs that stay the same over a stage's steps (history levels, the previous cascade stage), sent once. */
+  private readonly reused: Set<string>;
 
   constructor(
     readonly id: string,
@@ -97,11 +99,18 @@ export class TorchVelocityModel implements VelocityModel {
     private readonly timeoutMs: number,
   ) {
     this.context = { id, spec, network, manifest, conditionInputs: inputs };
+    this.reused = new Set([...(network.inputs.history ?? []), ...(network.inputs.lowRes ? [network.inputs.lowRes] : [])]);
   }
 
   async predict(input: VelocityInput): Promise<Tensor> {
     const feeds = networkFeeds(this.context, input);
-    const tensors: WireTensor[] = Object.entries(feeds).map(([name, f]) => ({ name, type: f.type, data: f.data, dims: f.dims }));
+    const tensors: WireTensor[] = Object.entries(feeds).map(([name, f]) => ({
+      name,
+      type: f.type,
+      data: f.data,
+      dims: f.dims,
+      reuse: this.reused.has(name) && f.data.length >= 1024,
+    }));
     const what = `velocity call of ${this.id} (flow ${JSON.stringify(input.flow)}, ${input.x.batch} rows of ${input.x.frames}x${input.x.height}x${input.x.width}, timestep ${input.timestep})`;
     const reply = await this.worker.request(
       { op: 'call', component: this.component, output: this.network.output },

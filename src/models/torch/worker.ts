@@ -14,6 +14,11 @@ export interface WireTensor {
   readonly type: 'float32' | 'int64';
   readonly data: Float32Array | BigInt64Array;
   readonly dims: readonly number[];
+  /**
+   * The tensor stays the same over many calls (history, the previous cascade stage): the worker keeps it, on its
+   * device, and later calls passing the same array send only its id. Callers never modify such an array.
+   */
+  readonly reuse?: boolean;
 }
 
 /** How to start a worker. */
@@ -53,6 +58,8 @@ export interface Reply {
 }
 
 const ALIGN = 8;
+/** Tensors a worker keeps for reuse (least recently used first out): a pyramid stage's history levels and more. */
+const KEPT_TENSORS = 24;
 const STDERR_KEEP = 4000;
 
 /** The worker script shipped with the harness. */
@@ -73,6 +80,10 @@ export class TorchWorker {
   private stderrTail = '';
   private failure: TorchWorkerError | undefined;
   private closing = false;
+  /** Ids of arrays the worker keeps, and the ids it holds now, least recently used first. */
+  private readonly keptIds = new WeakMap<object, number>();
+  private readonly kept = new Set<number>();
+  private nextId = 1;
   /** Network calls answered, and the summed seconds the worker measured inside them (device synchronised). */
   readonly stats = { calls: 0, workerSeconds: 0 };
 
@@ -222,7 +233,27 @@ export class TorchWorker {
       return Promise.reject(new TorchWorkerError(`${this.failure.message}; ${what} was not sent${this.tail()}`, this.failure.kind));
     const parts: Buffer[] = [];
     let payload = 0;
+    const evict: number[] = [];
     const described = tensors.map((t) => {
+      if (t.reuse) {
+        const id = this.keptIds.get(t.data);
+        if (id !== undefined && this.kept.has(id)) {
+          this.kept.delete(id);
+          this.kept.add(id);
+          return { name: t.name, dtype: t.type, shape: t.dims, cached: id };
+        }
+      }
+      let store: number | undefined;
+      if (t.reuse) {
+        store = this.nextId++;
+        this.keptIds.set(t.data, store);
+        this.kept.add(store);
+        while (this.kept.size > KEPT_TENSORS) {
+          const oldest = this.kept.values().next().value as number;
+          this.kept.delete(oldest);
+          evict.push(oldest);
+        }
+      }
       const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       parts.push(bytes);
       payload += bytes.length;
@@ -231,9 +262,9 @@ export class TorchWorker {
         parts.push(Buffer.alloc(p));
         payload += p;
       }
-      return { name: t.name, dtype: t.type, shape: t.dims };
+      return { name: t.name, dtype: t.type, shape: t.dims, ...(store ? { store } : {}) };
     });
-    const text = Buffer.from(JSON.stringify({ ...header, tensors: described, payload }), 'utf8');
+    const text = Buffer.from(JSON.stringify({ ...header, tensors: described, payload, ...(evict.length ? { evict } : {}) }), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(text.length, 0);
     return new Promise<Reply>((resolve, reject) => {

@@ -197,6 +197,9 @@ export function callRecord(
   return { model: model.id, unit, stage, level, rows, rowsPerSample, frames, height, width, tokens, historyTokens, flops, durationMs };
 }
 
+/** Guidance's doubled copies of history and previous-stage tensors, which samplers never modify once given. */
+const doubledInputs = new WeakMap<Tensor, Tensor>();
+
 /**
  * The guided velocity for a batch: with scale 1 one conditional call; otherwise one call over
  * [unconditional rows, conditional rows] and v = v_uncond + scale (v_cond - v_uncond) (Ho & Salimans, 2022,
@@ -216,13 +219,23 @@ export async function guidedVelocity(
     return checkVelocity(model, input, v);
   }
   const doubled = (t: Tensor) => concatBatch([t, t]);
+  // history and the previous stage stay the same over a stage's steps: doubled once (and, being the same
+  // tensor, sent once to a worker that caches them)
+  const doubledOnce = (t: Tensor) => {
+    let d = doubledInputs.get(t);
+    if (!d) {
+      d = doubled(t);
+      doubledInputs.set(t, d);
+    }
+    return d;
+  };
   const unconditional: Condition[] = input.conditions.map(() => ({ kind: 'unconditional' }));
   const call: VelocityInput = {
     ...input,
     x: doubled(input.x),
     conditions: [...unconditional, ...input.conditions],
-    history: input.history.map((h): HistoryEntry => ({ ...h, tensor: doubled(h.tensor) })),
-    previousStage: input.previousStage ? doubled(input.previousStage) : undefined,
+    history: input.history.map((h): HistoryEntry => ({ ...h, tensor: doubledOnce(h.tensor) })),
+    previousStage: input.previousStage ? doubledOnce(input.previousStage) : undefined,
   };
   const started = performance.now();
   const predicted = await model.predict(call);
