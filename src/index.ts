@@ -19,6 +19,7 @@ export type {
   Conditioner,
   Decoder,
   HistoryEntry,
+  MemoryReport,
   ModelSet,
   ModelSpec,
   VelocityInput,
@@ -26,6 +27,7 @@ export type {
 } from './models/contract/velocity-model.ts';
 export { cpuDevice, type ComputeDevice, type DeviceInfo } from './models/contract/device.ts';
 export { backends, loadModelSet, type ModelLoader } from './models/load.ts';
+export { loadTorchPackage, parseTorchReference, TorchWorkerError, type TorchModelSet, type TorchOptions } from './models/torch/package.ts';
 
 // samplers: one signature for the pyramid, full resolution and the cascade, and the helpers they share
 export {
