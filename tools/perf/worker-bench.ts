@@ -6,8 +6,8 @@
  * of crossing the process boundary alone: round trips through an echo network (python/pyramid_bench_models/
  * echo.py) at the sizes the samplers send, less the time the worker spent inside the call.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -142,6 +142,13 @@ function planFor(
   };
 }
 
+// the shapes pyramid's calls: 8 rows (4 samples, guided) of one frame at 8x8, 16x16, 32x32, and a full-resolution clip
+const ECHO_SIZES: readonly [string, number[]][] = [
+  ['8 x 3 x 1 x 8 x 8', [8, 3, 1, 8, 8]],
+  ['8 x 3 x 1 x 32 x 32', [8, 3, 1, 32, 32]],
+  ['8 x 3 x 9 x 32 x 32', [8, 3, 9, 32, 32]],
+];
+
 async function echoCost(python: string, calls: number, threads: number) {
   const worker = TorchWorker.start({ python, label: 'echo', callTimeoutMs: 60_000, loadTimeoutMs: 600_000 });
   try {
@@ -161,12 +168,7 @@ async function echoCost(python: string, calls: number, threads: number) {
       'loading the echo network',
       600_000,
     );
-    // the shapes pyramid's calls: 8 rows (4 samples, guided) of one frame at 8x8, 16x16, 32x32, and a full-resolution clip
-    const sizes: [string, number[]][] = [
-      ['8 x 3 x 1 x 8 x 8', [8, 3, 1, 8, 8]],
-      ['8 x 3 x 1 x 32 x 32', [8, 3, 1, 32, 32]],
-      ['8 x 3 x 9 x 32 x 32', [8, 3, 9, 32, 32]],
-    ];
+    const sizes = ECHO_SIZES;
     const rows = [];
     for (const [label, dims] of sizes) {
       const count = dims.reduce((a, b) => a * b, 1);
@@ -189,6 +191,63 @@ async function echoCost(python: string, calls: number, threads: number) {
     return rows;
   } finally {
     await worker.close();
+  }
+}
+
+/**
+ * The alternative transport, measured beside the pipe: each tensor written to a file in /dev/shm (tmpfs) and read
+ * back there, only a short header on the pipe (tools/perf/shm_echo.py). Node has no mmap, so this still copies.
+ */
+async function shmCost(python: string, calls: number, sizes: readonly [string, number[]][]) {
+  if (!existsSync('/dev/shm')) return [];
+  const child = spawn(python, [path.join(HARNESS_ROOT, 'tools/perf/shm_echo.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const input = path.join('/dev/shm', `pyramid-bench-${process.pid}-in`);
+  const output = path.join('/dev/shm', `pyramid-bench-${process.pid}-out`);
+  let pending: ((b: Buffer) => void) | undefined;
+  let buffered = Buffer.alloc(0);
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    if (buffered.length >= 4 && buffered.length >= 4 + buffered.readUInt32LE(0)) {
+      const frame = buffered.subarray(4, 4 + buffered.readUInt32LE(0));
+      buffered = Buffer.from(buffered.subarray(4 + buffered.readUInt32LE(0)));
+      pending?.(frame);
+    }
+  });
+  const ask = (header: object) =>
+    new Promise<Buffer>((resolve) => {
+      pending = resolve;
+      const text = Buffer.from(JSON.stringify(header));
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(text.length, 0);
+      child.stdin.write(Buffer.concat([length, text]));
+    });
+  try {
+    const rows = [];
+    for (const [label, dims] of sizes) {
+      const count = dims.reduce((a, b) => a * b, 1);
+      const x = new Float32Array(count).fill(0.5);
+      const micro: number[] = [];
+      for (let k = 0; k < calls; k++) {
+        const started = performance.now();
+        writeFileSync(input, new Uint8Array(x.buffer));
+        await ask({ input, output });
+        const back = readFileSync(output);
+        if (back.length !== 4 * count) throw new Error(`shm echo returned ${back.length} bytes`);
+        micro.push((performance.now() - started) * 1000);
+      }
+      micro.sort((a, b) => a - b);
+      rows.push({
+        shape: label,
+        bytesEachWay: 4 * count,
+        medianMicroseconds: median(micro),
+        p90Microseconds: micro[Math.floor(0.9 * (micro.length - 1))],
+      });
+    }
+    return rows;
+  } finally {
+    child.stdin.end();
+    rmSync(input, { force: true });
+    rmSync(output, { force: true });
   }
 }
 
@@ -276,6 +335,9 @@ export async function runWorkerBench(argv: string[], log: (line: string) => void
       log(
         `boundary, ${e.shape} (${(e.bytesEachWay / 1024).toFixed(0)} KiB each way): median ${e.medianMicroseconds.toFixed(0)} µs, p90 ${e.p90Microseconds.toFixed(0)} µs`,
       );
+    const shm = await shmCost(python, Number(values['echo-calls']), ECHO_SIZES);
+    for (const e of shm)
+      log(`/dev/shm files instead, ${e.shape}: median ${e.medianMicroseconds.toFixed(0)} µs, p90 ${e.p90Microseconds.toFixed(0)} µs`);
     const torchVersion = execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
     return {
       what: 'harness driving the PyTorch worker vs a plain PyTorch loop (training/reference_sampler.py), same noise and weights, sampling time only',
@@ -286,6 +348,7 @@ export async function runWorkerBench(argv: string[], log: (line: string) => void
       transport: 'framed raw bytes over pipes (stdin/stdout of the worker)',
       methods,
       boundary: echo,
+      sharedMemoryAlternative: shm,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
