@@ -93,6 +93,43 @@ if (!hasTorch) {
     }
   });
 
+  test('a text package with a PyTorch condition encoder and decoder: prompts encoded in the worker, latents decoded there', async () => {
+    const p = toy({
+      text: true,
+      channels: 4,
+      manifest: (m) => {
+        m.torch.decoder = { weights: [], config: {}, fps: 12 };
+        m.torch.conditionEncoder = { weights: [], config: {} };
+      },
+    });
+    const models = await loadTorchPackage(p);
+    try {
+      const condition = await models.conditioner!.encode('AB');
+      assert.equal(condition.kind, 'text');
+      // the stand-in encodes UTF-8 bytes / 255 into [4, 2]
+      assert.equal(
+        Array.from((condition as { embedding: Float32Array }).embedding),
+        [65, 66, 0, 0, 0, 0, 0, 0].map((b) => Math.fround(b / 255)),
+      );
+      const latents = new Tensor(
+        [1, 4, 3, 8, 8],
+        Float32Array.from({ length: 4 * 3 * 64 }, (_, i) => (i % 7) - 3),
+      );
+      const pixels = await models.decoder!.decode(latents);
+      assert.equal([...pixels.shape], [1, 3, 3, 8, 8]);
+      assert.ok(Math.abs(pixels.data[5] - Math.tanh(latents.data[5])) < 1e-6);
+      assert.is(models.decoder!.fps, 12);
+      const v = await models.full!.predict({
+        ...input(2),
+        x: new Tensor([2, 4, 3, 8, 8], new Float32Array(2 * 4 * 3 * 64).fill(1)),
+        conditions: [condition, { kind: 'unconditional' }],
+      });
+      assert.is(v.data[0], 0.5);
+    } finally {
+      await models.close();
+    }
+  });
+
   test('a model that prints to stdout does not disturb the protocol', async () => {
     const models = await loadTorchPackage(toy({ mode: 'print' }));
     try {
