@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeNpz, encodeNpz } from '../../src/io/npy.ts';
 import { statsCommand } from '../../src/commands/stats.ts';
 import { rejects } from '../helpers/assert.ts';
+import { writeOversizedStats } from '../helpers/oversized-stats.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin', 'pyramid-bench.js');
@@ -83,6 +84,23 @@ test('bad command lines say what is allowed (usage errors exit 2)', async () => 
   );
   await rejects(() => statsCommand.run(['a', 'b', '--extractor', 'pixels-v1', '-o', at('x.npz')]), /stats takes one input, got 2/);
   await rejects(() => statsCommand.run(['--merge', at('a.npz'), '-o', at('x.npz')]), /--merge needs at least two statistics files/);
+});
+
+test('sizes this machine cannot hold are refused before extraction or reading, naming the option or the file and key', async () => {
+  await rejects(
+    () => statsCommand.run(['shapes:n=100000,size=512', '--extractor', 'pixels-v1', '--format', 'adm', '-o', at('adm.npz')]),
+    /^--format adm: keeping 100000 inputs of .* as 512x512 RGB images \(arr_0\) needs 73\.2 GiB; allowed: at most/,
+  );
+  const [sigma, , feats] = writeOversizedStats(dir);
+  await rejects(() => statsCommand.run(['--merge', sigma, feats, '-o', at('m.npz')]), /pf-sigma\.npz: key 'sigma': .* needs 74\.5 GiB/);
+  assert.not.ok(existsSync(at('adm.npz')) || existsSync(at('m.npz')));
+  const r = cli('fd', feats, sigma);
+  assert.is(r.status, 1);
+  assert.match(
+    r.stderr,
+    /^pyramid-bench: .*kid-feats\.npz: key 'feats': the 1000000x1000000 float64 covariance .* needs 7\.45e\+3 GiB; allowed: at most [0-9.]+ GiB[^\n]*\n$/m,
+  );
+  assert.not.match(r.stderr, /\n\s+at /);
 });
 
 test.run();
