@@ -42,7 +42,13 @@ export interface ReportOptions {
   readonly videos: number;
   /** The chart renderer (default `renderChart`); a test injects a failing one. */
   readonly render?: (chart: ChartSpec, format: ChartFormat) => Buffer;
+  /** Where notes go, one line each (a damaged store entry set aside); default: stderr, prefixed `[report]`. */
+  readonly log?: (line: string) => void;
 }
+
+const stderrLog = (line: string) => {
+  process.stderr.write(`[report] ${line}\n`);
+};
 
 /** Defaults of `ReportOptions`. */
 export const DEFAULT_REPORT: ReportOptions = { formats: ['png', 'svg', 'pdf'], videos: 4 };
@@ -163,7 +169,7 @@ async function writeReportInto(run: RunFolder, out: string, options: ReportOptio
   });
   if (embed === null) skipped.push('the HTML report embeds charts as SVG or PNG; with --formats pdf it links the PDFs only');
 
-  const videos = await sideBySideVideos(run, sub, options.videos);
+  const videos = await sideBySideVideos(run, sub, options.videos, options.log ?? stderrLog);
   const uris = new Map<string, string>();
   if (!('reason' in videos)) {
     for (const row of videos.rows) {

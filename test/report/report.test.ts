@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeReport } from '../../src/report/report.ts';
 import { renderChart } from '../../src/report/render.ts';
@@ -130,6 +130,28 @@ test('bad options are refused with the value and what is allowed', async () => {
     () => writeReport(path.join(run, 'nope'), { formats: ['png'], videos: 0 }),
     /nope is not a results folder: it has no results.json/,
   );
+});
+
+test('a damaged store entry met by the videos is reported on one line (path, what was wrong, where it went) and set aside', async () => {
+  // a run of its own: the report reads the store the run's manifest names
+  const run = await reportRun('damaged-store');
+  const samples = path.join(run, 'store', 'samples');
+  const npy = readdirSync(samples, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.npy'))
+    .map((f) => path.join(samples, f));
+  for (const f of npy) truncateSync(f, 0);
+  const lines: string[] = [];
+  await writeReport(run, { formats: ['svg'], videos: 1, log: (line) => lines.push(line) });
+  const damaged = lines.filter((l) => l.startsWith('store: damaged entry '));
+  assert.ok(damaged.length >= 1, `no damaged entry reported: ${lines.join(' | ')}`);
+  for (const line of damaged) {
+    // the values and their record go aside together
+    const m = /^store: damaged entry (\S+)\.(npy|json) \((.+)\); set aside as (\S+); its sample is left out of the videos$/.exec(line);
+    assert.ok(m, line);
+    assert.ok(npy.includes(`${m![1]}.npy`), line);
+    const file = `${m![1]}.${m![2]}`;
+    assert.ok(m![4].startsWith(`${file}.damaged-`) && existsSync(m![4]) && !existsSync(file), line);
+  }
 });
 
 test.run();
