@@ -16,6 +16,7 @@ import { planRun } from '../../src/suite/plan.ts';
 import { runSuite } from '../../src/suite/runner.ts';
 import { mergeRuns } from '../../src/suite/merge.ts';
 import { readResults } from '../../src/suite/contract/results.ts';
+import { OWNER_FILE } from '../../src/suite/run-folder.ts';
 import { writeReport } from '../../src/report/report.ts';
 import type { Shard } from '../../src/suite/contract/shard.ts';
 import { loadedSuite, rawSuite } from '../helpers/suites.ts';
@@ -121,6 +122,62 @@ test('another suite into a results folder is refused; with replace, none of the 
   assert.is(readResults(dir('suites')).suite.name, 'beta');
   // the same suite again is a resumed run: allowed
   await run('suites', B);
+});
+
+test('a run killed before results.json leaves its owner: another suite is refused there, the same suite resumes, --replace clears it', async () => {
+  let writes = 0;
+  // the fault: the run dies at its second progress line, after its first samples are stored and written out
+  const dying = {
+    ...quiet,
+    tty: true,
+    write: () => {
+      if (++writes === 2) throw new Error('injected kill');
+    },
+  };
+  const out = dir('killed');
+  await rejects(
+    async () =>
+      runSuite(await planRun(loadedSuite(A), {}), {
+        out,
+        shard: { index: 0, count: 1 },
+        progress: dying,
+        log: () => undefined,
+        command: ['test'],
+      }),
+    /injected kill/,
+  );
+  assert.not.ok(existsSync(path.join(out, 'results.json')));
+  const before = files(out);
+  assert.ok(before.includes(OWNER_FILE) && before.some((f) => f.startsWith(`store${path.sep}samples`)), before.join(' '));
+  await rejects(
+    () => run('killed', B),
+    /killed: it holds the unfinished outputs \(no results\.json yet; \.pyramid-bench-suite\.json\) of suite 'alpha' \(hash [0-9a-f]{12}, the whole suite\); this is suite 'beta' .*--replace/,
+  );
+  await rejects(
+    () => run('killed', A, { index: 1, count: 2 }),
+    /unfinished outputs .* of suite 'alpha' .*the whole suite\) \(run each shard into its own --out/,
+  );
+  assert.equal(files(out), before, 'nothing written');
+  // the same suite resumes
+  await run('killed', A);
+  assert.is(readResults(out).suite.name, 'alpha');
+  const log: string[] = [];
+  await run('killed', B, undefined, { replace: true, log });
+  assert.match(log.join('\n'), /--replace: removed results\.json, .*\.pyramid-bench-suite\.json from /);
+  assert.ok(files(out).every((f) => f.startsWith(`store${path.sep}`) || !f.includes('pa')));
+  assert.is(JSON.parse(readFileSync(path.join(out, OWNER_FILE), 'utf8')).suite.name, 'beta');
+});
+
+test("outputs no owner accounts for (an older version's unfinished run) are refused unless replaced", async () => {
+  const out = dir('unowned');
+  mkdirSync(path.join(out, 'samples'), { recursive: true });
+  writeFileSync(path.join(out, 'samples', 'old.jsonl'), '');
+  await rejects(
+    () => run('unowned', A),
+    /unowned: it holds samples of an unknown suite \(neither results\.json nor \.pyramid-bench-suite\.json says which\); .*--replace/,
+  );
+  await run('unowned', A, undefined, { replace: true });
+  assert.not.ok(existsSync(path.join(out, 'samples', 'old.jsonl')));
 });
 
 test('two shards of one suite into one folder: the second is refused, not written over the first', async () => {
