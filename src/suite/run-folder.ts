@@ -34,6 +34,8 @@ export const RUN_OUTPUTS: readonly string[] = [
   'state',
   'videos',
   OWNER_FILE,
+  // report/report.ts REPORT_OWNER_FILE: which suite report.html is of
+  '.pyramid-bench-report.json',
 ];
 
 function shardText(s: FolderClaim['shards']): string {

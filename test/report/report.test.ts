@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeReport } from '../../src/report/report.ts';
+import { REPORT_OWNER_FILE, writeReport } from '../../src/report/report.ts';
 import { renderChart } from '../../src/report/render.ts';
 import { rejects } from '../helpers/assert.ts';
 import { parseCsv } from '../../src/vbench/published.ts';
@@ -74,8 +74,8 @@ test('a report that fails midway leaves the previous report whole (videos includ
   mkdirSync(path.join(stale, 'report'), { recursive: true });
   writeFileSync(path.join(stale, 'report', 'half.csv'), 'a,');
   const outcome = await writeReport(run, { out, formats: ['png'], videos: 0 });
-  assert.equal(readdirSync(out).sort(), ['report', 'report.html']);
-  assert.equal([...snapshot(out).keys()].sort(), [...outcome.files].sort());
+  assert.equal(readdirSync(out).sort(), [REPORT_OWNER_FILE, 'report', 'report.html']);
+  assert.equal([...snapshot(out).keys()].sort(), [...outcome.files, REPORT_OWNER_FILE].sort());
   assert.not.ok(existsSync(path.join(out, 'report', 'videos')));
 });
 

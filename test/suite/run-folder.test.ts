@@ -18,6 +18,7 @@ import { mergeRuns } from '../../src/suite/merge.ts';
 import { readResults } from '../../src/suite/contract/results.ts';
 import { OWNER_FILE } from '../../src/suite/run-folder.ts';
 import { writeReport } from '../../src/report/report.ts';
+import { compareCommand } from '../../src/commands/compare.ts';
 import type { Shard } from '../../src/suite/contract/shard.ts';
 import { loadedSuite, rawSuite } from '../helpers/suites.ts';
 import { rejects } from '../helpers/assert.ts';
@@ -211,6 +212,56 @@ test('a report into a folder another live process holds is refused', async () =>
     () => writeReport(dir('s0'), { out: dir('s0-report'), formats: ['svg'], videos: 0 }),
     new RegExp(`s0-report is in use by pid ${process.ppid} `),
   );
+});
+
+test('compare --out into a folder another live process holds is refused, naming the owner, and writes nothing', async () => {
+  await run('cmp-a', A);
+  await run('cmp-b', A);
+  foreignLock('cmp-out', process.ppid);
+  const before = files(dir('cmp-out'));
+  const write = process.stdout.write;
+  // the comparison's text on stdout is not wanted here
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    await rejects(
+      () => compareCommand.run([dir('cmp-a'), dir('cmp-b'), '--resamples', '20', '--out', dir('cmp-out'), '--formats', 'svg']),
+      new RegExp(`cmp-out is in use by pid ${process.ppid} `),
+    );
+    assert.equal(files(dir('cmp-out')), before, 'nothing written');
+    await compareCommand.run([dir('cmp-a'), dir('cmp-b'), '--resamples', '20', '--out', dir('cmp-free'), '--formats', 'svg']);
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.ok(existsSync(path.join(dir('cmp-free'), 'comparison.md')));
+  assert.not.ok(existsSync(path.join(dir('cmp-free'), LOCK_FILE)), 'lock released');
+});
+
+test("report --out refuses another suite's report or results, and a report that does not say whose it is, unless replace", async () => {
+  await run('rep-a', A);
+  await run('rep-b', B);
+  const out = dir('rep-out');
+  await writeReport(dir('rep-a'), { out, formats: ['svg'], videos: 0 });
+  // the same suite's report again: replaced without asking
+  await writeReport(dir('rep-a'), { out, formats: ['svg'], videos: 0 });
+  const before = files(out);
+  await rejects(
+    () => writeReport(dir('rep-b'), { out, formats: ['svg'], videos: 0 }),
+    /^report --out \S+rep-out: it holds the report of suite 'alpha' \(hash [0-9a-f]{12}, \S+\.pyramid-bench-report\.json\); this is the report of suite 'beta' .*--replace/,
+  );
+  await rejects(
+    () => writeReport(dir('rep-b'), { out: dir('rep-a'), formats: ['svg'], videos: 0 }),
+    /it holds the results of suite 'alpha'/,
+  );
+  assert.equal(files(out), before, 'nothing written');
+  await writeReport(dir('rep-b'), { out, formats: ['svg'], videos: 0, replace: true });
+  assert.is(JSON.parse(readFileSync(path.join(out, '.pyramid-bench-report.json'), 'utf8')).suite.name, 'beta');
+  mkdirSync(dir('rep-unknown'));
+  writeFileSync(path.join(dir('rep-unknown'), 'report.html'), '<p>made by hand</p>');
+  await rejects(
+    () => writeReport(dir('rep-a'), { out: dir('rep-unknown'), formats: ['svg'], videos: 0 }),
+    /rep-unknown: it holds a report that does not say which suite it is of/,
+  );
+  assert.is(readFileSync(path.join(dir('rep-unknown'), 'report.html'), 'utf8'), '<p>made by hand</p>');
 });
 
 test('two CLI processes: a run into a folder this process holds exits 1 naming the owner; the next run succeeds', () => {
