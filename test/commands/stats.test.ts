@@ -9,6 +9,7 @@ import { decodeNpz, encodeNpz } from '../../src/io/npy.ts';
 import { statsCommand } from '../../src/commands/stats.ts';
 import { rejects } from '../helpers/assert.ts';
 import { writeOversizedStats } from '../helpers/oversized-stats.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin', 'pyramid-bench.js');
@@ -87,20 +88,27 @@ test('bad command lines say what is allowed (usage errors exit 2)', async () => 
 });
 
 test('sizes this machine cannot hold are refused before extraction or reading, naming the option or the file and key', async () => {
-  await rejects(
-    () => statsCommand.run(['shapes:n=100000,size=512', '--extractor', 'pixels-v1', '--format', 'adm', '-o', at('adm.npz')]),
-    /^--format adm: keeping 100000 inputs of .* as 512x512 RGB images \(arr_0\) needs 73\.2 GiB; allowed: at most/,
-  );
+  await badInput('resource limits', 'stats --format adm of 100000 images of 512x512', async () => {
+    await rejects(
+      () => statsCommand.run(['shapes:n=100000,size=512', '--extractor', 'pixels-v1', '--format', 'adm', '-o', at('adm.npz')]),
+      /^--format adm: keeping 100000 inputs of .* as 512x512 RGB images \(arr_0\) needs 73\.2 GiB; allowed: at most/,
+    );
+    assert.not.ok(existsSync(at('adm.npz')));
+  });
   const [sigma, , feats] = writeOversizedStats(dir);
-  await rejects(() => statsCommand.run(['--merge', sigma, feats, '-o', at('m.npz')]), /pf-sigma\.npz: key 'sigma': .* needs 74\.5 GiB/);
-  assert.not.ok(existsSync(at('adm.npz')) || existsSync(at('m.npz')));
-  const r = cli('fd', feats, sigma);
-  assert.is(r.status, 1);
-  assert.match(
-    r.stderr,
-    /^pyramid-bench: .*kid-feats\.npz: key 'feats': the 1000000x1000000 float64 covariance .* needs 7\.45e\+3 GiB; allowed: at most [0-9.]+ GiB[^\n]*\n$/m,
-  );
-  assert.not.match(r.stderr, /\n\s+at /);
+  await badInput('resource limits', 'stats --merge of a 100000x100000 covariance', async () => {
+    await rejects(() => statsCommand.run(['--merge', sigma, feats, '-o', at('m.npz')]), /pf-sigma\.npz: key 'sigma': .* needs 74\.5 GiB/);
+    assert.not.ok(existsSync(at('m.npz')));
+  });
+  await badInput('resource limits', 'fd of KID features of 1e6 dimensions (the CLI)', () => {
+    const r = cli('fd', feats, sigma);
+    assert.is(r.status, 1);
+    assert.match(
+      r.stderr,
+      /^pyramid-bench: .*kid-feats\.npz: key 'feats': the 1000000x1000000 float64 covariance .* needs 7\.45e\+3 GiB; allowed: at most [0-9.]+ GiB[^\n]*\n$/m,
+    );
+    assert.not.match(r.stderr, /\n\s+at /);
+  });
 });
 
 test.run();

@@ -13,6 +13,7 @@ import { FRECHET_SPEED_USAGE, runFrechetSpeed } from './frechet-speed.ts';
 import { runFlowAccuracy } from './flow-accuracy.ts';
 import { runVbenchSpeed } from './vbench-speed.ts';
 import { runStartup, STARTUP_USAGE } from './startup.ts';
+import { RELIABILITY_USAGE, runReliability } from './reliability.ts';
 import { PhiloxNoise } from '../../src/core/philox.ts';
 import { median } from '../../src/core/statistics.ts';
 import { describeMachine } from '../../src/core/machine.ts';
@@ -129,6 +130,12 @@ benchmarks.register(
     },
   },
   'nanoseconds per Gaussian value of the counter-based noise every sample is drawn from',
+);
+
+benchmarks.register(
+  'reliability',
+  { usage: RELIABILITY_USAGE, run: runReliability },
+  'one count of every reliability case: bad inputs tried and refused cleanly, faults injected and survived, by class',
 );
 
 async function main(argv: string[]): Promise<void> {
