@@ -47,21 +47,22 @@ test('shards (--start/--count) merged with stats --merge equal one pass bit for 
   assert.match(bad.stderr, /second shard starts at row 0 but the first covers rows 170 to 299/);
 });
 
-test('stats --merge refuses a shard whose streaming state holds NaN, naming the file and key, and writes nothing', async () => {
-  assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--count', '170', '-o', at('n1.npz')).status, 0);
-  assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--start', '170', '-o', at('n2.npz')).status, 0);
-  for (const key of ['state_head', 'state_tail', 'state_node_sum', 'state_node_outer']) {
-    const arrays = decodeNpz(readFileSync(at('n2.npz')));
-    if (arrays[key].data.length === 0) continue;
-    (arrays[key].data as Float64Array)[1] = Number.NaN;
-    writeFileSync(at('tampered.npz'), encodeNpz(arrays));
-    await rejects(
-      () => statsCommand.run(['--merge', at('n1.npz'), at('tampered.npz'), '-o', at('nan-merged.npz')]),
-      new RegExp(`tampered.npz: key '${key}': entry 1 is NaN; statistics must be finite`),
-    );
-    assert.not.ok(existsSync(at('nan-merged.npz')), key);
-  }
-});
+test('stats --merge refuses a shard whose streaming state holds NaN, naming the file and key, and writes nothing', () =>
+  badInput('numbers', 'a statistics shard holding NaN (stats --merge)', async () => {
+    assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--count', '170', '-o', at('n1.npz')).status, 0);
+    assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--start', '170', '-o', at('n2.npz')).status, 0);
+    for (const key of ['state_head', 'state_tail', 'state_node_sum', 'state_node_outer']) {
+      const arrays = decodeNpz(readFileSync(at('n2.npz')));
+      if (arrays[key].data.length === 0) continue;
+      (arrays[key].data as Float64Array)[1] = Number.NaN;
+      writeFileSync(at('tampered.npz'), encodeNpz(arrays));
+      await rejects(
+        () => statsCommand.run(['--merge', at('n1.npz'), at('tampered.npz'), '-o', at('nan-merged.npz')]),
+        new RegExp(`tampered.npz: key '${key}': entry 1 is NaN; statistics must be finite`),
+      );
+      assert.not.ok(existsSync(at('nan-merged.npz')), key);
+    }
+  }));
 
 test('other formats: pytorch-fid and clean-fid files hold what those tools write', () => {
   assert.is(cli('stats', 'shapes:n=50,size=8', '--extractor', 'pixels-v1', '--format', 'pytorch-fid', '-o', at('pf.npz')).status, 0);

@@ -24,7 +24,7 @@ export const OVERSIZED_STATS: readonly OversizedCase[] = [
   { file: 'ours-state.npz', key: 'state_node_sum', what: 'pyramid-bench: a streaming state of 1e8 nodes' },
 ];
 
-const PYTHON = String.raw`
+const PYTHON = `
 import io, json, sys, zipfile
 import numpy as np
 out = sys.argv[1]
