@@ -13,10 +13,10 @@ import { FRECHET_SPEED_USAGE, runFrechetSpeed } from './frechet-speed.ts';
 import { runFlowAccuracy } from './flow-accuracy.ts';
 import { runVbenchSpeed } from './vbench-speed.ts';
 import { runStartup, STARTUP_USAGE } from './startup.ts';
-import { RELIABILITY_USAGE, runReliability } from './reliability.ts';
 import { PhiloxNoise } from '../../src/core/philox.ts';
 import { median } from '../../src/core/statistics.ts';
 import { describeMachine } from '../../src/core/machine.ts';
+import { RELIABILITY_USAGE, runReliability } from './reliability.ts';
 
 /** A benchmark: parses its own arguments and returns a JSON-serialisable result. */
 export interface Benchmark {
