@@ -110,7 +110,7 @@ const table: CommandInfo[] = [
   {
     name: 'report',
     summary: 'write report.html, Markdown/LaTeX tables, CSV, charts (PNG/SVG/PDF) and side-by-side videos of a results folder',
-    usage: 'report <results dir> [--out <dir>] [--formats png,svg,pdf] [--videos <samples per method>]',
+    usage: 'report <results dir> [--out <dir>] [--replace] [--formats png,svg,pdf] [--videos <samples per method>]',
     load: async () => (await import('./report.ts')).reportCommand,
   },
 ];

@@ -1,6 +1,7 @@
 /**
  * `pyramid-bench report <run> [--out <dir>] [--formats png,svg,pdf] [--videos <n>]`: turns a results folder into
  * `report.html` and the files of `report/` (Markdown and LaTeX tables, CSV, charts, videos); see docs/reports.md.
+ * `--out` refuses a folder holding another suite's report or results unless `--replace`.
  */
 import { parseArgs } from 'node:util';
 import { parseFormats } from '../report/formats.ts';
@@ -11,7 +12,12 @@ export const reportCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { out: { type: 'string' }, formats: { type: 'string', default: 'png,svg,pdf' }, videos: { type: 'string', default: '4' } },
+      options: {
+        out: { type: 'string' },
+        formats: { type: 'string', default: 'png,svg,pdf' },
+        videos: { type: 'string', default: '4' },
+        replace: { type: 'boolean', default: false },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -22,7 +28,12 @@ export const reportCommand: Command = {
     const formats = asUsage(() => parseFormats(values.formats!));
     // loaded here: chart.js and node-canvas are needed only by this command
     const { writeReport } = await import('../report/report.ts');
-    const outcome = await writeReport(positionals[0], { out: values.out, formats, videos: integerOption(values.videos, 'videos', 0)! });
+    const outcome = await writeReport(positionals[0], {
+      out: values.out,
+      formats,
+      videos: integerOption(values.videos, 'videos', 0)!,
+      replace: values.replace,
+    });
     const out = outcome.out;
     process.stdout.write(`wrote ${outcome.files.length} files to ${out}: ${outcome.files.join(', ')}\n`);
     if (outcome.skipped.length) process.stdout.write(`not drawn:\n${outcome.skipped.map((s) => `  ${s}`).join('\n')}\n`);

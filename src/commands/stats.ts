@@ -3,7 +3,9 @@
  * through an extractor, written as a statistics file in our format (mergeable: `--start/--count` shards merge
  * bit for bit with `stats --merge`) or in pytorch-fid's, clean-fid's or guided-diffusion's format.
  */
-import { openClipSource } from '../data/clip-sources.ts';
+import { checkAllocation } from '../core/memory-limits.ts';
+import { openClipSource, type ClipSource } from '../data/clip-sources.ts';
+import type { FeatureExtractor } from '../features/extractor.ts';
 import { extractStatistics } from '../features/extract-stats.ts';
 import { openExtractor } from '../features/registry.ts';
 import { mergeStats, moments } from '../metrics/feature-stats.ts';
@@ -35,6 +37,29 @@ async function merge(files: string[], out: string, json: boolean): Promise<void>
   );
 }
 
+/**
+ * Refuses, before extraction, a format that keeps what this machine cannot hold: every feature vector
+ * (`clean-fid-kid`: rows x d float32) or every image (`adm`: rows x H x W x 3 uint8, the size of the first input).
+ */
+async function checkKept(format: StatsFormat, source: ClipSource, extractor: FeatureExtractor, start: number, rows: number): Promise<void> {
+  const usage = (m: string) => new UsageError(m);
+  const inputs = `${rows} inputs of ${source.description}`;
+  if (format === 'clean-fid-kid' && extractor.info.dim !== null) {
+    const d = extractor.info.dim;
+    checkAllocation(rows * d * 4, '--format clean-fid-kid', `keeping ${inputs} as ${d}-dimensional float32 features`, usage);
+  }
+  if (format === 'adm') {
+    const [first] = await source.read(start, 1);
+    if (first)
+      checkAllocation(
+        rows * first.height * first.width * 3,
+        '--format adm',
+        `keeping ${inputs} as ${first.width}x${first.height} RGB images (arr_0)`,
+        usage,
+      );
+  }
+}
+
 /** The `stats` command; its name, summary and usage are in `index.ts`. */
 export const statsCommand: Command = {
   async run(argv) {
@@ -60,6 +85,7 @@ export const statsCommand: Command = {
     // video decoding stops at the frames the extractor reads (or the one frame asked for)
     const source = openClipSource(positionals[0], { frame, maxFrames: frame === undefined ? extractor.info.framesNeeded : frame + 1 });
     try {
+      await checkKept(format, source, extractor, start, count ?? Math.max(0, source.count - start));
       const started = performance.now();
       const result = await extractStatistics(source, extractor, {
         start,

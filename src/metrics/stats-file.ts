@@ -11,9 +11,11 @@
  *   NumPy reads it: `d = np.load(f); d['mu'], d['count'], json.loads(bytes(d['meta']))`.
  *
  * Reading checks keys, dtypes, shapes, finiteness and symmetry, and names the file, the key, what was expected
- * and what was found.
+ * and what was found. Sizes are checked against what this machine can hold (core/memory-limits.ts) from the
+ * .npy headers, before any array or the covariance computed from one is allocated.
  */
 import { firstNonFinite } from '../core/finite.ts';
+import { checkAllocation } from '../core/memory-limits.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { encodeNpz, npyArray, type NpyArray } from '../io/npy.ts';
 import { NpzFile } from '../io/npz-file.ts';
@@ -62,6 +64,24 @@ export class StatsFileError extends Error {
 
 const describe = (a: NpyArray) => `${a.dtype} [${a.shape.join(', ')}]`;
 
+/**
+ * Refuses, before allocation, an array of `file`'s key `key` that this machine cannot hold: `bytes` is what
+ * reading it (or computing from it) takes, `what` says how (e.g. "a 100000x100000 float64 covariance").
+ */
+function checkHeld(file: string, key: string, bytes: number, what: string): void {
+  checkAllocation(bytes, `${file}: key '${key}'`, what, (m) => new StatsFileError(m));
+}
+
+/** Bytes of one entry's data, from its .npy header (dtype and shape) alone. */
+function entryBytes(npz: NpzFile, key: string): { bytes: number; shape: readonly number[]; dtype: string } {
+  const e = npz.entry(key);
+  const itemBytes = Number(/\d+$/.exec(e.dtype)?.[0] ?? 8);
+  return { bytes: e.shape.reduce((a, b) => a * b, 1) * itemBytes, shape: e.shape, dtype: e.dtype };
+}
+
+/** A d x d float64 matrix in bytes (a covariance read or computed). */
+const squareBytes = (d: number) => d * d * 8;
+
 function floatArray(file: string, key: string, a: NpyArray, shape: readonly number[], what: string): Float64Array {
   const okType = a.dtype === '<f8' || a.dtype === '<f4';
   if (!okType || a.shape.length !== shape.length || a.shape.some((n, i) => n !== shape[i])) {
@@ -75,6 +95,12 @@ function floatArray(file: string, key: string, a: NpyArray, shape: readonly numb
 
 /** Reads a mean/covariance pair, checking shapes, finiteness and symmetry (relative 1e-9 of the largest entry). */
 function gaussian(file: string, npz: NpzFile, muKey: string, sigmaKey: string): { mu: Float64Array; sigma: Float64Array; dim: number } {
+  const muHeader = entryBytes(npz, muKey);
+  checkHeld(file, muKey, muHeader.bytes, `${muHeader.dtype} [${muHeader.shape.join(', ')}]`);
+  if (muHeader.shape.length === 1) {
+    const d = muHeader.shape[0];
+    checkHeld(file, sigmaKey, squareBytes(d), `the ${d}x${d} float64 covariance matching ${muKey} [${d}]`);
+  }
   const muRaw = npz.array(muKey);
   if (muRaw.shape.length !== 1)
     throw new StatsFileError(`${file}: key '${muKey}': expected a float vector [d] (the feature mean), found ${describe(muRaw)}`);
@@ -114,12 +140,18 @@ function readState(file: string, npz: NpzFile, dim: number): FeatureStats {
       throw new StatsFileError(`${file}: key '${key}': entry ${bad} is ${(a.data as Float64Array)[bad]}; statistics must be finite`);
   };
   const rowsOf = (key: string) => {
+    const h = entryBytes(npz, key);
+    checkHeld(file, key, h.bytes * 2, `${h.dtype} [${h.shape.join(', ')}] read and copied into rows`);
     const a = npz.array(key);
     if (a.dtype !== '<f8' || a.shape.length !== 2 || a.shape[1] !== dim)
       throw new StatsFileError(`${file}: key '${key}': expected float64 [rows, ${dim}], found ${describe(a)}`);
     finite(key, a);
     return Array.from({ length: a.shape[0] }, (_, r) => Float64Array.from((a.data as Float64Array).subarray(r * dim, (r + 1) * dim)));
   };
+  for (const key of ['state_node_level', 'state_node_index', 'state_node_sum', 'state_node_outer']) {
+    const h = entryBytes(npz, key);
+    checkHeld(file, key, h.bytes * 2, `${h.dtype} [${h.shape.join(', ')}] read and copied into nodes`);
+  }
   const levels = npz.array('state_node_level');
   const k = levels.shape[0] ?? 0;
   const indices = npz.array('state_node_index');
@@ -168,8 +200,10 @@ export function readStatsFile(file: string): StatsData {
         throw new StatsFileError(
           `${file}: key 'feats': expected float32 [N >= 2, d] (clean-fid KID features), found ${e.dtype} [${e.shape.join(', ')}]`,
         );
-      const features = npz.array('feats').data as Float32Array | Float64Array;
       const [n, d] = e.shape;
+      checkHeld(file, 'feats', entryBytes(npz, 'feats').bytes, `${e.dtype} [${n}, ${d}] (every feature vector)`);
+      checkHeld(file, 'feats', squareBytes(d), `the ${d}x${d} float64 covariance of its ${d}-dimensional features`);
+      const features = npz.array('feats').data as Float32Array | Float64Array;
       const { mu, sigma } = momentsOf(features, n, d);
       return { format: 'clean-fid-kid', mu, sigma, dim: d, count: n, features };
     }

@@ -8,6 +8,10 @@
  * only then swapped in (the old `report/` renamed aside, the new one renamed in, `report.html` renamed over),
  * so a report that fails or is killed midway leaves the previous report as it was. A staging folder left by a
  * killed report is removed by the next one (an old `report/` set aside at that moment is put back first).
+ *
+ * A report names its suite in `.pyramid-bench-report.json` beside `report.html`. A report into another folder
+ * than the run's (`--out`) refuses to replace another suite's report or run there, or a report that does not say
+ * whose it is, unless asked to (`replace`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -42,7 +46,15 @@ export interface ReportOptions {
   readonly videos: number;
   /** The chart renderer (default `renderChart`); a test injects a failing one. */
   readonly render?: (chart: ChartSpec, format: ChartFormat) => Buffer;
+  /** Replace whatever report an `out` folder holds, also another suite's (default: refuse it). */
+  readonly replace?: boolean;
+  /** Where notes go, one line each (a damaged store entry set aside); default: stderr, prefixed `[report]`. */
+  readonly log?: (line: string) => void;
 }
+
+const stderrLog = (line: string) => {
+  process.stderr.write(`[report] ${line}\n`);
+};
 
 /** Defaults of `ReportOptions`. */
 export const DEFAULT_REPORT: ReportOptions = { formats: ['png', 'svg', 'pdf'], videos: 4 };
@@ -90,15 +102,52 @@ async function writeReportFiles(dir: string, options: ReportOptions): Promise<Re
     throw new RangeError(`report: videos ${options.videos}; allowed: an integer >= 0`);
   const run = readRunFolder(dir);
   const out = options.out ?? dir;
+  if (!options.replace && path.resolve(out) !== path.resolve(dir)) checkReportOwner(run, out);
   recoverStaging(out);
   const stage = path.join(out, `${STAGING_PREFIX}${process.pid}-${stagingCounter++}${STAGING_SUFFIX}`);
   try {
     const outcome = await writeReportInto(run, stage, options);
     swapIn(stage, out);
+    const { name, hash } = run.results.suite;
+    writeFileAtomic(
+      path.join(out, REPORT_OWNER_FILE),
+      `${JSON.stringify({ suite: { name, hash }, results: path.resolve(dir) }, null, 2)}\n`,
+    );
     return { ...outcome, out };
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/** The file beside `report.html` that names the suite the report is of. */
+export const REPORT_OWNER_FILE = '.pyramid-bench-report.json';
+
+/**
+ * Refuses an output folder whose report or results belong to another suite than `run`'s, or whose report does not
+ * say whose it is; a folder without either, or with the same suite's, is fine.
+ */
+function checkReportOwner(run: RunFolder, out: string): void {
+  const suite = run.results.suite;
+  const ours = `suite '${suite.name}' (hash ${suite.hash.slice(0, 12)})`;
+  const refuse = (why: string) => {
+    throw new Error(`report --out ${out}: ${why}; this is the report of ${ours}; use another --out, or --replace to replace it`);
+  };
+  const whose = (file: string, what: string) => {
+    let old: { suite?: { name?: unknown; hash?: unknown } };
+    try {
+      old = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      return refuse(`${file} cannot be read as ${what} (${(error as Error).message})`);
+    }
+    if (old?.suite?.name !== suite.name || old?.suite?.hash !== suite.hash)
+      refuse(`it holds the ${what} of suite '${String(old?.suite?.name)}' (hash ${String(old?.suite?.hash).slice(0, 12)}, ${file})`);
+  };
+  const results = path.join(out, 'results.json');
+  if (existsSync(results)) whose(results, 'results');
+  const owner = path.join(out, REPORT_OWNER_FILE);
+  if (existsSync(owner)) whose(owner, 'report');
+  else if (existsSync(path.join(out, 'report.html')) || existsSync(path.join(out, 'report')))
+    refuse(`it holds a report that does not say which suite it is of (no ${REPORT_OWNER_FILE})`);
 }
 
 const STAGING_PREFIX = '.report-';
@@ -163,7 +212,7 @@ async function writeReportInto(run: RunFolder, out: string, options: ReportOptio
   });
   if (embed === null) skipped.push('the HTML report embeds charts as SVG or PNG; with --formats pdf it links the PDFs only');
 
-  const videos = await sideBySideVideos(run, sub, options.videos);
+  const videos = await sideBySideVideos(run, sub, options.videos, options.log ?? stderrLog);
   const uris = new Map<string, string>();
   if (!('reason' in videos)) {
     for (const row of videos.rows) {

@@ -30,12 +30,21 @@ export interface SideBySide {
 
 type Frames = { frames: Uint8Array[]; width: number; height: number };
 
-/** A frame source by method id and sample key, or null. */
-function storeSource(run: RunFolder): { read: (methodId: string, key: string) => Promise<Frames | null>; name: string } | null {
+/**
+ * A frame source by method id and sample key, or null. A damaged store entry is set aside by the store and
+ * reported through `log` (its path, what was wrong, where it went); its sample is then left out of the videos.
+ */
+function storeSource(
+  run: RunFolder,
+  log: (line: string) => void,
+): { read: (methodId: string, key: string) => Promise<Frames | null>; name: string } | null {
   const candidates = [run.manifest?.store.root, path.join(run.dir, 'store')].filter((x): x is string => !!x);
   const root = candidates.find((r) => existsSync(path.join(r, 'samples')));
   if (!root) return null;
-  const store = new SampleStore(root);
+  const store: SampleStore = new SampleStore(root, () => {
+    const d = store.damaged[store.damaged.length - 1];
+    log(`store: damaged entry ${d.file} (${d.reason}); set aside as ${d.movedTo}; its sample is left out of the videos`);
+  });
   return {
     name: `the sample store (${root})`,
     read: async (_methodId, key) => {
@@ -77,11 +86,16 @@ function videoFileSource(run: RunFolder): { read: (methodId: string, key: string
  * Writes `videos/<index>-<method slug>.gif` under `outDir` for the first `count` samples every method has in
  * its source, and returns the table; or the reason there are none.
  */
-export async function sideBySideVideos(run: RunFolder, outDir: string, count: number): Promise<SideBySide | { reason: string }> {
+export async function sideBySideVideos(
+  run: RunFolder,
+  outDir: string,
+  count: number,
+  log: (line: string) => void = () => {},
+): Promise<SideBySide | { reason: string }> {
   if (count === 0) return { reason: 'no videos asked for (--videos 0)' };
   const methods = run.results.methods.filter((m) => run.samples.has(m.id));
   if (methods.length === 0) return { reason: `no per-sample rows (samples/<method>.jsonl) in ${run.dir}` };
-  const source = storeSource(run) ?? videoFileSource(run);
+  const source = storeSource(run, log) ?? videoFileSource(run);
   if (!source) return { reason: `neither the sample store nor written videos (outputs.videos in the suite) are in ${run.dir}` };
   const keyOf = (methodId: string, index: number) => run.samples.get(methodId)!.find((r) => r.index === index);
   const indices = [...new Set(run.samples.get(methods[0].id)!.map((r) => r.index))].sort((a, b) => a - b);

@@ -2,7 +2,8 @@
  * `run --dry-run`: the plan of a run and its estimated time. Each method generates one untimed warm-up sample and
  * then `calibrationSamples` timed ones (nothing is stored); the seconds per sample, times the samples still to
  * generate (those not in the store) plus the timed phase, give the estimate in seconds and device-hours, and the
- * same rate gives the device-hours of the full protocol.
+ * same rate gives the device-hours of the full protocol. Stored samples are read back to be counted, so a damaged
+ * store entry is reported (one line on stderr, or through `log`), set aside and counted among those to generate.
  */
 import { existsSync } from 'node:fs';
 import { PhiloxNoise } from '../core/philox.ts';
@@ -13,6 +14,10 @@ import { formatDuration } from './progress.ts';
 import { SampleStore } from './contract/sample-store.ts';
 import { chunkPositions, shardChunks, type Shard } from './contract/shard.ts';
 import { formatNumber } from '../analysis/summary.ts';
+
+const stderrLog = (line: string) => {
+  process.stderr.write(`[run] ${line}\n`);
+};
 
 /** Seconds per sample of a method (sampling and decoding): one warm-up sample, then `n` samples in batches of the suite's size. */
 export async function calibrate(run: RunPlan, plan: MethodPlan, n: number): Promise<number> {
@@ -30,10 +35,10 @@ export async function calibrate(run: RunPlan, plan: MethodPlan, n: number): Prom
 /** The plan and its estimate as text; the plan's model sets stay open (`planRun`'s caller closes them). */
 export async function dryRun(
   run: RunPlan,
-  options: { shard: Shard; storeRoot: string | null; calibrationSamples: number },
+  options: { shard: Shard; storeRoot: string | null; calibrationSamples: number; log?: (line: string) => void },
 ): Promise<string> {
   const { suite, file, hash } = run.loaded;
-  const store = options.storeRoot && existsSync(options.storeRoot) ? new SampleStore(options.storeRoot) : null;
+  const store = options.storeRoot && existsSync(options.storeRoot) ? new SampleStore(options.storeRoot, options.log ?? stderrLog) : null;
   const chunks = shardChunks(run.chunks, options.shard);
   const positions = chunkPositions(chunks, suite.chunk, run.samples);
   const lines = [
@@ -50,7 +55,8 @@ export async function dryRun(
   let protocol = 0;
   const timing = run.metrics.map((m) => m.plugin.timing?.(m.options) ?? null).find((t) => t !== null) ?? null;
   for (const plan of run.methods) {
-    const stored = store ? positions.filter((p) => store.hasSample(plan.keys[p])).length : 0;
+    // an entry counts as stored only when it reads back: a damaged one is reported, set aside and counted to generate
+    const stored = store ? positions.filter((p) => store.hasSample(plan.keys[p]) && store.readSample(plan.keys[p]) !== null).length : 0;
     const todo = positions.length - stored;
     const perSample = await calibrate(run, plan, options.calibrationSamples);
     const timed = timing && options.shard.index === 0 ? (timing.warmup + timing.repeats) * timing.batch * perSample : 0;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { sampleCommand } from '../../src/commands/sample.ts';
 import { counts, resetCounts } from '../helpers/counting-models.ts';
 import { rejects } from '../helpers/assert.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sample-cmd-'));
 
@@ -60,18 +61,19 @@ test('the set is closed once after sampling, and once when sampling or its setti
   assert.equal(counts.get('tiny-video'), { loads: 1, closes: 1 });
 });
 
-test('--n beyond the sample limit, or more samples than memory can hold, is refused before anything is generated', async () => {
-  const out = path.join(dir, 'huge.npz');
-  await rejects(
-    () => sample('--model', 'counting:tiny-image', '--n', '1e15', '--out', out),
-    /^--n is 1e15; allowed: an integer from 1 to 250000$/,
-  );
-  resetCounts();
-  await rejects(
-    () => sample('--model', 'onnx:checkpoints/shapes-pyramid', '--n', '250000', '--out', out),
-    /^--n 250000: 250000 samples of .* held in memory needs [0-9.e+]+ GiB; allowed: at most/,
-  );
-  assert.not.ok(existsSync(out));
-});
+test('--n beyond the sample limit, or more samples than memory can hold, is refused before anything is generated', () =>
+  badInput('resource limits', 'sample --n beyond the limit or memory', async () => {
+    const out = path.join(dir, 'huge.npz');
+    await rejects(
+      () => sample('--model', 'counting:tiny-image', '--n', '1e15', '--out', out),
+      /^--n is 1e15; allowed: an integer from 1 to 250000$/,
+    );
+    resetCounts();
+    await rejects(
+      () => sample('--model', 'onnx:checkpoints/shapes-pyramid', '--n', '250000', '--out', out),
+      /^--n 250000: 250000 samples of .* held in memory needs [0-9.e+]+ GiB; allowed: at most/,
+    );
+    assert.not.ok(existsSync(out));
+  }));
 
 test.run();

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { decodeNpz, encodeNpz } from '../../src/io/npy.ts';
 import { statsCommand } from '../../src/commands/stats.ts';
 import { rejects } from '../helpers/assert.ts';
+import { writeOversizedStats } from '../helpers/oversized-stats.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin', 'pyramid-bench.js');
@@ -45,21 +47,22 @@ test('shards (--start/--count) merged with stats --merge equal one pass bit for 
   assert.match(bad.stderr, /second shard starts at row 0 but the first covers rows 170 to 299/);
 });
 
-test('stats --merge refuses a shard whose streaming state holds NaN, naming the file and key, and writes nothing', async () => {
-  assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--count', '170', '-o', at('n1.npz')).status, 0);
-  assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--start', '170', '-o', at('n2.npz')).status, 0);
-  for (const key of ['state_head', 'state_tail', 'state_node_sum', 'state_node_outer']) {
-    const arrays = decodeNpz(readFileSync(at('n2.npz')));
-    if (arrays[key].data.length === 0) continue;
-    (arrays[key].data as Float64Array)[1] = Number.NaN;
-    writeFileSync(at('tampered.npz'), encodeNpz(arrays));
-    await rejects(
-      () => statsCommand.run(['--merge', at('n1.npz'), at('tampered.npz'), '-o', at('nan-merged.npz')]),
-      new RegExp(`tampered.npz: key '${key}': entry 1 is NaN; statistics must be finite`),
-    );
-    assert.not.ok(existsSync(at('nan-merged.npz')), key);
-  }
-});
+test('stats --merge refuses a shard whose streaming state holds NaN, naming the file and key, and writes nothing', () =>
+  badInput('numbers', 'a statistics shard holding NaN (stats --merge)', async () => {
+    assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--count', '170', '-o', at('n1.npz')).status, 0);
+    assert.is(cli('stats', 'shapes:n=300,seed=1,size=16', '--extractor', 'pixels-v1', '--start', '170', '-o', at('n2.npz')).status, 0);
+    for (const key of ['state_head', 'state_tail', 'state_node_sum', 'state_node_outer']) {
+      const arrays = decodeNpz(readFileSync(at('n2.npz')));
+      if (arrays[key].data.length === 0) continue;
+      (arrays[key].data as Float64Array)[1] = Number.NaN;
+      writeFileSync(at('tampered.npz'), encodeNpz(arrays));
+      await rejects(
+        () => statsCommand.run(['--merge', at('n1.npz'), at('tampered.npz'), '-o', at('nan-merged.npz')]),
+        new RegExp(`tampered.npz: key '${key}': entry 1 is NaN; statistics must be finite`),
+      );
+      assert.not.ok(existsSync(at('nan-merged.npz')), key);
+    }
+  }));
 
 test('other formats: pytorch-fid and clean-fid files hold what those tools write', () => {
   assert.is(cli('stats', 'shapes:n=50,size=8', '--extractor', 'pixels-v1', '--format', 'pytorch-fid', '-o', at('pf.npz')).status, 0);
@@ -83,6 +86,30 @@ test('bad command lines say what is allowed (usage errors exit 2)', async () => 
   );
   await rejects(() => statsCommand.run(['a', 'b', '--extractor', 'pixels-v1', '-o', at('x.npz')]), /stats takes one input, got 2/);
   await rejects(() => statsCommand.run(['--merge', at('a.npz'), '-o', at('x.npz')]), /--merge needs at least two statistics files/);
+});
+
+test('sizes this machine cannot hold are refused before extraction or reading, naming the option or the file and key', async () => {
+  await badInput('resource limits', 'stats --format adm of 100000 images of 512x512', async () => {
+    await rejects(
+      () => statsCommand.run(['shapes:n=100000,size=512', '--extractor', 'pixels-v1', '--format', 'adm', '-o', at('adm.npz')]),
+      /^--format adm: keeping 100000 inputs of .* as 512x512 RGB images \(arr_0\) needs 73\.2 GiB; allowed: at most/,
+    );
+    assert.not.ok(existsSync(at('adm.npz')));
+  });
+  const [sigma, , feats] = writeOversizedStats(dir);
+  await badInput('resource limits', 'stats --merge of a 100000x100000 covariance', async () => {
+    await rejects(() => statsCommand.run(['--merge', sigma, feats, '-o', at('m.npz')]), /pf-sigma\.npz: key 'sigma': .* needs 74\.5 GiB/);
+    assert.not.ok(existsSync(at('m.npz')));
+  });
+  await badInput('resource limits', 'fd of KID features of 1e6 dimensions (the CLI)', () => {
+    const r = cli('fd', feats, sigma);
+    assert.is(r.status, 1);
+    assert.match(
+      r.stderr,
+      /^pyramid-bench: .*kid-feats\.npz: key 'feats': the 1000000x1000000 float64 covariance .* needs 7\.45e\+3 GiB; allowed: at most [0-9.]+ GiB[^\n]*\n$/m,
+    );
+    assert.not.match(r.stderr, /\n\s+at /);
+  });
 });
 
 test.run();

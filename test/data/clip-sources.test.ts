@@ -11,6 +11,7 @@ import { shapesVideo } from '../../src/data/shapes.ts';
 import { writeVideo } from '../../src/data/video.ts';
 import { encodeNpz, npyArray } from '../../src/io/npy.ts';
 import { rejects } from '../helpers/assert.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'clip-sources-'));
 
@@ -59,19 +60,20 @@ test('harness sample files: float32 [N, C, T, H, W] quantised as tensorToFrames;
   s.close();
 });
 
-test('harness sample files holding NaN or Inf are refused naming the file, the sample and the value (not pixel 0 or 255)', async () => {
-  for (const bad of [Number.NaN, Number.NEGATIVE_INFINITY]) {
-    const file = path.join(dir, 'bad-samples.npz');
-    const values = new Float32Array(3 * 3 * 1 * 2 * 2);
-    values[2 * 12 + 5] = bad; // sample 2, value 5
-    writeFileSync(file, encodeNpz({ samples: npyArray(values, [3, 3, 1, 2, 2]) }));
-    const s = openClipSource(file);
-    await s.read(0, 2);
-    await rejects(() => s.read(1, 2), new RegExp(`bad-samples.npz: key 'samples': sample 2 holds ${bad} \\(value 5 of 12\\)`));
-    s.close();
-    assert.throws(() => tensorToFrames(values.subarray(24), 3, 1, 2, 2), new RegExp(`value 5 is ${bad}; every value must be finite`));
-  }
-});
+test('harness sample files holding NaN or Inf are refused naming the file, the sample and the value (not pixel 0 or 255)', () =>
+  badInput('numbers', 'sample files holding NaN or Inf', async () => {
+    for (const bad of [Number.NaN, Number.NEGATIVE_INFINITY]) {
+      const file = path.join(dir, 'bad-samples.npz');
+      const values = new Float32Array(3 * 3 * 1 * 2 * 2);
+      values[2 * 12 + 5] = bad; // sample 2, value 5
+      writeFileSync(file, encodeNpz({ samples: npyArray(values, [3, 3, 1, 2, 2]) }));
+      const s = openClipSource(file);
+      await s.read(0, 2);
+      await rejects(() => s.read(1, 2), new RegExp(`bad-samples.npz: key 'samples': sample 2 holds ${bad} \\(value 5 of 12\\)`));
+      s.close();
+      assert.throws(() => tensorToFrames(values.subarray(24), 3, 1, 2, 2), new RegExp(`value 5 is ${bad}; every value must be finite`));
+    }
+  }));
 
 test('a video folder reads each video as a clip (lossless avi)', async () => {
   const folder = path.join(dir, 'videos');

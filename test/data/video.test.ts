@@ -8,6 +8,7 @@ import { listImages, readImage, writePng } from '../../src/data/images.ts';
 import { framesToTensor, tensorToFrames } from '../../src/data/quantize.ts';
 import { shapesVideo } from '../../src/data/shapes.ts';
 import { rejects } from '../helpers/assert.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'video-test-'));
 
@@ -73,21 +74,29 @@ test('a text playlist named .mp4 that names another local file is refused, not f
   // an HLS playlist: ffmpeg's probe would pick the hls demuxer and open target.avi
   const playlist = path.join(dir, 'playlist.mp4');
   writeFileSync(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n${target}\n#EXT-X-ENDLIST\n`);
-  await rejects(
-    () => readVideo(playlist),
-    /^video .*playlist.mp4: its first bytes \("#EXTM3U\\n"\) are not those of an MP4\/QuickTime file; allowed: a .mp4 file/,
+  await badInput('paths', 'an HLS playlist named .mp4 (read)', () =>
+    rejects(
+      () => readVideo(playlist),
+      /^video .*playlist.mp4: its first bytes \("#EXTM3U\\n"\) are not those of an MP4\/QuickTime file; allowed: a .mp4 file/,
+    ),
   );
-  assert.throws(() => probeVideo(playlist), /playlist.mp4: its first bytes/);
+  await badInput('paths', 'an HLS playlist named .mp4 (probe)', () =>
+    assert.throws(() => probeVideo(playlist), /playlist.mp4: its first bytes/),
+  );
   // an ffconcat list, and an AVI renamed .mp4: refused by its bytes
   const concat = path.join(dir, 'concat.webm');
   writeFileSync(concat, `ffconcat version 1.0\nfile '${target}'\n`);
-  await rejects(() => readVideo(concat), /concat.webm: its first bytes .* are not those of a WebM\/Matroska file/);
+  await badInput('paths', 'an ffconcat list named .webm', () =>
+    rejects(() => readVideo(concat), /concat.webm: its first bytes .* are not those of a WebM\/Matroska file/),
+  );
   const renamed = path.join(dir, 'renamed.mp4');
   writeFileSync(renamed, readFileSync(target));
-  await rejects(() => readVideo(renamed), /renamed.mp4: its first bytes \("RIFF/);
+  await badInput('paths', 'an AVI renamed .mp4', () => rejects(() => readVideo(renamed), /renamed.mp4: its first bytes \("RIFF/));
   const m3u8 = path.join(dir, 'list.m3u8');
   writeFileSync(m3u8, '#EXTM3U\n');
-  await rejects(() => readVideo(m3u8), /^video .*list.m3u8: cannot read '.m3u8' files; allowed: .mp4, .mov, .webm, .mkv, .gif, .avi$/);
+  await badInput('paths', 'a .m3u8 file', () =>
+    rejects(() => readVideo(m3u8), /^video .*list.m3u8: cannot read '.m3u8' files; allowed: .mp4, .mov, .webm, .mkv, .gif, .avi$/),
+  );
   // the real file still reads
   assert.is((await readVideo(target)).frames.length, 4);
 });

@@ -8,6 +8,7 @@ import { decodeNpz } from '../../src/io/npy.ts';
 import { momentsOf } from '../../src/metrics/feature-stats.ts';
 import { FRECHET_COMPAT, frechetDistance, frechetFromMoments } from '../../src/metrics/frechet.ts';
 import { openblasLinalg, typescriptLinalg } from '../../src/metrics/native-linalg.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 // Reference vectors: scripts/reference/frechet_vectors.py (NumPy np.cov, SciPy sqrtm, as pytorch-fid)
 const ref = decodeNpz(readFileSync(new URL('../fixtures/frechet-small.npz', import.meta.url)));
@@ -135,7 +136,7 @@ test('pytorch-fid compat: identical singular inputs give 0 (no offset, as sqrtm 
   );
 });
 
-test('a covariance that is not positive semi-definite is refused with its eigenvalue and source, on every route and backend', () => {
+test('a covariance that is not positive semi-definite is refused with its eigenvalue and source, on every route and backend', async () => {
   const mu = new Float64Array(2);
   const indefinite = Float64Array.from([1, 2, 2, 1]); // eigenvalues 3 and -1
   const eye = Float64Array.from([1, 0, 0, 1]);
@@ -148,12 +149,16 @@ test('a covariance that is not positive semi-definite is refused with its eigenv
       [indefinite, singular, 'a.npz'],
     ] as const) {
       for (const route of ['auto', 'eigen'] as const) {
-        assert.throws(
-          () => frechetDistance(mu, s1, mu, s2, { backend, route, sources: ['a.npz', 'b.npz'] }),
-          (e: Error) =>
-            e.message.startsWith(`${bad}: the covariance is not positive semi-definite: its most negative eigenvalue is -`) &&
-            /is -(1|0\.9{6,}\d*), -0\.3{6,}\d* of the largest \((3|2\.9{6,}\d*)\); allowed: >= -0\.000001 of the largest$/.test(e.message),
-          `${backend.name} ${route} ${bad}`,
+        await badInput('numbers', `a covariance that is not PSD (${backend.name}, route ${route}, ${bad})`, () =>
+          assert.throws(
+            () => frechetDistance(mu, s1, mu, s2, { backend, route, sources: ['a.npz', 'b.npz'] }),
+            (e: Error) =>
+              e.message.startsWith(`${bad}: the covariance is not positive semi-definite: its most negative eigenvalue is -`) &&
+              /is -(1|0\.9{6,}\d*), -0\.3{6,}\d* of the largest \((3|2\.9{6,}\d*)\); allowed: >= -0\.000001 of the largest$/.test(
+                e.message,
+              ),
+            `${backend.name} ${route} ${bad}`,
+          ),
         );
       }
     }

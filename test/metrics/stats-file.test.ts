@@ -9,6 +9,8 @@ import { decodeNpz } from '../../src/io/npy.ts';
 import { isStatsFile, readStatsFile, writeStatsFile, type StatsMeta } from '../../src/metrics/stats-file.ts';
 import { accumulate, createStats, mergeStats, moments, totalSums } from '../../src/metrics/feature-stats.ts';
 import { PhiloxNoise } from '../../src/core/philox.ts';
+import { OVERSIZED_STATS, writeOversizedStats } from '../helpers/oversized-stats.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 // Files as pytorch-fid, clean-fid and guided-diffusion write them: scripts/reference/stats_files.py
 const script = fileURLToPath(new URL('../../scripts/reference/stats_files.py', import.meta.url));
@@ -159,6 +161,23 @@ test('formats that need features or images say so', () => {
     () => writeStatsFile(at('x.npz'), 'adm', { mu: m.mu, sigma: m.sigma, count: m.count, meta }),
     /reference batches hold the images/,
   );
+});
+
+test('sizes this machine cannot hold are refused from the headers, naming the file and the key, before allocation', async () => {
+  const files = writeOversizedStats(dir);
+  for (const [i, c] of OVERSIZED_STATS.entries()) {
+    const escaped = files[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await badInput('resource limits', c.what, () =>
+      assert.throws(
+        () => readStatsFile(files[i]),
+        (error: Error) =>
+          error.name === 'StatsFileError' &&
+          new RegExp(`^${escaped}: key '${c.key}': .* needs [0-9.e+]+ GiB; allowed: at most [0-9.]+ GiB`).test(error.message) &&
+          !error.message.includes('\n'),
+        c.what,
+      ),
+    );
+  }
 });
 
 test.run();

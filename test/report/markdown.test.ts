@@ -4,6 +4,7 @@ import type { MetricValue } from '../../src/suite/contract/plugin.ts';
 import type { MethodResult } from '../../src/suite/contract/results.ts';
 import { markdownTable, summaryMarkdown, textCell } from '../../src/report/markdown.ts';
 import { methodTable, valueCell } from '../../src/report/table.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const v = (value: number | null, uncertainty: MetricValue['uncertainty']): MetricValue => ({
   key: 'k',
@@ -64,30 +65,31 @@ test('a table: header with unit and arrow, best in bold, pipes escaped, caption 
     assert.ok(md.includes(part), part);
 });
 
-test('the summary passes no raw HTML: method names, titles, captions, notes and provenance from the data are escaped', () => {
-  const methods = [
-    { id: '<script>alert(1)</script>', metrics: { m: { version: 1, values: [v(1, { kind: 'exact', reason: '' })] } } },
-  ] as unknown as MethodResult[];
-  const t = methodTable('<t>', 'Caption <b>&', methods, [{ metric: 'm', key: 'k' }]);
-  const md = summaryMarkdown({
-    title: '<h1>T</h1>',
-    description: '<img src=x onerror=alert(1)>',
-    headline: [t],
-    full: [t],
-    charts: [{ name: 'x', title: '<X>', caption: '<cap>', png: 'charts/x.png' }],
-    skipped: ['<why>'],
-    provenance: { rows: [['<suite>', 'a|<s>']], methods: [] },
-  });
-  assert.not.match(md, /<[a-z/]/i);
-  for (const part of [
-    '# &lt;h1&gt;T&lt;/h1&gt;\n\n&lt;img src=x onerror=alert(1)&gt;\n',
-    '| &lt;script&gt;alert(1)&lt;/script&gt; | 1 |',
-    'Caption &lt;b&gt;&amp;',
-    '### &lt;X&gt;\n\n![&lt;X&gt;](charts/x.png)\n\n&lt;cap&gt;',
-    '- &lt;why&gt;',
-    '| &lt;suite&gt; | a\\|&lt;s&gt; |',
-  ])
-    assert.ok(md.includes(part), part);
-});
+test('the summary passes no raw HTML: method names, titles, captions, notes and provenance from the data are escaped', () =>
+  badInput('recovery', 'HTML in method names, titles, captions, notes and provenance (Markdown summary)', () => {
+    const methods = [
+      { id: '<script>alert(1)</script>', metrics: { m: { version: 1, values: [v(1, { kind: 'exact', reason: '' })] } } },
+    ] as unknown as MethodResult[];
+    const t = methodTable('<t>', 'Caption <b>&', methods, [{ metric: 'm', key: 'k' }]);
+    const md = summaryMarkdown({
+      title: '<h1>T</h1>',
+      description: '<img src=x onerror=alert(1)>',
+      headline: [t],
+      full: [t],
+      charts: [{ name: 'x', title: '<X>', caption: '<cap>', png: 'charts/x.png' }],
+      skipped: ['<why>'],
+      provenance: { rows: [['<suite>', 'a|<s>']], methods: [] },
+    });
+    assert.not.match(md, /<[a-z/]/i);
+    for (const part of [
+      '# &lt;h1&gt;T&lt;/h1&gt;\n\n&lt;img src=x onerror=alert(1)&gt;\n',
+      '| &lt;script&gt;alert(1)&lt;/script&gt; | 1 |',
+      'Caption &lt;b&gt;&amp;',
+      '### &lt;X&gt;\n\n![&lt;X&gt;](charts/x.png)\n\n&lt;cap&gt;',
+      '- &lt;why&gt;',
+      '| &lt;suite&gt; | a\\|&lt;s&gt; |',
+    ])
+      assert.ok(md.includes(part), part);
+  }));
 
 test.run();

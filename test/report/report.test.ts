@@ -4,13 +4,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeReport } from '../../src/report/report.ts';
+import { REPORT_OWNER_FILE, writeReport } from '../../src/report/report.ts';
 import { renderChart } from '../../src/report/render.ts';
 import { rejects } from '../helpers/assert.ts';
 import { parseCsv } from '../../src/vbench/published.ts';
 import { reportRun, scratch } from '../helpers/report-runs.ts';
+import { badInput, fault } from '../helpers/case-ledger.ts';
 
 const CHARTS = [
   'latency-distribution',
@@ -54,30 +55,31 @@ function snapshot(dir: string): Map<string, Buffer> {
   return new Map(files.map((e) => [path.relative(dir, path.join(e.parentPath, e.name)), readFileSync(path.join(e.parentPath, e.name))]));
 }
 
-test('a report that fails midway leaves the previous report whole (videos included) and no staging files', async () => {
-  const run = await reportRun('a');
-  const out = scratch('report');
-  await writeReport(run, { out, formats: ['svg'], videos: 1 });
-  const before = snapshot(out);
-  assert.ok([...before.keys()].some((f) => f.startsWith('report/videos/')));
-  let drawn = 0;
-  const failing = (chart: Parameters<typeof renderChart>[0], format: Parameters<typeof renderChart>[1]) => {
-    if (++drawn === 3) throw new Error('injected: the chart renderer fails');
-    return renderChart(chart, format);
-  };
-  await rejects(() => writeReport(run, { out, formats: ['png'], videos: 0, render: failing }), /injected: the chart renderer fails/);
-  const after = snapshot(out);
-  assert.equal([...after.keys()].sort(), [...before.keys()].sort());
-  for (const [f, bytes] of before) assert.ok(after.get(f)!.equals(bytes), `${f} changed`);
-  // a report killed midway leaves its staging folder: the next report removes it and swaps in the new set
-  const stale = path.join(out, '.report-999999999-0.staging');
-  mkdirSync(path.join(stale, 'report'), { recursive: true });
-  writeFileSync(path.join(stale, 'report', 'half.csv'), 'a,');
-  const outcome = await writeReport(run, { out, formats: ['png'], videos: 0 });
-  assert.equal(readdirSync(out).sort(), ['report', 'report.html']);
-  assert.equal([...snapshot(out).keys()].sort(), [...outcome.files].sort());
-  assert.not.ok(existsSync(path.join(out, 'report', 'videos')));
-});
+test('a report that fails midway leaves the previous report whole (videos included) and no staging files', () =>
+  fault('recovery', 'a report that fails midway, then a stale staging folder', async () => {
+    const run = await reportRun('a');
+    const out = scratch('report');
+    await writeReport(run, { out, formats: ['svg'], videos: 1 });
+    const before = snapshot(out);
+    assert.ok([...before.keys()].some((f) => f.startsWith('report/videos/')));
+    let drawn = 0;
+    const failing = (chart: Parameters<typeof renderChart>[0], format: Parameters<typeof renderChart>[1]) => {
+      if (++drawn === 3) throw new Error('injected: the chart renderer fails');
+      return renderChart(chart, format);
+    };
+    await rejects(() => writeReport(run, { out, formats: ['png'], videos: 0, render: failing }), /injected: the chart renderer fails/);
+    const after = snapshot(out);
+    assert.equal([...after.keys()].sort(), [...before.keys()].sort());
+    for (const [f, bytes] of before) assert.ok(after.get(f)!.equals(bytes), `${f} changed`);
+    // a report killed midway leaves its staging folder: the next report removes it and swaps in the new set
+    const stale = path.join(out, '.report-999999999-0.staging');
+    mkdirSync(path.join(stale, 'report'), { recursive: true });
+    writeFileSync(path.join(stale, 'report', 'half.csv'), 'a,');
+    const outcome = await writeReport(run, { out, formats: ['png'], videos: 0 });
+    assert.equal(readdirSync(out).sort(), [REPORT_OWNER_FILE, 'report', 'report.html']);
+    assert.equal([...snapshot(out).keys()].sort(), [...outcome.files, REPORT_OWNER_FILE].sort());
+    assert.not.ok(existsSync(path.join(out, 'report', 'videos')));
+  }));
 
 test('the tables: booktabs LaTeX with the best values in bold, Markdown, CSV of every value and every sample', async () => {
   const run = await reportRun('a');
@@ -104,23 +106,24 @@ test('the tables: booktabs LaTeX with the best values in bold, Markdown, CSV of 
   assert.equal([...new Set(samples.map((s) => s.method))], ['pyramid [steps=2]', 'pyramid [steps=4]', 'cascade']);
 });
 
-test('a results file whose method slug leaves the folder is refused before the report reads or writes anything', async () => {
-  const box = scratch('tampered');
-  const run = path.join(box, 'run');
-  cpSync(await reportRun('a'), run, { recursive: true });
-  const file = path.join(run, 'results.json');
-  const results = JSON.parse(readFileSync(file, 'utf8'));
-  results.methods[0].slug = '../../evil';
-  writeFileSync(file, JSON.stringify(results));
-  // what the old code read through the slug: <run>/samples/../../evil.jsonl
-  cpSync(path.join(run, 'samples', `${METHODS[0]}.jsonl`), path.join(box, 'evil.jsonl'));
-  const before = readdirSync(box, { recursive: true }).sort();
-  await rejects(
-    () => writeReport(run, { formats: ['svg'], videos: 2 }),
-    /^slug of method 0 in .*run\/results\.json is "\.\.\/\.\.\/evil"; allowed: a plain file name/,
-  );
-  assert.equal(readdirSync(box, { recursive: true }).sort(), before);
-});
+test('a results file whose method slug leaves the folder is refused before the report reads or writes anything', () =>
+  badInput('paths', 'a report of a results file whose slug leaves the folder', async () => {
+    const box = scratch('tampered');
+    const run = path.join(box, 'run');
+    cpSync(await reportRun('a'), run, { recursive: true });
+    const file = path.join(run, 'results.json');
+    const results = JSON.parse(readFileSync(file, 'utf8'));
+    results.methods[0].slug = '../../evil';
+    writeFileSync(file, JSON.stringify(results));
+    // what the old code read through the slug: <run>/samples/../../evil.jsonl
+    cpSync(path.join(run, 'samples', `${METHODS[0]}.jsonl`), path.join(box, 'evil.jsonl'));
+    const before = readdirSync(box, { recursive: true }).sort();
+    await rejects(
+      () => writeReport(run, { formats: ['svg'], videos: 2 }),
+      /^slug of method 0 in .*run\/results\.json is "\.\.\/\.\.\/evil"; allowed: a plain file name/,
+    );
+    assert.equal(readdirSync(box, { recursive: true }).sort(), before);
+  }));
 
 test('bad options are refused with the value and what is allowed', async () => {
   const run = await reportRun('a');
@@ -131,5 +134,28 @@ test('bad options are refused with the value and what is allowed', async () => {
     /nope is not a results folder: it has no results.json/,
   );
 });
+
+test('a damaged store entry met by the videos is reported on one line (path, what was wrong, where it went) and set aside', () =>
+  fault('recovery', "a damaged store entry met by report's videos", async () => {
+    // a run of its own: the report reads the store the run's manifest names
+    const run = await reportRun('damaged-store');
+    const samples = path.join(run, 'store', 'samples');
+    const npy = readdirSync(samples, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.npy'))
+      .map((f) => path.join(samples, f));
+    for (const f of npy) truncateSync(f, 0);
+    const lines: string[] = [];
+    await writeReport(run, { formats: ['svg'], videos: 1, log: (line) => lines.push(line) });
+    const damaged = lines.filter((l) => l.startsWith('store: damaged entry '));
+    assert.ok(damaged.length >= 1, `no damaged entry reported: ${lines.join(' | ')}`);
+    for (const line of damaged) {
+      // the values and their record go aside together
+      const m = /^store: damaged entry (\S+)\.(npy|json) \((.+)\); set aside as (\S+); its sample is left out of the videos$/.exec(line);
+      assert.ok(m, line);
+      assert.ok(npy.includes(`${m![1]}.npy`), line);
+      const file = `${m![1]}.${m![2]}`;
+      assert.ok(m![4].startsWith(`${file}.damaged-`) && existsSync(m![4]) && !existsSync(file), line);
+    }
+  }));
 
 test.run();

@@ -8,6 +8,7 @@ import { planRun } from '../../src/suite/plan.ts';
 import { SampleStore } from '../../src/suite/contract/sample-store.ts';
 import { rejects } from '../helpers/assert.ts';
 import { loadedSuite, rawSuite } from '../helpers/suites.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 test('a chunk is generated once in batches, stored, then read back; values do not depend on the batch size', async () => {
   const run = await planRun(
@@ -53,32 +54,33 @@ test('a chunk is generated once in batches, stored, then read back; values do no
   assert.equal(a.counts.samples, { hits: 7, misses: 7, writes: 7 });
 });
 
-test('a sampler that returns NaN or Inf is refused naming the method, sampler, sample index and value; nothing is stored', async () => {
-  const run = await planRun(loadedSuite(rawSuite({ methods: [{ name: 'p', model: 'analytic:tiny-video', sampler: 'full' }] })), {});
-  const plan = run.methods[0];
-  const impl = plan.method.samplerImpl;
-  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
-    const broken = {
-      ...plan,
-      method: {
-        ...plan.method,
-        samplerImpl: {
-          ...impl,
-          sample: async (...args: Parameters<typeof impl.sample>) => {
-            const r = await impl.sample(...args);
-            r.samples.data[r.samples.data.length - 1] = bad; // the last value of the batch's last sample
-            return r;
+test('a sampler that returns NaN or Inf is refused naming the method, sampler, sample index and value; nothing is stored', () =>
+  badInput('numbers', 'a sampler returning NaN or Inf', async () => {
+    const run = await planRun(loadedSuite(rawSuite({ methods: [{ name: 'p', model: 'analytic:tiny-video', sampler: 'full' }] })), {});
+    const plan = run.methods[0];
+    const impl = plan.method.samplerImpl;
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const broken = {
+        ...plan,
+        method: {
+          ...plan.method,
+          samplerImpl: {
+            ...impl,
+            sample: async (...args: Parameters<typeof impl.sample>) => {
+              const r = await impl.sample(...args);
+              r.samples.data[r.samples.data.length - 1] = bad; // the last value of the batch's last sample
+              return r;
+            },
           },
         },
-      },
-    };
-    const store = new SampleStore(mkdtempSync(path.join(tmpdir(), 'gen-')));
-    await rejects(
-      () => chunkSamples(store, broken, plan.items.slice(0, 3), plan.keys.slice(0, 3), 0, 3, run.fingerprint, () => undefined),
-      new RegExp(`^p: the sampler full: sample ${plan.items[2].index} holds ${bad} \\(value \\d+ of \\d+\\); samples must be finite$`),
-    );
-    assert.equal(store.counts.samples.writes, 0);
-  }
-});
+      };
+      const store = new SampleStore(mkdtempSync(path.join(tmpdir(), 'gen-')));
+      await rejects(
+        () => chunkSamples(store, broken, plan.items.slice(0, 3), plan.keys.slice(0, 3), 0, 3, run.fingerprint, () => undefined),
+        new RegExp(`^p: the sampler full: sample ${plan.items[2].index} holds ${bad} \\(value \\d+ of \\d+\\); samples must be finite$`),
+      );
+      assert.equal(store.counts.samples.writes, 0);
+    }
+  }));
 
 test.run();

@@ -12,6 +12,7 @@ import { loadedSuite, rawSuite } from '../helpers/suites.ts';
 import { rejects } from '../helpers/assert.ts';
 import type { RunPlan } from '../../src/suite/plan.ts';
 import type { MachineFingerprint } from '../../src/suite/contract/records.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'merge-'));
 const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
@@ -23,61 +24,66 @@ const raw = rawSuite({
 });
 const dir = (name: string) => path.join(root, name);
 
-test('shard folders from differing runs, repeated or missing shards are refused, naming why', async () => {
-  for (const i of [0, 1])
-    await runSuite(await planRun(loadedSuite(raw), {}), {
-      out: dir(`s${i}`),
-      shard: { index: i, count: 2 },
-      progress: quiet,
-      log: () => undefined,
-      command: [],
-    });
-  await rejects(
-    () => mergeRuns([dir('s0')], dir('m'), { partial: false }),
-    /shards 1 of 2 are missing; give every shard's folder, or --partial/,
-  );
-  const partial = await mergeRuns([dir('s0')], dir('p'), { partial: true });
-  assert.ok(partial.partial);
-  assert.equal(partial.methods[0].samples, 20);
-  await rejects(() => mergeRuns([dir('s0'), dir('s0')], dir('m'), { partial: false }), /shard 0 is in both/);
+test('shard folders from differing runs, repeated or missing shards are refused, naming why', () =>
+  badInput('scale-out', 'shards from differing runs, repeated or missing shards (merge)', async () => {
+    for (const i of [0, 1])
+      await runSuite(await planRun(loadedSuite(raw), {}), {
+        out: dir(`s${i}`),
+        shard: { index: i, count: 2 },
+        progress: quiet,
+        log: () => undefined,
+        command: [],
+      });
+    await rejects(
+      () => mergeRuns([dir('s0')], dir('m'), { partial: false }),
+      /shards 1 of 2 are missing; give every shard's folder, or --partial/,
+    );
+    const partial = await mergeRuns([dir('s0')], dir('p'), { partial: true });
+    assert.ok(partial.partial);
+    assert.equal(partial.methods[0].samples, 20);
+    await rejects(() => mergeRuns([dir('s0'), dir('s0')], dir('m'), { partial: false }), /shard 0 is in both/);
 
-  cpSync(dir('s1'), dir('seed'), { recursive: true });
-  const results = JSON.parse(readFileSync(path.join(dir('seed'), 'results.json'), 'utf8'));
-  results.locked.seed = 5;
-  writeFileSync(path.join(dir('seed'), 'results.json'), JSON.stringify(results));
-  await rejects(() => mergeRuns([dir('s0'), dir('seed')], dir('m'), { partial: false }), /their locked settings differ:\n {2}seed: 0 vs 5/);
-  results.locked.seed = 0;
-  results.suite.hash = 'f'.repeat(64);
-  writeFileSync(path.join(dir('seed'), 'results.json'), JSON.stringify(results));
-  await rejects(() => mergeRuns([dir('s0'), dir('seed')], dir('m'), { partial: false }), /the suite changed between them/);
+    cpSync(dir('s1'), dir('seed'), { recursive: true });
+    const results = JSON.parse(readFileSync(path.join(dir('seed'), 'results.json'), 'utf8'));
+    results.locked.seed = 5;
+    writeFileSync(path.join(dir('seed'), 'results.json'), JSON.stringify(results));
+    await rejects(
+      () => mergeRuns([dir('s0'), dir('seed')], dir('m'), { partial: false }),
+      /their locked settings differ:\n {2}seed: 0 vs 5/,
+    );
+    results.locked.seed = 0;
+    results.suite.hash = 'f'.repeat(64);
+    writeFileSync(path.join(dir('seed'), 'results.json'), JSON.stringify(results));
+    await rejects(() => mergeRuns([dir('s0'), dir('seed')], dir('m'), { partial: false }), /the suite changed between them/);
 
-  cpSync(dir('s1'), dir('gone'), { recursive: true });
-  rmSync(stateFilePath(dir('gone'), 'p', 'cost', 'samples'));
-  await rejects(() => mergeRuns([dir('s0'), dir('gone')], dir('m'), { partial: false }), /cost\.samples\.npz is missing/);
-  assert.equal((await mergeRuns([dir('s0'), dir('s1')], dir('m'), { partial: false })).methods[0].samples, 40);
-});
+    cpSync(dir('s1'), dir('gone'), { recursive: true });
+    rmSync(stateFilePath(dir('gone'), 'p', 'cost', 'samples'));
+    await rejects(() => mergeRuns([dir('s0'), dir('gone')], dir('m'), { partial: false }), /cost\.samples\.npz is missing/);
+    assert.equal((await mergeRuns([dir('s0'), dir('s1')], dir('m'), { partial: false })).methods[0].samples, 40);
+  }));
 
-test('a tampered shard whose method slug leaves the folder is refused before merge reads or writes anything outside --out', async () => {
-  // a box holding two shard copies and the merge's --out; the slug points two levels up, where the attacker plants files
-  const box = path.join(root, 'tampered');
-  for (const i of [0, 1]) {
-    cpSync(dir(`s${i}`), path.join(box, 'in', `s${i}`), { recursive: true });
-    const file = path.join(box, 'in', `s${i}`, 'results.json');
-    const results = JSON.parse(readFileSync(file, 'utf8'));
-    results.methods[0].slug = '../../evil';
-    writeFileSync(file, JSON.stringify(results));
-  }
-  // what the old code read through the slug: <shard>/state/../../evil/ and <shard>/samples/../../evil.jsonl
-  cpSync(path.join(dir('s0'), 'state', 'p'), path.join(box, 'in', 'evil'), { recursive: true });
-  cpSync(path.join(dir('s0'), 'samples', 'p.jsonl'), path.join(box, 'in', 'evil.jsonl'));
-  mkdirSync(path.join(box, 'out'));
-  const before = readdirSync(box, { recursive: true }).sort();
-  await rejects(
-    () => mergeRuns([path.join(box, 'in', 's0'), path.join(box, 'in', 's1')], path.join(box, 'out', 'm'), { partial: false }),
-    /^slug of method 0 in .*s0\/results\.json is "\.\.\/\.\.\/evil"; allowed: a plain file name/,
-  );
-  assert.equal(readdirSync(box, { recursive: true }).sort(), before);
-});
+test('a tampered shard whose method slug leaves the folder is refused before merge reads or writes anything outside --out', () =>
+  badInput('paths', "a tampered shard's slug (merge)", async () => {
+    // a box holding two shard copies and the merge's --out; the slug points two levels up, where the attacker plants files
+    const box = path.join(root, 'tampered');
+    for (const i of [0, 1]) {
+      cpSync(dir(`s${i}`), path.join(box, 'in', `s${i}`), { recursive: true });
+      const file = path.join(box, 'in', `s${i}`, 'results.json');
+      const results = JSON.parse(readFileSync(file, 'utf8'));
+      results.methods[0].slug = '../../evil';
+      writeFileSync(file, JSON.stringify(results));
+    }
+    // what the old code read through the slug: <shard>/state/../../evil/ and <shard>/samples/../../evil.jsonl
+    cpSync(path.join(dir('s0'), 'state', 'p'), path.join(box, 'in', 'evil'), { recursive: true });
+    cpSync(path.join(dir('s0'), 'samples', 'p.jsonl'), path.join(box, 'in', 'evil.jsonl'));
+    mkdirSync(path.join(box, 'out'));
+    const before = readdirSync(box, { recursive: true }).sort();
+    await rejects(
+      () => mergeRuns([path.join(box, 'in', 's0'), path.join(box, 'in', 's1')], path.join(box, 'out', 'm'), { partial: false }),
+      /^slug of method 0 in .*s0\/results\.json is "\.\.\/\.\.\/evil"; allowed: a plain file name/,
+    );
+    assert.equal(readdirSync(box, { recursive: true }).sort(), before);
+  }));
 
 test('shards from two machines merge into device-hours per machine, and no frames/s that neither measured', async () => {
   const timed = rawSuite({ ...raw, metrics: [{ name: 'throughput', options: { warmup: 0, repeats: 2, bootstrap: 20 } }] });

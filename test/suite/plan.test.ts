@@ -8,6 +8,7 @@ import { runSuite } from '../../src/suite/runner.ts';
 import { rejects } from '../helpers/assert.ts';
 import { loadedSuite, rawSuite } from '../helpers/suites.ts';
 import { counts, resetCounts } from '../helpers/counting-models.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 test('methods are paired: sample i has the same condition in every method; keys differ by method', async () => {
   const run = await planRun(loadedSuite(), {});
@@ -129,26 +130,27 @@ test('a suite whose methods are all deferred plans on this machine without loadi
   await closePlan(run);
 });
 
-test('an fd reference file that is missing, truncated or not a zip, or an unknown extractor, fails planning before any sample', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'plan-refs-'));
-  const truncated = path.join(dir, 'stats.npz');
-  writeFileSync(truncated, Buffer.from('PK\x03\x04 cut short'));
-  const fd = (options: Record<string, unknown>) =>
-    loadedSuite(rawSuite({ frames: 1, metrics: [{ name: 'fd', options: { extractor: 'random-conv2d-v1', ...options } }] }));
-  const cases: [Record<string, unknown>, RegExp][] = [
-    [{ reference: { kind: 'file', path: path.join(dir, 'missing.npz') } }, /options\.reference\.path: .*missing\.npz cannot be read: /],
-    [{ reference: { kind: 'file', path: truncated } }, /options\.reference\.path: .*stats\.npz cannot be read: /],
-    [
-      { reference: { kind: 'file', path: path.join(dir, 'no-folder') } },
-      /options\.reference\.path: .*no-folder cannot be read: input .* does not exist/,
-    ],
-    [{ extractor: path.join(dir, 'net.yaml') }, /options\.extractor: feature manifest .*net\.yaml does not exist/],
-    [{ extractor: 'inceptoin' }, /options\.extractor: unknown feature extractor 'inceptoin'; allowed: /],
-  ];
-  for (const [options, pattern] of cases) await rejects(() => planRun(fd(options), {}), pattern);
-  // a readable reference plans
-  await closePlan(await planRun(fd({ reference: { kind: 'file', path: 'shapes:n=8,size=8' } }), {}));
-  assert.not.ok(existsSync(path.join(dir, 'store')));
-});
+test('an fd reference file that is missing, truncated or not a zip, or an unknown extractor, fails planning before any sample', () =>
+  badInput('recovery', 'fd reference files missing, truncated or not a zip, and an unknown extractor (before any sample)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'plan-refs-'));
+    const truncated = path.join(dir, 'stats.npz');
+    writeFileSync(truncated, Buffer.from('PK\x03\x04 cut short'));
+    const fd = (options: Record<string, unknown>) =>
+      loadedSuite(rawSuite({ frames: 1, metrics: [{ name: 'fd', options: { extractor: 'random-conv2d-v1', ...options } }] }));
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ reference: { kind: 'file', path: path.join(dir, 'missing.npz') } }, /options\.reference\.path: .*missing\.npz cannot be read: /],
+      [{ reference: { kind: 'file', path: truncated } }, /options\.reference\.path: .*stats\.npz cannot be read: /],
+      [
+        { reference: { kind: 'file', path: path.join(dir, 'no-folder') } },
+        /options\.reference\.path: .*no-folder cannot be read: input .* does not exist/,
+      ],
+      [{ extractor: path.join(dir, 'net.yaml') }, /options\.extractor: feature manifest .*net\.yaml does not exist/],
+      [{ extractor: 'inceptoin' }, /options\.extractor: unknown feature extractor 'inceptoin'; allowed: /],
+    ];
+    for (const [options, pattern] of cases) await rejects(() => planRun(fd(options), {}), pattern);
+    // a readable reference plans
+    await closePlan(await planRun(fd({ reference: { kind: 'file', path: 'shapes:n=8,size=8' } }), {}));
+    assert.not.ok(existsSync(path.join(dir, 'store')));
+  }));
 
 test.run();

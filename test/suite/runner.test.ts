@@ -14,6 +14,7 @@ import { writeTextPackage } from '../helpers/text-package.ts';
 import { readSampleRows } from '../../src/suite/contract/sample-rows.ts';
 import type { RunPlan } from '../../src/suite/plan.ts';
 import type { MachineFingerprint } from '../../src/suite/contract/records.ts';
+import { badInput, fault } from '../helpers/case-ledger.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'runner-'));
 const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
@@ -81,51 +82,53 @@ test('two shards, each with its own store, merge to the values of the single run
   assert.equal(deterministicValues(again), deterministicValues(single));
 });
 
-test('damaged store entries (zero-byte values, truncated state and timing) are reported by path, set aside and recomputed to the same values', async () => {
-  const out = path.join(root, 'damaged');
-  const first = await run('damaged');
-  const store = path.join(out, 'store');
-  const files = (kind: string, ext: string) =>
-    readdirSync(path.join(store, kind), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith(ext))
-      .map((f) => path.join(store, kind, f));
-  const npy = files('samples', '.npy')[0];
-  const npz = files('states', '.npz')[0];
-  const timing = files('timings', '.json')[0];
-  truncateSync(npy, 0);
-  truncateSync(npz, 40);
-  writeFileSync(timing, '{"warmup":');
-  const lines: string[] = [];
-  const again = await runSuite(await planRun(loadedSuite(), {}), {
-    out,
-    shard: { index: 0, count: 1 },
-    progress: quiet,
-    log: (line) => lines.push(line),
-    command: ['test'],
-  });
-  for (const file of [npy, npz, timing]) {
-    assert.ok(
-      lines.some((l) => l.includes(`damaged entry ${file}`)),
-      `${file} not reported in:\n${lines.join('\n')}`,
-    );
-    assert.ok(existsSync(file), `${file} recomputed`);
-    assert.ok(
-      readdirSync(path.dirname(file)).some((f) => f.startsWith(`${path.basename(file)}.damaged-`)),
-      `${file} set aside`,
-    );
-  }
-  assert.equal(again.manifest.store.counts.samples.writes, 1);
-  assert.equal(deterministicValues(again.results), deterministicValues(first.results));
-  // the third run reads everything back
-  const third = await run('damaged');
-  assert.equal(third.manifest.store.counts.samples, { hits: 192, misses: 0, writes: 0 });
-});
+test('damaged store entries (zero-byte values, truncated state and timing) are reported by path, set aside and recomputed to the same values', () =>
+  fault('recovery', 'damaged store entries met by a run (zero-byte values, truncated state, truncated timing)', async () => {
+    const out = path.join(root, 'damaged');
+    const first = await run('damaged');
+    const store = path.join(out, 'store');
+    const files = (kind: string, ext: string) =>
+      readdirSync(path.join(store, kind), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith(ext))
+        .map((f) => path.join(store, kind, f));
+    const npy = files('samples', '.npy')[0];
+    const npz = files('states', '.npz')[0];
+    const timing = files('timings', '.json')[0];
+    truncateSync(npy, 0);
+    truncateSync(npz, 40);
+    writeFileSync(timing, '{"warmup":');
+    const lines: string[] = [];
+    const again = await runSuite(await planRun(loadedSuite(), {}), {
+      out,
+      shard: { index: 0, count: 1 },
+      progress: quiet,
+      log: (line) => lines.push(line),
+      command: ['test'],
+    });
+    for (const file of [npy, npz, timing]) {
+      assert.ok(
+        lines.some((l) => l.includes(`damaged entry ${file}`)),
+        `${file} not reported in:\n${lines.join('\n')}`,
+      );
+      assert.ok(existsSync(file), `${file} recomputed`);
+      assert.ok(
+        readdirSync(path.dirname(file)).some((f) => f.startsWith(`${path.basename(file)}.damaged-`)),
+        `${file} set aside`,
+      );
+    }
+    assert.equal(again.manifest.store.counts.samples.writes, 1);
+    assert.equal(deterministicValues(again.results), deterministicValues(first.results));
+    // the third run reads everything back
+    const third = await run('damaged');
+    assert.equal(third.manifest.store.counts.samples, { hits: 192, misses: 0, writes: 0 });
+  }));
 
-test('a shard with no chunks is refused, naming how many shards the suite allows', async () => {
-  let error: Error | undefined;
-  await run('empty', { index: 3, count: 4 }).catch((e: Error) => (error = e));
-  assert.match(error?.message ?? '', /shard 3\/4 has no chunks: suite 'test' has 3 chunks of 32 samples; use at most 3 shards/);
-});
+test('a shard with no chunks is refused, naming how many shards the suite allows', () =>
+  badInput('scale-out', 'a shard with no chunks', async () => {
+    let error: Error | undefined;
+    await run('empty', { index: 3, count: 4 }).catch((e: Error) => (error = e));
+    assert.match(error?.message ?? '', /shard 3\/4 has no chunks: suite 'test' has 3 chunks of 32 samples; use at most 3 shards/);
+  }));
 
 test('an ONNX text-to-video package: prompts through its embedding table, its decoder, its defaults, VBench file names', async () => {
   const pkg = writeTextPackage(path.join(root, 'pkg'), ['a red disk', 'a blue square']);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadSuite, parseSuite, samplesPerMethod } from '../../src/suite/suite-schema.ts';
 import { rawSuite } from '../helpers/suites.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'suite-schema-'));
 
@@ -99,22 +100,23 @@ test('a loaded suite: the hash ignores comments and layout; prompt files are rea
   assert.throws(() => loadSuite(p), /is not valid YAML/);
 });
 
-test('counts beyond what the planner can hold are refused with the field before anything is allocated', () => {
-  assert.throws(
-    () => parseSuite(rawSuite({ samples: 1e8 }), 's.yaml'),
-    /^s\.yaml\.samples: allowed: at most 250000 samples per method .*\(got 100000000\)/,
-  );
-  const dir = mkdtempSync(path.join(tmpdir(), 'suite-limits-'));
-  writeFileSync(path.join(dir, 'p.txt'), 'a\nb\nc\n');
-  writeFileSync(
-    path.join(dir, 's.yaml'),
-    JSON.stringify(rawSuite({ samples: undefined, conditions: { kind: 'prompts', file: 'p.txt', samplesPerPrompt: 100_000 } })),
-  );
-  assert.throws(
-    () => loadSuite(path.join(dir, 's.yaml')),
-    /s\.yaml\.conditions\.samplesPerPrompt: 3 prompts x 100000 = 300000 samples per method; allowed: at most 250000/,
-  );
-});
+test('counts beyond what the planner can hold are refused with the field before anything is allocated', () =>
+  badInput('resource limits', "suite samples and chunk sizes beyond the planner's limits", () => {
+    assert.throws(
+      () => parseSuite(rawSuite({ samples: 1e8 }), 's.yaml'),
+      /^s\.yaml\.samples: allowed: at most 250000 samples per method .*\(got 100000000\)/,
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), 'suite-limits-'));
+    writeFileSync(path.join(dir, 'p.txt'), 'a\nb\nc\n');
+    writeFileSync(
+      path.join(dir, 's.yaml'),
+      JSON.stringify(rawSuite({ samples: undefined, conditions: { kind: 'prompts', file: 'p.txt', samplesPerPrompt: 100_000 } })),
+    );
+    assert.throws(
+      () => loadSuite(path.join(dir, 's.yaml')),
+      /s\.yaml\.conditions\.samplesPerPrompt: 3 prompts x 100000 = 300000 samples per method; allowed: at most 250000/,
+    );
+  }));
 
 test('the shipped suites parse', () => {
   for (const name of ['default', 'analytic', 'vbench']) {

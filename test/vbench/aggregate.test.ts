@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { aggregate, MissingDimensionError, normaliseDimension } from '../../src/vbench/aggregate.ts';
 import type { DimensionId } from '../../src/vbench/dimensions.ts';
 import { FULL_AGGREGATE, FULL_SCORES, FULL_SET } from '../helpers/vbench-scores.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const scores = FULL_SCORES;
 
@@ -33,12 +34,13 @@ test("a missing dimension is an error naming it, unless VBench's default of 0 is
   assert.ok(Math.abs(a.total - 0.6506728249892169) < 1e-12, `total ${a.total}`);
 });
 
-test('unknown dimensions and non-finite scores are refused', () => {
-  assert.throws(() => aggregate({ ...scores, sharpness: 1 } as never), /score for 'sharpness' is not a VBench dimension/);
-  assert.throws(() => normaliseDimension('color', NaN), /color score is NaN/);
-  // raw dimension scores lie in [0, 1]: 1e9 would make a total of about 1e11 %
-  assert.throws(() => normaliseDimension('color', 1e9), /VBench aggregate: color score is 1000000000; allowed: a number in \[0, 1\]/);
-  assert.throws(() => aggregate({ ...scores, scene: -0.5 }), /scene score is -0.5; allowed: a number in \[0, 1\]/);
-});
+test('unknown dimensions and non-finite scores are refused', () =>
+  badInput('numbers', 'unknown VBench dimensions and non-finite scores', () => {
+    assert.throws(() => aggregate({ ...scores, sharpness: 1 } as never), /score for 'sharpness' is not a VBench dimension/);
+    assert.throws(() => normaliseDimension('color', NaN), /color score is NaN/);
+    // raw dimension scores lie in [0, 1]: 1e9 would make a total of about 1e11 %
+    assert.throws(() => normaliseDimension('color', 1e9), /VBench aggregate: color score is 1000000000; allowed: a number in \[0, 1\]/);
+    assert.throws(() => aggregate({ ...scores, scene: -0.5 }), /scene score is -0.5; allowed: a number in \[0, 1\]/);
+  }));
 
 test.run();

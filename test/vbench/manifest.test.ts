@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseManifest, readManifest } from '../../src/vbench/manifest.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vbench-manifest-'));
 writeFileSync(path.join(dir, 'raft.onnx'), 'x');
@@ -40,7 +41,7 @@ test('unknown keys, missing files, wrong versions and an orphan LAION head are r
   assert.throws(() => readManifest(bad), /is not JSON/);
 });
 
-test('a network that is a link, outside the manifest folder or not a regular file is refused before it is opened', () => {
+test('a network that is a link, outside the manifest folder or not a regular file is refused before it is opened', async () => {
   const outside = mkdtempSync(path.join(tmpdir(), 'vbench-outside-'));
   writeFileSync(path.join(outside, 'secret.onnx'), 'x');
   const box = mkdtempSync(path.join(tmpdir(), 'vbench-links-'));
@@ -48,22 +49,30 @@ test('a network that is a link, outside the manifest folder or not a regular fil
   writeFileSync(path.join(box, 'dino.onnx'), 'x');
   symlinkSync('dino.onnx', path.join(box, 'clip.onnx'));
   mkdirSync(path.join(box, 'folder.onnx'));
-  assert.throws(
-    () => parseManifest({ version: 1, raft: { file: 'raft.onnx' } }, box, 'm.json'),
-    /^m.json.raft.file: "raft.onnx" resolves to .*secret.onnx, outside .*; allowed: a path inside the folder$/,
+  await badInput('paths', 'a VBench network linked outside', () =>
+    assert.throws(
+      () => parseManifest({ version: 1, raft: { file: 'raft.onnx' } }, box, 'm.json'),
+      /^m.json.raft.file: "raft.onnx" resolves to .*secret.onnx, outside .*; allowed: a path inside the folder$/,
+    ),
   );
-  assert.throws(
-    () => parseManifest({ version: 1, clip_b32: { file: 'clip.onnx' } }, box, 'm.json'),
-    /^m.json.clip_b32.file: .*clip.onnx is a symbolic link; allowed: a regular file in the manifest's folder$/,
+  await badInput('paths', 'a VBench network linked inside', () =>
+    assert.throws(
+      () => parseManifest({ version: 1, clip_b32: { file: 'clip.onnx' } }, box, 'm.json'),
+      /^m.json.clip_b32.file: .*clip.onnx is a symbolic link; allowed: a regular file in the manifest's folder$/,
+    ),
   );
-  assert.throws(
-    () => parseManifest({ version: 1, dino: { file: 'folder.onnx' } }, box, 'm.json'),
-    /m.json.dino.file: .*folder.onnx is not a regular file/,
+  await badInput('paths', 'a VBench network that is a folder', () =>
+    assert.throws(
+      () => parseManifest({ version: 1, dino: { file: 'folder.onnx' } }, box, 'm.json'),
+      /m.json.dino.file: .*folder.onnx is not a regular file/,
+    ),
   );
   for (const file of ['../' + path.basename(outside) + '/secret.onnx', path.join(outside, 'secret.onnx')])
-    assert.throws(
-      () => parseManifest({ version: 1, dino: { file } }, box, 'm.json'),
-      /^m.json.dino.file: path .*; allowed: a relative path inside the folder, without '\.\.'/,
+    await badInput('paths', `a VBench network at ${file.startsWith('/') ? 'an absolute path' : '../'}`, () =>
+      assert.throws(
+        () => parseManifest({ version: 1, dino: { file } }, box, 'm.json'),
+        /^m.json.dino.file: path .*; allowed: a relative path inside the folder, without '\.\.'/,
+      ),
     );
 });
 

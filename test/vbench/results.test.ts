@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatResults, mergeResults, parseResults, substituteBackbone } from '../../src/vbench/results.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 
 // the shape VBench writes (values as in its code: booleans for dynamic degree, 0-100 for imaging quality)
 const vbenchFile = {
@@ -37,18 +38,19 @@ test('our files round trip through the VBench shape', () => {
   assert.equal(parseResults(JSON.parse(text), 'b'), r);
 });
 
-test('malformed files are refused with the path of the bad field', () => {
-  assert.throws(() => parseResults({ sharpness: [1, []] }, 'f.json'), /f.json: key 'sharpness' is not a VBench dimension/);
-  assert.throws(() => parseResults({ color: [0.5] }, 'f.json'), /f.json.color/);
-  assert.throws(() => parseResults({ color: [0.5, [{ video_results: 1 }]] }, 'f.json'), /f.json.color\[1\]\[0\].video_path/);
-  assert.throws(() => parseResults([1, 2], 'f.json'), /f.json/);
-  // a dimension score outside [0, 1] is refused naming the file, the dimension and the value
-  assert.throws(
-    () => parseResults({ color: [1e9, []] }, 'f.json'),
-    /^f.json.color\[0\]: color score is 1000000000; allowed: a number in \[0, 1\]$/,
-  );
-  assert.throws(() => parseResults({ dynamic_degree: [-0.1, []] }, 'f.json'), /dynamic_degree score is -0.1/);
-});
+test('malformed files are refused with the path of the bad field', () =>
+  badInput('numbers', 'malformed VBench results files (scores outside [0, 1] among them)', () => {
+    assert.throws(() => parseResults({ sharpness: [1, []] }, 'f.json'), /f.json: key 'sharpness' is not a VBench dimension/);
+    assert.throws(() => parseResults({ color: [0.5] }, 'f.json'), /f.json.color/);
+    assert.throws(() => parseResults({ color: [0.5, [{ video_results: 1 }]] }, 'f.json'), /f.json.color\[1\]\[0\].video_path/);
+    assert.throws(() => parseResults([1, 2], 'f.json'), /f.json/);
+    // a dimension score outside [0, 1] is refused naming the file, the dimension and the value
+    assert.throws(
+      () => parseResults({ color: [1e9, []] }, 'f.json'),
+      /^f.json.color\[0\]: color score is 1000000000; allowed: a number in \[0, 1\]$/,
+    );
+    assert.throws(() => parseResults({ dynamic_degree: [-0.1, []] }, 'f.json'), /dynamic_degree score is -0.1/);
+  }));
 
 test('merging results from several files; a dimension twice is an error naming both files', () => {
   const a = parseResults({ color: [0.5, []] }, 'a.json');

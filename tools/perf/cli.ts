@@ -17,6 +17,7 @@ import { runWorkerBench, WORKER_USAGE } from './worker-bench.ts';
 import { PhiloxNoise } from '../../src/core/philox.ts';
 import { median } from '../../src/core/statistics.ts';
 import { describeMachine } from '../../src/core/machine.ts';
+import { RELIABILITY_USAGE, runReliability } from './reliability.ts';
 
 /** A benchmark: parses its own arguments and returns a JSON-serialisable result. */
 export interface Benchmark {
@@ -136,6 +137,12 @@ benchmarks.register(
     },
   },
   'nanoseconds per Gaussian value of the counter-based noise every sample is drawn from',
+);
+
+benchmarks.register(
+  'reliability',
+  { usage: RELIABILITY_USAGE, run: runReliability },
+  'one count of every reliability case: bad inputs tried and refused cleanly, faults injected and survived, by class',
 );
 
 async function main(argv: string[]): Promise<void> {

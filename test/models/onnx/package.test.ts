@@ -11,6 +11,7 @@ import { loadOnnxPackage } from '../../../src/models/onnx/package.ts';
 import { samplers } from '../../../src/samplers/index.ts';
 import { rejects } from '../../helpers/assert.ts';
 import { writeToyPackage } from '../../helpers/toy-package.ts';
+import { badInput } from '../../helpers/case-ledger.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'package-test-'));
 const quiet = { threads: 1, report: () => undefined };
@@ -62,29 +63,39 @@ test('a network file that is a link, in a linked folder, outside the package or 
   const linked = writeToyPackage(fresh());
   renameSync(path.join(linked, 'net.onnx'), path.join(linked, 'real.onnx'));
   symlinkSync(secret, path.join(linked, 'net.onnx'));
-  await rejects(
-    () => loadOnnxPackage(linked, quiet),
-    /^package .*: network \(full\) file: "net.onnx" resolves to .*secret.txt, outside .*; allowed: a path inside the folder$/,
+  await badInput('paths', 'a package network linked to a file outside', () =>
+    rejects(
+      () => loadOnnxPackage(linked, quiet),
+      /^package .*: network \(full\) file: "net.onnx" resolves to .*secret.txt, outside .*; allowed: a path inside the folder$/,
+    ),
   );
   // a link even to a file inside the package is refused: package files are regular files
   const inner = writeToyPackage(fresh());
   renameSync(path.join(inner, 'net.onnx'), path.join(inner, 'real.onnx'));
   symlinkSync('real.onnx', path.join(inner, 'net.onnx'));
-  await rejects(
-    () => loadOnnxPackage(inner, quiet),
-    /^package .*: network \(full\) file net.onnx is a symbolic link; allowed: a regular file inside the package folder$/,
+  await badInput('paths', 'a package network linked to a file inside', () =>
+    rejects(
+      () => loadOnnxPackage(inner, quiet),
+      /^package .*: network \(full\) file net.onnx is a symbolic link; allowed: a regular file inside the package folder$/,
+    ),
   );
   const viaFolder = writeToyPackage(fresh(), { manifest: (m) => (m.networks[0].file = 'sub/secret.txt') });
   symlinkSync(dir, path.join(viaFolder, 'sub'));
-  await rejects(
-    () => loadOnnxPackage(viaFolder, quiet),
-    /^package .*: network \(full\) file: "sub\/secret.txt" resolves to .*secret.txt, outside .*; allowed: a path inside the folder$/,
+  await badInput('paths', 'a package network through a linked folder', () =>
+    rejects(
+      () => loadOnnxPackage(viaFolder, quiet),
+      /^package .*: network \(full\) file: "sub\/secret.txt" resolves to .*secret.txt, outside .*; allowed: a path inside the folder$/,
+    ),
   );
   const folder = writeToyPackage(fresh(), { manifest: (m) => (m.networks[0].file = 'sub') });
   mkdirSync(path.join(folder, 'sub'));
-  await rejects(() => loadOnnxPackage(folder, quiet), /network \(full\) file sub is not a regular file; allowed: a regular file inside/);
+  await badInput('paths', 'a package network that is a folder', () =>
+    rejects(() => loadOnnxPackage(folder, quiet), /network \(full\) file sub is not a regular file; allowed: a regular file inside/),
+  );
   const up = writeToyPackage(fresh(), { manifest: (m) => (m.networks[0].file = '../secret.txt') });
-  await rejects(() => loadOnnxPackage(up, quiet), /networks\[0\]\.file: a file inside the package folder \(no absolute paths, no \.\.\)/);
+  await badInput('paths', 'a package network named ../', () =>
+    rejects(() => loadOnnxPackage(up, quiet), /networks\[0\]\.file: a file inside the package folder \(no absolute paths, no \.\.\)/),
+  );
   for (const bad of [() => loadOnnxPackage(linked, quiet), () => loadOnnxPackage(viaFolder, quiet)])
     await bad().then(
       () => assert.unreachable('loaded'),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SampleStore, sampleKey, sampleKeyer, type SampleKeyParts } from '../../../src/suite/contract/sample-store.ts';
 import type { SampleRecord } from '../../../src/suite/contract/records.ts';
+import { fault } from '../../helpers/case-ledger.ts';
 
 const parts: SampleKeyParts = {
   harness: '0.1.0',
@@ -91,23 +92,24 @@ test('states and timings are stored under their keys', () => {
   assert.equal(store.counts.states, { hits: 1, misses: 1, writes: 1 });
 });
 
-test('a state the decoder refuses is set aside as damaged, reported with its path, and read as a miss', () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'store-'));
-  const reports: string[] = [];
-  const store = new SampleStore(root, (line) => reports.push(line));
-  const key = sampleKey(parts);
-  store.writeState(key, new Uint8Array([]));
-  const refuse = (_: Uint8Array, where: string) => {
-    throw new RangeError(`${where}: not a zip archive`);
-  };
-  assert.is(store.readState(key, refuse), null);
-  const file = path.join(root, 'states', key.slice(0, 2), `${key}.npz`);
-  assert.is(store.damaged.length, 1);
-  assert.is(store.damaged[0].file, file);
-  assert.match(store.damaged[0].movedTo, `${file}.damaged-`);
-  assert.ok(reports[0].includes(file) && reports[0].includes('not a zip archive'), reports[0]);
-  assert.is(store.readState(key, refuse), null);
-  assert.equal(store.counts.states, { hits: 0, misses: 2, writes: 1 });
-});
+test('a state the decoder refuses is set aside as damaged, reported with its path, and read as a miss', () =>
+  fault('recovery', 'a state the decoder refuses (the store)', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'store-'));
+    const reports: string[] = [];
+    const store = new SampleStore(root, (line) => reports.push(line));
+    const key = sampleKey(parts);
+    store.writeState(key, new Uint8Array([]));
+    const refuse = (_: Uint8Array, where: string) => {
+      throw new RangeError(`${where}: not a zip archive`);
+    };
+    assert.is(store.readState(key, refuse), null);
+    const file = path.join(root, 'states', key.slice(0, 2), `${key}.npz`);
+    assert.is(store.damaged.length, 1);
+    assert.is(store.damaged[0].file, file);
+    assert.match(store.damaged[0].movedTo, `${file}.damaged-`);
+    assert.ok(reports[0].includes(file) && reports[0].includes('not a zip archive'), reports[0]);
+    assert.is(store.readState(key, refuse), null);
+    assert.equal(store.counts.states, { hits: 0, misses: 2, writes: 1 });
+  }));
 
 test.run();
