@@ -8,6 +8,7 @@
 import type { ClipSource } from '../data/clip-sources.ts';
 import { accumulate, createStats, type FeatureStats } from '../metrics/feature-stats.ts';
 import type { FeatureExtractor } from './extractor.ts';
+import { checkAllocation } from '../core/memory-limits.ts';
 
 /** Which inputs to read and what to keep besides the statistics. */
 export interface ExtractionOptions {
@@ -50,6 +51,13 @@ export async function extractStatistics(
     const clips = await source.read(start + done, n);
     const features = await extractor.extract(clips);
     const dim = features.length / n;
+    if (!stats)
+      // the streaming sums hold a few packed d x d float64 matrices, and the Fréchet distance works on about six d x d
+      checkAllocation(
+        6 * 8 * dim * dim,
+        `extractor ${extractor.info.name}`,
+        `features of dimension ${dim}: the ${dim}x${dim} float64 covariance and the matrices the Fréchet distance works on`,
+      );
     stats ??= createStats(dim, start);
     accumulate(stats, features, n);
     if (options.keepFeatures) featureParts.push(features);

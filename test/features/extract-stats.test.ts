@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { openClipSource } from '../../src/data/clip-sources.ts';
 import { extractStatistics } from '../../src/features/extract-stats.ts';
 import { openExtractor } from '../../src/features/registry.ts';
+import { badInput } from '../helpers/case-ledger.ts';
 import { mergeStats, momentsOf, STATS_BLOCK_ROWS, totalSums } from '../../src/metrics/feature-stats.ts';
 
 test('statistics of input slices merge into the bytes of one pass over the inputs (random-conv2d-v1 on shapes)', async () => {
@@ -33,6 +34,25 @@ test('slices outside the input and image inputs to a video network are refused',
   await extractStatistics(source, video).catch((e: Error) => (message = e.message));
   assert.match(message, /takes video clips, but shapes data set .* holds images/);
   await video.close();
+});
+
+test('an extractor whose features are too wide for their covariance is refused before any statistics are allocated, naming it and the dimension', async () => {
+  const source = openClipSource('shapes:n=4,size=8');
+  // a feature network declaring 60,000-dimensional features: 6 x 8 x 60000^2 bytes is far beyond any limit
+  const wide = {
+    info: { name: 'wide-net', kind: 'image' as const, dim: 60000 },
+    batchSize: 2,
+    extract: async (clips: readonly unknown[]) => new Float32Array(60000 * clips.length),
+    close: async () => undefined,
+  };
+  await badInput('resource limits', 'features too wide for their covariance', async () => {
+    let message = '';
+    await extractStatistics(source, wide as unknown as Parameters<typeof extractStatistics>[1]).catch((e: Error) => (message = e.message));
+    assert.match(
+      message,
+      /^extractor wide-net: features of dimension 60000: the 60000x60000 float64 covariance .* needs [0-9.]+ GiB; allowed: at most/,
+    );
+  });
 });
 
 test.run();

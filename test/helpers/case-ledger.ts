@@ -7,7 +7,7 @@
 import { appendFileSync } from 'node:fs';
 
 /** The classes of docs/reliability.md's table. */
-export type CaseClass = 'numbers' | 'paths' | 'resource limits' | 'recovery' | 'run folders' | 'scale-out';
+export type CaseClass = 'numbers' | 'paths' | 'resource limits' | 'recovery' | 'run folders' | 'scale-out' | 'model engines';
 
 /** One record: a case tried (`ok: null`) or its outcome. */
 export interface CaseRecord {

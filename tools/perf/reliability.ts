@@ -43,9 +43,12 @@ export const RELIABILITY_TESTS: readonly string[] = [
   'report/report',
   'data/video',
   'vbench/results',
+  'features/extract-stats',
+  'models/torch/worker',
+  'models/torch/engines',
 ];
 
-const CLASSES: readonly CaseClass[] = ['numbers', 'paths', 'resource limits', 'recovery', 'run folders', 'scale-out'];
+const CLASSES: readonly CaseClass[] = ['numbers', 'paths', 'resource limits', 'recovery', 'run folders', 'scale-out', 'model engines'];
 
 /** Totals of one class. */
 export interface ClassCount {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeNpz } from '../../../src/io/npy.ts';
 import { defaultPython } from '../../../src/models/torch/package.ts';
 import { deterministicValues, readResults } from '../../../src/suite/contract/results.ts';
+import { fault } from '../../helpers/case-ledger.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = path.join(root, 'bin', 'pyramid-bench.js');
@@ -98,48 +99,50 @@ metrics:
   });
 
   test('the worker killed mid-run: the run fails naming the package and the call; run again, it resumes to the uninterrupted values', async () => {
-    const file = suite('killed', 12);
-    const store = path.join(at('killed'), 'store');
-    const stored = () =>
-      existsSync(path.join(store, 'samples'))
-        ? readdirSync(path.join(store, 'samples')).reduce(
-            (n, d) => n + readdirSync(path.join(store, 'samples', d)).filter((f) => f.endsWith('.npy')).length,
-            0,
-          )
-        : 0;
-    const child = spawn(process.execPath, [bin, 'run', file, '--out', at('killed'), '--no-report'], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe'],
+    await fault('model engines', 'a run whose worker is killed, then resumed', async () => {
+      const file = suite('killed', 12);
+      const store = path.join(at('killed'), 'store');
+      const stored = () =>
+        existsSync(path.join(store, 'samples'))
+          ? readdirSync(path.join(store, 'samples')).reduce(
+              (n, d) => n + readdirSync(path.join(store, 'samples', d)).filter((f) => f.endsWith('.npy')).length,
+              0,
+            )
+          : 0;
+      const child = spawn(process.execPath, [bin, 'run', file, '--out', at('killed'), '--no-report'], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      let code: number | null = null;
+      const exited = new Promise<void>((resolve) =>
+        child.on('close', (c) => {
+          code = c;
+          resolve();
+        }),
+      );
+      // the ONNX method runs first (12 samples), then the torch method: kill its worker once some of its samples are stored
+      while (stored() < 16 && code === null) await new Promise((r) => setTimeout(r, 50));
+      assert.is(code, null, `the run ended before its worker could be killed: ${stderr}`);
+      const found = spawnSync('pgrep', ['-P', String(child.pid), '-f', 'pyramid_bench_worker'], { encoding: 'utf8' }).stdout.trim();
+      assert.ok(found, 'the run has a worker process');
+      const before = stored();
+      process.kill(Number(found.split('\n')[0]), 'SIGKILL');
+      await exited;
+      assert.is(code, 1);
+      assert.match(
+        stderr,
+        /torch:checkpoints\/shapes-full: the PyTorch worker \(pid \d+\) was killed by SIGKILL during velocity call of torch:shapes-full\/full/,
+      );
+      assert.not.match(stderr, /\n\s+at /, 'no stack trace');
+      assert.ok(before >= 16 && before < 24, `${before} of 24 samples stored when the worker was killed`);
+      const again = cli('run', file, '--out', at('killed'), '--no-report');
+      assert.is(again.status, 0, again.stderr);
+      const whole = cli('run', file, '--out', at('whole'), '--no-report');
+      assert.is(whole.status, 0, whole.stderr);
+      assert.equal(deterministicValues(readResults(at('killed'))), deterministicValues(readResults(at('whole'))));
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let code: number | null = null;
-    const exited = new Promise<void>((resolve) =>
-      child.on('close', (c) => {
-        code = c;
-        resolve();
-      }),
-    );
-    // the ONNX method runs first (12 samples), then the torch method: kill its worker once some of its samples are stored
-    while (stored() < 16 && code === null) await new Promise((r) => setTimeout(r, 50));
-    assert.is(code, null, `the run ended before its worker could be killed: ${stderr}`);
-    const found = spawnSync('pgrep', ['-P', String(child.pid), '-f', 'pyramid_bench_worker'], { encoding: 'utf8' }).stdout.trim();
-    assert.ok(found, 'the run has a worker process');
-    const before = stored();
-    process.kill(Number(found.split('\n')[0]), 'SIGKILL');
-    await exited;
-    assert.is(code, 1);
-    assert.match(
-      stderr,
-      /torch:checkpoints\/shapes-full: the PyTorch worker \(pid \d+\) was killed by SIGKILL during velocity call of torch:shapes-full\/full/,
-    );
-    assert.not.match(stderr, /\n\s+at /, 'no stack trace');
-    assert.ok(before >= 16 && before < 24, `${before} of 24 samples stored when the worker was killed`);
-    const again = cli('run', file, '--out', at('killed'), '--no-report');
-    assert.is(again.status, 0, again.stderr);
-    const whole = cli('run', file, '--out', at('whole'), '--no-report');
-    assert.is(whole.status, 0, whole.stderr);
-    assert.equal(deterministicValues(readResults(at('killed'))), deterministicValues(readResults(at('whole'))));
   });
 }
 

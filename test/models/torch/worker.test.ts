@@ -17,6 +17,7 @@ import { NonFiniteOutputError } from '../../../src/models/package/feeds.ts';
 import { defaultPython, loadTorchPackage, parseTorchReference, type TorchModelSet } from '../../../src/models/torch/package.ts';
 import { samplers } from '../../../src/samplers/index.ts';
 import { rejects } from '../../helpers/assert.ts';
+import { badInput, fault } from '../../helpers/case-ledger.ts';
 import { type TorchToyOptions, writeTorchToyPackage } from '../../helpers/torch-package.ts';
 
 const hasTorch = spawnSync(defaultPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
@@ -44,15 +45,19 @@ const input = (rows = 2) => ({
   firstFrame: 0,
 });
 
-test('torch: references: options parsed; an unknown option or a bad value is refused naming it and what is allowed', () => {
+test('torch: references: options parsed; an unknown option or a bad value is refused naming it and what is allowed', async () => {
   const r = parseTorchReference('checkpoints/x?device=cuda:1&dtype=bfloat16&threads=3&timeout=30&python=/opt/py');
   assert.equal(r.directory, 'checkpoints/x');
   assert.equal(r.options, { python: '/opt/py', device: 'cuda:1', dtype: 'bfloat16', threads: 3, timeoutSeconds: 30 });
-  assert.throws(() => parseTorchReference('d?devices=cpu'), /unknown option 'devices'; allowed: device, dtype, threads, python, timeout/);
-  assert.throws(() => parseTorchReference('d?device=gpu'), /device 'gpu' is not allowed; allowed: cpu, cuda, cuda:N/);
-  assert.throws(() => parseTorchReference('d?dtype=float64'), /dtype 'float64' is not allowed; allowed: float32, bfloat16, float16/);
-  assert.throws(() => parseTorchReference('d?threads=0'), /threads '0' is not allowed/);
-  assert.throws(() => parseTorchReference('d?timeout=-1'), /timeout '-1' is not allowed/);
+  const cases: [string, RegExp][] = [
+    ['d?devices=cpu', /unknown option 'devices'; allowed: device, dtype, threads, python, timeout/],
+    ['d?device=gpu', /device 'gpu' is not allowed; allowed: cpu, cuda, cuda:N/],
+    ['d?dtype=float64', /dtype 'float64' is not allowed; allowed: float32, bfloat16, float16/],
+    ['d?threads=0', /threads '0' is not allowed/],
+    ['d?timeout=-1', /timeout '-1' is not allowed/],
+  ];
+  for (const [reference, message] of cases)
+    await badInput('model engines', `torch:${reference}`, () => assert.throws(() => parseTorchReference(reference), message));
 });
 
 if (!hasTorch) {
@@ -140,123 +145,140 @@ if (!hasTorch) {
   });
 
   test('a NaN from the network is refused with the call (flow, ratio, timestep), not passed on', async () => {
-    const models = await loadTorchPackage(toy({ mode: 'nan' }));
-    try {
-      for (let k = 0; k < 3; k++) await models.full!.predict(input());
-      await rejects(
-        () => models.full!.predict(input()),
-        /torch:toy\/full \(PyTorch worker\): the network returned NaN at output value 0 \(row 0\) for flow \{"kind":"full"\}, ratio 0.5, timestep 500/,
-      );
+    await fault('model engines', 'a NaN from the network', async () => {
+      const models = await loadTorchPackage(toy({ mode: 'nan' }));
       try {
-        await models.full!.predict(input());
-      } catch (error) {
-        assert.instance(error, NonFiniteOutputError);
+        for (let k = 0; k < 3; k++) await models.full!.predict(input());
+        await rejects(
+          () => models.full!.predict(input()),
+          /torch:toy\/full \(PyTorch worker\): the network returned NaN at output value 0 \(row 0\) for flow \{"kind":"full"\}, ratio 0.5, timestep 500/,
+        );
+        try {
+          await models.full!.predict(input());
+        } catch (error) {
+          assert.instance(error, NonFiniteOutputError);
+        }
+      } finally {
+        await models.close();
       }
-    } finally {
-      await models.close();
-    }
+    });
   });
 
   test('a worker that crashes mid-run: the call in flight and every later call fail naming the package, the call, the exit and the stderr tail', async () => {
-    const models = await loadTorchPackage(toy({ mode: 'crash' }));
-    for (let k = 0; k < 3; k++) await models.full!.predict(input());
-    await rejects(
-      () => models.full!.predict(input()),
-      /torch:.*p\d+: the PyTorch worker \(pid \d+\) exited with code 7 during velocity call of torch:toy\/full \(flow \{"kind":"full"\}, 2 rows of 3x8x8, timestep 500\)/,
-    );
-    await rejects(() => models.full!.predict(input()), /exited with code 7; velocity call .* was not sent/);
-    await models.close();
-  });
-
-  test('an exception inside a call fails that call with the exception and where it was raised (no traceback); the worker serves on', async () => {
-    const models = await loadTorchPackage(toy({ mode: 'fail' }));
-    try {
+    await fault('model engines', 'a worker that crashes mid-run', async () => {
+      const models = await loadTorchPackage(toy({ mode: 'crash' }));
       for (let k = 0; k < 3; k++) await models.full!.predict(input());
       await rejects(
         () => models.full!.predict(input()),
-        /velocity call of torch:toy\/full .* failed in the PyTorch worker: RuntimeError: CUDA out of memory \(stand-in\) \(raised at .*toy_torch.py:\d+ in forward\)$/,
+        /torch:.*p\d+: the PyTorch worker \(pid \d+\) exited with code 7 during velocity call of torch:toy\/full \(flow \{"kind":"full"\}, 2 rows of 3x8x8, timestep 500\)/,
       );
-      const again = await models.memoryReport!();
-      assert.ok(again.workerMaxRssBytes! > 0 && again.devicePeakBytes === null);
-    } finally {
+      await rejects(() => models.full!.predict(input()), /exited with code 7; velocity call .* was not sent/);
       await models.close();
-    }
+    });
+  });
+
+  test('an exception inside a call fails that call with the exception and where it was raised (no traceback); the worker serves on', async () => {
+    await fault('model engines', 'an exception inside a call', async () => {
+      const models = await loadTorchPackage(toy({ mode: 'fail' }));
+      try {
+        for (let k = 0; k < 3; k++) await models.full!.predict(input());
+        await rejects(
+          () => models.full!.predict(input()),
+          /velocity call of torch:toy\/full .* failed in the PyTorch worker: RuntimeError: CUDA out of memory \(stand-in\) \(raised at .*toy_torch.py:\d+ in forward\)$/,
+        );
+        const again = await models.memoryReport!();
+        assert.ok(again.workerMaxRssBytes! > 0 && again.devicePeakBytes === null);
+      } finally {
+        await models.close();
+      }
+    });
   });
 
   test('a worker killed from outside mid-run is reported as killed, with its pid', async () => {
-    const models = await loadTorchPackage(toy());
-    await models.full!.predict(input());
-    process.kill(models.workerPid!, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 200));
-    await rejects(
-      () => models.full!.predict(input()),
-      new RegExp(`the PyTorch worker \\(pid ${models.workerPid}\\) was killed by SIGKILL`),
-    );
-    await models.close();
+    await fault('model engines', 'a worker killed mid-run', async () => {
+      const models = await loadTorchPackage(toy());
+      await models.full!.predict(input());
+      process.kill(models.workerPid!, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 200));
+      await rejects(
+        () => models.full!.predict(input()),
+        new RegExp(`the PyTorch worker \\(pid ${models.workerPid}\\) was killed by SIGKILL`),
+      );
+      await models.close();
+    });
   });
 
   test('a hung worker is killed after the timeout and the call fails saying so', async () => {
-    const models = await loadTorchPackage(`${toy({ mode: 'hang' })}?timeout=1.5`);
-    const pid = models.workerPid!;
-    for (let k = 0; k < 3; k++) await models.full!.predict(input());
-    await rejects(() => models.full!.predict(input()), /gave no answer within 2 s and was killed \(hung\?\) during velocity call/);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.not.ok(alive(pid), 'the hung worker is gone');
-    await models.close();
+    await fault('model engines', 'a hung worker', async () => {
+      const models = await loadTorchPackage(`${toy({ mode: 'hang' })}?timeout=1.5`);
+      const pid = models.workerPid!;
+      for (let k = 0; k < 3; k++) await models.full!.predict(input());
+      await rejects(() => models.full!.predict(input()), /gave no answer within 2 s and was killed \(hung\?\) during velocity call/);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.not.ok(alive(pid), 'the hung worker is gone');
+      await models.close();
+    });
   });
 
-  test('load-time faults are refused before any sampling: a module that does not import, a factory that raises, missing or changed weights, a bad interpreter, a package without a torch section', async () => {
-    await rejects(
-      () => loadTorchPackage(toy({ module: 'no_such_module' })),
-      /cannot import module 'no_such_module' \(for full\): ModuleNotFoundError/,
-    );
-    await rejects(() => loadTorchPackage(toy({ mode: 'raise' })), /toy_torch:build failed to build full: KeyError: 'blocks.9.qkv.weight'/);
+  test('load-time faults are refused before any sampling: a module that does not import, a factory that raises, missing or changed weights, a bad interpreter, a package without a torch section, a missing CUDA device', async () => {
     const missing = toy();
     rmSync(path.join(missing, 'scale.txt'));
-    await rejects(() => loadTorchPackage(missing), /PyTorch weights \(full\) file scale.txt is missing/);
     const changed = toy();
     writeFileSync(path.join(changed, 'scale.txt'), '0.25\n');
-    await rejects(
-      () => loadTorchPackage(changed),
-      /PyTorch weights \(full\) file scale.txt is corrupt or changed: sha256 [0-9a-f]{64}, the manifest says/,
-    );
-    await rejects(
-      () => loadTorchPackage(`${toy()}?python=/nonexistent/python3`),
-      /cannot start the PyTorch worker with '\/nonexistent\/python3': spawn \/nonexistent\/python3 ENOENT/,
-    );
     const plain = toy({
       manifest: (m) => {
         delete m.torch;
         delete m.networks[0].torch;
       },
     });
-    await rejects(
-      () => loadTorchPackage(plain),
-      /the manifest has no torch section \(module, factory\), so it cannot run on the PyTorch engine; run it with onnx:/,
-    );
-    await rejects(
-      () => loadTorchPackage(`${toy()}?device=cuda:7`),
-      hasCuda() ? /only \d+ CUDA device/ : /device 'cuda:7' asked for, but torch .* sees no CUDA device/,
-    );
+    const cases: [string, string, RegExp][] = [
+      [
+        'a module that does not import',
+        toy({ module: 'no_such_module' }),
+        /cannot import module 'no_such_module' \(for full\): ModuleNotFoundError/,
+      ],
+      ['a factory that raises', toy({ mode: 'raise' }), /toy_torch:build failed to build full: KeyError: 'blocks.9.qkv.weight'/],
+      ['missing weights', missing, /PyTorch weights \(full\) file scale.txt is missing/],
+      ['changed weights', changed, /PyTorch weights \(full\) file scale.txt is corrupt or changed: sha256 [0-9a-f]{64}, the manifest says/],
+      [
+        'an interpreter that does not exist',
+        `${toy()}?python=/nonexistent/python3`,
+        /cannot start the PyTorch worker with '\/nonexistent\/python3': spawn \/nonexistent\/python3 ENOENT/,
+      ],
+      [
+        'a package without a torch section',
+        plain,
+        /the manifest has no torch section \(module, factory\), so it cannot run on the PyTorch engine; run it with onnx:/,
+      ],
+      [
+        'a CUDA device that is not there',
+        `${toy()}?device=cuda:7`,
+        hasCuda() ? /only \d+ CUDA device/ : /device 'cuda:7' asked for, but torch .* sees no CUDA device/,
+      ],
+    ];
+    for (const [what, reference, message] of cases)
+      await badInput('model engines', what, () => rejects(() => loadTorchPackage(reference), message));
   });
 
   test('kill -9 of the harness leaves no worker behind', async () => {
-    const p = toy();
-    const script = path.join(dir, 'hold.mts');
-    writeFileSync(
-      script,
-      `import { loadTorchPackage } from ${JSON.stringify(path.resolve('src/models/torch/package.ts'))};\nconst m = await loadTorchPackage(${JSON.stringify(p)});\nconsole.log(String(m.workerPid));\nsetInterval(() => {}, 1000);\n`,
-    );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => resolve(Number(d.toString().trim())));
-      child.on('exit', (code) => reject(new Error(`holder exited with ${code}`)));
+    await fault('model engines', 'kill -9 of the harness with a worker', async () => {
+      const p = toy();
+      const script = path.join(dir, 'hold.mts');
+      writeFileSync(
+        script,
+        `import { loadTorchPackage } from ${JSON.stringify(path.resolve('src/models/torch/package.ts'))};\nconst m = await loadTorchPackage(${JSON.stringify(p)});\nconsole.log(String(m.workerPid));\nsetInterval(() => {}, 1000);\n`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const pid = await new Promise<number>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+        child.on('exit', (code) => reject(new Error(`holder exited with ${code}`)));
+      });
+      assert.ok(alive(pid), 'the worker runs while the harness holds it');
+      child.kill('SIGKILL');
+      const deadline = Date.now() + 5000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.not.ok(alive(pid), `worker ${pid} outlived the harness`);
     });
-    assert.ok(alive(pid), 'the worker runs while the harness holds it');
-    child.kill('SIGKILL');
-    const deadline = Date.now() + 5000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.not.ok(alive(pid), `worker ${pid} outlived the harness`);
   });
 }
 
