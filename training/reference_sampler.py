@@ -4,6 +4,11 @@
 `export.py --keep-torch`. It takes the noise the TypeScript sampler drew (recorded by the test into an .npz), so
 both runs see identical noise, and writes its samples for comparison.
 
+Its schedule and history layout come from common.py, which restates the harness's own TypeScript code
+(src/models/contract/schedule.ts, src/samplers/pyramid/temporal-pyramid.ts); so its agreement test
+(test/models/onnx/reference.test.ts) is an internal consistency check between two implementations of one reading
+of Pyramid-Flow, not evidence of fidelity to the official code, which it does not run.
+
   /usr/bin/python3 training/reference_sampler.py --package DIR --sampler pyramid --noise noise.npz --plan plan.json --out ref.npz
 
 plan.json: {"labels": [...], "indices": [...], "frames": T, "guidance": [first, video], "steps": [...]}

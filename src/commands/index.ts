@@ -13,7 +13,7 @@ const table: CommandInfo[] = [
     usage:
       'sample --model <ref> --sampler <pyramid|full|cascade> --n <N> --seed <S> --out <file.npz>\n' +
       '       [--class <k> | --unconditional | --prompt <text>...] [--guidance <first>,<video>] [--steps <a,b,c>] [--settings <json>] [--json]\n' +
-      '       [--video <grid.gif|.mp4> [--fps <n>]]',
+      '       [--video <grid.gif|.mp4> [--fps <n>]] [--no-official-defaults]',
     load: async () => (await import('./sample.ts')).sampleCommand,
   },
   {

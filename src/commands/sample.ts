@@ -7,7 +7,16 @@ import { encodeNpz, npyArray, type NpyArray } from '../io/npy.ts';
 import { loadModelSet } from '../models/load.ts';
 import { samplers } from '../samplers/index.ts';
 import { modelSetSpec, type Condition, type ModelSet } from '../models/contract/velocity-model.ts';
-import type { CostSummary, SampleItem, Sampler } from '../samplers/contract/sampling.ts';
+import {
+  defaultGuidance,
+  resolveGuidance,
+  type CostSummary,
+  type GuidanceSettings,
+  type GuidanceSource,
+  type SampleItem,
+  type Sampler,
+} from '../samplers/contract/sampling.ts';
+import { applyTextDefaults, type TextDefaults } from '../models/package/model-set.ts';
 import { checkAllocation, float32Bytes, MAX_SAMPLES } from '../core/memory-limits.ts';
 import { integerOption, jsonOption, UsageError, type Command } from './command.ts';
 import { gridFrames } from '../data/grid.ts';
@@ -51,14 +60,29 @@ export function formatCost(cost: CostSummary): string {
   ].join('\n');
 }
 
-/** Parses "--guidance 7,5" (first-frame scale, video scale; one value sets both). */
-export function guidanceOption(value: string | undefined): { firstFrame: number; video: number } {
-  if (value === undefined) return { firstFrame: 1, video: 1 };
-  const parts = value.split(',').map(Number);
+/** Parses "--guidance 7,5" (first-frame scale, video scale; one value sets both) as given, before `resolveGuidance`. */
+export function givenGuidanceOption(value: string): GuidanceSettings {
+  const parts = value.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
   if (parts.length < 1 || parts.length > 2 || parts.some((g) => !Number.isFinite(g) || g < 0)) {
-    throw new UsageError(`--guidance is '${value}'; allowed: <first-frame scale>[,<video scale>], e.g. 7,5`);
+    throw new UsageError(
+      `--guidance is '${value}'; allowed: <first-frame scale>[,<video scale>], each >= 0, e.g. 7,5 (1 = one conditional call; 0 = guidance off, as Pyramid-Flow treats <= 0)`,
+    );
   }
   return { firstFrame: parts[0], video: parts[1] ?? parts[0] };
+}
+
+/**
+ * Parses "--guidance 7,5" into the scales the samplers run with (`resolveGuidance`: a first-frame scale of 0,
+ * Pyramid-Flow's "guidance off", becomes 1); absent: none (1, 1).
+ */
+export function guidanceOption(value: string | undefined): GuidanceSettings {
+  if (value === undefined) return { firstFrame: 1, video: 1 };
+  try {
+    return resolveGuidance(givenGuidanceOption(value), '--guidance');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError((error as Error).message);
+  }
 }
 
 export const sampleCommand: Command = {
@@ -75,6 +99,7 @@ export const sampleCommand: Command = {
         unconditional: { type: 'boolean', default: false },
         prompt: { type: 'string', multiple: true, default: [] },
         guidance: { type: 'string' },
+        'no-official-defaults': { type: 'boolean', default: false },
         steps: { type: 'string' },
         settings: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -95,11 +120,13 @@ export const sampleCommand: Command = {
         values.steps.split(',').map((s) => integerOption(s, 'steps', 1)!),
         raw,
       );
-    const models = await loadModelSet(values.model);
+    const loaded = await loadModelSet(values.model);
     try {
-      await sampleWith(models, sampler, raw, { ...values, model: values.model, out: values.out }, n, seed);
+      const official = !values['no-official-defaults'];
+      const { models, text } = await applyTextDefaults(loaded, official);
+      await sampleWith(models, sampler, raw, { ...values, model: values.model, out: values.out, official, text }, n, seed);
     } finally {
-      await models.close();
+      await loaded.close();
     }
   },
 };
@@ -115,6 +142,19 @@ interface SampleValues {
   readonly json?: boolean;
   readonly video?: string;
   readonly fps?: string;
+  /** Whether Pyramid-Flow's defaults apply where the package sets none (`--no-official-defaults` turns them off). */
+  readonly official: boolean;
+  readonly text: TextDefaults | null;
+}
+
+/** What `sample` prints and writes about the official defaults: guidance as given and as run, and the text defaults. */
+interface OfficialRecord {
+  readonly enabled: boolean;
+  readonly guidanceSource: GuidanceSource;
+  readonly guidanceGiven: GuidanceSettings;
+  readonly negativePrompt: TextDefaults['negativePrompt'] | null;
+  readonly promptSuffix: string | null;
+  readonly reference: string | null;
 }
 
 /** Generates with a loaded set and writes the files; the caller owns `models` and closes it. */
@@ -134,7 +174,24 @@ async function sampleWith(
     `${n} samples of ${models.id} ([${spec.channels}, ${spec.frames}, ${spec.height}, ${spec.width}] float32) held in memory`,
     (m) => new UsageError(m),
   );
-  const guidance = values.guidance === undefined && models.guidanceDefaults ? models.guidanceDefaults : guidanceOption(values.guidance);
+  const given =
+    values.guidance === undefined
+      ? defaultGuidance(models, values.official)
+      : { guidance: givenGuidanceOption(values.guidance), source: 'given' as const };
+  let guidance: GuidanceSettings;
+  try {
+    guidance = resolveGuidance(given.guidance, given.source === 'given' ? '--guidance' : `${models.id}'s default guidance`);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const official: OfficialRecord = {
+    enabled: values.official,
+    guidanceSource: given.source,
+    guidanceGiven: given.guidance,
+    negativePrompt: values.text?.negativePrompt ?? null,
+    promptSuffix: values.text?.promptSuffix ?? null,
+    reference: values.text?.reference ?? null,
+  };
   const settings = sampler.parseSettings(raw, models);
   const conditions = await conditionsFor(models, n, values.class, values.unconditional ?? false, values.prompt ?? []);
   const items: SampleItem[] = conditions.map((condition, index) => ({ index, condition }));
@@ -165,7 +222,7 @@ async function sampleWith(
   const { records: _records, ...cost } = result.cost;
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ model: values.model, sampler: sampler.name, settings, guidance, n, seed, out: values.out, shape: pixels.shape, seconds, cost, resolved: result.resolved })}\n`,
+      `${JSON.stringify({ model: values.model, sampler: sampler.name, settings, guidance, n, seed, out: values.out, shape: pixels.shape, seconds, cost, resolved: result.resolved, officialDefaults: official })}\n`,
     );
     return;
   }
@@ -174,8 +231,27 @@ async function sampleWith(
       `model ${models.id}, sampler ${sampler.name}, seed ${seed}, ${seconds.toFixed(2)} s\n` +
       (result.resolved ? `resolved settings: ${JSON.stringify(result.resolved)}\n` : '') +
       `device: ${models.device.name} (${models.device.kind}, ${models.device.runtime})\n` +
+      formatOfficial(guidance, official) +
       (values.video ? `wrote ${values.video}: the samples side by side\n` : '') +
       formatCost(result.cost) +
       '\n',
   );
+}
+
+/** The guidance and text defaults a `sample` run used, as lines. */
+function formatOfficial(guidance: GuidanceSettings, o: OfficialRecord): string {
+  const given =
+    o.guidanceGiven.firstFrame === guidance.firstFrame && o.guidanceGiven.video === guidance.video
+      ? ''
+      : ` (given ${o.guidanceGiven.firstFrame} / ${o.guidanceGiven.video}: a first-frame scale of 0 turns guidance off, as in Pyramid-Flow)`;
+  const source = { given: '--guidance', package: "the package's default", official: "Pyramid-Flow's README default", none: 'none' }[
+    o.guidanceSource
+  ];
+  const lines = [`guidance: first frame ${guidance.firstFrame}, video ${guidance.video} from ${source}${given}`];
+  if (o.negativePrompt)
+    lines.push(
+      `text: negative prompt '${o.negativePrompt.text}' (${o.negativePrompt.source}), prompt suffix '${o.promptSuffix}'` +
+        `${o.enabled ? ' (official defaults on; --no-official-defaults turns them off)' : ' (official defaults off)'}`,
+    );
+  return `${lines.join('\n')}\n`;
 }

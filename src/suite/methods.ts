@@ -8,7 +8,8 @@ import { SchemaError } from '../core/schema.ts';
 import { hashValue } from '../core/hash.ts';
 import { loadModelSet } from '../models/load.ts';
 import { samplers } from '../samplers/index.ts';
-import type { Sampler } from '../samplers/contract/sampling.ts';
+import { defaultGuidance, resolveGuidance, type GuidanceSource, type Sampler } from '../samplers/contract/sampling.ts';
+import { applyTextDefaults, type TextDefaults, type WithTextDefaults } from '../models/package/model-set.ts';
 import { modelSetSpec, withDefaults, type ModelSet, type ModelSpec } from '../models/contract/velocity-model.ts';
 import { Tensor } from '../core/tensor.ts';
 import type { GuidanceSpec, Suite } from './suite-schema.ts';
@@ -17,8 +18,17 @@ import type { ExpandedMethod } from './sweep.ts';
 /** A method ready to sample. */
 export interface ResolvedMethod extends Omit<ExpandedMethod, 'model' | 'guidance'> {
   readonly model: string;
-  /** The suite's guidance, else the model set's default, else none (1, 1). */
+  /**
+   * The guidance the samplers run with: the suite's, else the model set's default, else for a text-conditional set
+   * the official 7 / 5 (unless the suite sets `officialDefaults: false`), else none (1, 1); a first-frame scale of
+   * 0 (Pyramid-Flow's "guidance off") becomes 1 (`resolveGuidance`).
+   */
   readonly guidance: GuidanceSpec;
+  /** The guidance before `resolveGuidance`, and where it came from. */
+  readonly guidanceGiven: GuidanceSpec;
+  readonly guidanceSource: GuidanceSource;
+  /** The text conditioning the set runs with (negative prompt, prompt suffix), or null for a set that is not text-conditional. */
+  readonly textDefaults: TextDefaults | null;
   readonly models: ModelSet;
   /** Content hash of the model set (the hashes of every model in it). */
   readonly modelHash: string;
@@ -82,23 +92,34 @@ export async function resolveMethods(
   where = 'suite',
   loader: ModelLoader = loadModelSet,
 ): Promise<ResolvedMethod[]> {
-  const loaded = new Map<string, Promise<ModelSet>>();
+  const loaded = new Map<string, Promise<WithTextDefaults>>();
+  // the official text defaults (prompt suffix, negative prompt) apply to a set as it is loaded
+  const official = suite.officialDefaults ?? true;
+  const load = async (reference: string): Promise<WithTextDefaults> => {
+    const set = await loader(reference);
+    try {
+      return await applyTextDefaults(set, official);
+    } catch (error) {
+      await set.close().catch(() => undefined);
+      throw error;
+    }
+  };
   try {
-    return await resolveWith(loaded, expanded, suite, where, loader);
+    return await resolveWith(loaded, expanded, suite, where, load);
   } catch (error) {
     const settled = await Promise.allSettled(loaded.values());
     // the resolving error is the one to report; a failure to close under it would hide it
-    await closeSets(settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))).catch(() => undefined);
+    await closeSets(settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.models] : []))).catch(() => undefined);
     throw error;
   }
 }
 
 async function resolveWith(
-  loaded: Map<string, Promise<ModelSet>>,
+  loaded: Map<string, Promise<WithTextDefaults>>,
   expanded: readonly ExpandedMethod[],
   suite: Suite,
   where: string,
-  loader: ModelLoader,
+  loader: (reference: string) => Promise<WithTextDefaults>,
 ): Promise<ResolvedMethod[]> {
   const shapes = new Map<string, Promise<[number, number, number, number]>>();
   const out: ResolvedMethod[] = [];
@@ -111,8 +132,9 @@ async function resolveWith(
     const reference = m.model;
     if (!loaded.has(reference)) loaded.set(reference, loader(reference));
     let models: ModelSet;
+    let textDefaults: TextDefaults | null;
     try {
-      models = await loaded.get(reference)!;
+      ({ models, text: textDefaults } = await loaded.get(reference)!);
     } catch (error) {
       throw new SchemaError(`${at}.model '${reference}': ${(error as Error).message}`);
     }
@@ -130,11 +152,20 @@ async function resolveWith(
     const shapeKey = `${reference}:${frames}`;
     if (!shapes.has(shapeKey)) shapes.set(shapeKey, decodedShape(models, [spec.channels, frames, spec.height, spec.width]));
     const shape = await shapes.get(shapeKey)!;
-    const guidance = m.guidance ?? models.guidanceDefaults ?? { firstFrame: 1, video: 1 };
+    const given = m.guidance ? { guidance: m.guidance, source: 'given' as const } : defaultGuidance(models, suite.officialDefaults ?? true);
+    let guidance: GuidanceSpec;
+    try {
+      guidance = resolveGuidance(given.guidance, given.source === 'given' ? `${at}.guidance` : `${at}: ${reference}'s default guidance`);
+    } catch (error) {
+      throw new SchemaError((error as Error).message);
+    }
     out.push({
       ...m,
       model: reference,
       guidance,
+      guidanceGiven: given.guidance,
+      guidanceSource: given.source,
+      textDefaults,
       models,
       modelHash: modelSetHash(models),
       samplerImpl,

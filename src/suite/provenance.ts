@@ -1,7 +1,8 @@
 /**
  * Provenance: the manifest each run writes beside its results (`manifest.json`, documented in docs/results.md):
  * the suite and its hash, the git commit and whether the tree was dirty, package versions (Node.js, the npm
- * packages as package-lock.json pins them, onnxruntime), execution providers, model hashes, seeds, the machine,
+ * packages as package-lock.json pins them, onnxruntime), execution providers, model hashes, the official
+ * Pyramid-Flow defaults each method ran with (guidance, negative prompt, prompt suffix), seeds, the machine,
  * the store's hit counts, and start and end times.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import type { DeviceInfo } from '../models/contract/device.ts';
 import type { GitState, Manifest, PackageVersions } from './contract/manifest.ts';
 import { modelsOf } from '../models/contract/velocity-model.ts';
 import { HARNESS_ROOT, harnessInfo } from '../core/harness-root.ts';
+import { OFFICIAL_DEFAULTS_SOURCE } from '../models/package/model-set.ts';
 
 // the harness root and version live in core/ (the CLI reads the version without loading the suite)
 export { HARNESS_ROOT, harnessInfo };
@@ -103,6 +105,17 @@ export async function buildManifest(input: ManifestInput): Promise<Manifest> {
       models: modelsOf(m.models).map((v) => ({ id: v.id, role: v.spec.role, hash: v.hash })),
       device: m.models.device,
     })),
+    officialDefaults: {
+      enabled: loaded.suite.officialDefaults ?? true,
+      reference: OFFICIAL_DEFAULTS_SOURCE,
+      methods: methods.map((m) => ({
+        id: m.id,
+        guidanceSource: m.guidanceSource,
+        guidanceGiven: m.guidanceGiven,
+        guidance: m.guidance,
+        text: m.textDefaults ? { negativePrompt: m.textDefaults.negativePrompt, promptSuffix: m.textDefaults.promptSuffix } : null,
+      })),
+    },
     seeds: { generation: loaded.suite.seed, reference: loaded.suite.reference.seed, metrics: metricSeeds },
     shard: input.shard,
     machine: input.machine,

@@ -21,10 +21,12 @@ const samplesLimit = `allowed: at most ${MAX_SAMPLES} samples per method (the pl
 const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use a lowercase identifier: a letter, then letters, digits or _');
 const placeholder = z.union([strictObject({ $sweep: identifier }), strictObject({ $arg: identifier })]);
 
-/** Guidance scales; 1 means no guidance. */
+const scaleMessage = 'use a number >= 0 (1 = one conditional call; a first-frame scale of 0 = guidance off, as Pyramid-Flow treats <= 0)';
+
+/** Guidance scales; 1 means no guidance, and a first-frame scale of 0 turns guidance off as in Pyramid-Flow (docs/suites.md). */
 export const guidanceSchema = strictObject({
-  firstFrame: z.number().min(0).describe('first-frame scale (Pyramid-Flow guidance_scale)'),
-  video: z.number().min(0).describe('later-frame scale (Pyramid-Flow video_guidance_scale)'),
+  firstFrame: z.number().min(0, scaleMessage).describe('first-frame scale (Pyramid-Flow guidance_scale)'),
+  video: z.number().min(0, scaleMessage).describe('later-frame scale (Pyramid-Flow video_guidance_scale)'),
 });
 
 const conditionsSchema = z.discriminatedUnion('kind', [
@@ -68,6 +70,12 @@ const suiteSchema = () =>
     conditions: conditionsSchema.default({ kind: 'unconditional' }),
     frames: z.number().int().min(1).optional(),
     guidance: guidanceSchema.optional(),
+    /**
+     * Pyramid-Flow generate()'s defaults where a package sets none (docs/suites.md): guidance 7 / 5, the official
+     * negative prompt and prompt suffix for text-conditional packages. Absent means true (kept absent so that
+     * suites written before it keep their hash).
+     */
+    officialDefaults: z.boolean().optional(),
     batch: z.number().int().min(1).max(4096).default(16),
     chunk: z.number().int().min(1).max(1_000_000).default(128),
     playbackFps: z.number().positive().default(24),

@@ -8,6 +8,9 @@ import { sampleCommand } from '../../src/commands/sample.ts';
 import { counts, resetCounts } from '../helpers/counting-models.ts';
 import { rejects } from '../helpers/assert.ts';
 import { badInput } from '../helpers/case-ledger.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { decodeNpz } from '../../src/io/npy.ts';
+import { writeTextPackage } from '../helpers/text-package.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sample-cmd-'));
 
@@ -75,5 +78,68 @@ test('--n beyond the sample limit, or more samples than memory can hold, is refu
     );
     assert.not.ok(existsSync(out));
   }));
+
+test("a text package that sets no guidance samples with Pyramid-Flow's 7 / 5 and prompt suffix, printed; --no-official-defaults turns them off", async () => {
+  const pkg = writeTextPackage(path.join(dir, 'text'), ['a red disk']);
+  const m = JSON.parse(readFileSync(path.join(pkg, 'manifest.json'), 'utf8'));
+  delete m.defaults.guidance;
+  writeFileSync(path.join(pkg, 'manifest.json'), JSON.stringify(m));
+  const run = (name: string, ...extra: string[]) =>
+    sample('--model', `onnx:${pkg}`, '--prompt', 'a red disk', '--n', '2', '--seed', '3', '--out', path.join(dir, `${name}.npz`), ...extra);
+  const on = JSON.parse(await run('on', '--json'));
+  assert.equal(on.guidance, { firstFrame: 7, video: 5 });
+  assert.equal(on.officialDefaults, {
+    enabled: true,
+    guidanceSource: 'official',
+    guidanceGiven: { firstFrame: 7, video: 5 },
+    negativePrompt: { text: 'bad', source: 'package' },
+    promptSuffix: ', hyper quality, Ultra HD, 8K',
+    reference: on.officialDefaults.reference,
+  });
+  // two guided calls per step: 3 stages x 2 steps for the first frame, 3 x 1 for each of 2 later frames
+  assert.is(on.cost.nfe, 2 * (6 + 3 + 3));
+  const off = JSON.parse(await run('off', '--json', '--no-official-defaults'));
+  assert.equal(off.guidance, { firstFrame: 1, video: 1 });
+  assert.equal([off.officialDefaults.guidanceSource, off.officialDefaults.promptSuffix], ['none', '']);
+  assert.is(off.cost.nfe, 6 + 3 + 3);
+  const printed = await run('printed');
+  assert.match(printed, /\nguidance: first frame 7, video 5 from Pyramid-Flow's README default\n/);
+  assert.match(
+    printed,
+    /\ntext: negative prompt 'bad' \(package\), prompt suffix ', hyper quality, Ultra HD, 8K' \(official defaults on; --no-official-defaults turns them off\)\n/,
+  );
+  // the npz records the prompt as given
+  assert.equal(JSON.parse(new TextDecoder().decode(decodeNpz(readFileSync(path.join(dir, 'on.npz'))).prompts.data as Uint8Array)), [
+    'a red disk',
+    'a red disk',
+  ]);
+});
+
+test("--guidance 0 is Pyramid-Flow's guidance off: the same bytes as --guidance 1; 0 with a video scale it would ignore is refused", async () => {
+  const run = (name: string, guidance: string) =>
+    sample(
+      '--model',
+      'analytic:tiny-video',
+      '--steps',
+      '2,2,2',
+      '--n',
+      '2',
+      `--guidance=${guidance}`,
+      '--out',
+      path.join(dir, `${name}.npz`),
+    );
+  const printed = await run('g0', '0');
+  assert.match(
+    printed,
+    /\nguidance: first frame 1, video 1 from --guidance \(given 0 \/ 0: a first-frame scale of 0 turns guidance off, as in Pyramid-Flow\)\n/,
+  );
+  await run('g1', '1');
+  assert.ok(readFileSync(path.join(dir, 'g0.npz')).equals(readFileSync(path.join(dir, 'g1.npz'))));
+  await rejects(
+    () => run('bad', '0,5'),
+    /^--guidance\.video is 5 with firstFrame 0; Pyramid-Flow's generate\(\) turns guidance off for every frame/,
+  );
+  await rejects(() => run('neg', '-1'), /^--guidance is '-1'; allowed: <first-frame scale>\[,<video scale>\], each >= 0/);
+});
 
 test.run();

@@ -4,14 +4,21 @@ import path from 'node:path';
 import { encodeNpz, npyArray } from '../../src/io/npy.ts';
 import { GraphBuilder } from '../../src/models/onnx/builder.ts';
 import { fileSha256 } from '../../src/models/package/manifest.ts';
+import { OFFICIAL_PROMPT_SUFFIX } from '../../src/models/package/model-set.ts';
 import { writeToyPackage } from './toy-package.ts';
 
-/** Writes the package into `dir` with embeddings for `prompts` (and the negative prompt 'bad'); returns `dir`. */
+/**
+ * Writes the package into `dir` with embeddings for `prompts` (and the negative prompt 'bad'), each prompt also
+ * with Pyramid-Flow's prompt suffix appended (the same embedding: the official defaults look the suffixed prompt
+ * up); returns `dir`.
+ */
 export function writeTextPackage(dir: string, prompts: readonly string[]): string {
   writeToyPackage(dir, { kind: 'pyramid', text: true, channels: 4 });
-  const all = ['bad', ...prompts];
+  const all = ['bad', ...prompts, ...prompts.map((p) => p + OFFICIAL_PROMPT_SUFFIX)];
   const names = new TextEncoder().encode(JSON.stringify(all));
-  const embeddings = Float32Array.from({ length: all.length * 8 }, (_, i) => Math.floor(i / 8) - 1);
+  // row i's values are its prompt's position in ['bad', ...prompts] minus 1
+  const position = (i: number) => (i <= prompts.length ? i : i - prompts.length);
+  const embeddings = Float32Array.from({ length: all.length * 8 }, (_, i) => position(Math.floor(i / 8)) - 1);
   writeFileSync(
     path.join(dir, 'emb.npz'),
     encodeNpz({ prompts: npyArray(names, [names.length]), embeddings: npyArray(embeddings, [all.length, 4, 2]) }),

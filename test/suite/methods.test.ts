@@ -8,6 +8,14 @@ import { analyticPreset } from '../../src/models/analytic/presets.ts';
 import { rejects } from '../helpers/assert.ts';
 import { rawSuite } from '../helpers/suites.ts';
 import { modelSetSpec } from '../../src/models/contract/velocity-model.ts';
+import { closeMethods } from '../../src/suite/methods.ts';
+import { loadSuite } from '../../src/suite/suite-schema.ts';
+import { OFFICIAL_NEGATIVE_PROMPT, OFFICIAL_PROMPT_SUFFIX } from '../../src/models/package/model-set.ts';
+import { writeTextPackage } from '../helpers/text-package.ts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { encodeNpz, npyArray } from '../../src/io/npy.ts';
 
 test('methods resolve: models loaded once per reference, settings filled by the sampler, shape fixed', async () => {
   const suite = parseSuite(
@@ -63,6 +71,102 @@ test('bad settings, unknown presets, missing arguments and too many frames name 
     () => resolveMethods(expandMethods(frames, {}), frames, 's.yaml'),
     /s\.yaml\.frames: 4 frames asked for, but analytic:tiny-video \(p\) generates at most 3/,
   );
+});
+
+test("guidance: Pyramid-Flow's first-frame scale 0 runs as 1 (recorded as given), a video scale it would ignore is refused", async () => {
+  const suite = (guidance: unknown) =>
+    parseSuite(rawSuite({ methods: [{ name: 'p', model: 'analytic:tiny-video', sampler: 'pyramid', guidance }] }), 's.yaml');
+  const off = suite({ firstFrame: 0, video: 0 });
+  const [m] = await resolveMethods(expandMethods(off, {}), off, 's.yaml');
+  assert.equal(m.guidance, { firstFrame: 1, video: 1 });
+  assert.equal(m.guidanceGiven, { firstFrame: 0, video: 0 });
+  assert.is(m.guidanceSource, 'given');
+  assert.is(m.textDefaults, null);
+  const ignored = suite({ firstFrame: 0, video: 5 });
+  await rejects(
+    () => resolveMethods(expandMethods(ignored, {}), ignored, 's.yaml'),
+    /^s\.yaml\.methods\[0\] \(p\)\.guidance\.video is 5 with firstFrame 0; Pyramid-Flow's generate\(\) turns guidance off for every frame/,
+  );
+  assert.throws(
+    () => expandMethods(suite({ firstFrame: -2, video: 1 }), {}),
+    /guidance.*firstFrame.*use a number >= 0 .*a first-frame scale of 0 = guidance off/,
+  );
+});
+
+/** A text package with no guidance of its own and no negative prompt; its table holds the official negative prompt. */
+function officialTextPackage(): string {
+  const dir = writeTextPackage(path.join(mkdtempSync(path.join(tmpdir(), 'methods-text-')), 'pkg'), ['a red disk']);
+  const m = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  delete m.defaults.guidance;
+  delete m.conditioning.negativePrompt;
+  const all = ['', OFFICIAL_NEGATIVE_PROMPT, 'a red disk', `a red disk${OFFICIAL_PROMPT_SUFFIX}`];
+  const names = new TextEncoder().encode(JSON.stringify(all));
+  writeFileSync(
+    path.join(dir, 'emb.npz'),
+    encodeNpz({
+      prompts: npyArray(names, [names.length]),
+      embeddings: npyArray(
+        Float32Array.from({ length: all.length * 8 }, (_, i) => Math.floor(i / 8)),
+        [all.length, 4, 2],
+      ),
+    }),
+  );
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
+  return dir;
+}
+
+test("a text package that sets none gets the official guidance 7 / 5 and text defaults; 'officialDefaults: false' turns them off", async () => {
+  const pkg = officialTextPackage();
+  const resolve = async (officialDefaults?: boolean) => {
+    const suite = parseSuite(
+      rawSuite({
+        samples: undefined,
+        conditions: { kind: 'prompts', file: 'p.txt', samplesPerPrompt: 2 },
+        reference: { source: 'none' },
+        ...(officialDefaults === undefined ? {} : { officialDefaults }),
+        methods: [{ name: 'p', model: `onnx:${pkg}`, sampler: 'pyramid' }],
+        metrics: [{ name: 'cost' }],
+      }),
+      's.yaml',
+    );
+    return resolveMethods(expandMethods(suite, {}), suite, 's.yaml');
+  };
+  const on = await resolve();
+  const off = await resolve(false);
+  try {
+    assert.equal(on[0].guidance, { firstFrame: 7, video: 5 });
+    assert.is(on[0].guidanceSource, 'official');
+    assert.equal(on[0].textDefaults?.negativePrompt, { text: OFFICIAL_NEGATIVE_PROMPT, source: 'official' });
+    assert.is(on[0].textDefaults?.promptSuffix, OFFICIAL_PROMPT_SUFFIX);
+    assert.equal(off[0].guidance, { firstFrame: 1, video: 1 });
+    assert.is(off[0].guidanceSource, 'none');
+    assert.equal(off[0].textDefaults?.negativePrompt, { text: '', source: 'empty' });
+    // samples made under one are never read back for the other
+    assert.is.not(on[0].modelHash, off[0].modelHash);
+  } finally {
+    await closeMethods([...on, ...off]);
+  }
+});
+
+test('the default suite is untouched by the official defaults: its hash, guidance and model hashes as before them', async () => {
+  const loaded = loadSuite('suites/default.yaml');
+  // golden values from main at a1b2f05, before the official defaults existed
+  assert.is(loaded.hash, '22c1988fc67239498b0127db3f6dd2ae199de3568ae6ed1b51064122d60653d9');
+  const methods = await resolveMethods(expandMethods(loaded.suite, {}, loaded.file), loaded.suite, loaded.file);
+  try {
+    assert.equal(
+      methods.map((m) => [m.id, m.guidance, m.guidanceSource, m.textDefaults, m.modelHash.slice(0, 16)]),
+      [
+        ['pyramid [checkpoint=onnx:checkpoints/shapes-pyramid-step1000]', { firstFrame: 3, video: 2 }, 'package', null, '5fa1d531bb58e3c8'],
+        ['pyramid [checkpoint=onnx:checkpoints/shapes-pyramid-step2000]', { firstFrame: 3, video: 2 }, 'package', null, 'f2bc22a76b90450c'],
+        ['pyramid [checkpoint=onnx:checkpoints/shapes-pyramid]', { firstFrame: 3, video: 2 }, 'package', null, 'cf93e6a19df368f8'],
+        ['full', { firstFrame: 3, video: 2 }, 'package', null, '4b82a743ee673335'],
+        ['cascade', { firstFrame: 3, video: 2 }, 'package', null, '55536a6ec6983bc2'],
+      ],
+    );
+  } finally {
+    await closeMethods(methods);
+  }
 });
 
 test.run();

@@ -171,6 +171,17 @@ test('an ONNX text-to-video package: prompts through its embedding table, its de
   );
   for (const name of ['a red disk-0', 'a red disk-1', 'a blue square-0', 'a blue square-1'])
     assert.ok(existsSync(path.join(out, 'videos', 'pyramid', `${name}.mp4`)), name);
+  // provenance: the package's guidance and negative prompt kept, the official prompt suffix applied
+  assert.equal(manifest.officialDefaults?.methods, [
+    {
+      id: 'pyramid',
+      guidanceSource: 'package',
+      guidanceGiven: { firstFrame: 2, video: 1.5 },
+      guidance: { firstFrame: 2, video: 1.5 },
+      text: { negativePrompt: { text: 'bad', source: 'package' }, promptSuffix: ', hyper quality, Ultra HD, 8K' },
+    },
+  ]);
+  assert.is(manifest.officialDefaults?.enabled, true);
   assert.match(manifest.models[0].device.runtime, /^onnxruntime-node [0-9.]+, CPU execution provider$/);
   assert.match(manifest.device.reason, /onnxruntime-node [0-9.]+, CPU execution provider/);
 });

@@ -6,7 +6,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeNpz } from '../../io/npy.ts';
-import type { Condition, ConditioningSpec, Conditioner, ModelSpec } from '../contract/velocity-model.ts';
+import { hashValue } from '../../core/hash.ts';
+import {
+  modelSetSpec,
+  type Condition,
+  type ConditioningSpec,
+  type Conditioner,
+  type ModelSet,
+  type ModelSpec,
+  type VelocityModel,
+} from '../contract/velocity-model.ts';
 import { PackageError, type NetworkEntry, type PackageManifest } from './manifest.ts';
 
 /** Maps conditions to the network's conditioning inputs. */
@@ -163,4 +172,118 @@ export function samplerDefaultsOf(m: PackageManifest): Record<string, Record<str
   if (m.kind === 'full') samplerDefaults.full = { ...temporal, ...(d.steps ? { steps: d.steps } : {}) };
   if (m.kind === 'cascade' && d.stepsPerStage) samplerDefaults.cascade = { stepsPerStage: d.stepsPerStage };
   return samplerDefaults;
+}
+
+/** Where the official text defaults below were read: jy0205/Pyramid-Flow at this commit. */
+export const OFFICIAL_DEFAULTS_SOURCE =
+  'jy0205/Pyramid-Flow@3040d717b0ef48f0dfb10d0eb9f3c1d0b55442e0 pyramid_dit/pyramid_dit_for_video_gen_pipeline.py generate(); README';
+
+/** The negative prompt Pyramid-Flow `generate()` encodes as the unconditional text (its `negative_prompt` default). */
+export const OFFICIAL_NEGATIVE_PROMPT =
+  'cartoon style, worst quality, low quality, blurry, absolute black, absolute white, low res, extra limbs, extra digits, misplaced objects, mutated anatomy, monochrome, horror';
+
+/** What Pyramid-Flow `generate()` appends to every prompt before encoding it ("to improve aesthetics"). */
+export const OFFICIAL_PROMPT_SUFFIX = ', hyper quality, Ultra HD, 8K';
+
+/** The text conditioning a text-conditional set runs with, for provenance. */
+export interface TextDefaults {
+  /** Whether the official defaults were on (suite `officialDefaults`, `sample --no-official-defaults`). */
+  readonly official: boolean;
+  /** The unconditional text and where it came from: the package's `negativePrompt`, the official one, or empty. */
+  readonly negativePrompt: { readonly text: string; readonly source: 'package' | 'official' | 'empty' };
+  /** Appended to every prompt before it is encoded ('' when none). */
+  readonly promptSuffix: string;
+  readonly reference: string;
+}
+
+/** A model set with the text defaults applied, and what they were (null for a set that is not text-conditional). */
+export interface WithTextDefaults {
+  readonly models: ModelSet;
+  readonly text: TextDefaults | null;
+}
+
+/** The package manifest behind a set loaded by a package engine (onnx:, torch:), if any. */
+function packageManifest(models: ModelSet): PackageManifest | undefined {
+  const m = (models as { manifest?: unknown }).manifest;
+  return m !== null && typeof m === 'object' && (m as { format?: unknown }).format === 'pyramid-bench/model-package'
+    ? (m as PackageManifest)
+    : undefined;
+}
+
+/**
+ * Applies Pyramid-Flow `generate()`'s text defaults to a text-conditional set (jy0205/Pyramid-Flow 3040d71):
+ * with `official` on, every prompt is encoded with ", hyper quality, Ultra HD, 8K" appended (the condition keeps
+ * the prompt as given, for file names and records), and a package whose manifest gives no (or an empty)
+ * `negativePrompt` gets the official negative prompt as the unconditional text; a package's own non-empty
+ * `negativePrompt` is kept. With `official` off the set is returned as loaded (the package's negative prompt,
+ * else the empty prompt, as `generate()` makes of `negative_prompt=None`; no suffix). A set that is not
+ * text-conditional is returned unchanged. The returned set's hash covers the negative prompt and suffix, so
+ * samples made under one are never read back for the other; closing it closes the loaded set.
+ */
+export async function applyTextDefaults(models: ModelSet, official: boolean): Promise<WithTextDefaults> {
+  const conditioning = modelSetSpec(models).conditioning;
+  if (conditioning.kind !== 'text') return { models, text: null };
+  const own = packageManifest(models)?.conditioning;
+  const packageNegative = own?.kind === 'text' ? own.negativePrompt : '';
+  if (!official) {
+    const text: TextDefaults = {
+      official,
+      negativePrompt: { text: packageNegative, source: packageNegative ? 'package' : 'empty' },
+      promptSuffix: '',
+      reference: OFFICIAL_DEFAULTS_SOURCE,
+    };
+    return { models, text };
+  }
+  const inner = models.conditioner;
+  const offSwitch = "or switch the official defaults off (sample --no-official-defaults, suite 'officialDefaults: false')";
+  const encodeSuffixed = async (prompt: string): Promise<Condition> => {
+    if (!inner) throw new RangeError(`model ${models.id} is text-conditional but has no condition encoder or embedding table`);
+    let c: Condition;
+    try {
+      c = await inner.encode(prompt + OFFICIAL_PROMPT_SUFFIX);
+    } catch (error) {
+      throw new RangeError(
+        `${(error as Error).message} (the official prompt suffix '${OFFICIAL_PROMPT_SUFFIX}' was appended to '${prompt}'; give the package embeddings of the suffixed prompts, ${offSwitch})`,
+      );
+    }
+    return c.kind === 'text' ? { ...c, prompt } : c;
+  };
+  let negative: Condition | null = null;
+  if (!packageNegative) {
+    if (!inner) throw new RangeError(`model ${models.id} is text-conditional but has no condition encoder or embedding table`);
+    try {
+      negative = await inner.encode(OFFICIAL_NEGATIVE_PROMPT);
+    } catch (error) {
+      throw new RangeError(
+        `${(error as Error).message} (the official negative prompt, used because the package sets no conditioning.negativePrompt; give the package its embedding, set a negativePrompt, ${offSwitch})`,
+      );
+    }
+  }
+  const text: TextDefaults = {
+    official,
+    negativePrompt: negative ? { text: OFFICIAL_NEGATIVE_PROMPT, source: 'official' } : { text: packageNegative, source: 'package' },
+    promptSuffix: OFFICIAL_PROMPT_SUFFIX,
+    reference: OFFICIAL_DEFAULTS_SOURCE,
+  };
+  // unconditional rows get the official negative prompt's embedding as a text row
+  const withNegative = (model: VelocityModel | undefined): VelocityModel | undefined => {
+    if (!model || !negative) return model;
+    const n = negative;
+    return {
+      id: model.id,
+      hash: model.hash,
+      spec: model.spec,
+      predict: (input) => model.predict({ ...input, conditions: input.conditions.map((c) => (c.kind === 'unconditional' ? n : c)) }),
+    };
+  };
+  const wrapped: ModelSet = {
+    ...models,
+    hash: hashValue({ set: models.hash ?? null, negativePrompt: text.negativePrompt.text, promptSuffix: text.promptSuffix }),
+    pyramid: withNegative(models.pyramid),
+    full: withNegative(models.full),
+    cascade: models.cascade?.map((m) => withNegative(m)!),
+    conditioner: { encode: encodeSuffixed },
+    close: () => models.close(),
+  };
+  return { models: wrapped, text };
 }

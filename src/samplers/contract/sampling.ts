@@ -8,6 +8,7 @@ import type { NoiseSource } from '../../core/philox.ts';
 import { rowFlops, tokensPerFrame } from '../../models/contract/cost-model.ts';
 import type { PlannedCall } from './plan-cost.ts';
 import {
+  modelSetSpec,
   validateCondition,
   type Condition,
   type HistoryEntry,
@@ -22,7 +23,11 @@ export interface SampleItem {
   readonly condition: Condition;
 }
 
-/** Classifier-free guidance scales; 1 means no guidance (and no unconditional call). */
+/**
+ * Classifier-free guidance scales as the samplers take them: 1 means no guidance (one conditional call, no
+ * unconditional call); a scale of 0 or below never reaches a sampler (`resolveGuidance` maps the official
+ * "guidance off" scale to 1).
+ */
 export interface GuidanceSettings {
   /** Scale for the first frame (Pyramid-Flow `guidance_scale`, 7 by default). */
   readonly firstFrame: number;
@@ -36,6 +41,52 @@ export function jointGuidance(guidance: GuidanceSettings, frames: number): numbe
 }
 
 export const NO_GUIDANCE: GuidanceSettings = Object.freeze({ firstFrame: 1, video: 1 });
+
+/**
+ * The guidance Pyramid-Flow's README runs (`guidance_scale=7`, `video_guidance_scale=5`, jy0205/Pyramid-Flow
+ * README at 3040d71): the default for text-to-video packages that set none. `generate()`'s own signature
+ * defaults differ (7 for both, with 28 steps per stage).
+ */
+export const OFFICIAL_GUIDANCE: GuidanceSettings = Object.freeze({ firstFrame: 7, video: 5 });
+
+/** Where a run's guidance came from: the suite or command line, the package, the official default, or none (1, 1). */
+export type GuidanceSource = 'given' | 'package' | 'official' | 'none';
+
+/**
+ * The guidance a set runs with when the suite or command line gives none: the package's, else for a
+ * text-conditional set with `official` on Pyramid-Flow's README guidance (7 / 5), else none (1, 1). Class-
+ * conditional and unconditional sets never get the official default (it belongs to the text-to-video model).
+ */
+export function defaultGuidance(models: ModelSet, official: boolean): { guidance: GuidanceSettings; source: GuidanceSource } {
+  if (models.guidanceDefaults) return { guidance: models.guidanceDefaults, source: 'package' };
+  if (official && modelSetSpec(models).conditioning.kind === 'text') return { guidance: OFFICIAL_GUIDANCE, source: 'official' };
+  return { guidance: NO_GUIDANCE, source: 'none' };
+}
+
+/**
+ * Guidance as given (a suite, a command line, a package) turned into what the samplers take, following
+ * Pyramid-Flow `generate()` (jy0205/Pyramid-Flow 3040d71, `do_classifier_free_guidance` is
+ * `guidance_scale > 0`): a first-frame scale of 0 turns guidance off for every frame (conditional prediction only),
+ * which the samplers take as 1 (one conditional call). With a first-frame scale above 0 every frame is guided
+ * with the formula, so a video scale of 0 gives the unconditional prediction for later frames, as there. Refused,
+ * naming `where`: a negative or non-finite scale, and a first-frame scale of 0 with a video scale other than 0
+ * or 1 (the official code would ignore it).
+ */
+export function resolveGuidance(given: GuidanceSettings, where: string): GuidanceSettings {
+  for (const key of ['firstFrame', 'video'] as const) {
+    const s = given[key];
+    if (!Number.isFinite(s) || s < 0)
+      throw new RangeError(
+        `${where}.${key} is ${s}; allowed: a finite number >= 0 (1 = one conditional call; 0 = guidance off, as Pyramid-Flow's generate() treats a scale <= 0)`,
+      );
+  }
+  if (given.firstFrame > 0) return given;
+  if (given.video !== 0 && given.video !== 1)
+    throw new RangeError(
+      `${where}.video is ${given.video} with firstFrame 0; Pyramid-Flow's generate() turns guidance off for every frame when the first-frame scale is 0, so the video scale would be ignored; allowed: video 0 or 1 with firstFrame 0, or a firstFrame above 0`,
+    );
+  return NO_GUIDANCE;
+}
 
 /** What to generate, common to every sampler, plus the sampler's own settings. */
 export interface SamplingPlan<S> {
@@ -203,7 +254,9 @@ const doubledInputs = new WeakMap<Tensor, Tensor>();
 /**
  * The guided velocity for a batch: with scale 1 one conditional call; otherwise one call over
  * [unconditional rows, conditional rows] and v = v_uncond + scale (v_cond - v_uncond) (Ho & Salimans, 2022,
- * eq. 6 in velocity form; Pyramid-Flow `generate_one_unit` chunks uncond first).
+ * eq. 6 in velocity form; Pyramid-Flow `generate_one_unit` chunks uncond first). At scale 1 Pyramid-Flow still
+ * doubles the batch (its guidance is on at any scale > 0) and computes v_uncond + 1 (v_cond - v_uncond), which
+ * is v_cond up to float rounding: the one conditional call here gives the same numbers at half the cost.
  */
 export async function guidedVelocity(
   model: VelocityModel,
@@ -285,6 +338,10 @@ export function validatePlan(model: VelocityModel, plan: SamplingPlan<unknown>, 
     const s = plan.guidance[key];
     if (!Number.isFinite(s) || s < 0)
       throw new RangeError(`${sampler}: guidance.${key} is ${s}; allowed: a finite number >= 0 (1 = no guidance)`);
+    if (key === 'firstFrame' && s === 0)
+      throw new RangeError(
+        `${sampler}: guidance.firstFrame is 0; the samplers take guidance off as 1 (resolveGuidance maps Pyramid-Flow's scale 0 to it); allowed: a number > 0`,
+      );
     if (s !== 1 && model.spec.conditioning.kind === 'none') {
       throw new RangeError(`${sampler}: guidance.${key} is ${s}, but model ${model.id} is unconditional; allowed: 1`);
     }

@@ -23,6 +23,30 @@ export interface PackageVersions {
   readonly npm: Readonly<Record<string, string>>;
 }
 
+/**
+ * Pyramid-Flow generate()'s defaults as a run applied them (docs/suites.md "Official defaults"): per method, the
+ * guidance as given and as run and where it came from, and a text-conditional set's negative prompt and prompt
+ * suffix.
+ */
+export interface OfficialDefaultsRecord {
+  /** The suite's `officialDefaults` (absent = true). */
+  readonly enabled: boolean;
+  /** Where the official values were read (repository, commit, file). */
+  readonly reference: string;
+  readonly methods: readonly {
+    readonly id: string;
+    /** 'given' (the suite), 'package', 'official' or 'none'. */
+    readonly guidanceSource: string;
+    readonly guidanceGiven: { readonly firstFrame: number; readonly video: number };
+    readonly guidance: { readonly firstFrame: number; readonly video: number };
+    /** null for a set that is not text-conditional. */
+    readonly text: {
+      readonly negativePrompt: { readonly text: string; readonly source: string };
+      readonly promptSuffix: string;
+    } | null;
+  }[];
+}
+
 /** The run manifest. */
 export interface Manifest {
   readonly schema: 'pyramid-bench/manifest@1';
@@ -45,6 +69,8 @@ export interface Manifest {
     /** The device the set computes on, as its backend describes it. */
     readonly device: ComputeDevice;
   }[];
+  /** Absent in manifests written before it existed. */
+  readonly officialDefaults?: OfficialDefaultsRecord;
   readonly seeds: { readonly generation: number; readonly reference: number; readonly metrics: Readonly<Record<string, unknown>> };
   readonly shard: Shard;
   readonly machine: MachineDescription;

@@ -1,3 +1,10 @@
+/**
+ * The TypeScript samplers on a tiny ONNX export against training/reference_sampler.py (PyTorch, on the export's
+ * PyTorch weights), on the same recorded noise. The reference restates the harness's own schedule and history code
+ * (training/common.py follows src/models/contract/schedule.ts and src/samplers/pyramid/temporal-pyramid.ts), so this
+ * is an internal consistency check between two implementations of one reading of Pyramid-Flow, not evidence of
+ * fidelity to the official code (jy0205/Pyramid-Flow), which is not run here.
+ */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -10,7 +10,15 @@ import { analyticModelSet } from '../../../src/models/analytic/backend.ts';
 import { analyticPreset } from '../../../src/models/analytic/presets.ts';
 import { samplers } from '../../../src/samplers/index.ts';
 import { totalPlannedCost } from '../../../src/samplers/contract/plan-cost.ts';
-import type { GuidanceSettings, SampleItem } from '../../../src/samplers/contract/sampling.ts';
+import {
+  defaultGuidance,
+  NO_GUIDANCE,
+  OFFICIAL_GUIDANCE,
+  resolveGuidance,
+  type GuidanceSettings,
+  type SampleItem,
+} from '../../../src/samplers/contract/sampling.ts';
+import { rejects } from '../../helpers/assert.ts';
 import type { ModelSet } from '../../../src/models/contract/velocity-model.ts';
 
 const video = analyticModelSet(analyticPreset('tiny-video'));
@@ -105,6 +113,52 @@ test('settingsFromSteps: pyramid steps for every unit unless later units are giv
     steps: 12,
   });
   assert.equal(samplers.get('cascade').settingsFromSteps([5, 4, 3], {}), { stepsPerStage: [5, 4, 3] });
+});
+
+test("resolveGuidance follows Pyramid-Flow's generate(): first-frame scale 0 turns guidance off for every frame (1 here), else as given", () => {
+  assert.equal(resolveGuidance({ firstFrame: 0, video: 0 }, 'g'), NO_GUIDANCE);
+  assert.equal(resolveGuidance({ firstFrame: 0, video: 1 }, 'g'), NO_GUIDANCE);
+  // guidance on (first-frame scale > 0): every frame uses the formula, so video 0 is the unconditional prediction
+  assert.equal(resolveGuidance({ firstFrame: 7, video: 0 }, 'g'), { firstFrame: 7, video: 0 });
+  assert.equal(resolveGuidance({ firstFrame: 1, video: 5 }, 'g'), { firstFrame: 1, video: 5 });
+  assert.throws(
+    () => resolveGuidance({ firstFrame: 0, video: 5 }, 'suite.guidance'),
+    /^suite\.guidance\.video is 5 with firstFrame 0; Pyramid-Flow's generate\(\) turns guidance off for every frame .* allowed: video 0 or 1 with firstFrame 0, or a firstFrame above 0$/,
+  );
+  assert.throws(
+    () => resolveGuidance({ firstFrame: -1, video: 5 }, 'g'),
+    /g\.firstFrame is -1; allowed: a finite number >= 0 .*0 = guidance off/,
+  );
+  assert.throws(() => resolveGuidance({ firstFrame: 7, video: Number.NaN }, 'g'), /g\.video is NaN; allowed/);
+});
+
+test('a first-frame scale of 0 reaching a sampler is refused, naming resolveGuidance', async () => {
+  const pyramid = samplers.get('pyramid');
+  const settings = pyramid.parseSettings({ stepsPerStage: [1, 1, 1] }, video);
+  await rejects(
+    () => pyramid.sample(video, { items: classItems(1), frames: 1, guidance: { firstFrame: 0, video: 0 }, settings }, new PhiloxNoise(0)),
+    /pyramid: guidance\.firstFrame is 0; the samplers take guidance off as 1 \(resolveGuidance maps Pyramid-Flow's scale 0 to it\)/,
+  );
+});
+
+test("defaultGuidance: the package's, else the official 7 / 5 for a text-conditional set with the official defaults on, else none", () => {
+  const spec = video.pyramid!.spec;
+  const textSet = (guidanceDefaults?: GuidanceSettings): ModelSet => ({
+    id: 'text-set',
+    pyramid: { id: 'p', hash: 'h', spec: { ...spec, conditioning: { kind: 'text', tokens: 1, dim: 1 } }, predict: video.pyramid!.predict },
+    guidanceDefaults,
+    device: video.device,
+    close: async () => undefined,
+  });
+  assert.equal(defaultGuidance(textSet(), true), { guidance: OFFICIAL_GUIDANCE, source: 'official' });
+  assert.equal(OFFICIAL_GUIDANCE, { firstFrame: 7, video: 5 });
+  assert.equal(defaultGuidance(textSet(), false), { guidance: NO_GUIDANCE, source: 'none' });
+  assert.equal(defaultGuidance(textSet({ firstFrame: 2, video: 1.5 }), true), {
+    guidance: { firstFrame: 2, video: 1.5 },
+    source: 'package',
+  });
+  // class-conditional sets never get the text-to-video default
+  assert.equal(defaultGuidance(video, true), { guidance: NO_GUIDANCE, source: 'none' });
 });
 
 test.run();
