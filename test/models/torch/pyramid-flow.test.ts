@@ -246,6 +246,30 @@ if (!hasTorch) {
     });
   }
 
+  test('the packed text condition at the released sizes (T5 128 x 4096, pooled 2048 or 768) unpacks to the same embeddings, mask and pooled values', () => {
+    const code = `
+import sys, torch
+sys.path.insert(0, ${JSON.stringify(path.join(root, 'python'))})
+from pyramid_bench_models.pyramid_flow import pack_text, unpack_text
+for pooled_dim in (2048, 768):
+    layout = {"t5Tokens": 128, "dim": 4096, "pooledDim": pooled_dim, "tokens": 130}
+    g = torch.Generator().manual_seed(pooled_dim)
+    e, q = torch.randn(128, 4096, generator=g), torch.randn(pooled_dim, generator=g)
+    m = torch.zeros(128, dtype=torch.int64); m[:17] = 1
+    packed = pack_text(e, m, q, layout)
+    assert list(packed.shape) == [130, 4096]
+    e2, m2, q2 = unpack_text(torch.stack([packed, packed]), layout)
+    assert torch.equal(e2[1], e) and torch.equal(m2[1], m) and m2.dtype == torch.int64 and torch.equal(q2[1], q)
+try:
+    unpack_text(torch.zeros(2, 129, 4096), layout)
+except ValueError as err:
+    print(err)
+`;
+    const r = spawnSync(defaultPython(), ['-c', code], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout.trim(), "text condition has shape [2, 129, 4096]; the package's layout is [B, 130, 4096]");
+  });
+
   test('make_pyramid_flow_package.py refuses a folder that is not a clone, and a download without the DiT, in one line naming the value', () => {
     const weights = writeFakePyramidFlowWeights(path.join(dir, 'weights-refuse'), 'sd3', path.join(dir, 'x.log'));
     const notRepo = spawnSync(
