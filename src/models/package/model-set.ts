@@ -136,6 +136,7 @@ export async function textConditioner(
 /** Class labels or text embeddings per row, as the package's networks take them. */
 export function conditionInputs(m: PackageManifest, negative: Float32Array | undefined): ConditionInputs {
   const c = m.conditioning;
+  let lastText: { readonly sources: readonly Float32Array[]; readonly out: Float32Array } | undefined;
   return {
     labels: (conditions) =>
       BigInt64Array.from(conditions, (cond) => {
@@ -147,12 +148,16 @@ export function conditionInputs(m: PackageManifest, negative: Float32Array | und
     text: (conditions) => {
       if (c.kind !== 'text') throw new RangeError(`package ${m.name} is not text-conditional`);
       const size = c.tokens * c.dim;
-      const out = new Float32Array(conditions.length * size);
-      conditions.forEach((cond, r) => {
-        if (cond.kind === 'text') out.set(cond.embedding, r * size);
-        else if (cond.kind === 'unconditional') out.set(negative!, r * size);
-        else throw new RangeError(`package ${m.name} takes text, got a '${cond.kind}' condition`);
+      const sources = conditions.map((cond) => {
+        if (cond.kind === 'text') return cond.embedding;
+        if (cond.kind === 'unconditional') return negative!;
+        throw new RangeError(`package ${m.name} takes text, got a '${cond.kind}' condition`);
       });
+      // the same prompts over a sample's steps give the same array, so an engine can send it once
+      if (lastText && lastText.sources.length === sources.length && lastText.sources.every((e, i) => e === sources[i])) return lastText.out;
+      const out = new Float32Array(conditions.length * size);
+      sources.forEach((e, r) => out.set(e, r * size));
+      lastText = { sources, out };
       return out;
     },
   };

@@ -84,7 +84,7 @@ interface LoadInfo {
 /** A velocity model whose network runs in the worker. */
 export class TorchVelocityModel implements VelocityModel {
   private readonly context: FeedContext;
-  /** Inputs that stay the same over a stage's steps (history levels, the previous cascade stage), sent once. */
+  /** Inputs that stay the same over many calls (history levels, the previous cascade stage, the batch's text), sent once. */
   private readonly reused: Set<string>;
 
   constructor(
@@ -99,7 +99,11 @@ export class TorchVelocityModel implements VelocityModel {
     private readonly timeoutMs: number,
   ) {
     this.context = { id, spec, network, manifest, conditionInputs: inputs };
-    this.reused = new Set([...(network.inputs.history ?? []), ...(network.inputs.lowRes ? [network.inputs.lowRes] : [])]);
+    this.reused = new Set([
+      ...(network.inputs.history ?? []),
+      ...(network.inputs.lowRes ? [network.inputs.lowRes] : []),
+      ...(network.inputs.text ? [network.inputs.text] : []),
+    ]);
   }
 
   async predict(input: VelocityInput): Promise<Tensor> {
