@@ -72,7 +72,7 @@ if [ ! -f "$ROOT/dist/cli.js" ] || [ ! -d "$ROOT/node_modules/zod" ]; then
     echo "gpu-check.sh: the harness is not built here (dist/, node_modules/) and there is no $PACK/runtime.tar.xz; run scripts/gpu-pack.sh and carry build/gpu-pack/" >&2
     exit 1
   fi
-  "$PYTHON" -c 'import sys, tarfile; tarfile.open(sys.argv[1], "r:xz").extractall(sys.argv[2])' "$PACK/runtime.tar.xz" "$ROOT"
+  "$PYTHON" -c 'import sys, tarfile; tarfile.open(sys.argv[1], "r:xz").extractall(sys.argv[2], **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))' "$PACK/runtime.tar.xz" "$ROOT"
 fi
 
 CUDA=$("$PYTHON" -c 'import torch; print(1 if torch.cuda.is_available() else 0)')

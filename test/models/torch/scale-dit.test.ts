@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { rowFlops } from '../../../src/models/contract/cost-model.ts';
 import { defaultPython, loadTorchPackage } from '../../../src/models/torch/package.ts';
 import { rejects } from '../../helpers/assert.ts';
 // @ts-expect-error: a plain .mjs script without type declarations
@@ -100,6 +101,56 @@ print(json.dumps({"err": float((got - dense).abs().max()), "same": same, "differ
   assert.ok(r.err < 1e-12, `max |block - dense| = ${r.err}`);
   assert.ok(r.same, 'same seed, same weights');
   assert.ok(r.differ, 'another seed, other weights');
+});
+
+test("the module's FLOPs per call are the harness FLOP model's for the same blocks (pyramid, full AR, super-resolution)", () => {
+  if (!hasTorch) {
+    console.log('  skipped: no torch in', defaultPython());
+    return;
+  }
+  // counted in Python: 2 in out per token row of every token-wise Linear (the per-call timestep and modulation
+  // Linears take [B, d] and are left out, as the FLOP model leaves them out), 4 d per attended query-key pair
+  const out = python(`
+import json, torch
+import pyramid_bench_models.scale_dit as sd
+def count(name, feeds, which=0):
+    m = json.load(open("../packages/scale/" + name + "/manifest.json"))
+    n = m["networks"][which]
+    net = sd.build({"role": n["role"], "network": n, "weights": [], "config": n["torch"]["config"], "package": m, "directory": ""})
+    flops = [0]
+    def hook(mod, inp, _):
+        x = inp[0]
+        if x.dim() >= 3:
+            flops[0] += 2 * mod.in_features * mod.out_features * (x.numel() // x.shape[-1])
+    for mod in net.modules():
+        if isinstance(mod, torch.nn.Linear):
+            mod.register_forward_hook(hook)
+    plain = sd._attention
+    def attention(q, k, v):
+        flops[0] += 4 * q.shape[0] * q.shape[1] * q.shape[3] * q.shape[2] * k.shape[2]
+        return plain(q, k, v)
+    sd._attention = attention
+    with torch.no_grad():
+        net(**feeds)
+    sd._attention = plain
+    return flops[0] / feeds["x"].shape[0]
+r = lambda *s: torch.randn(*s)
+B = 2
+common = {"timestep": torch.full((B,), 500.0), "label": torch.tensor([1, 0])}
+pyramid = count("mini-pyramid", {**common, "x": r(B, 4, 1, 8, 8), "frame0": torch.tensor([2]), "level": torch.tensor([1]),
+    "hist_0": r(B, 4, 1, 16, 16), "hist_1": r(B, 4, 0, 8, 8), "hist_2": r(B, 4, 1, 4, 4), "hist_layout": torch.tensor([[1, 1], [0, 0], [0, 1]])})
+full = count("mini-full", {**common, "x": r(B, 4, 1, 16, 16), "frame0": torch.tensor([2]), "hist_0": r(B, 4, 2, 16, 16), "hist_layout": torch.tensor([[0, 2]])})
+sr = count("mini-cascade", {**common, "x": r(B, 4, 3, 16, 16), "low_res": r(B, 4, 3, 16, 16)}, which=2)
+print(json.dumps({"pyramid": pyramid, "full": full, "sr": sr}))
+`);
+  const r = JSON.parse(out);
+  const cost = (name: string) => JSON.parse(readFileSync(path.join(scaleDir, name, 'manifest.json'), 'utf8')).cost;
+  // pyramid at stage 1 (8x8): history block at level 2 (1 frame of 4x4: 4 tokens), at level 0 (1 frame of 16x16: 64), current 16
+  assert.is(r.pyramid, rowFlops(cost('mini-pyramid'), [4, 64, 16]));
+  // full resolution, autoregressive: 2 history frames then the current one, 64 tokens each
+  assert.is(r.full, rowFlops(cost('mini-full'), [128, 64]));
+  // the last super-resolution stage: 3 frames of 16x16 at once (its input has x and the low-resolution frames)
+  assert.is(r.sr, rowFlops(cost('mini-cascade'), [192]));
 });
 
 test('a bad scale config is refused at load, naming the key and what is allowed', async () => {
