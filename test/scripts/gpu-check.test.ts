@@ -14,7 +14,7 @@ import path from 'node:path';
 import { loadSuite } from '../../src/suite/suite-schema.ts';
 import { defaultPython } from '../../src/models/torch/package.ts';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { summarize } from '../../scripts/gpu-summary.mjs';
+import { flopsPlanner, summarize } from '../../scripts/gpu-summary.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const hasTorch = spawnSync(defaultPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
@@ -106,7 +106,7 @@ test('gpu-check.sh and gpu-summary.mjs refuse bad arguments with one line', () =
   assert.is(s.stderr.trim().split('\n').length, 1);
 });
 
-test('gpu-check.sh --mini runs the miniature on a bare tree with the packed Node, no node and no xz on PATH', () => {
+test('gpu-check.sh --mini runs the miniature on a bare tree with the packed Node, no node and no xz on PATH', async () => {
   if (!hasTorch) {
     console.log('  skipped: no torch in', defaultPython());
     return;
@@ -161,7 +161,21 @@ test('gpu-check.sh --mini runs the miniature on a bare tree with the packed Node
     summary.methods.map((m: { stages: unknown[] }) => m.stages.length),
     [3, 1, 1, 3],
   );
-  assert.match(readFileSync(path.join(out, 'gpu-summary.md'), 'utf8'), /random weights: speed and memory only, quality is meaningless/);
+  const md = readFileSync(path.join(out, 'gpu-summary.md'), 'utf8');
+  assert.match(md, /random weights: speed and memory only, quality is meaningless/);
+  assert.match(md, /## Extrapolated to the official settings \(EXTRAPOLATION, not measured\)/);
+  assert.ok(
+    summary.methods.every((m: { official: { extrapolatedSecondsPerVideo: number } }) => m.official.extrapolatedSecondsPerVideo > 0),
+  );
+  // the extrapolation's planner, at the run's own settings, gives the run's planned FLOPs for every method
+  const plan = await flopsPlanner({
+    stepsPerStage: [1, 1, 1],
+    videoStepsPerStage: [1, 1, 1],
+    guidance: { firstFrame: 7, video: 5 },
+    frames: 3,
+  });
+  for (const m of results.methods)
+    assert.is(plan(m), m.metrics.cost.values.find((v: { key: string }) => v.key === 'flopsPerSample').value, m.name);
   writeFileSync(path.join(work, 'done'), '');
 });
 
