@@ -8,8 +8,11 @@ and video streams, one joint attention; SD3 and FLUX double blocks) then `single
 weights over the concatenated sequence (FLUX single blocks), MLP ratio 4, a timestep modulation, and attention
 that is causal between frame blocks (history oldest first, then the current unit; condition tokens see and are
 seen by everything), computed block by block so that it costs what the harness's FLOP model counts for
-`attention: block-causal` (src/models/contract/cost-model.ts). Positional encodings are a frame-index and a level
-embedding added to the tokens (the official RoPE is a few percent of the cost and is left out).
+`attention: block-causal` (src/models/contract/cost-model.ts). The official code, with `use_temporal_causal`,
+passes the causal mask to one dense attention call over the whole sequence (flux_modules/modeling_flux_block.py,
+VarlenSelfAttentionWithT5Mask), which computes every pair: on calls with a long history the official DiT does
+more attention work than this one. Positional encodings are a frame-index and a level embedding added to the
+tokens; the official RoPE (elementwise on queries and keys, no matrix product) is left out.
 
 Conditioning stands in for text: each label has `cond_tokens` learned tokens (the official T5 sequence is 128
 tokens); the text encoders themselves are not part of the scale model and their time is not measured.
