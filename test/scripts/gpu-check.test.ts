@@ -3,12 +3,13 @@
  * scripts/gpu-summary.mjs divides planned FLOPs by measured time per stage, and scripts/gpu-check.sh runs the
  * miniature end to end on a bare copy of the tree the way a GPU machine without Node would: the Node binary and
  * runtime packed by scripts/gpu-pack.sh (here from this machine's Node, at a fast xz level), no node and no xz on
- * PATH. Skipped, saying why, where Debian's python3-torch is not installed.
+ * PATH; the same suite run by the worktree's CLI gives the same sample bytes. Skipped, saying why, where
+ * Debian's python3-torch is not installed.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadSuite } from '../../src/suite/suite-schema.ts';
@@ -176,7 +177,20 @@ test('gpu-check.sh --mini runs the miniature on a bare tree with the packed Node
   });
   for (const m of results.methods)
     assert.is(plan(m), m.metrics.cost.values.find((v: { key: string }) => v.key === 'flopsPerSample').value, m.name);
-  writeFileSync(path.join(work, 'done'), '');
+  // same seed, same bytes: the worktree's CLI on this machine's Node generates the same samples
+  const again = path.join(work, 'again');
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'bin', 'pyramid-bench.js'), 'run', 'suites/gpu-throughput-mini.yaml', '--out', again, '--no-report'],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
+  const samples = (dir: string) =>
+    execFileSync('bash', ['-c', `cd "${dir}/store/samples" && find . -name '*.npy' | sort | xargs sha256sum`], { encoding: 'utf8' });
+  assert.is(samples(again), samples(out));
+  assert.is(samples(out).trim().split('\n').length, 8);
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
