@@ -7,6 +7,8 @@ test('the shipped suites are listed with their descriptions', () => {
     'analytic.yaml',
     'celebahq256-fd.yaml',
     'default.yaml',
+    'gpu-throughput-mini.yaml',
+    'gpu-throughput.yaml',
     'imagenet256-fid.yaml',
     'shapes-fd-standin.yaml',
     'shapes-fid-standin.yaml',
