@@ -43,6 +43,7 @@ class RecordedNoise:
 
 LOAD_SECONDS = [0.0]
 CALLS = [0]
+FORWARD_SECONDS = [0.0]
 
 
 def load(package, role):
@@ -88,9 +89,15 @@ def guided(model_call, x, labels, null_label, scale):
     """v = v_u + s (v_c - v_u) with [unconditional, conditional] rows in one call (scale 1: conditional only)."""
     B = x.shape[0]
     CALLS[0] += 1
+    started = time.perf_counter()
     if scale == 1:
-        return model_call(x, labels)
-    v = model_call(torch.cat([x, x]), torch.cat([torch.full((B,), null_label), labels]))
+        v = model_call(x, labels)
+        FORWARD_SECONDS[0] += time.perf_counter() - started
+        return v
+    xx, ll = torch.cat([x, x]), torch.cat([torch.full((B,), null_label), labels])
+    started = time.perf_counter()
+    v = model_call(xx, ll)
+    FORWARD_SECONDS[0] += time.perf_counter() - started
     vu, vc = v[:B], v[B:]
     return vu + scale * (vc - vu)
 
@@ -214,7 +221,7 @@ def main():
     np.savez(args.out, samples=out.numpy().astype(np.float32))
     if args.timing:
         with open(args.timing, "w") as f:
-            json.dump(dict(seconds=seconds, load_seconds=LOAD_SECONDS[0], calls=CALLS[0], threads=torch.get_num_threads(), torch=torch.__version__), f)
+            json.dump(dict(seconds=seconds, load_seconds=LOAD_SECONDS[0], calls=CALLS[0], forward_seconds=FORWARD_SECONDS[0], threads=torch.get_num_threads(), torch=torch.__version__), f)
 
 
 if __name__ == "__main__":
