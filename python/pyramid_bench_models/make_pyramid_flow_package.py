@@ -11,7 +11,6 @@ temporal pyramid with 1 frame per unit, steps [20, 20, 20] / [10, 10, 10], guida
 prompt) and the FLOP model's dimensions read from the DiT's config.json. Needs only the Python standard library.
 """
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -19,6 +18,9 @@ import shutil
 import struct
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pyramid_bench_models.hashing import sha256_of  # noqa: E402
 
 NEGATIVE_PROMPT = (
     "cartoon style, worst quality, low quality, blurry, absolute black, absolute white, low res, extra limbs, extra digits, "
@@ -36,12 +38,6 @@ class Refused(Exception):
     pass
 
 
-def sha256_of(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_json(path, what):

@@ -1,12 +1,11 @@
 #!/usr/bin/python3
 """Runs one network of a model package through its PyTorch factory (the manifest's `torch` section) on feeds
-from an .npz and writes the velocities to an .npz; test/models/torch-shapes.test.ts compares them with onnxruntime.
+from an .npz and writes the velocities to an .npz; test/models/torch/shapes-weights.test.ts compares them with onnxruntime.
 
   /usr/bin/python3 python/pyramid_bench_models/selfcheck.py <package dir> <network file> <feeds.npz> <out.npz>
 
 Feeds are named `<call>.<input name>` (one call per distinct prefix); the output has one array per call.
 """
-import hashlib
 import importlib
 import json
 import os
@@ -16,14 +15,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pyramid_bench_models.hashing import sha256_of  # noqa: E402
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def main():
@@ -39,7 +33,7 @@ def main():
     weights = []
     for w in network["torch"]["weights"]:
         path = os.path.join(directory, w["file"])
-        if sha256(path) != w["sha256"]:
+        if sha256_of(path) != w["sha256"]:
             raise SystemExit(f"{path}: sha256 differs from the manifest's torch.weights entry")
         weights.append(path)
     factory = getattr(importlib.import_module(package["torch"]["module"]), package["torch"]["factory"])

@@ -153,6 +153,12 @@ const ECHO_SIZES: readonly [string, number[]][] = [
   ['8 x 3 x 9 x 32 x 32', [8, 3, 9, 32, 32]],
 ];
 
+/** Median and 90th percentile of round trips, microseconds. */
+function roundTrips(shape: string, bytesEachWay: number, micro: number[]) {
+  const sorted = [...micro].sort((a, b) => a - b);
+  return { shape, bytesEachWay, medianMicroseconds: median(sorted), p90Microseconds: sorted[Math.floor(0.9 * (sorted.length - 1))] };
+}
+
 async function echoCost(python: string, calls: number, threads: number) {
   const worker = TorchWorker.start({ python, label: 'echo', callTimeoutMs: 60_000, loadTimeoutMs: 600_000 });
   try {
@@ -184,13 +190,7 @@ async function echoCost(python: string, calls: number, threads: number) {
         await worker.request({ op: 'call', component: 'echo' }, [{ name: 'x', type: 'float32', data: x, dims }], 'echo', 60_000);
         micro.push((performance.now() - started) * 1000 - (worker.stats.workerSeconds - before) * 1e6);
       }
-      micro.sort((a, b) => a - b);
-      rows.push({
-        shape: label,
-        bytesEachWay: 4 * count,
-        medianMicroseconds: median(micro),
-        p90Microseconds: micro[Math.floor(0.9 * (micro.length - 1))],
-      });
+      rows.push(roundTrips(label, 4 * count, micro));
     }
     return rows;
   } finally {
@@ -239,13 +239,7 @@ async function shmCost(python: string, calls: number, sizes: readonly [string, n
         if (back.length !== 4 * count) throw new Error(`shm echo returned ${back.length} bytes`);
         micro.push((performance.now() - started) * 1000);
       }
-      micro.sort((a, b) => a - b);
-      rows.push({
-        shape: label,
-        bytesEachWay: 4 * count,
-        medianMicroseconds: median(micro),
-        p90Microseconds: micro[Math.floor(0.9 * (micro.length - 1))],
-      });
+      rows.push(roundTrips(label, 4 * count, micro));
     }
     return rows;
   } finally {
