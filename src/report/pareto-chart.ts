@@ -8,6 +8,7 @@ import type { MethodResult, Results } from '../suite/contract/results.ts';
 import { betterText, chartPlugins, errorBarsOf, extentOf, numericAxis, wantsLog } from './axes.ts';
 import type { MethodPalette } from './palette.ts';
 import type { ChartSpec } from './render.ts';
+import { sweepLabel } from './sweeps-chart.ts';
 import { metricKeyOf, plotValue, qualityMeasures, metricValueOf, type PlotValue, type QualityMeasure } from './values.ts';
 
 /** A compute axis. */
@@ -46,6 +47,16 @@ export function paretoFront(points: readonly { x: number; y: number }[], directi
   return front.sort((a, b) => points[a].x - points[b].x || points[a].y - points[b].y);
 }
 
+/** Labels of a method's points: its variants' sweep values (e.g. the checkpoint's folder), none when it has one point. */
+export function variantLabels(methods: readonly MethodResult[]): string[] | undefined {
+  if (methods.length < 2) return undefined;
+  return methods.map((m) =>
+    Object.values(m.sweep)
+      .map((v) => sweepLabel(v))
+      .join(', '),
+  );
+}
+
 function paretoChart(results: Results, palette: MethodPalette, quality: QualityMeasure, axis: ComputeAxis): ChartSpec | null {
   const rows = results.methods
     .map((m) => ({ m, x: axis.read(m, results), y: quality.read(m) }))
@@ -61,7 +72,7 @@ function paretoChart(results: Results, palette: MethodPalette, quality: QualityM
   return {
     name: `pareto-${quality.id}-${axis.id}`,
     title,
-    caption: `Each point is a method (swept variants share their method's colour); whiskers: 95% intervals (bootstrap, or ±1.96 standard errors). Dashed: the Pareto front, the methods that no other method beats on both quality and ${axis.id === 'nfe' ? 'NFE' : axis.id === 'flops' ? 'FLOPs' : 'time'}.`,
+    caption: `Each point is a method (swept variants share their method's colour and mark, and are labelled with their sweep values); whiskers: 95% intervals (bootstrap, or ±1.96 standard errors). Dashed: the Pareto front, the methods that no other method beats on both quality and ${axis.id === 'nfe' ? 'NFE' : axis.id === 'flops' ? 'FLOPs' : 'time'}.`,
     config(): ChartConfiguration {
       const datasets = names.map((name) => {
         const mine = rows.filter((r) => r.m.name === name);
@@ -111,11 +122,14 @@ function paretoChart(results: Results, palette: MethodPalette, quality: QualityM
               nonNegative: rows.every((r) => r.y.value >= 0),
             }),
           },
-          plugins: chartPlugins(
-            title,
-            `${results.suite.name} v${results.suite.version}, ${results.methods[0]?.samples ?? 0} samples per method`,
-            bars,
-          ),
+          plugins: {
+            ...chartPlugins(
+              title,
+              `${results.suite.name} v${results.suite.version}, ${results.methods[0]?.samples ?? 0} samples per method`,
+              bars,
+            ),
+            pointLabels: { labels: names.map((name) => variantLabels(rows.filter((r) => r.m.name === name).map((r) => r.m))) },
+          },
         },
       } as ChartConfiguration;
     },

@@ -31,6 +31,7 @@ declare module 'chart.js' {
   interface PluginOptionsByType<TType extends ChartType> {
     errorBars?: ErrorBarOptions;
     reportBackground?: { colour?: string };
+    pointLabels?: { labels?: readonly (readonly string[] | undefined)[] };
   }
 }
 
@@ -106,4 +107,30 @@ export const errorBarsPlugin: Plugin = {
 };
 
 /** The plugins every report chart registers. */
-export const reportPlugins: readonly Plugin[] = [vectorTextPlugin, backgroundPlugin, errorBarsPlugin];
+/**
+ * Writes `plugins.pointLabels.labels[datasetIndex][index]` beside each point, in the dataset's colour, so that
+ * points sharing a colour and a mark (the variants of a swept method) can be told apart.
+ */
+export const pointLabelsPlugin: Plugin = {
+  id: 'pointLabels',
+  afterDatasetsDraw(chart: Chart, _args, options: { labels?: readonly (readonly string[] | undefined)[] }) {
+    const labels = options?.labels ?? [];
+    const { ctx } = chart;
+    ctx.save();
+    ctx.font = '11px sans-serif';
+    ctx.textBaseline = 'bottom';
+    labels.forEach((texts, datasetIndex) => {
+      if (!texts || !chart.isDatasetVisible(datasetIndex)) return;
+      const meta = chart.getDatasetMeta(datasetIndex);
+      const dataset = chart.data.datasets[datasetIndex] as { borderColor?: unknown };
+      ctx.fillStyle = typeof dataset.borderColor === 'string' ? dataset.borderColor : '#333333';
+      texts.forEach((text, index) => {
+        const element = meta.data[index] as unknown as { x: number; y: number } | undefined;
+        if (element && text) ctx.fillText(text, element.x + 8, element.y - 4);
+      });
+    });
+    ctx.restore();
+  },
+};
+
+export const reportPlugins: readonly Plugin[] = [vectorTextPlugin, backgroundPlugin, errorBarsPlugin, pointLabelsPlugin];

@@ -48,6 +48,15 @@ test('FD against NFE, FLOPs and seconds per video, one dataset per method name p
     datasets[0].data.map((p) => p.x),
     nfe.slice(0, 2),
   );
+  // the pyramid's two swept variants share a colour and a mark: each point carries its sweep value; the cascade's single point none
+  const labels = (config.options!.plugins as { pointLabels: { labels: (string[] | undefined)[] } }).pointLabels.labels;
+  assert.equal(labels.length, 2);
+  assert.equal(labels[1], undefined);
+  assert.equal(
+    labels[0],
+    run.results.methods.filter((m) => m.name === 'pyramid').map((m) => Object.values(m.sweep).map(String).join(', ')),
+  );
+  assert.is(new Set(labels[0]).size, 2);
   const scales = config.options!.scales as Record<string, { title: { text: string } }>;
   assert.equal(
     [scales.x.title.text, scales.y.title.text],
