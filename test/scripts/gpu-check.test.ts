@@ -16,9 +16,9 @@ import { loadSuite } from '../../src/suite/suite-schema.ts';
 import { defaultPython } from '../../src/models/torch/package.ts';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { flopsPlanner, summarize } from '../../scripts/gpu-summary.mjs';
+import { hasTorch, torchMissing } from '../helpers/torch.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const hasTorch = spawnSync(defaultPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const work = mkdtempSync(path.join(tmpdir(), 'gpu-check-test-'));
 
 test('the miniature compares the GPU suite methods with the same samplers and settings', () => {
@@ -109,7 +109,7 @@ test('gpu-check.sh and gpu-summary.mjs refuse bad arguments with one line', () =
 
 test('gpu-check.sh --mini runs the miniature on a bare tree with the packed Node, no node and no xz on PATH', async () => {
   if (!hasTorch) {
-    console.log('  skipped: no torch in', defaultPython());
+    torchMissing();
     return;
   }
   // pack: this machine's Node in the npm package's layout, at a fast xz level

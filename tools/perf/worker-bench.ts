@@ -153,14 +153,34 @@ const ECHO_SIZES: readonly [string, number[]][] = [
   ['8 x 3 x 9 x 32 x 32', [8, 3, 9, 32, 32]],
 ];
 
-/** Median and 90th percentile of round trips, microseconds. */
-function roundTrips(shape: string, bytesEachWay: number, micro: number[]) {
-  const sorted = [...micro].sort((a, b) => a - b);
-  return { shape, bytesEachWay, medianMicroseconds: median(sorted), p90Microseconds: sorted[Math.floor(0.9 * (sorted.length - 1))] };
+/**
+ * Times `calls` round trips of a float32 tensor of each size through `roundTrip` (which returns microseconds spent
+ * inside the other process, to subtract); median and 90th percentile, microseconds.
+ */
+async function timeRoundTrips(calls: number, roundTrip: (x: Float32Array, dims: number[]) => Promise<number>) {
+  const rows = [];
+  for (const [shape, dims] of ECHO_SIZES) {
+    const count = dims.reduce((a, b) => a * b, 1);
+    const x = new Float32Array(count).fill(0.5);
+    const micro: number[] = [];
+    for (let k = 0; k < calls; k++) {
+      const started = performance.now();
+      const inside = await roundTrip(x, dims);
+      micro.push((performance.now() - started) * 1000 - inside);
+    }
+    micro.sort((a, b) => a - b);
+    rows.push({
+      shape,
+      bytesEachWay: 4 * count,
+      medianMicroseconds: median(micro),
+      p90Microseconds: micro[Math.floor(0.9 * (micro.length - 1))],
+    });
+  }
+  return rows;
 }
 
 async function echoCost(python: string, calls: number, threads: number) {
-  const worker = TorchWorker.start({ python, label: 'echo', callTimeoutMs: 60_000, loadTimeoutMs: 600_000 });
+  const worker = TorchWorker.start({ python, label: 'echo' });
   try {
     await worker.request(
       {
@@ -178,21 +198,11 @@ async function echoCost(python: string, calls: number, threads: number) {
       'loading the echo network',
       600_000,
     );
-    const sizes = ECHO_SIZES;
-    const rows = [];
-    for (const [label, dims] of sizes) {
-      const count = dims.reduce((a, b) => a * b, 1);
-      const x = new Float32Array(count).fill(0.5);
-      const micro: number[] = [];
-      for (let k = 0; k < calls; k++) {
-        const before = worker.stats.workerSeconds;
-        const started = performance.now();
-        await worker.request({ op: 'call', component: 'echo' }, [{ name: 'x', type: 'float32', data: x, dims }], 'echo', 60_000);
-        micro.push((performance.now() - started) * 1000 - (worker.stats.workerSeconds - before) * 1e6);
-      }
-      rows.push(roundTrips(label, 4 * count, micro));
-    }
-    return rows;
+    return await timeRoundTrips(calls, async (x, dims) => {
+      const before = worker.stats.workerSeconds;
+      await worker.request({ op: 'call', component: 'echo' }, [{ name: 'x', type: 'float32', data: x, dims }], 'echo', 60_000);
+      return (worker.stats.workerSeconds - before) * 1e6;
+    });
   } finally {
     await worker.close();
   }
@@ -202,7 +212,7 @@ async function echoCost(python: string, calls: number, threads: number) {
  * The alternative transport, measured beside the pipe: each tensor written to a file in /dev/shm (tmpfs) and read
  * back there, only a short header on the pipe (tools/perf/shm_echo.py). Node has no mmap, so this still copies.
  */
-async function shmCost(python: string, calls: number, sizes: readonly [string, number[]][]) {
+async function shmCost(python: string, calls: number) {
   if (!existsSync('/dev/shm')) return [];
   const child = spawn(python, [path.join(HARNESS_ROOT, 'tools/perf/shm_echo.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const input = path.join('/dev/shm', `pyramid-bench-${process.pid}-in`);
@@ -226,22 +236,13 @@ async function shmCost(python: string, calls: number, sizes: readonly [string, n
       child.stdin.write(Buffer.concat([length, text]));
     });
   try {
-    const rows = [];
-    for (const [label, dims] of sizes) {
-      const count = dims.reduce((a, b) => a * b, 1);
-      const x = new Float32Array(count).fill(0.5);
-      const micro: number[] = [];
-      for (let k = 0; k < calls; k++) {
-        const started = performance.now();
-        writeFileSync(input, new Uint8Array(x.buffer));
-        await ask({ input, output });
-        const back = readFileSync(output);
-        if (back.length !== 4 * count) throw new Error(`shm echo returned ${back.length} bytes`);
-        micro.push((performance.now() - started) * 1000);
-      }
-      rows.push(roundTrips(label, 4 * count, micro));
-    }
-    return rows;
+    return await timeRoundTrips(calls, async (x) => {
+      writeFileSync(input, new Uint8Array(x.buffer));
+      await ask({ input, output });
+      const back = readFileSync(output);
+      if (back.length !== x.byteLength) throw new Error(`shm echo returned ${back.length} bytes`);
+      return 0;
+    });
   } finally {
     child.stdin.end();
     rmSync(input, { force: true });
@@ -346,7 +347,7 @@ export async function runWorkerBench(argv: string[], log: (line: string) => void
       log(
         `boundary, ${e.shape} (${(e.bytesEachWay / 1024).toFixed(0)} KiB each way): median ${e.medianMicroseconds.toFixed(0)} µs, p90 ${e.p90Microseconds.toFixed(0)} µs`,
       );
-    const shm = await shmCost(python, Number(values['echo-calls']), ECHO_SIZES);
+    const shm = await shmCost(python, Number(values['echo-calls']));
     for (const e of shm)
       log(`/dev/shm files instead, ${e.shape}: median ${e.medianMicroseconds.toFixed(0)} µs, p90 ${e.p90Microseconds.toFixed(0)} µs`);
     const torchVersion = execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();

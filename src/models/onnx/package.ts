@@ -10,7 +10,7 @@ import { Tensor } from '../../core/tensor.ts';
 import type { Conditioner, Decoder, ModelSet } from '../contract/velocity-model.ts';
 import { checkContract } from './contract.ts';
 import { fileSha256, PackageError, readManifest, type PackageManifest } from '../package/manifest.ts';
-import { byteTokens, conditionInputs, networkId, samplerDefaultsOf, specFor, textConditioner } from '../package/model-set.ts';
+import { byteTokens, conditionInputs, modelsByKind, networkId, samplerDefaultsOf, specFor, textConditioner } from '../package/model-set.ts';
 import {
   loadSession,
   providerDevice,
@@ -153,9 +153,7 @@ async function openPackage(
       await Promise.all(open.map(releaseSession));
     },
     velocityModels,
-    pyramid: m.kind === 'pyramid' ? velocityModels[0] : undefined,
-    full: m.kind === 'full' ? velocityModels[0] : undefined,
-    cascade: m.kind === 'cascade' ? velocityModels : undefined,
+    ...modelsByKind(m, velocityModels),
     decoder,
     conditioner,
     samplerDefaults,

@@ -163,6 +163,13 @@ export function conditionInputs(m: PackageManifest, negative: Float32Array | und
   };
 }
 
+/** A package's velocity models (one per network, in manifest order) in the ModelSet slot its kind fills. */
+export function modelsByKind<T>(m: PackageManifest, models: readonly T[]): { pyramid?: T; full?: T; cascade?: readonly T[] } {
+  if (m.kind === 'pyramid') return { pyramid: models[0] };
+  if (m.kind === 'full') return { full: models[0] };
+  return { cascade: models };
+}
+
 /** Sampler settings a package was made for (steps, temporal mode), by sampler name. */
 export function samplerDefaultsOf(m: PackageManifest): Record<string, Record<string, unknown>> {
   const d = m.defaults;

@@ -14,7 +14,7 @@ import { cpuDevice, type ComputeDevice } from '../contract/device.ts';
 import type { Conditioner, Decoder, MemoryReport, ModelSet, ModelSpec, VelocityInput, VelocityModel } from '../contract/velocity-model.ts';
 import { checkVelocity, type FeedContext, networkFeeds } from '../package/feeds.ts';
 import { fileSha256, type NetworkEntry, PackageError, type PackageManifest, readManifest } from '../package/manifest.ts';
-import { conditionInputs, networkId, samplerDefaultsOf, specFor, textConditioner } from '../package/model-set.ts';
+import { conditionInputs, modelsByKind, networkId, samplerDefaultsOf, specFor, textConditioner } from '../package/model-set.ts';
 import { TorchWorker, TorchWorkerError, type WireTensor } from './worker.ts';
 
 export { TorchWorkerError } from './worker.ts';
@@ -182,21 +182,18 @@ export async function loadTorchPackage(reference: string): Promise<TorchModelSet
       factory: m.torch.factory,
       spec: spec(dir, 'condition-encoder', m.torch.conditionEncoder, {}),
     });
-  const worker = TorchWorker.start({
-    python: options.python,
-    label: `torch:${directory}`,
-    callTimeoutMs: options.timeoutSeconds * 1000,
-    loadTimeoutMs: Math.max(options.timeoutSeconds, 600) * 1000,
-  });
+  const worker = TorchWorker.start({ python: options.python, label: `torch:${directory}` });
+  // loading (import torch, build the networks, move them to the device) gets at least 10 minutes
+  const loadTimeoutMs = Math.max(options.timeoutSeconds, 600) * 1000;
+  const timeoutMs = options.timeoutSeconds * 1000;
   try {
     const reply = await worker.request(
       { op: 'load', package: m, directory: dir, device: options.device, dtype: options.dtype, threads: options.threads, components },
       [],
       `loading the networks (${components.map((c) => c.key).join(', ')})`,
-      Math.max(options.timeoutSeconds, 600) * 1000,
+      loadTimeoutMs,
     );
     const info = reply.header as unknown as LoadInfo;
-    const timeoutMs = options.timeoutSeconds * 1000;
     let negative: Float32Array | undefined;
     let conditioner: Conditioner | undefined;
     if (m.conditioning.kind === 'text') {
@@ -269,9 +266,7 @@ export async function loadTorchPackage(reference: string): Promise<TorchModelSet
       workerPid: worker.pid,
       workerStats: () => ({ ...worker.stats }),
       device,
-      pyramid: m.kind === 'pyramid' ? models[0] : undefined,
-      full: m.kind === 'full' ? models[0] : undefined,
-      cascade: m.kind === 'cascade' ? models : undefined,
+      ...modelsByKind(m, models),
       decoder,
       conditioner,
       samplerDefaults: samplerDefaultsOf(m),

@@ -27,10 +27,6 @@ export interface WorkerOptions {
   readonly python: string;
   /** What the worker serves, for messages (e.g. the package folder). */
   readonly label: string;
-  /** Milliseconds a call may take before the worker is taken for hung and killed. */
-  readonly callTimeoutMs: number;
-  /** Milliseconds loading (import torch, build and move the networks) may take. */
-  readonly loadTimeoutMs: number;
 }
 
 /** Thrown for every worker failure; `kind` says which (start, load, crash, hang, call). */
@@ -123,11 +119,6 @@ export class TorchWorker {
   /** The worker's process id. */
   get pid(): number | undefined {
     return this.child.pid;
-  }
-
-  /** The last lines the worker wrote to stderr. */
-  get stderr(): string {
-    return this.stderrTail;
   }
 
   private tail(): string {

@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,11 +17,11 @@ import { loadOnnxPackage } from '../../../src/models/onnx/package.ts';
 import { samplers } from '../../../src/samplers/index.ts';
 import type { SampleItem } from '../../../src/samplers/contract/sampling.ts';
 import { RecordingNoise } from '../../../src/io/recording-noise.ts';
+import { hasTorch, torchMissing } from '../../helpers/torch.ts';
 
 // The PyTorch recipe runs under Debian's python3 with python3-torch (installed by ./setup.sh).
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const python = '/usr/bin/python3';
-const torchAvailable = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(path.join(tmpdir(), 'reference-test-'));
 
 function exportTiny(kind: string): string {
@@ -60,8 +60,8 @@ const cases: [string, string, unknown, number[], [number, number]][] = [
 
 for (const [kind, sampler, settings, steps, guidance] of cases) {
   test(`the TypeScript ${sampler} sampler on the ONNX export matches the PyTorch reference sampler (same noise, 2e-4)`, async () => {
-    if (!torchAvailable) {
-      console.log(`  skipped: ${python} cannot import torch (./setup.sh installs python3-torch)`);
+    if (!hasTorch) {
+      torchMissing();
       return;
     }
     const pkg = exportTiny(kind);

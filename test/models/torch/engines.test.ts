@@ -12,20 +12,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeNpz } from '../../../src/io/npy.ts';
-import { defaultPython } from '../../../src/models/torch/package.ts';
 import { deterministicValues, readResults } from '../../../src/suite/contract/results.ts';
 import { fault } from '../../helpers/case-ledger.ts';
+import { hasTorch, torchMissing } from '../../helpers/torch.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = path.join(root, 'bin', 'pyramid-bench.js');
-const hasTorch = spawnSync(defaultPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(path.join(tmpdir(), 'engines-'));
 const at = (name: string) => path.join(dir, name);
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
 const samplesOf = (file: string) => decodeNpz(readFileSync(file), file).samples.data as Float32Array;
 
 if (!hasTorch) {
-  test(`engine tests skipped: ${defaultPython()} cannot import torch (install Debian's python3-torch; setup.sh does)`, () => {});
+  test('the PyTorch tests need torch', torchMissing);
 } else {
   const cases: [string, string, string][] = [
     ['pyramid', 'shapes-pyramid', '3,3,3'],
@@ -50,9 +49,44 @@ if (!hasTorch) {
         scale = Math.max(scale, Math.abs(v));
         diff = Math.max(diff, Math.abs(v - b[i]));
       });
+      console.log(
+        `  ${pkg}, ${sampler} sampler, --n 2 --steps ${steps}: max |torch - onnx| / max |onnx| = ${(diff / scale).toExponential(1)}`,
+      );
       assert.ok(diff / scale < 1e-4, `${pkg}: max |torch - onnx| / max |onnx| = ${diff / scale}`);
     });
   }
+
+  test('bfloat16 on the CPU: the full model samples within a few per cent of float32', () => {
+    const file = at('shapes-full-bfloat16.npz');
+    const r = cli(
+      'sample',
+      '--model',
+      'torch:checkpoints/shapes-full?threads=1&dtype=bfloat16',
+      '--sampler',
+      'full',
+      '--n',
+      '2',
+      '--seed',
+      '0',
+      '--steps',
+      '6',
+      '--out',
+      file,
+    );
+    assert.is(r.status, 0, r.stderr);
+    const a = samplesOf(at('shapes-full-onnx.npz'));
+    const b = samplesOf(file);
+    let scale = 0;
+    let diff = 0;
+    a.forEach((v, i) => {
+      scale = Math.max(scale, Math.abs(v));
+      diff = Math.max(diff, Math.abs(v - b[i]));
+    });
+    console.log(
+      `  shapes-full in bfloat16 against float32 (onnx), --n 2 --steps 6: max relative difference ${(diff / scale).toExponential(1)}`,
+    );
+    assert.ok(diff / scale > 0 && diff / scale < 0.1, `bfloat16: ${diff / scale}`);
+  });
 
   const suite = (name: string, samples: number) => {
     const file = at(`${name}.yaml`);

@@ -22,10 +22,10 @@ import { defaultPython, loadTorchPackage } from '../../../src/models/torch/packa
 import { samplers } from '../../../src/samplers/index.ts';
 import { rejects } from '../../helpers/assert.ts';
 import { type FakeVariant, writeFakePyramidFlowRepo, writeFakePyramidFlowWeights } from '../../helpers/pyramid-flow-fake.ts';
+import { hasTorch, torchMissing } from '../../helpers/torch.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const script = path.join(root, 'python', 'pyramid_bench_models', 'make_pyramid_flow_package.py');
-const hasTorch = spawnSync(defaultPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(path.join(tmpdir(), 'pyramid-flow-'));
 const repo = writeFakePyramidFlowRepo(path.join(dir, 'Pyramid-Flow'));
 
@@ -130,7 +130,7 @@ const readLog = (file: string): any[] =>
     .map((l) => JSON.parse(l));
 
 if (!hasTorch) {
-  test(`pyramid-flow adapter tests skipped: ${defaultPython()} cannot import torch (install Debian's python3-torch; setup.sh does)`, () => {});
+  test('the PyTorch tests need torch', torchMissing);
 } else {
   for (const variant of ['sd3', 'miniflux'] as const) {
     test(`${variant}: the written package pins every weights file and carries the official settings`, () => {

@@ -15,10 +15,10 @@ import { defaultPython, loadTorchPackage } from '../../../src/models/torch/packa
 import { rejects } from '../../helpers/assert.ts';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { parameterCount, scalePackages } from '../../../packages/scale/generate.mjs';
+import { hasTorch, torchMissing } from '../../helpers/torch.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const scaleDir = path.join(root, 'packages', 'scale');
-const hasTorch = spawnSync(defaultPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 
 function python(script: string): string {
   const r = spawnSync(defaultPython(), ['-c', script], { cwd: path.join(root, 'python'), encoding: 'utf8' });
@@ -43,7 +43,7 @@ test('the committed scale manifests are generate.mjs output, and say their weigh
 
 test('manifest parameter counts are the module parameter counts (mini built; sd3 and miniflux by formula)', () => {
   if (!hasTorch) {
-    console.log('  skipped: no torch in', defaultPython());
+    torchMissing();
     return;
   }
   const manifests = ['mini-pyramid', 'mini-full', 'mini-cascade'].map((n) =>
@@ -73,7 +73,7 @@ print(json.dumps({"built": built, "formula": formula}))
 
 test('block-causal attention equals dense attention under the block-causal mask; weights depend only on the seed', () => {
   if (!hasTorch) {
-    console.log('  skipped: no torch in', defaultPython());
+    torchMissing();
     return;
   }
   const out = python(`
@@ -105,7 +105,7 @@ print(json.dumps({"err": float((got - dense).abs().max()), "same": same, "differ
 
 test("the module's FLOPs per call are the harness FLOP model's for the same blocks (pyramid, full AR, super-resolution)", () => {
   if (!hasTorch) {
-    console.log('  skipped: no torch in', defaultPython());
+    torchMissing();
     return;
   }
   // counted in Python: 2 in out per token row of every token-wise Linear (the per-call timestep and modulation
@@ -155,7 +155,7 @@ print(json.dumps({"pyramid": pyramid, "full": full, "sr": sr}))
 
 test('a bad scale config is refused at load, naming the key and what is allowed', async () => {
   if (!hasTorch) {
-    console.log('  skipped: no torch in', defaultPython());
+    torchMissing();
     return;
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'scale-test-'));

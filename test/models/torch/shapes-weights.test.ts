@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { decodeNpz, encodeNpz, npyArray, type NpyArray } from '../../../src/io/npy.ts';
 import { type NetworkEntry, readManifest } from '../../../src/models/package/manifest.ts';
 import { loadSession, releaseSession, runSession, type TensorValue } from '../../../src/models/onnx/runtime.ts';
+import { hasTorch, torchMissing } from '../../helpers/torch.ts';
 
 // python/pyramid_bench_models/shapes.py rebuilds training/model.py's PyramidDiT from the committed ONNX files; its
 // velocities must match onnxruntime's on the same feeds (pyramid: every level, with history present and absent).
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const python = '/usr/bin/python3';
-const torchAvailable = spawnSync(python, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(path.join(tmpdir(), 'torch-shapes-test-'));
 const tolerance = 1e-5;
 
@@ -107,8 +107,8 @@ function npy(v: TensorValue): NpyArray {
 
 for (const name of ['shapes-pyramid', 'shapes-pyramid-step1000', 'shapes-pyramid-step2000', 'shapes-full', 'shapes-cascade']) {
   test(`${name}: the PyTorch factory (manifest torch section) matches onnxruntime on every network (max rel. error < ${tolerance})`, async () => {
-    if (!torchAvailable) {
-      console.log(`  skipped: ${python} cannot import torch and numpy (./setup.sh installs python3-torch)`);
+    if (!hasTorch) {
+      torchMissing();
       return;
     }
     const pkg = path.join(root, 'checkpoints', name);
@@ -176,8 +176,8 @@ const broken: [string, string, string][] = [
 
 for (const [what, change, message] of broken) {
   test(`shapes.build fails loudly, naming the file, on ${what}`, () => {
-    if (!torchAvailable) {
-      console.log(`  skipped: ${python} cannot import torch and numpy`);
+    if (!hasTorch) {
+      torchMissing();
       return;
     }
     const pkg = path.join(root, 'checkpoints/shapes-pyramid');

@@ -19,8 +19,8 @@ import { samplers } from '../../../src/samplers/index.ts';
 import { rejects } from '../../helpers/assert.ts';
 import { badInput, fault } from '../../helpers/case-ledger.ts';
 import { type TorchToyOptions, writeTorchToyPackage } from '../../helpers/torch-package.ts';
+import { hasTorch, torchMissing } from '../../helpers/torch.ts';
 
-const hasTorch = spawnSync(defaultPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(path.join(tmpdir(), 'torch-test-'));
 let counter = 0;
 const toy = (options: TorchToyOptions = {}) => writeTorchToyPackage(path.join(dir, `p${counter++}`), options);
@@ -61,7 +61,7 @@ test('torch: references: options parsed; an unknown option or a bad value is ref
 });
 
 if (!hasTorch) {
-  test(`torch worker tests skipped: ${defaultPython()} cannot import torch (install Debian's python3-torch; setup.sh does)`, () => {});
+  test('the PyTorch tests need torch', torchMissing);
 } else {
   test('the same package gives the same velocities and samples on the PyTorch and ONNX engines; the set says its device', async () => {
     const p = toy();
