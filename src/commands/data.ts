@@ -1,13 +1,15 @@
 /**
  * `pyramid-bench data shapes`: writes the project's procedural moving-shapes data set as an .npz
- * (videos float32 [N, 3, T, H, W] in [-1, 1], or uint8 with --uint8; labels int64), as a folder of mp4/gif/webm videos, or as a folder of
+ * (videos float32 [N, 3, T, H, W] in [-1, 1], or uint8 with --uint8; labels int64; and what was drawn: `motion` int64 0 straight / 1
+ * bouncing, `background` int64 (flat, gradient, checker, blobs), `radius` float32, `velocity` float32 [N, 2] pixels per
+ * frame (y, x), `track` float32 [N, T, 2] the shape's centre per frame), as a folder of mp4/gif/webm videos, or as a folder of
  * PNG images (first frames), named `<index>-<class>.<ext>`.
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { encodeNpz, npyArray } from '../io/npy.ts';
-import { DEFAULT_SHAPES, SHAPE_CLASSES, shapesBatch, shapesVideo } from '../data/shapes.ts';
+import { DEFAULT_SHAPES, SHAPE_BACKGROUNDS, SHAPE_CLASSES, shapesVideo } from '../data/shapes.ts';
 import { tensorToFrames } from '../data/quantize.ts';
 import { writeVideo } from '../data/video.ts';
 import { writePng } from '../data/images.ts';
@@ -53,26 +55,37 @@ export const dataCommand: Command = {
       );
     if (format === 'npz') {
       const clip = 3 * frames * size * size;
-      let videos: Float32Array | Uint8Array;
-      let labels: number[];
-      if (values.uint8) {
-        // --uint8 stores round(x * 127.5 + 127.5): a quarter of the size, for training sets
-        videos = new Uint8Array(n * clip);
-        labels = [];
-        for (let i = 0; i < n; i++) {
-          const { values: v, meta } = shapesVideo(seed, start + i, config);
+      // --uint8 stores round(x * 127.5 + 127.5): a quarter of the size, for training sets
+      const videos = values.uint8 ? new Uint8Array(n * clip) : new Float32Array(n * clip);
+      const labels = new BigInt64Array(n);
+      const motion = new BigInt64Array(n);
+      const background = new BigInt64Array(n);
+      const radius = new Float32Array(n);
+      const velocity = new Float32Array(n * 2);
+      const track = new Float32Array(n * frames * 2);
+      for (let i = 0; i < n; i++) {
+        const { values: v, meta } = shapesVideo(seed, start + i, config);
+        if (values.uint8)
           for (let k = 0; k < clip; k++) videos[i * clip + k] = Math.min(255, Math.max(0, Math.round(v[k] * 127.5 + 127.5)));
-          labels.push(meta.label);
-        }
-      } else {
-        ({ values: videos, labels } = shapesBatch(seed, start, n, config));
+        else videos.set(v, i * clip);
+        labels[i] = BigInt(meta.label);
+        motion[i] = meta.motion === 'straight' ? 0n : 1n;
+        background[i] = BigInt(SHAPE_BACKGROUNDS.indexOf(meta.background));
+        radius[i] = meta.radius;
+        velocity.set(meta.velocity, i * 2);
+        meta.track.forEach((p, t) => track.set(p, (i * frames + t) * 2));
       }
       writeFileAtomic(
         values.out,
         encodeNpz({
           videos: npyArray(videos, [n, 3, frames, size, size]),
-          labels: npyArray(new BigInt64Array(labels.map(BigInt)), [n], '<i8'),
+          labels: npyArray(labels, [n], '<i8'),
           indices: npyArray(new BigInt64Array(Array.from({ length: n }, (_, i) => BigInt(start + i))), [n], '<i8'),
+          motion: npyArray(motion, [n], '<i8'),
+          background: npyArray(background, [n], '<i8'),
+          radius: npyArray(radius, [n]),
+          velocity: npyArray(velocity, [n, 2]),
+          track: npyArray(track, [n, frames, 2]),
         }),
       );
     } else if (['mp4', 'gif', 'webm', 'png'].includes(format)) {

@@ -9,6 +9,9 @@ import { PhiloxNoise } from '../core/philox.ts';
 
 export const SHAPE_CLASSES = ['warm disk', 'cool disk', 'warm square', 'cool square', 'warm triangle', 'cool triangle'] as const;
 
+/** The background kinds, in the order the data set's `background` index uses. */
+export const SHAPE_BACKGROUNDS = ['flat', 'gradient', 'checker', 'blobs'] as const;
+
 /** Size of the generated clips. */
 export interface ShapesConfig {
   readonly frames: number;
@@ -23,10 +26,12 @@ export interface ShapesMeta {
   readonly label: number;
   readonly className: string;
   readonly motion: 'straight' | 'bouncing';
-  readonly background: 'flat' | 'gradient' | 'checker' | 'blobs';
+  readonly background: (typeof SHAPE_BACKGROUNDS)[number];
   readonly radius: number;
-  /** Pixels per frame. */
+  /** Pixels per frame (y, x), before any bounce. */
   readonly velocity: readonly [number, number];
+  /** The shape's centre in each frame, pixels (y, x) from the top-left corner (the pixel grid's edges at 0 and H, W). */
+  readonly track: readonly (readonly [number, number])[];
 }
 
 const WARM: [number, number, number][] = [
@@ -104,8 +109,7 @@ export function shapesVideo(
     y0 = lo + u[8] * (hiY - lo);
     x0 = lo + u[9] * (hiX - lo);
   }
-  const backgrounds: ShapesMeta['background'][] = ['flat', 'gradient', 'checker', 'blobs'];
-  const background = backgrounds[Math.floor(u[10] * 4)];
+  const background = SHAPE_BACKGROUNDS[Math.floor(u[10] * 4)];
   // muted background colours, darker than the shapes
   const bgA = [0.15 + 0.35 * u[11], 0.15 + 0.35 * u[12], 0.15 + 0.35 * u[13]];
   const bgB = [0.15 + 0.35 * u[14], 0.15 + 0.35 * u[15], 0.15 + 0.35 * u[16]];
@@ -129,9 +133,11 @@ export function shapesVideo(
   };
   const values = new Float32Array(3 * T * H * W);
   const S = 4; // supersampling per axis
+  const track: [number, number][] = [];
   for (let t = 0; t < T; t++) {
     const cy = motion === 'straight' ? y0 + vy * t : reflect(y0 + vy * t, lo, hiY);
     const cx = motion === 'straight' ? x0 + vx * t : reflect(x0 + vx * t, lo, hiX);
+    track.push([cy, cx]);
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++) {
         let cover = 0;
@@ -146,7 +152,7 @@ export function shapesVideo(
       }
     }
   }
-  return { values, meta: { label, className: SHAPE_CLASSES[label], motion, background, radius, velocity: [vy, vx] } };
+  return { values, meta: { label, className: SHAPE_CLASSES[label], motion, background, radius, velocity: [vy, vx], track } };
 }
 
 /** N clips [N, 3, T, H, W] for sample indices start..start+N-1, with their labels (index mod 6 unless given). */

@@ -22,6 +22,11 @@ export const manifestSchema = z
     kind: z.enum(['image', 'video']),
     /** The ONNX file, relative to the manifest's folder. */
     model: z.string().min(1),
+    /** The ONNX file's sha256 (hex): when given, the file is checked against it on open, so a version is its bytes. */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lowercase hex digits')
+      .optional(),
     description: z.string().default(''),
     input: z
       .object({

@@ -3,7 +3,8 @@
  * run through onnxruntime (src/models/onnx/runtime.ts) in batches, and the manifest's output is read, pooled if
  * asked and checked against the declared dimension.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { sha256Hex } from '../core/hash.ts';
 import { loadSession, runSession, type RuntimeOptions } from '../models/onnx/runtime.ts';
 import { checkClips, type Clip, type FeatureExtractor } from './extractor.ts';
 import type { FeatureManifest } from './manifest.ts';
@@ -28,6 +29,13 @@ export async function openOnnxExtractor(manifest: FeatureManifest, runtime: Runt
     throw new RangeError(
       `feature network ${manifest.name}: ONNX file ${manifest.model} does not exist (see docs/feature-extractors.md for how to export it)`,
     );
+  if (manifest.sha256) {
+    const found = sha256Hex(readFileSync(manifest.model));
+    if (found !== manifest.sha256)
+      throw new RangeError(
+        `feature network ${manifest.name} ${manifest.version}: ${manifest.model} has sha256 ${found}, but its manifest pins ${manifest.sha256}; use the file the manifest was written for, or re-export it with its recipe (docs/feature-extractors.md)`,
+      );
+  }
   const session = await loadSession(manifest.model, runtime);
   const inputName = manifest.input.name ?? session.inputs[0]?.name;
   const outputName = manifest.output.name ?? session.outputs[0]?.name;

@@ -3,6 +3,8 @@
  * any ONNX network through a manifest file. `openExtractor` is the one entry point.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { HARNESS_ROOT } from '../core/harness-root.ts';
 import { Registry } from '../core/registry.ts';
 import type { FeatureExtractor } from './extractor.ts';
 import { readManifest } from './manifest.ts';
@@ -37,6 +39,25 @@ extractors.register(
   { open: () => openOnnxExtractor(randomNetworkManifest('random-conv3d-8f-v1')) },
   'the same 3D conv net for short clips: the first 8 frames at 64x64, 256 features',
 );
+
+// The moving-shapes domain networks (training/features.py), committed in extractors/ with manifests that pin them
+// by sha256: the default suite's FD and FVD feature spaces.
+for (const [name, description] of [
+  [
+    'shapes-frame-v1',
+    'moving-shapes frame net trained on the data set (class, background, position, size): 64 features of one 32x32 frame',
+  ],
+  [
+    'shapes-clip-v1',
+    'moving-shapes clip net trained on the data set (class, motion kind, track, velocity): 64 features of 9 frames at 32x32',
+  ],
+] as const) {
+  extractors.register(
+    name,
+    { open: async () => openOnnxExtractor(readManifest(path.join(HARNESS_ROOT, 'extractors', `${name}.yaml`))) },
+    description,
+  );
+}
 
 /** Opens a registered extractor by name, or the network a manifest file (.json, .yaml, .yml) describes. */
 export async function openExtractor(reference: string): Promise<FeatureExtractor> {
