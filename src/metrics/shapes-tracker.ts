@@ -4,8 +4,9 @@
  *
  * Tracking: the data's shapes are saturated colours (a channel >= 0.8 in 0..1 units) on muted backgrounds (every
  * channel <= 0.5), so a pixel belongs to the shape when its largest channel is above `SHAPE_THRESHOLD` (0.65,
- * between the two ranges). Per frame the mask's area and centroid (pixel centres at y + 0.5, x + 0.5, the
- * convention of `ShapesMeta.track`) are the shape's size and position.
+ * between the two ranges). Per frame the mask's area and centroid, with its edge pixels weighted by how bright they
+ * are (`trackShape`; pixel centres at y + 0.5, x + 0.5, the convention of `ShapesMeta.track`), are the shape's
+ * size and position.
  *
  * The data's motion model: a constant velocity per axis, speed 0.6 to 1.8 px/frame at 32x32 (scaling with the
  * size), a straight path or one that reflects off the walls (a velocity component changes sign where the shape
@@ -27,11 +28,11 @@ export const SHAPE_THRESHOLD = 0.65;
  * data clips (docs/metrics.md "Moving-shapes judgements" gives the calibration and its command).
  */
 export const MOTION_BOUNDS = Object.freeze({
-  /** A frame shows the shape when its mask has at least this many pixels (the smallest data shape has 26). */
+  /** A frame shows the shape when its mask has at least this many pixels (the smallest data shape has about 25). */
   minArea: 10,
   /** Largest RMS distance of the centroids from the fitted path, px. */
   maxResidual: 0.16,
-  /** Largest (max - min) / mean of the per-frame mask areas. */
+  /** Largest (max - min) / mean of the per-frame (soft) areas. */
   maxAreaRange: 0.16,
   /** Fitted speed range, px/frame (the data draw 0.6 to 1.8). */
   minSpeed: 0.55,
@@ -60,7 +61,7 @@ export interface ShapeTrack {
  * pixel's largest channel mapped to 0..1; the mask is m > `SHAPE_THRESHOLD`. The centroid and area weigh the
  * mask's pixels and the ring of pixels next to them (8-neighbours) by clamp((m - 0.5) / 0.3, 0, 1): 0 at the
  * backgrounds' ceiling, 1 at the shapes' floor, so a pixel the shape's edge half covers counts about half (a
- * binary mask's centroid is off by up to 0.6 px on the data, this one by 0.37 px at most, docs/metrics.md);
+ * binary mask's centroid is off by up to 0.62 px on 300 data clips, this one by 0.37 px, docs/metrics.md);
  * pixels away from the mask never count, so a slightly bright background does not pull the centroid.
  */
 export function trackShape(values: Float32Array, shape: readonly [number, number, number, number]): ShapeTrack {
