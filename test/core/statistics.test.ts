@@ -99,7 +99,6 @@ test('bootstrap draws depend only on (n, seed): the same draws for every statist
   assert.equal(percentileInterval([1, 2, 3, 4, 5], 0.5), { low: 2, high: 4 });
 });
 
-test.run();
 
 test("Kendall's tau-b and its exact p-value match scipy.stats.kendalltau (1.15), ties included", () => {
   const close = (got: number, want: number, what: string) => assert.ok(Math.abs(got - want) < 1e-12, `${what}: ${got} vs ${want}`);
@@ -124,3 +123,5 @@ test("Kendall's tau-b and its exact p-value match scipy.stats.kendalltau (1.15),
   assert.throws(() => kendallTauExactP(1, 0), /n = 1; allowed/);
   assert.throws(() => kendallTauExactP(5, 2), /tau = 2; allowed/);
 });
+
+test.run();
