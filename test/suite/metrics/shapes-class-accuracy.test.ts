@@ -7,7 +7,11 @@ import { Tensor } from '../../../src/core/tensor.ts';
 import { wilsonInterval } from '../../../src/core/statistics.ts';
 import { shapesVideo } from '../../../src/data/shapes.ts';
 import { tensorToFrames } from '../../../src/data/quantize.ts';
-import { shapesClassAccuracyMetric as metric, type ClassAccuracyState } from '../../../src/suite/metrics/shapes-class-accuracy.ts';
+import {
+  SHAPE_CLASSIFIERS,
+  shapesClassAccuracyMetric as metric,
+  type ClassAccuracyState,
+} from '../../../src/suite/metrics/shapes-class-accuracy.ts';
 import type { MethodContext, MetricValue, SampleChunk } from '../../../src/suite/contract/plugin.ts';
 import type { SuiteItem } from '../../../src/suite/contract/records.ts';
 import { planRun } from '../../../src/suite/plan.ts';
@@ -184,6 +188,31 @@ test('refused: unconditional and prompt suites (naming the metric and the condit
     async () => planRun(loadedSuite(raw), {}),
     /metrics\[0\] \(shapes-class-accuracy\): shapes-class-accuracy judges class-conditional samples; this suite's conditions.kind is 'unconditional'/,
   );
+});
+
+test("the trained classifiers: the data set's own clips are classified as their class, and clips labelled with another class are not", async () => {
+  const labels = Array.from({ length: 36 }, (_, i) => i % 6);
+  const chunk = dataChunk(labels);
+  // the same clips, claimed to be of the next class
+  const shifted = { ...chunk, items: labels.map((l, i) => classItem(i, (l + 1) % 6)) };
+  for (const classifier of SHAPE_CLASSIFIERS) {
+    const options = metric.parseOptions({ classifier, reference: false }, 'o');
+    metric.check!(options, context('class-balanced'));
+    const accuracy = async (c: SampleChunk) => {
+      const values = (await metric.finalize({
+        options,
+        method: context(),
+        chunks: [0],
+        states: { samples: [await metric.chunkState(c, options, context())] },
+        timing: null,
+      })) as MetricValue[];
+      return values.find((v) => v.key === 'accuracy')!.value!;
+    };
+    const [right, wrong] = [await accuracy(chunk), await accuracy(shifted)];
+    console.log(`  ${classifier}: accuracy on 36 data clips ${right.toFixed(3)}; with every label shifted by one ${wrong.toFixed(3)}`);
+    assert.ok(right >= 0.95, `${classifier}: ${right}`);
+    assert.ok(wrong <= 0.05, `${classifier}: ${wrong}`);
+  }
 });
 
 test.run();
