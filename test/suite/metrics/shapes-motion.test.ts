@@ -66,6 +66,13 @@ test("chunkState measures each clip with the tracker; finalize gives the pass ra
   assert.ok(
     Math.abs(v.trackResidualPx.value! - mean) < 1e-12 && v.trackResidualPx.direction === 'lower' && v.trackResidualPx.unit === 'px',
   );
+  assert.ok(v.trackResidualPx.headline, 'the residual separates methods that all fail the judgement');
+  const refMeasures = Array.from({ length: 10 }, (_, i) => measureMotion(chunk(13, 10).samples.sample(i), [3, 9, 32, 32]));
+  const refSpeed = refMeasures.reduce((s, m) => s + m.speed, 0) / 10;
+  assert.ok(Math.abs(v.speedPxPerFrame.value! - measures.reduce((s, m) => s + m.speed, 0) / 10) < 1e-12);
+  assert.match(v.speedPxPerFrame.note!, new RegExp(`reference samples' mean: ${refSpeed.toFixed(3)} px/frame`));
+  assert.ok(Math.abs(v.areaRange.value! - measures.reduce((s, m) => s + m.areaRange, 0) / 10) < 1e-12);
+  assert.match(v.areaRange.label, /over the 10 of 10 samples with a shape in every frame/);
   assert.is(v.shapeFound.value, 1);
   // a still shape has no speed: the residual stays small, the judgement fails on speed
   assert.ok(measures[1].speed < 1e-9 && !movesAsData(measures[1]));
