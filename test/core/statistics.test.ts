@@ -99,7 +99,6 @@ test('bootstrap draws depend only on (n, seed): the same draws for every statist
   assert.equal(percentileInterval([1, 2, 3, 4, 5], 0.5), { low: 2, high: 4 });
 });
 
-
 test("Kendall's tau-b and its exact p-value match scipy.stats.kendalltau (1.15), ties included", () => {
   const close = (got: number, want: number, what: string) => assert.ok(Math.abs(got - want) < 1e-12, `${what}: ${got} vs ${want}`);
   // scipy.stats.kendalltau([1,2,3,4,5], [3,1,2,5,4]) = (0.4, p 0.48333)
