@@ -10,6 +10,7 @@ import path from 'node:path';
 import { planRun } from '../../../src/suite/plan.ts';
 import { runSuite } from '../../../src/suite/runner.ts';
 import { loadedSuite, rawSuite } from '../../helpers/suites.ts';
+import { sampleStatistic } from '../../../src/analysis/resampled-metrics.ts';
 
 test('a suite on the analytic moving-shapes preset against the shapes data set: motion fidelity and conditional accuracy', async () => {
   const raw = rawSuite({
@@ -21,8 +22,9 @@ test('a suite on the analytic moving-shapes preset against the shapes data set: 
     metrics: [{ name: 'shapes-motion' }, { name: 'shapes-class-accuracy' }],
   });
   const quiet = { write: () => undefined, tty: false, now: () => performance.now() };
+  const out = mkdtempSync(path.join(tmpdir(), 'shapes-judgements-'));
   const { results } = await runSuite(await planRun(loadedSuite(raw), {}), {
-    out: mkdtempSync(path.join(tmpdir(), 'shapes-judgements-')),
+    out,
     shard: { index: 0, count: 1 },
     progress: quiet,
     log: () => undefined,
@@ -42,6 +44,38 @@ test('a suite on the analytic moving-shapes preset against the shapes data set: 
   assert.ok(accuracy.dataAccuracy.value! >= 0.95, `data accuracy ${accuracy.dataAccuracy.value}`);
   assert.ok(accuracy.accuracy.value! >= 0 && accuracy.accuracy.value! <= 1);
   assert.is(accuracy.accuracy.uncertainty.kind, 'interval');
+  // per-sample forms for paired comparisons: all rows give the reported values
+  for (const [metric, key] of [
+    ['shapes-class-accuracy', 'accuracy'],
+    ['shapes-motion', 'trackResidualPx'],
+  ] as const) {
+    const s = sampleStatistic({
+      dir: out,
+      method: results.methods[0],
+      locked: results.locked,
+      device: results.device,
+      machines: [],
+      metric,
+    });
+    assert.ok(!('reason' in s), 'reason' in s ? s.reason : '');
+    if ('reason' in s) continue;
+    assert.is(s.rows, 24);
+    assert.ok(s.keys.includes(key), `${metric}: ${s.keys.join(', ')}`);
+    assert.is(s.evaluate(null)[key], values(metric)[key].value);
+  }
+  const accuracyRows = sampleStatistic({
+    dir: out,
+    method: results.methods[0],
+    locked: results.locked,
+    device: results.device,
+    machines: [],
+    metric: 'shapes-class-accuracy',
+  });
+  if (!('reason' in accuracyRows)) {
+    // a resample of one sample 24 times is that sample's 0 or 1
+    const one = accuracyRows.evaluate(new Array(24).fill(3)).accuracy;
+    assert.ok(one === 0 || one === 1, String(one));
+  }
 });
 
 test.run();
