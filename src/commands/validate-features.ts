@@ -102,7 +102,8 @@ export const validateFeaturesCommand: Command = {
         const files = writeFeatureValidation(validation, values.out, formats);
         note(`wrote ${files.length} files to ${values.out}: ${files.join(', ')}`);
       }
-      const failed = spaces.filter((s) => required.includes(s.extractor) && !s.pass);
+      // by the names given on the command line (a manifest file's space carries the manifest's own name)
+      const failed = spaces.filter((s, i) => required.includes(names[i]) && !s.pass);
       if (failed.length)
         throw new CommandFailure(
           `feature validation failed for ${failed
