@@ -74,4 +74,6 @@ export { mergeRuns } from './suite/merge.ts';
 // analysis of finished runs, and the report
 export { compareRuns, comparisonMarkdown, loadRun, type Comparison } from './analysis/compare.ts';
 export { DEFAULT_PAIRED, type LoadedRun, type PairedOptions } from './analysis/paired-compare.ts';
+export { findings, type Finding, type Findings, type FindingsOptions, type PairedTest } from './analysis/findings.ts';
+export { pairedMethodDifference, pairedTestOf } from './analysis/method-difference.ts';
 export { DEFAULT_REPORT, writeReport, type ReportOptions, type ReportOutcome } from './report/report.ts';

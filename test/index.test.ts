@@ -33,6 +33,8 @@ test('the built package exports the functions, classes and registries of the API
     'mergeRuns',
     'writeReport',
     'compareRuns',
+    'findings',
+    'pairedTestOf',
     'loadRun',
     'frechetDistance',
     'frechetFromMoments',

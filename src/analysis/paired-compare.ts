@@ -77,7 +77,7 @@ export interface PairedComparison {
 }
 
 /** The standard error a reported uncertainty implies (an interval's half-width over z), or null. */
-function impliedStderr(v: MetricValue): number | null {
+export function impliedStderr(v: MetricValue): number | null {
   const u = v.uncertainty;
   if (u.kind === 'stderr') return u.stderr;
   if (u.kind === 'interval') return (u.high - u.low) / (2 * normalQuantile(0.5 + u.level / 2));

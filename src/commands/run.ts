@@ -1,6 +1,7 @@
 /**
  * `pyramid-bench run <suite.yaml> --out <dir>`: runs a suite (or one shard of it) and writes results.json, the
- * per-sample files, the state files and the manifest, then (for a whole run, unless `--no-report`) the report
+ * per-sample files, the state files and the manifest, prints the headline table and what the run found (a sentence
+ * per question, `analysis/findings.ts`), then (for a whole run, unless `--no-report`) the report
  * (`report.html` and `report/`, as `pyramid-bench report` writes it); `--dry-run` prints the plan and its
  * estimated time from a short calibration instead.
  */
@@ -11,6 +12,8 @@ import { runSuite } from '../suite/runner.ts';
 import { WHOLE, parseShard, type Shard } from '../suite/contract/shard.ts';
 import { stderrProgress } from '../suite/progress.ts';
 import { headlineMarkdown } from '../analysis/summary.ts';
+import { findings } from '../analysis/findings.ts';
+import { pairedTestOf } from '../analysis/method-difference.ts';
 import { dryRun } from '../suite/calibrate.ts';
 import { lockFolder } from '../io/folder-lock.ts';
 import { asUsage, integerOption, UsageError, type Command } from './command.ts';
@@ -103,6 +106,9 @@ async function runAndReport(
   process.stdout.write(
     `${results.suite.name} v${results.suite.version}${results.partial ? ` (shard ${shard.index}/${shard.count}: partial)` : ''}, ${results.methods[0]?.samples ?? 0} samples per method (full tables: ${out}/results.md)\n\n${headlineMarkdown(results)}\n\n`,
   );
+  // the same findings open the report, which is handed them rather than testing the same pairs again
+  const found = findings(results, { paired: pairedTestOf(out, results) });
+  process.stdout.write(`Findings:\n${found.items.map((f) => `- ${f.text}`).join('\n')}\n(${found.criterion})\n\n`);
   process.stdout.write(
     `store: samples ${counts.samples.hits} read back, ${counts.samples.writes} generated; metric states ${counts.states.hits} read back, ${counts.states.writes} computed; timings ${counts.timings.hits} read back, ${counts.timings.writes} measured\n` +
       `wall time ${manifest.wallSeconds.toFixed(1)} s on ${manifest.device.name}\n` +
@@ -111,7 +117,7 @@ async function runAndReport(
   // a shard's results are partial: its report comes after the merge
   if (!values['no-report'] && shard.count === 1) {
     const { writeReport, DEFAULT_REPORT } = await import('../report/report.ts');
-    const report = await writeReport(out, DEFAULT_REPORT);
+    const report = await writeReport(out, { ...DEFAULT_REPORT, findings: found });
     process.stdout.write(
       `wrote ${out}/report.html and ${report.files.length - 1} files under ${out}/report/ (pyramid-bench report ${out} writes them again)\n`,
     );

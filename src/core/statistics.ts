@@ -168,3 +168,56 @@ export function normalQuantile(p: number): number {
     (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
   );
 }
+
+/**
+ * Kendall's rank correlation tau-b between two paired lists (Kendall 1945, "The treatment of ties in ranking
+ * problems"; SciPy's `scipy.stats.kendalltau`, variant 'b'): (concordant - discordant) pairs over
+ * sqrt((n0 - tiesA)(n0 - tiesB)), n0 = n(n-1)/2. 1: the same order, -1: the reverse. NaN when either list is
+ * constant (no order to compare), as SciPy gives. O(n^2): meant for rankings of a few methods.
+ */
+export function kendallTau(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) throw new RangeError(`kendallTau: lists of ${a.length} and ${b.length} values; allowed: the same length`);
+  if (a.length < 2) throw new RangeError(`kendallTau: ${a.length} pairs; allowed: at least 2`);
+  if (![...a, ...b].every(Number.isFinite)) throw new RangeError('kendallTau: a value is not finite');
+  let concordant = 0;
+  let discordant = 0;
+  let tiesA = 0;
+  let tiesB = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = i + 1; j < a.length; j++) {
+      const s = Math.sign(a[i] - a[j]) * Math.sign(b[i] - b[j]);
+      if (a[i] === a[j]) tiesA++;
+      if (b[i] === b[j]) tiesB++;
+      if (s > 0) concordant++;
+      else if (s < 0) discordant++;
+    }
+  }
+  const n0 = (a.length * (a.length - 1)) / 2;
+  const denominator = Math.sqrt((n0 - tiesA) * (n0 - tiesB));
+  return denominator === 0 ? Number.NaN : (concordant - discordant) / denominator;
+}
+
+/**
+ * The exact two-sided p-value of Kendall's tau for n untied pairs under independence: the share of the n!
+ * orderings whose |concordant - discordant| is at least the observed one, from the distribution of inversion
+ * counts (the Mahonian numbers, built by the recurrence over n; SciPy's `kendalltau(method='exact')`). n from 2
+ * to 60; the counts are float64, exact up to n = 18 and rounded relative to their size beyond.
+ */
+export function kendallTauExactP(n: number, tau: number): number {
+  if (!Number.isInteger(n) || n < 2 || n > 60) throw new RangeError(`kendallTauExactP: n = ${n}; allowed: an integer from 2 to 60`);
+  if (!(tau >= -1 && tau <= 1)) throw new RangeError(`kendallTauExactP: tau = ${tau}; allowed: -1 to 1`);
+  const pairs = (n * (n - 1)) / 2;
+  // counts[k]: orderings of the first m items with k inversions (discordant pairs)
+  let counts = [1];
+  for (let m = 2; m <= n; m++) {
+    const next = new Array<number>(counts.length + m - 1).fill(0);
+    for (let k = 0; k < counts.length; k++) for (let j = 0; j < m; j++) next[k + j] += counts[k];
+    counts = next;
+  }
+  const total = counts.reduce((x, y) => x + y, 0);
+  // S = concordant - discordant = pairs - 2 inversions
+  const observed = Math.round(Math.abs(tau) * pairs);
+  let extreme = 0;
+  for (let k = 0; k <= pairs; k++) if (Math.abs(pairs - 2 * k) >= observed) extreme += counts[k];
+  return Math.min(1, extreme / total);
+}

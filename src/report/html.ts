@@ -3,6 +3,7 @@
  * (charts as SVG when rendered, else PNG; videos as GIF), so the file makes no request and can be mailed or
  * archived alone; the files beside it (`report/`) hold the same charts as PNG/SVG/PDF and the GIFs.
  */
+import type { Findings } from '../analysis/findings.ts';
 import type { Provenance } from './provenance.ts';
 import type { Table, ValueCell } from './table.ts';
 import type { SideBySide } from './videos.ts';
@@ -41,6 +42,8 @@ export interface HtmlInput {
   readonly title: string;
   readonly description: string;
   readonly summary: string;
+  /** What the run found: the first section. */
+  readonly findings: Findings;
   readonly headline: readonly Table[];
   readonly full: readonly Table[];
   /** Charts with their embedded image (data URI; empty when neither SVG nor PNG was rendered) and links to their files (relative paths by format). */
@@ -73,6 +76,7 @@ th[scope=row] { text-align: left; font-weight: normal; }
 td.best { font-weight: bold; }
 .unit, .interval, .note { color: #666; font-size: 11px; font-weight: normal; }
 .missing { color: #999; }
+.findings { font-size: 15px; max-width: 980px; } .findings li { margin: 4px 0; }
 .invalid { color: #b00; font-size: 11px; }
 figure { margin: 18px 0 30px; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 13px; color: #444; max-width: 900px; }
@@ -122,6 +126,11 @@ export function reportHtml(h: HtmlInput): string {
 <h1>${escapeHtml(h.title)}</h1>
 <p>${escapeHtml(h.description)}</p>
 <p class="note">${escapeHtml(h.summary)}</p>
+<h2 id="findings">Findings</h2>
+<ul class="findings">
+${h.findings.items.map((f) => `<li class="${f.topic}">${escapeHtml(f.text)}</li>`).join('\n')}
+</ul>
+<p class="note">${escapeHtml(h.findings.criterion)}</p>
 <h2 id="results">Headline results</h2>
 ${h.headline.map(htmlTable).join('\n')}
 <h2 id="charts">Charts</h2>

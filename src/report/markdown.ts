@@ -1,8 +1,9 @@
 /**
- * The report as Markdown (`report/summary.md`): the headline tables with the best values in bold, every
+ * The report as Markdown (`report/summary.md`): what the run found (a sentence per question), the headline tables with the best values in bold, every
  * metric's full table, the charts (linked PNGs) with their captions, what could not be drawn, and the provenance.
  */
 import { markdownCell, markdownText } from '../core/markdown-escape.ts';
+import type { Findings } from '../analysis/findings.ts';
 import type { Provenance } from './provenance.ts';
 import { timesTen, type Table, type ValueCell } from './table.ts';
 
@@ -41,6 +42,8 @@ export function markdownTable(t: Table): string {
 export interface SummaryInput {
   readonly title: string;
   readonly description: string;
+  /** What the run found, first in the document. */
+  readonly findings: Findings;
   readonly headline: readonly Table[];
   readonly full: readonly Table[];
   /** Charts: file stem, title, caption, PNG path relative to the summary (or null without PNG output). */
@@ -51,7 +54,20 @@ export interface SummaryInput {
 
 /** The Markdown summary document. */
 export function summaryMarkdown(s: SummaryInput): string {
-  const parts = [`# ${markdownText(s.title)}`, '', markdownText(s.description), '', '## Headline results', ''];
+  const parts = [
+    `# ${markdownText(s.title)}`,
+    '',
+    markdownText(s.description),
+    '',
+    '## Findings',
+    '',
+    ...s.findings.items.map((f) => `- ${markdownText(f.text)}`),
+    '',
+    markdownText(s.findings.criterion),
+    '',
+    '## Headline results',
+    '',
+  ];
   for (const t of s.headline) parts.push(markdownTable(t));
   if (s.charts.length) parts.push('## Charts', '');
   for (const c of s.charts)

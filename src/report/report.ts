@@ -16,6 +16,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { COST_TABLE_FILE, costTableMarkdown, type CostTable } from '../analysis/cost-table.ts';
+import { findings, type Findings } from '../analysis/findings.ts';
+import { pairedTestOf } from '../analysis/method-difference.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { insideFolder } from '../io/safe-path.ts';
 import { lockFolder, processAlive } from '../io/folder-lock.ts';
@@ -48,6 +50,11 @@ export interface ReportOptions {
   readonly render?: (chart: ChartSpec, format: ChartFormat) => Buffer;
   /** Replace whatever report an `out` folder holds, also another suite's (default: refuse it). */
   readonly replace?: boolean;
+  /**
+   * What the run found, when the caller already computed it from this results folder (`findings(results,
+   * {paired: pairedTestOf(dir, results)})`, as the run command does); computed here otherwise.
+   */
+  readonly findings?: Findings;
   /** Where notes go, one line each (a damaged store entry set aside); default: stderr, prefixed `[report]`. */
   readonly log?: (line: string) => void;
 }
@@ -223,6 +230,7 @@ async function writeReportInto(run: RunFolder, out: string, options: ReportOptio
     }
   }
 
+  const found = options.findings ?? findings(r, { paired: pairedTestOf(run.dir, r) });
   const headline = headlineTables(r);
   const full = metricTables(r);
   const provenance = provenanceOf(run);
@@ -237,6 +245,7 @@ async function writeReportInto(run: RunFolder, out: string, options: ReportOptio
     summaryMarkdown({
       title,
       description: `${r.suite.description}\n\n${summaryLine}`,
+      findings: found,
       headline,
       full,
       charts: rendered.map((c) => ({
@@ -253,6 +262,7 @@ async function writeReportInto(run: RunFolder, out: string, options: ReportOptio
     title,
     description: r.suite.description,
     summary: summaryLine,
+    findings: found,
     headline,
     full,
     charts: rendered,

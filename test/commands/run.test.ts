@@ -60,6 +60,15 @@ test('a single run writes results.json and says what it computed', () => {
   // a whole run also writes its report
   assert.match(r.stdout, /wrote .*single\/report\.html and \d+ files under/);
   assert.ok(existsSync(path.join(at('single'), 'report.html')) && existsSync(path.join(at('single'), 'report', 'tables.tex')));
+  // what the run found, a sentence per question, printed and at the top of the report: the same sentences
+  const printed = /\nFindings:\n((?:- .*\n)+)/.exec(r.stdout)?.[1] ?? '';
+  assert.match(printed, /^- fd-pixel fd, lower is better: (pyramid|full) is best at /);
+  assert.match(
+    printed,
+    /\n- Cost of (pyramid|full) \(best by fd-pixel fd\): [0-9.e]+ FLOP per video \(notional\): [0-9.]+x (pyramid|full)'s; /,
+  );
+  const md = readFileSync(path.join(at('single'), 'report', 'summary.md'), 'utf8');
+  assert.ok(md.includes(`## Findings\n\n${printed}`), 'the report opens with the findings the run printed');
 });
 
 test('two shards run as separate processes merge to the single run', async () => {

@@ -6,6 +6,8 @@ import {
   bootstrapInterval,
   contiguousGroups,
   jackknifeStderr,
+  kendallTau,
+  kendallTauExactP,
   mean,
   normalQuantile,
   percentile,
@@ -98,3 +100,27 @@ test("Spearman's rho matches scipy.stats.spearmanr, ties by average ranks", () =
 });
 
 test.run();
+
+test("Kendall's tau-b and its exact p-value match scipy.stats.kendalltau (1.15), ties included", () => {
+  const close = (got: number, want: number, what: string) => assert.ok(Math.abs(got - want) < 1e-12, `${what}: ${got} vs ${want}`);
+  // scipy.stats.kendalltau([1,2,3,4,5], [3,1,2,5,4]) = (0.4, p 0.48333)
+  close(kendallTau([1, 2, 3, 4, 5], [3, 1, 2, 5, 4]), 0.4, 'tau, no ties');
+  close(kendallTauExactP(5, 0.4), 0.48333333333333334, 'p, n 5');
+  // ties in both lists: kendalltau([1,2,2,4,5,6], [3,1,2,5,4,4]) = 0.35714285714285715 (tau-b)
+  close(kendallTau([1, 2, 2, 4, 5, 6], [3, 1, 2, 5, 4, 4]), 0.35714285714285715, 'tau-b with ties');
+  // the default suite's two FD spaces (values rounded): -0.8, exact p 0.083333
+  close(kendallTau([2.55, 2.9, 1.71, 1.23, 0.996], [1.3, 1.19, 1.71, 2.87, 2.29]), -0.8, 'reversed-ish');
+  close(kendallTauExactP(5, -0.8), 0.08333333333333333, 'p of a negative tau');
+  // kendalltau([1..8], [2,1,4,3,6,5,8,7], method='exact') = (0.7142857142857142, p 0.014136904761904762)
+  close(kendallTau([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 3, 6, 5, 8, 7]), 0.7142857142857142, 'tau, n 8');
+  close(kendallTauExactP(8, 0.7142857142857142), 0.014136904761904762, 'p, n 8');
+  close(kendallTauExactP(8, 0), 1, 'p of tau 0');
+  close(kendallTauExactP(3, 1), 1 / 3, 'p, n 3');
+  close(kendallTauExactP(2, 1), 1, 'p, n 2');
+  assert.ok(Number.isNaN(kendallTau([1, 1, 1], [1, 2, 3])), 'a constant list has no order: NaN, as scipy');
+  assert.throws(() => kendallTau([1, 2], [1, 2, 3]), /lists of 2 and 3 values/);
+  assert.throws(() => kendallTau([1], [1]), /at least 2/);
+  assert.throws(() => kendallTau([1, Number.NaN], [1, 2]), /not finite/);
+  assert.throws(() => kendallTauExactP(1, 0), /n = 1; allowed/);
+  assert.throws(() => kendallTauExactP(5, 2), /tau = 2; allowed/);
+});

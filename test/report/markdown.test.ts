@@ -48,6 +48,7 @@ test('a table: header with unit and arrow, best in bold, pipes escaped, caption 
   const md = summaryMarkdown({
     title: 'T',
     description: 'D',
+    findings: { items: [{ topic: 'quality', text: 'm k: c is best.' }], criterion: 'Criterion.' },
     headline: [t],
     full: [t],
     charts: [{ name: 'x', title: 'X', caption: 'cap', png: 'charts/x.png' }],
@@ -55,8 +56,7 @@ test('a table: header with unit and arrow, best in bold, pipes escaped, caption 
     provenance: { rows: [['suite', 's']], methods: [] },
   });
   for (const part of [
-    '# T\n\nD\n',
-    '## Headline results',
+    '# T\n\nD\n\n## Findings\n\n- m k: c is best.\n\nCriterion.\n\n## Headline results',
     '### X\n\n![X](charts/x.png)\n\ncap',
     'Not drawn:\n\n- why',
     '## Every value',
@@ -74,6 +74,7 @@ test('the summary passes no raw HTML: method names, titles, captions, notes and 
     const md = summaryMarkdown({
       title: '<h1>T</h1>',
       description: '<img src=x onerror=alert(1)>',
+      findings: { items: [{ topic: 'quality', text: '<b>best</b>' }], criterion: '<i>c</i>' },
       headline: [t],
       full: [t],
       charts: [{ name: 'x', title: '<X>', caption: '<cap>', png: 'charts/x.png' }],
@@ -87,6 +88,7 @@ test('the summary passes no raw HTML: method names, titles, captions, notes and 
       'Caption &lt;b&gt;&amp;',
       '### &lt;X&gt;\n\n![&lt;X&gt;](charts/x.png)\n\n&lt;cap&gt;',
       '- &lt;why&gt;',
+      '- &lt;b&gt;best&lt;/b&gt;\n\n&lt;i&gt;c&lt;/i&gt;',
       '| &lt;suite&gt; | a\\|&lt;s&gt; |',
     ])
       assert.ok(md.includes(part), part);

@@ -91,6 +91,22 @@ test('the tables: booktabs LaTeX with the best values in bold, Markdown, CSV of 
   assert.match(tex, /pyramid \[steps=4\] & \$\\mathbf\{[0-9.]+ \\pm [0-9.]+\}\$/);
   const md = readFileSync(path.join(out, 'report', 'summary.md'), 'utf8');
   assert.match(md, /^# pyramid-bench report: report-test v1\n/);
+  // what the run found comes first: a sentence per quality value, the cost, the sweep
+  const found = md.slice(md.indexOf('## Findings'), md.indexOf('## Headline results'));
+  assert.ok(md.indexOf('## Findings') > 0 && found.length > 0, 'no Findings section before the headline tables');
+  for (const sentence of [
+    /\n- fd-pixel fd, lower is better: \S.* is best at [0-9.e-]+ \[[0-9.e-]+, [0-9.e-]+\], (better than|not distinguishable from) /,
+    /\n- vbench\/motion_smoothness, higher is better: /,
+    /\n- Cost of .* FLOP per video \(notional\): .* frames\/s/,
+    /\n- fd-pixel fd, lower is better, pyramid along steps \(2 → 4\): /,
+    /\n\nIntervals are 95%/,
+  ])
+    assert.match(found, sentence);
+  const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+  assert.match(
+    html,
+    /<\/h1>\n<p>[^\n]*<\/p>\n<p class="note">[^\n]*<\/p>\n<h2 id="findings">Findings<\/h2>\n<ul class="findings">\n<li class="quality">fd-pixel fd, lower is better: /,
+  );
   assert.match(md, /\| cascade \| \*\*6\*\* \|/);
   assert.match(md, /## Provenance\n\n\| \| \|\n\|---\|---\|\n\| suite \| report-test v1 \(test\.yaml\)/);
   const summary = parseCsv(readFileSync(path.join(out, 'report', 'summary.csv'), 'utf8'), 'csv');

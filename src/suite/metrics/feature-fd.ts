@@ -51,6 +51,8 @@ const optionsSchema = strictObject({
     .nullable()
     .default(null),
   jackknifeGroups: z.number().int().min(2).max(1000).default(10),
+  /** Whether the distance is a headline value (false for secondary spaces, e.g. random-network features beside trained ones). */
+  headline: z.boolean().default(true),
 });
 
 export type FeatureFdOptions = z.output<typeof optionsSchema>;
@@ -215,7 +217,7 @@ async function finalizeFeatureFd(
       direction: 'lower',
       uncertainty: fdU,
       measured: false,
-      headline: true,
+      headline: options.headline,
       ...(note ? { note } : {}),
     },
   ];
