@@ -7,9 +7,11 @@ import {
   type ValidationSettings,
 } from '../../src/analysis/feature-validation.ts';
 import { contiguousGroups, jackknifeStderr, spearmanRho } from '../../src/core/statistics.ts';
+import { FRAME_DISTURBANCES, type DisturbanceName } from '../../src/data/disturbances.ts';
 import { tensorToFrames } from '../../src/data/quantize.ts';
 import { shapesVideo } from '../../src/data/shapes.ts';
 import type { Clip, FeatureExtractor } from '../../src/features/extractor.ts';
+import { openExtractor } from '../../src/features/registry.ts';
 import { momentsOf } from '../../src/metrics/feature-stats.ts';
 import { frechetFromMoments } from '../../src/metrics/frechet.ts';
 
@@ -125,6 +127,41 @@ test('the same settings give the same distances; another disturbance seed other 
   assert.is(c.curves[0].levels[0].fd, a.curves[0].levels[0].fd, 'the floor does not depend on the disturbances');
   assert.is.not(c.curves[0].levels[2].fd, a.curves[0].levels[2].fd);
 });
+
+/** Clips per draw for the trained spaces: 10 of 10 other seed triples passed the frame space here, 9 of 10 at half of it. */
+const TRAINED_N = 128;
+
+/**
+ * What each trained space must pass (docs/metrics-validation.md, "Notes"): the frame space every disturbance. The clip
+ * space only the three whose rises cleared 1.5 paired standard errors on every seed triple measured (the default
+ * seeds and 6 others at N = 128, 5 at N = 256); its other four fail on some or all triples (frozen frames on all 10
+ * other triples; the two mildest noise levels are within noise of the floor; blur and shuffle pass by thin margins),
+ * so they are printed here, not asserted, until the network is retrained.
+ */
+const MUST_PASS: Record<string, readonly DisturbanceName[]> = {
+  'shapes-frame-v1': FRAME_DISTURBANCES,
+  'shapes-clip-v1': ['occlusion', 'salt-and-pepper', 'temporal-jitter'],
+};
+
+for (const [name, required] of Object.entries(MUST_PASS)) {
+  test(`${name} passes ${required.join(', ')}: its FD rises at every level (N = ${TRAINED_N}, the default seeds)`, async () => {
+    const extractor = await openExtractor(name);
+    try {
+      const space = await validateFeatureSpace(extractor, parseValidationSettings({ n: TRAINED_N }));
+      const margins = space.curves.map(
+        (c) => `${c.disturbance} rho ${c.rho.toFixed(2)}, z ${Math.min(...c.gaps.map((g) => g.gapZ)).toFixed(1)}`,
+      );
+      console.log(`  ${name} (${space.seconds.toFixed(1)} s), smallest rise in paired jackknife stderrs: ${margins.join('; ')}`);
+      assert.is(space.curves.length, space.kind === 'image' ? 4 : 7);
+      for (const disturbance of required) {
+        const c = space.curves.find((x) => x.disturbance === disturbance)!;
+        assert.is(c.rho, 1, `${name} ${disturbance}: FD / floor ${c.levels.map((l) => l.fdOverFloor.toFixed(3)).join(', ')}`);
+      }
+    } finally {
+      await extractor.close();
+    }
+  });
+}
 
 test('settings are refused when the two draws share a seed, the groups outnumber the clips, or a field is out of range', () => {
   assert.throws(() => parseValidationSettings({ n: 40, cleanSeed: 4, disturbedSeed: 4 }), /disturbedSeed equals cleanSeed \(4\)/);
