@@ -61,6 +61,14 @@ export {
 } from './metrics/frechet.ts';
 export { kernelInceptionDistance, type FeatureMatrix, type KidOptions, type KidResult } from './metrics/kid.ts';
 export { readStatsFile, writeStatsFile, type StatsData, type StatsFormat } from './metrics/stats-file.ts';
+export {
+  MOTION_BOUNDS,
+  measureMotion,
+  movesAsData,
+  trackShape,
+  type MotionMeasure,
+  type ShapeTrack,
+} from './metrics/shapes-tracker.ts';
 
 // the suite: metric plug-ins, then load, plan, run and merge
 export type { Direction, MethodContext, MetricPlugin, MetricValue, SampleChunk, Uncertainty } from './suite/contract/plugin.ts';

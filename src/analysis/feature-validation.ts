@@ -16,8 +16,7 @@
  * between consecutive levels (paired: the levels share the second draw), the margin by which a pass passes.
  */
 import { z } from 'zod';
-import type { NoiseSource } from '../core/philox.ts';
-import { PhiloxNoise } from '../core/philox.ts';
+import { PhiloxNoise, type NoiseSource } from '../core/philox.ts';
 import { parseWith, strictObject } from '../core/schema.ts';
 import { contiguousGroups, jackknifeStderr, spearmanRho } from '../core/statistics.ts';
 import {

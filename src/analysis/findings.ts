@@ -373,7 +373,7 @@ function sweepGroups(results: Results): { sweep: string; label: string; points: 
 }
 
 /** The sentence on one quality value along one sweep. */
-function sweepFinding(group: ReturnType<typeof sweepGroups>[number], q: Question): string {
+function sweepFinding(group: ReturnType<typeof sweepGroups>[number], q: Question, options: FindingsOptions): string {
   const steps = group.points.map((p) => shortValue(p.value));
   const head = `${q.name}, ${q.direction} is better, ${group.label} along ${group.sweep} (${steps.join(' → ')})`;
   const missing = group.points.flatMap((p) => {
@@ -385,14 +385,25 @@ function sweepFinding(group: ReturnType<typeof sweepGroups>[number], q: Question
   const moves = values.slice(1).map((v, i) => {
     const from = values[i];
     const dir = v.value === from.value ? 'same' : better(q.direction, v.value!, from.value!) ? 'better' : 'worse';
-    return { dir, resolved: apart(from, v), step: `${steps[i]} to ${steps[i + 1]}` };
+    let resolved = apart(from, v);
+    let paired = false;
+    if (resolved === false && dir !== 'same') {
+      // overlapping intervals: the paired test on the samples both checkpoints share decides, as for the best method
+      const [win, lose] = dir === 'better' ? [group.points[i + 1], group.points[i]] : [group.points[i], group.points[i + 1]];
+      const test = options.paired?.({ metric: q.metric, key: q.key, best: win.method, other: lose.method });
+      if (test && !('reason' in test) && (test.low > 0 || test.high < 0)) {
+        resolved = true;
+        paired = true;
+      }
+    }
+    return { dir, resolved, paired, step: `${steps[i]} to ${steps[i + 1]}` };
   });
   const digits = digitsFor(values);
   const series = values.map((v) => withInterval(v, digits)).join(' → ');
   const unresolved = moves.filter((m) => m.resolved !== true).map((m) => m.step);
   const caveat = unresolved.length
-    ? `; ${unresolved.length === moves.length ? 'no step is' : `the step${unresolved.length > 1 ? 's' : ''} ${list(unresolved)} ${unresolved.length > 1 ? 'are' : 'is'} not`} resolved (intervals overlap or are missing)`
-    : ', every step resolved';
+    ? `; ${unresolved.length === moves.length ? 'no step is' : `the step${unresolved.length > 1 ? 's' : ''} ${list(unresolved)} ${unresolved.length > 1 ? 'are' : 'is'} not`} resolved (intervals overlap${options.paired ? ' and the paired difference includes 0' : ''}, or are missing)`
+    : `, every step resolved${moves.some((m) => m.paired) ? ` (${list(moves.filter((m) => m.paired).map((m) => m.step))} by the paired difference)` : ''}`;
   let verdict: string;
   if (moves.every((m) => m.dir === 'better')) verdict = `improves at every step${caveat}`;
   else if (moves.every((m) => m.dir === 'worse')) verdict = `gets worse at every step${caveat}`;
@@ -455,7 +466,8 @@ export function findings(results: Results, options: FindingsOptions = {}): Findi
   if (anchor) items.push({ topic: 'cost', text: costFinding(results, labels, anchor.best, `best by ${anchor.question.short}`) });
   else if (fps) items.push({ topic: 'cost', text: costFinding(results, labels, fps, 'the most frames/s') });
   else if (cheap) items.push({ topic: 'cost', text: costFinding(results, labels, cheap, 'the fewest FLOPs') });
-  for (const group of sweepGroups(results)) for (const q of questions) items.push({ topic: 'sweep', text: sweepFinding(group, q) });
+  for (const group of sweepGroups(results))
+    for (const q of questions) items.push({ topic: 'sweep', text: sweepFinding(group, q, options) });
   const distances = questions.filter((q) => q.key === 'fd');
   for (let i = 0; i < distances.length; i++)
     for (let j = i + 1; j < distances.length; j++)

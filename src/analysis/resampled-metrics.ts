@@ -6,6 +6,8 @@
  *  - `cost`, `throughput` (bulk values): the rows' costs and generation times, put back into one chunk state and
  *    handed to the metric's own `finalize`, so the numbers are the metric's by construction.
  *  - `vbench/<dimension>`: the rows' per-video details aggregated by the dimension's own `score`.
+ *  - `shapes-class-accuracy`, `shapes-motion`: the rows' logits and labels, or tracker measurements, put back into
+ *    one chunk state for the metric's own `finalize` (without the reference set: its ceiling is not compared).
  *  - distances whose states are feature rows (`{rows, dim, features}`, e.g. `fd-pixel`) and that report `fd`:
  *    the Fréchet distance from the resample's weighted moments (`WeightedMoments`) to the moments of the whole
  *    reference set, which stays fixed (both runs share it: the reference is a locked setting); `fdOverFloor` is
@@ -26,6 +28,8 @@ import { suiteMetrics } from '../suite/metrics/index.ts';
 import type { CostState } from '../suite/metrics/cost.ts';
 import { referenceSetsOf, type MetricPlugin, type MetricValue } from '../suite/contract/plugin.ts';
 import type { ThroughputState } from '../suite/metrics/throughput.ts';
+import type { ClassAccuracyState } from '../suite/metrics/shapes-class-accuracy.ts';
+import type { MotionState } from '../suite/metrics/shapes-motion.ts';
 import { score as vbenchDimensionScore, type VbenchOptions, type VbenchState } from '../suite/metrics/vbench-dimension.ts';
 import type { ComputableDimension } from '../vbench/dimensions.ts';
 import type { LockedSettings, MethodResult } from '../suite/contract/results.ts';
@@ -204,6 +208,42 @@ export function sampleStatistic(source: MetricSource): ResampledStatistic | { re
           machines: r.map((x) => x.m),
           batchSizes: r.map((x) => x.b),
           machineInfo,
+        }),
+      ),
+    );
+  }
+  if (entry.name === 'shapes-class-accuracy') {
+    // per sample: its class logits and the class it was made for; the reference's ceiling is left out (constant)
+    const rows = concatenated(read.states, (s: ClassAccuracyState) =>
+      Array.from({ length: s.rows }, (_, i) => ({ logits: s.logits.subarray(i * 6, i * 6 + 6), label: s.labels[i] })),
+    );
+    return checked(
+      viaFinalize(
+        rows,
+        (r): ClassAccuracyState => ({
+          rows: r.length,
+          logits: Float64Array.from(r.flatMap((x) => [...x.logits])),
+          labels: Float64Array.from(r, (x) => x.label),
+        }),
+      ),
+    );
+  }
+  if (entry.name === 'shapes-motion') {
+    const first = read.states[0] as MotionState;
+    const rows = concatenated(read.states, (s: MotionState) =>
+      Array.from({ length: s.rows }, (_, i) => [s.framesFound[i], s.residual[i], s.areaRange[i], s.speed[i]] as const),
+    );
+    return checked(
+      viaFinalize(
+        rows,
+        (r): MotionState => ({
+          rows: r.length,
+          frames: first.frames,
+          scale: first.scale,
+          framesFound: Float64Array.from(r, (x) => x[0]),
+          residual: Float64Array.from(r, (x) => x[1]),
+          areaRange: Float64Array.from(r, (x) => x[2]),
+          speed: Float64Array.from(r, (x) => x[3]),
         }),
       ),
     );

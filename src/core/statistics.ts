@@ -2,7 +2,10 @@
  * Summary statistics for results: percentiles (NumPy's default linear interpolation, `numpy.percentile`),
  * seeded percentile-bootstrap intervals (Efron & Tibshirani, "An Introduction to the Bootstrap", 1993, ch. 13;
  * resampling indices drawn from Philox, so the same seed gives the same interval), the delete-one-group
- * jackknife standard error (ibid., ch. 11, eq. 11.5), and Spearman's rank correlation (`scipy.stats.spearmanr`).
+ * jackknife standard error (ibid., ch. 11, eq. 11.5), the Wilson score interval of a proportion (Wilson, "Probable
+ * inference, the law of succession, and statistical inference", JASA 1927; scipy.stats.binomtest's
+ * `proportion_ci(method='wilson')`), Kendall's rank correlation with its exact p-value, and Spearman's rank
+ * correlation (`scipy.stats.spearmanr`).
  */
 import { PhiloxNoise } from './philox.ts';
 
@@ -167,6 +170,26 @@ export function normalQuantile(p: number): number {
     ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
     (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
   );
+}
+
+/**
+ * The Wilson score interval of a proportion, `successes` of `n` at `level` (e.g. 0.95), as scipy.stats.binomtest
+ * `proportion_ci(method='wilson')` computes it: (p + z^2 / 2n -/+ z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n),
+ * z the (1 + level) / 2 normal quantile. It stays inside [0, 1] and keeps its width at 0 and n successes, where
+ * the normal approximation collapses to a point (Brown, Cai & DasGupta, Statistical Science 2001, recommend it).
+ */
+export function wilsonInterval(successes: number, n: number, level = 0.95): { low: number; high: number } {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`Wilson interval of ${n} trials; allowed: an integer >= 1`);
+  if (!Number.isInteger(successes) || successes < 0 || successes > n)
+    throw new RangeError(`Wilson interval of ${successes} successes in ${n} trials; allowed: an integer from 0 to ${n}`);
+  if (!(level > 0 && level < 1)) throw new RangeError(`Wilson interval level ${level}; allowed: between 0 and 1`);
+  const z = normalQuantile((1 + level) / 2);
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  // at 0 and n successes the closed form is exactly 0 and 1 up to rounding
+  return { low: successes === 0 ? 0 : Math.max(0, centre - half), high: successes === n ? 1 : Math.min(1, centre + half) };
 }
 
 /**

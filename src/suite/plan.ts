@@ -138,6 +138,7 @@ async function planMethods(
       costSource,
       playbackFps: suite.playbackFps,
       protocolVideos: suite.protocol?.videos ?? samples,
+      conditions: suite.conditions.kind,
       device,
       machines: [fingerprint],
     };

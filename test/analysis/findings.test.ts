@@ -313,8 +313,23 @@ test('a sweep: values in sweep order with intervals, and whether they improve mo
   assert.equal(
     sweep.map((i) => i.text),
     [
-      'm k, lower is better, p along steps (2 → 4 → 8): 3.00 [2.90, 3.10] → 2.00 [1.90, 2.10] → 1.95 [1.85, 2.05]; improves at every step; the step 4 to 8 is not resolved (intervals overlap or are missing).',
+      'm k, lower is better, p along steps (2 → 4 → 8): 3.00 [2.90, 3.10] → 2.00 [1.90, 2.10] → 1.95 [1.85, 2.05]; improves at every step; the step 4 to 8 is not resolved (intervals overlap, or are missing).',
     ],
+  );
+  // overlapping intervals: a paired difference that excludes 0 resolves the step; one that includes 0 does not
+  const asked: string[] = [];
+  const paired = (excludes: boolean) => (q: { best: { id: string }; other: { id: string } }) => {
+    asked.push(`${q.best.id} vs ${q.other.id}`);
+    return { difference: 0.05, low: excludes ? 0.01 : -0.01, high: 0.09, level: 0.95, n: 96, basis: 'test' };
+  };
+  assert.match(
+    findings(r, { paired: paired(true) }).items.find((i) => i.topic === 'sweep')!.text,
+    /improves at every step, every step resolved \(4 to 8 by the paired difference\)\.$/,
+  );
+  assert.ok(asked.length > 0 && asked.every((a) => a === 's8 vs s4'), asked.join('; ')); // the step asks later-vs-earlier (the best method's sentence asks the same pair)
+  assert.match(
+    findings(r, { paired: paired(false) }).items.find((i) => i.topic === 'sweep')!.text,
+    /the step 4 to 8 is not resolved \(intervals overlap and the paired difference includes 0, or are missing\)\.$/,
   );
   const bumpy = results({
     a: { name: 'p', sweep: { checkpoint: 'x/step1000' }, metrics: { m: [val('k', 2.55, { uncertainty: ci(2.41, 2.7) })] } },

@@ -13,6 +13,7 @@ import {
   percentile,
   percentileInterval,
   spearmanRho,
+  wilsonInterval,
 } from '../../src/core/statistics.ts';
 
 test('percentiles interpolate linearly between order statistics, as numpy.percentile', () => {
@@ -44,6 +45,25 @@ test('the bootstrap is reproducible from its seed, and brackets the mean of a sy
   assert.equal(a, b);
   assert.is.not(a.low, c.low);
   assert.ok(a.low < 19.5 && a.high > 19.5 && a.high - a.low < 15, JSON.stringify(a));
+});
+
+test('Wilson intervals match scipy.stats.binomtest(k, n).proportion_ci(method=wilson) to 1e-9', () => {
+  // scipy 1.17.1: binomtest(k, n).proportion_ci(confidence_level=level, method='wilson')
+  const cases: [number, number, number, number, number][] = [
+    [8, 10, 0.95, 0.4901624715366418, 0.9433178485456248],
+    [0, 20, 0.95, 0, 0.16112515805281935],
+    [20, 20, 0.95, 0.8388748419471808, 1],
+    [62, 100, 0.95, 0.5220975529551107, 0.7090240074752127],
+    [99, 100, 0.9, 0.9564182264659439, 0.9977659071665451],
+    [1, 1, 0.95, 0.20654931437723745, 1],
+  ];
+  for (const [k, n, level, low, high] of cases) {
+    const got = wilsonInterval(k, n, level);
+    assert.ok(Math.abs(got.low - low) < 1e-9 && Math.abs(got.high - high) < 1e-9, `${k}/${n}: ${JSON.stringify(got)} vs [${low}, ${high}]`);
+  }
+  assert.throws(() => wilsonInterval(3, 2), /3 successes in 2 trials/);
+  assert.throws(() => wilsonInterval(0, 0), /0 trials/);
+  assert.throws(() => wilsonInterval(1, 2, 1), /level 1/);
 });
 
 test('contiguous groups partition the positions in order', () => {
@@ -99,8 +119,6 @@ test("Spearman's rho matches scipy.stats.spearmanr, ties by average ranks", () =
   assert.throws(() => spearmanRho([1, Number.NaN], [1, 2]), /NaN/);
 });
 
-test.run();
-
 test("Kendall's tau-b and its exact p-value match scipy.stats.kendalltau (1.15), ties included", () => {
   const close = (got: number, want: number, what: string) => assert.ok(Math.abs(got - want) < 1e-12, `${what}: ${got} vs ${want}`);
   // scipy.stats.kendalltau([1,2,3,4,5], [3,1,2,5,4]) = (0.4, p 0.48333)
@@ -124,3 +142,5 @@ test("Kendall's tau-b and its exact p-value match scipy.stats.kendalltau (1.15),
   assert.throws(() => kendallTauExactP(1, 0), /n = 1; allowed/);
   assert.throws(() => kendallTauExactP(5, 2), /tau = 2; allowed/);
 });
+
+test.run();

@@ -70,6 +70,21 @@ export function sumScorerGraph(): Uint8Array {
   return g.toBytes();
 }
 
+/**
+ * A shapes classifier's interface (extractors/shapes-*-v1): frames [N, 3, H, W] ('frames') or clips [N, 3, T, H, W]
+ * ('clips') -> 'features' [N, 3], the per-channel mean, and 'logits' [N, 6] = (r, g, b, -r, -g, -b) of that mean.
+ * Linear, so a frame network's logits averaged over a clip's frames equal the clip network's.
+ */
+export function colourClassifierGraph(kind: 'image' | 'video'): Uint8Array {
+  const g = new GraphBuilder(`colour-classifier-${kind}`);
+  const x = kind === 'image' ? g.input('frames', 'float32', ['n', 3, 'h', 'w']) : g.input('clips', 'float32', ['n', 3, 't', 'h', 'w']);
+  const mean = g.op('Flatten', [g.op('GlobalAveragePool', [x])], { axis: 1 });
+  const w = g.initializer('W', 'float32', [3, 6], Float32Array.from([1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1]));
+  g.output(g.op('Identity', [mean]), 'features', 'float32', ['n', 3]);
+  g.output(g.op('MatMul', [mean, w]), 'logits', 'float32', ['n', 6]);
+  return g.toBytes();
+}
+
 /** Writes `bytes` to `dir/name` and returns the path. */
 export function writeModel(dir: string, name: string, bytes: Uint8Array): string {
   const file = path.join(dir, name);

@@ -6,6 +6,7 @@ test('the shipped suites are listed with their descriptions', () => {
   assert.equal(shippedSuites.names(), [
     'analytic.yaml',
     'celebahq256-fd.yaml',
+    'default-pilot.yaml',
     'default.yaml',
     'gpu-throughput-mini.yaml',
     'gpu-throughput.yaml',

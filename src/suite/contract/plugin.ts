@@ -87,6 +87,12 @@ export interface MethodContext {
   readonly playbackFps: number;
   /** Videos in the full protocol, for extrapolated device-hours (the suite's `protocol.videos`, else its sample count). */
   readonly protocolVideos: number;
+  /**
+   * The suite's `conditions.kind`, so that `check` can refuse a suite whose samples a metric cannot judge (e.g. a
+   * class-accuracy metric on unconditional samples) before anything is generated; absent where a run folder is
+   * finalized again (merge, analysis), which never calls `check`.
+   */
+  readonly conditions?: 'unconditional' | 'class' | 'class-balanced' | 'prompts';
   readonly device: DeviceInfo;
   /**
    * The machines whose generations count as this result's own (a run: its machine; a merge: each shard's, in
