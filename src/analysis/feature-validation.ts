@@ -1,7 +1,7 @@
 /**
  * Does a feature space's Fréchet distance see damage? The check Heusel et al. made for FID ("GANs Trained by a Two
- * Time-Scale Update Rule Converge to a Local Nash Equilibrium", NeurIPS 2017, section 4, figure 3 and appendix
- * A1): the distance between clean data and a disturbed second draw of it should rise with the disturbance's level.
+ * Time-Scale Update Rule Converge to a Local Nash Equilibrium", NeurIPS 2017, arXiv:1706.08500, figure 3): the
+ * distance between clean data and a disturbed second draw of it should rise with the disturbance's level.
  *
  * For one extractor: a clean draw of the moving-shapes data set (seed `cleanSeed`, N clips) and a second draw
  * (seed `disturbedSeed`, the same N) disturbed at each level of each disturbance (src/data/disturbances.ts; level

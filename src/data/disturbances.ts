@@ -1,7 +1,7 @@
 /**
  * Seeded disturbances of clips, for checking that a feature space's Fréchet distance grows with how much the data
  * is damaged, as Heusel et al. validated FID ("GANs Trained by a Two Time-Scale Update Rule Converge to a Local
- * Nash Equilibrium", NeurIPS 2017, section 4 and appendix A1: Gaussian noise, Gaussian blur, black rectangles,
+ * Nash Equilibrium", NeurIPS 2017, arXiv:1706.08500, figure 3: Gaussian noise, Gaussian blur, black rectangles,
  * swirl, salt-and-pepper noise, ImageNet contamination). Frame disturbances damage every frame; clip disturbances
  * damage the order of the frames, which only a video feature space can see.
  *

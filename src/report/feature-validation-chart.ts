@@ -1,7 +1,7 @@
 /**
  * The feature-space validation's charts (src/analysis/feature-validation.ts): for one feature space, the Fréchet
  * distance relative to its floor (two undisturbed draws) against the disturbance level, one line per disturbance,
- * as Heusel et al. (NeurIPS 2017, figure 3) drew FID against disturbance level. Whiskers are ±1.96 jackknife
+ * as Heusel et al. (NeurIPS 2017, arXiv:1706.08500, figure 3) drew FID against disturbance level. Whiskers are ±1.96 jackknife
  * standard errors of each level's distance; the legend says each disturbance's Spearman rho and whether it passes.
  */
 import type { ChartConfiguration } from 'chart.js';
