@@ -92,6 +92,15 @@ const table: CommandInfo[] = [
     load: async () => (await import('./validate.ts')).validateCommand,
   },
   {
+    name: 'validate-features',
+    summary:
+      'check that feature spaces see damage: FD against disturbance level (noise, blur, occlusion, frame order), as FID was validated',
+    usage:
+      'validate-features [--extractors a,b,...] [--n <N>] [--frames <T>] [--size <px>] [--seeds <clean>,<disturbed>,<disturbance>]\n' +
+      '                  [--groups <G>] [--out <dir> [--formats png,svg,pdf]] [--require-pass a,b,...] [--json]',
+    load: async () => (await import('./validate-features.ts')).validateFeaturesCommand,
+  },
+  {
     name: 'cost',
     summary: "planned compute of the pyramid relative to full resolution and the cascade (default: the paper's settings)",
     usage:

@@ -1,10 +1,11 @@
 /**
  * Summary statistics for results: percentiles (NumPy's default linear interpolation, `numpy.percentile`),
  * seeded percentile-bootstrap intervals (Efron & Tibshirani, "An Introduction to the Bootstrap", 1993, ch. 13;
- * resampling indices drawn from Philox, so the same seed gives the same interval), and the delete-one-group
+ * resampling indices drawn from Philox, so the same seed gives the same interval), the delete-one-group
  * jackknife standard error (ibid., ch. 11, eq. 11.5), the Wilson score interval of a proportion (Wilson, "Probable
  * inference, the law of succession, and statistical inference", JASA 1927; scipy.stats.binomtest's
- * `proportion_ci(method='wilson')`), and Kendall's rank correlation with its exact p-value.
+ * `proportion_ci(method='wilson')`), Kendall's rank correlation with its exact p-value, and Spearman's rank
+ * correlation (`scipy.stats.spearmanr`).
  */
 import { PhiloxNoise } from './philox.ts';
 
@@ -28,6 +29,51 @@ export function median(values: readonly number[]): number {
 export function mean(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('mean of no values');
   return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/**
+ * Ranks 1..n of `values` in the order given, tied values sharing the mean of the ranks they span
+ * (`scipy.stats.rankdata(method='average')`): [10, 30, 20, 20] -> [1, 4, 2.5, 2.5].
+ */
+export function averageRanks(values: readonly number[]): number[] {
+  values.forEach((v, i) => {
+    if (Number.isNaN(v)) throw new RangeError(`ranks: value ${i} is NaN; allowed: numbers (infinities rank at the ends)`);
+  });
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  const ranks = new Array<number>(values.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && values[order[end]] === values[order[start]]) end++;
+    // positions start..end-1 hold equal values: ranks start+1..end, averaged
+    const rank = (start + 1 + end) / 2;
+    for (let k = start; k < end; k++) ranks[order[k]] = rank;
+    start = end;
+  }
+  return ranks;
+}
+
+/**
+ * Spearman's rank correlation rho of paired observations: the Pearson correlation of their average ranks
+ * (Spearman, 1904; `scipy.stats.spearmanr`, ties by average ranks), in [-1, 1]. It is 1 exactly when y rises
+ * strictly with x. NaN when either side is constant (no ranking to correlate), as SciPy returns.
+ */
+export function spearmanRho(x: readonly number[], y: readonly number[]): number {
+  if (x.length !== y.length) throw new RangeError(`Spearman's rho needs paired observations: ${x.length} x values, ${y.length} y values`);
+  if (x.length < 2) throw new RangeError(`Spearman's rho needs at least 2 pairs, got ${x.length}`);
+  const rx = averageRanks(x);
+  const ry = averageRanks(y);
+  const m = (x.length + 1) / 2; // the mean of the ranks 1..n, ties or not
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxy += (rx[i] - m) * (ry[i] - m);
+    sxx += (rx[i] - m) ** 2;
+    syy += (ry[i] - m) ** 2;
+  }
+  if (sxx === 0 || syy === 0) return Number.NaN;
+  // identical rankings give sxy = sxx = syy exactly (sums of halves and integers), so rho is exactly 1
+  return sxy / Math.sqrt(sxx * syy);
 }
 
 /** A two-sided interval with its level and how it was made. */

@@ -222,8 +222,18 @@ export interface Moments {
 
 /** mu = sum / N; sigma = (sum x x^T - N mu mu^T) / (N - 1), as `np.cov(X, rowvar=False)`. Needs N >= 2. */
 export function moments(stats: FeatureStats): Moments {
-  const { count: n, sum, outer } = totalSums(stats);
-  const d = stats.dim;
+  return momentsOfSums(totalSums(stats), stats.dim);
+}
+
+/**
+ * `moments` from the sums themselves (`totalSums`' form: the outer products' upper triangle packed by rows), for
+ * callers that add or leave out groups of rows by their sums (a jackknife over groups).
+ */
+export function momentsOfSums(sums: { count: number; sum: Float64Array; outer: Float64Array }, dim: number): Moments {
+  const { count: n, sum, outer } = sums;
+  const d = dim;
+  if (sum.length !== d || outer.length !== packedLength(d))
+    throw new RangeError(`moments: sums of length ${sum.length} and ${outer.length} are not those of dimension ${d}`);
   if (n < 2) throw new RangeError(`covariance needs at least 2 samples, got ${n}`);
   const mu = Float64Array.from(sum, (s) => s / n);
   const sigma = new Float64Array(d * d);

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  averageRanks,
   bootstrapDraws,
   bootstrapInterval,
   contiguousGroups,
@@ -11,6 +12,7 @@ import {
   normalQuantile,
   percentile,
   percentileInterval,
+  spearmanRho,
   wilsonInterval,
 } from '../../src/core/statistics.ts';
 
@@ -97,6 +99,24 @@ test('bootstrap draws depend only on (n, seed): the same draws for every statist
   assert.not.equal(collect(1), collect(2));
   assert.ok(collect(1).every(([, ...idx]) => idx.every((i) => i >= 0 && i < 5)));
   assert.equal(percentileInterval([1, 2, 3, 4, 5], 0.5), { low: 2, high: 4 });
+});
+
+test("Spearman's rho matches scipy.stats.spearmanr, ties by average ranks", () => {
+  // scipy.stats.rankdata([10, 30, 20, 20]) = [1, 4, 2.5, 2.5]
+  assert.equal(averageRanks([10, 30, 20, 20]), [1, 4, 2.5, 2.5]);
+  // scipy.stats.spearmanr([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]).statistic = 0.8207826816681233 (scipy 1.17.1)
+  assert.ok(Math.abs(spearmanRho([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) - 0.8207826816681233) < 1e-14);
+  // ties on both sides: spearmanr([1, 2, 2, 3, 4, 4, 4], [3.1, 1.2, 5.5, 2.0, 2.0, 7.7, 0.3]).statistic = -0.1510509824098722
+  const tied = spearmanRho([1, 2, 2, 3, 4, 4, 4], [3.1, 1.2, 5.5, 2.0, 2.0, 7.7, 0.3]);
+  assert.ok(Math.abs(tied - -0.1510509824098722) < 1e-14, String(tied));
+  // a strictly rising curve is exactly 1 (SciPy rounds to 0.9999999999999999), a falling one exactly -1
+  assert.is(spearmanRho([0, 1, 2, 3, 4], [0.5, 0.7, 0.9, 1.5, 9]), 1);
+  assert.is(spearmanRho([0, 1, 2, 3, 4], [5, 4, 3, 2, 1]), -1);
+  // one tie in a rising curve is not a pass
+  assert.ok(spearmanRho([0, 1, 2, 3, 4], [1, 2, 2, 3, 4]) < 1);
+  assert.ok(Number.isNaN(spearmanRho([1, 2, 3], [7, 7, 7])));
+  assert.throws(() => spearmanRho([1, 2], [1]), /paired/);
+  assert.throws(() => spearmanRho([1, Number.NaN], [1, 2]), /NaN/);
 });
 
 test("Kendall's tau-b and its exact p-value match scipy.stats.kendalltau (1.15), ties included", () => {
