@@ -60,14 +60,20 @@ class FrameNet(nn.Module):
 class ClipNet(nn.Module):
     """[N, 3, 9, 32, 32] in [-1, 1] -> features [N, 64], class logits [N, 6], auxiliary [N, 2 + 18 + 2 + 16].
 
-    The last stage is pooled over space only and its 5 time steps are kept apart into the projection, so the
-    features say when in the clip something happens, not only that it does (a global pool over time made frozen
-    frames and mild noise nearly invisible: docs/metrics-validation.md)."""
+    The first layer works at full resolution, as the frame net's does (a first layer that strides over space left
+    mild noise invisible), and the last stage is pooled over space only, its 5 time steps kept apart into the
+    projection, so the features say when in the clip something happens, not only that it does (a global pool over
+    time ranked frozen frames out of order): docs/metrics-validation.md, "The clip network's versions"."""
 
     def __init__(self):
         super().__init__()
         self.body = nn.Sequential(
-            block3d(3, 24, (1, 2, 2)), block3d(24, 48, (1, 2, 2)), block3d(48, 64, (1, 1, 1)), block3d(64, 96, (2, 2, 2)), block3d(96, 128, (1, 1, 1))
+            block3d(3, 16, (1, 1, 1)),
+            block3d(16, 32, (1, 2, 2)),
+            block3d(32, 48, (1, 2, 2)),
+            block3d(48, 64, (1, 1, 1)),
+            block3d(64, 96, (2, 2, 2)),
+            block3d(96, 128, (1, 1, 1)),
         )
         self.project = nn.Sequential(nn.Linear(128 * 5, FEATURES), nn.ReLU(inplace=True))
         self.classes = nn.Linear(FEATURES, 6)

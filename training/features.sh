@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The recipe for the moving-shapes domain feature networks (training/features.py): data, training, export to
-# extractors/shapes-{frame,clip}-v1.onnx, and the sha256 pins in their manifests. CPU only (Debian's
-# python3-torch); about 10 minutes on 2 idle cores; each network's
+# The recipe for the moving-shapes domain feature networks (training/features.py, training/two_stream.py): data,
+# training, export to extractors/shapes-{frame,clip}-v1.onnx, and the sha256 pins in their manifests. CPU only (Debian's
+# python3-torch); about 15 minutes on 2 idle cores; each network's
 # extractors/shapes-<net>-v1.training.json records its steps, time and validation scores.
 #   training/features.sh            # both networks
 #   NETS=clip training/features.sh  # one
@@ -16,11 +16,31 @@ mkdir -p training/data
 [ -f "$TRAIN" ] || npx pyramid-bench data shapes --n 12000 --frames 9 --size 32 --seed 2 --uint8 --out "$TRAIN"
 [ -f "$VAL" ] || npx pyramid-bench data shapes --n 1200 --frames 9 --size 32 --seed 3 --uint8 --out "$VAL"
 # the committed networks were trained with these thread counts (a different count changes the float sums' order)
-threads_of() { case $1 in frame) echo 2 ;; clip) echo 1 ;; esac; }
+threads_of() { case $1 in frame) echo 2 ;; clip) echo 2 ;; esac; }
 for net in $NETS; do
-  out=extractors/shapes-$net-v1.onnx
   start=$(date +%s)
-  $PY training/features.py --net "$net" --data "$TRAIN" --val "$VAL" --out "$out" --threads "$(threads_of "$net")"
+  out=extractors/shapes-$net-v1.onnx
+  if [ "$net" = clip ]; then
+    # the clip network is two streams (training/two_stream.py): the frame network per frame (appearance) beside the
+    # 3D network trained here (motion); the frame network must exist first
+    mkdir -p training/runs/features
+    motion=training/runs/features/shapes-clip-motion.onnx
+    $PY training/features.py --net clip --data "$TRAIN" --val "$VAL" --out "$motion" --threads "$(threads_of clip)"
+    $PY training/two_stream.py --frame extractors/shapes-frame-v1.onnx --motion "$motion" --out "$out"
+    $PY - "$motion" "$out" <<'PYEOF'
+import hashlib, json, sys
+motion, out = sys.argv[1], sys.argv[2]
+record = json.load(open(motion.replace(".onnx", ".training.json")))
+sha = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
+record["motionStream"] = record.pop("sha256")
+record["appearanceStream"] = sha("extractors/shapes-frame-v1.onnx")
+record["sha256"] = sha(out)
+record["composition"] = "training/two_stream.py: frame network averaged over frames (64) beside the motion stream (64)"
+json.dump(record, open(out.replace(".onnx", ".training.json"), "w"), indent=2)
+PYEOF
+  else
+    $PY training/features.py --net "$net" --data "$TRAIN" --val "$VAL" --out "$out" --threads "$(threads_of "$net")"
+  fi
   sha=$(sha256sum "$out" | cut -d' ' -f1)
   sed -i "s/^sha256: .*/sha256: $sha/" "extractors/shapes-$net-v1.yaml"
   echo "features: $net trained and exported in $(($(date +%s) - start)) s, sha256 $sha"

@@ -2,7 +2,8 @@
  * The feature extractors that can be named: built-ins (raw pixels, seeded random 2D/3D conv nets) by name, and
  * any ONNX network through a manifest file. `openExtractor` is the one entry point.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { sha256Hex } from '../core/hash.ts';
 import path from 'node:path';
 import { HARNESS_ROOT } from '../core/harness-root.ts';
 import { Registry } from '../core/registry.ts';
@@ -42,6 +43,7 @@ extractors.register(
 
 // The moving-shapes domain networks (training/features.py), committed in extractors/ with manifests that pin them
 // by sha256: the default suite's FD and FVD feature spaces.
+const MANIFEST_EXTRACTORS = new Set(['shapes-frame-v1', 'shapes-clip-v1']);
 for (const [name, description] of [
   [
     'shapes-frame-v1',
@@ -57,6 +59,30 @@ for (const [name, description] of [
     { open: async () => openOnnxExtractor(readManifest(path.join(HARNESS_ROOT, 'extractors', `${name}.yaml`))) },
     description,
   );
+}
+
+/**
+ * What identifies an extractor's features for caching: its name, version and, for an ONNX network, the sha256 its
+ * manifest pins (else the file's own). Features cached under one identity are never read back for another, so a
+ * retrained network under the same name computes its features anew.
+ */
+export function extractorIdentity(reference: string): { name: string; version: string; sha256: string | null } {
+  const manifestFile = extractors.has(reference)
+    ? MANIFEST_EXTRACTORS.has(reference)
+      ? path.join(HARNESS_ROOT, 'extractors', `${reference}.yaml`)
+      : null
+    : /\.(json|ya?ml)$/i.test(reference) && existsSync(reference)
+      ? reference
+      : null;
+  if (manifestFile === null) {
+    const version = reference.startsWith('random-')
+      ? randomNetworkManifest(reference as Parameters<typeof randomNetworkManifest>[0]).version
+      : '1';
+    return { name: reference, version, sha256: null };
+  }
+  const manifest = readManifest(manifestFile);
+  const sha256 = manifest.sha256 ?? (existsSync(manifest.model) ? sha256Hex(readFileSync(manifest.model)) : null);
+  return { name: manifest.name, version: manifest.version, sha256 };
 }
 
 /** Opens a registered extractor by name, or the network a manifest file (.json, .yaml, .yml) describes. */

@@ -58,6 +58,7 @@ function stateKey(run: RunPlan, plan: MethodPlan, metric: MetricEntry, set: Samp
     metric: metric.plugin.name,
     version: metric.plugin.version,
     options: metric.optionsHash,
+    identity: metric.plugin.stateIdentity?.(metric.options) ?? null,
     suite: { name: suite.name, version: suite.version },
     context,
     set,

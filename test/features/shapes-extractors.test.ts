@@ -21,17 +21,20 @@ const argmaxRows = (logits: Float32Array, classes: number) =>
     return row.indexOf(Math.max(...row));
   });
 
-test('the shapes networks open by name with their pinned files and give 64 features', async () => {
-  for (const name of ['shapes-frame-v1', 'shapes-clip-v1']) {
+test('the shapes networks open by name with their pinned files and give 64 (frame) and 128 (two-stream clip) features', async () => {
+  for (const [name, dim] of [
+    ['shapes-frame-v1', 64],
+    ['shapes-clip-v1', 128],
+  ] as const) {
     const manifest = readManifest(path.join('extractors', `${name}.yaml`));
     assert.is(manifest.sha256, sha256Hex(readFileSync(manifest.model)), `${name}: the manifest pins the committed file`);
     const extractor = await openExtractor(name);
     try {
-      assert.is(extractor.info.dim, 64);
+      assert.is(extractor.info.dim, dim);
       const clips = [0, 1].map((i) => clip(i).clip);
       const input = extractor.info.kind === 'image' ? clips.map((c) => ({ ...c, frames: [c.frames[0]] })) : clips;
       const features = await extractor.extract(input);
-      assert.is(features.length, 2 * 64);
+      assert.is(features.length, 2 * dim);
       assert.ok(features.every(Number.isFinite));
     } finally {
       await extractor.close();
@@ -55,6 +58,29 @@ test("the classifiers' logits name the class of held-out data clips (seed 7: nei
     } finally {
       await classifier.close();
     }
+  }
+});
+
+test("the clip network's first 64 features are the frame network's averaged over the frames (the appearance stream)", async () => {
+  const clips = [0, 1, 2].map((i) => clip(i).clip);
+  const two = await openExtractor('shapes-clip-v1');
+  const frame = await openExtractor('shapes-frame-v1');
+  try {
+    const both = await two.extract(clips);
+    let worst = 0;
+    for (const [i, c] of clips.entries()) {
+      const perFrame = await frame.extract(c.frames.map((f) => ({ ...c, frames: [f] })));
+      for (let k = 0; k < 64; k++) {
+        let mean = 0;
+        for (let t = 0; t < 9; t++) mean += perFrame[t * 64 + k] / 9;
+        worst = Math.max(worst, Math.abs(both[i * 128 + k] - mean) / (1 + Math.abs(mean)));
+      }
+    }
+    console.log(`  appearance stream vs the frame network averaged over frames: max relative difference ${worst.toExponential(2)}`);
+    assert.ok(worst < 1e-5, String(worst));
+  } finally {
+    await two.close();
+    await frame.close();
   }
 });
 

@@ -128,6 +128,11 @@ export interface MetricPlugin<O = unknown, S = unknown> {
   readonly referenceSets: readonly Exclude<SampleSetKind, 'samples'>[];
   /** When the sets depend on the options (e.g. a reference statistics file instead of reference samples): those sets. */
   setsFor?(options: O): readonly Exclude<SampleSetKind, 'samples'>[];
+  /**
+   * What else the chunk states depend on beyond the options (e.g. the bytes of the network an extractor name
+   * stands for); part of the states' cache keys, so a retrained network is never read back from the store.
+   */
+  stateIdentity?(options: O): unknown;
   /** Fills defaults and validates; throws naming `where` and the bad field. */
   parseOptions(raw: unknown, where: string): O;
   /** Checks the options against a method before anything runs (e.g. a dimension limit); throws naming the method. */

@@ -15,7 +15,7 @@ import { openClipSource, type Clip } from '../../data/clip-sources.ts';
 import { NpzFile } from '../../io/npz-file.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
 import { featureSide, type FeatureSide } from '../../features/feature-side.ts';
-import { extractors, openExtractor } from '../../features/registry.ts';
+import { extractorIdentity, extractors, openExtractor } from '../../features/registry.ts';
 import { existsSync } from 'node:fs';
 import { momentsOfChunks } from '../../metrics/feature-stats.ts';
 import { FRECHET_COMPAT, frechetFromMoments, type GaussianStats } from '../../metrics/frechet.ts';
@@ -301,6 +301,7 @@ export const featureFdMetric: MetricPlugin<FeatureFdOptions, FeatureState> = {
   referenceSets: ['reference', 'second'],
   setsFor: (options) => (options.reference.kind === 'suite' ? ['reference', 'second'] : []),
   parseOptions: (raw, where) => parseWith(optionsSchema, raw, where),
+  stateIdentity: (options) => extractorIdentity(options.extractor),
   check: (options) => checkFiles(options),
   chunkState: (chunk, options) => chunkFeatures(chunk, options),
   encode: (state) => ({ json: { rows: state.rows, dim: state.dim }, arrays: { features: state.features } }),

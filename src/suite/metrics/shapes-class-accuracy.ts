@@ -20,6 +20,7 @@ import { wilsonInterval } from '../../core/statistics.ts';
 import { tensorToFrames } from '../../data/quantize.ts';
 import { SHAPE_CLASSES } from '../../data/shapes.ts';
 import type { Clip, FeatureExtractor } from '../../features/extractor.ts';
+import { extractorIdentity } from '../../features/registry.ts';
 import { readManifest, type FeatureManifest } from '../../features/manifest.ts';
 import { openOnnxExtractor } from '../../features/onnx-extractor.ts';
 import type { MethodContext, MetricPlugin, MetricValue, SampleChunk, Uncertainty } from '../contract/plugin.ts';
@@ -229,6 +230,7 @@ export const shapesClassAccuracyMetric: MetricPlugin<ShapesClassAccuracyOptions,
   referenceSets: ['reference'],
   setsFor: (options) => (options.reference ? ['reference'] : []),
   parseOptions: (raw, where) => parseWith(optionsSchema, raw, where),
+  stateIdentity: (options) => extractorIdentity(options.classifier),
   check: checkAccuracy,
   chunkState: (chunk, options) => chunkLogits(chunk, options),
   encode: (state) => ({ json: { rows: state.rows }, arrays: { logits: state.logits, labels: state.labels } }),
