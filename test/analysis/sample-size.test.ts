@@ -34,7 +34,8 @@ test('the samples needed scale the pilot count by (z * combined stderr / differe
 
 test('an interval gives its normal standard error; values without one, or not headline, are left out', () => {
   // a 95% interval of half-width 1.959964 is a stderr of 1; two of them combine to sqrt 2; difference 4, z 2 -> 100 * (2 sqrt2 / 4)^2 = 50
-  const interval = (v: number) => value(v, { kind: 'interval', low: v - 1.959963984540054, high: v + 1.959963984540054, level: 0.95, n: 30, method: '' });
+  const interval = (v: number) =>
+    value(v, { kind: 'interval', low: v - 1.959963984540054, high: v + 1.959963984540054, level: 0.95, n: 30, method: '' });
   const [r] = sampleSizeRequirements(results([interval(5)], [interval(1)]), 2);
   assert.is(r.samplesNeeded, 50);
   assert.equal(sampleSizeRequirements(results([value(1, { kind: 'exact', reason: '' })], [value(2, { kind: 'exact', reason: '' })])), []);

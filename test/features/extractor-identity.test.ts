@@ -15,7 +15,9 @@ test("an extractor's cache identity carries its network's bytes: a retrained net
   // a manifest file without a pin: the file's own hash, which changes with the file
   const dir = mkdtempSync(path.join(tmpdir(), 'identity-'));
   copyFileSync('extractors/shapes-frame-v1.onnx', path.join(dir, 'net.onnx'));
-  const text = readFileSync('extractors/shapes-frame-v1.yaml', 'utf8').replace('model: shapes-frame-v1.onnx', 'model: net.onnx').replace(/^sha256: .*\n/m, '');
+  const text = readFileSync('extractors/shapes-frame-v1.yaml', 'utf8')
+    .replace('model: shapes-frame-v1.onnx', 'model: net.onnx')
+    .replace(/^sha256: .*\n/m, '');
   writeFileSync(path.join(dir, 'net.yaml'), text);
   const before = extractorIdentity(path.join(dir, 'net.yaml'));
   assert.is(before.sha256, sha256Hex(readFileSync('extractors/shapes-frame-v1.onnx')));
