@@ -12,19 +12,12 @@ import { existsSync } from 'node:fs';
 import { bootstrapDraws, percentileInterval } from '../core/statistics.ts';
 import type { MethodResult, Results } from '../suite/contract/results.ts';
 import { readSampleRows, sampleRowsFile } from '../suite/contract/sample-rows.ts';
-import type { PairedTest } from './findings.ts';
+import type { PairedDifference, PairedTest } from './findings.ts';
 import { DEFAULT_PAIRED, pairSamples, type PairedOptions } from './paired-compare.ts';
 import { sampleStatistic } from './resampled-metrics.ts';
 
-/** The interval of `other - best` at `level`, over `n` sample pairs, and how it was made. */
-export interface MethodDifference {
-  readonly difference: number;
-  readonly low: number;
-  readonly high: number;
-  readonly level: number;
-  readonly n: number;
-  readonly basis: string;
-}
+/** The interval of `other - best` at `level`, over `n` sample pairs, and how it was made (findings' `PairedDifference`). */
+export type MethodDifference = PairedDifference;
 
 /**
  * The paired bootstrap interval of b - a for value `key` of metric `metric` (its key in the results), methods a

@@ -45,34 +45,23 @@ test('a suite on the analytic moving-shapes preset against the shapes data set: 
   assert.ok(accuracy.accuracy.value! >= 0 && accuracy.accuracy.value! <= 1);
   assert.is(accuracy.accuracy.uncertainty.kind, 'interval');
   // per-sample forms for paired comparisons: all rows give the reported values
+  const statistic = (metric: string) =>
+    sampleStatistic({ dir: out, method: results.methods[0], locked: results.locked, device: results.device, machines: [], metric });
   for (const [metric, key] of [
     ['shapes-class-accuracy', 'accuracy'],
     ['shapes-motion', 'trackResidualPx'],
   ] as const) {
-    const s = sampleStatistic({
-      dir: out,
-      method: results.methods[0],
-      locked: results.locked,
-      device: results.device,
-      machines: [],
-      metric,
-    });
-    assert.ok(!('reason' in s), 'reason' in s ? s.reason : '');
-    if ('reason' in s) continue;
-    assert.is(s.rows, 24);
-    assert.ok(s.keys.includes(key), `${metric}: ${s.keys.join(', ')}`);
-    assert.is(s.evaluate(null)[key], values(metric)[key].value);
+    const s = statistic(metric);
+    if ('reason' in s) assert.unreachable(`${metric}: ${s.reason}`);
+    else {
+      assert.is(s.rows, 24);
+      assert.ok(s.keys.includes(key), `${metric}: ${s.keys.join(', ')}`);
+      assert.is(s.evaluate(null)[key], values(metric)[key].value);
+    }
   }
-  const accuracyRows = sampleStatistic({
-    dir: out,
-    method: results.methods[0],
-    locked: results.locked,
-    device: results.device,
-    machines: [],
-    metric: 'shapes-class-accuracy',
-  });
+  // a resample of one sample 24 times is that sample's 0 or 1
+  const accuracyRows = statistic('shapes-class-accuracy');
   if (!('reason' in accuracyRows)) {
-    // a resample of one sample 24 times is that sample's 0 or 1
     const one = accuracyRows.evaluate(new Array(24).fill(3)).accuracy;
     assert.ok(one === 0 || one === 1, String(one));
   }
