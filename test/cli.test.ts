@@ -26,6 +26,7 @@ const commandNames = [
   'slurm',
   'stats',
   'validate',
+  'validate-features',
   'vbench',
 ];
 

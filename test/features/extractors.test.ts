@@ -114,7 +114,7 @@ test('manifests are validated with the field and the value; a wrong output dimen
   await e.close();
   await rejects(
     () => openExtractor('inception'),
-    /Unknown feature extractor 'inception'. Available: pixels-v1, random-conv2d-v1, random-conv3d-8f-v1, random-conv3d-v1; or a manifest file/,
+    /Unknown feature extractor 'inception'. Available: pixels-v1, random-conv2d-v1, random-conv3d-8f-v1, random-conv3d-v1, shapes-clip-v1, shapes-frame-v1; or a manifest file/,
   );
   const missing = path.join(dir, 'missing-model.json');
   writeFileSync(
