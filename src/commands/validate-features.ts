@@ -70,7 +70,7 @@ export const validateFeaturesCommand: Command = {
           disturbanceSeed,
           jackknifeGroups: integerOption(values.groups, 'groups', 1),
         },
-        'validate-features options',
+        'options',
       ),
     );
     const formats = asUsage(() => parseFormats(values.formats!));

@@ -72,7 +72,7 @@ test('usage errors name the option and what is allowed (exit status 2)', () => {
     [['--seeds', '1,2'], /--seeds is '1,2'; allowed: three integers clean,disturbed,disturbance/],
     [['--seeds', '1,1,2'], /disturbedSeed equals cleanSeed \(1\)/],
     [['--require-pass', 'pixels-v1'], /--require-pass names pixels-v1, which --extractors does not validate/],
-    [['--n', '4'], /validate-features options\.n: .*\(got 4\)/],
+    [['--n', '4'], /validate-features: options\.n: .*\(got 4\)/],
     [['--formats', 'gif'], /gif/],
     [['extra'], /takes no positional arguments/],
   ];
