@@ -8,7 +8,6 @@ files when asked (`--keep-torch`), for the reference sampler.
   /usr/bin/python3 training/export.py --kind pyramid --init --dim 16 --depth 1 --out /tmp/pkg --keep-torch   (fresh, tiny)
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -17,6 +16,9 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from train import build_model  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from pyramid_bench_models.hashing import sha256_of  # noqa: E402
 
 CLASS_NAMES = ["warm disk", "cool disk", "warm square", "cool square", "warm triangle", "cool triangle"]
 
@@ -49,13 +51,6 @@ class SuperResolutionNet(torch.nn.Module):
         zero = torch.zeros(1, dtype=torch.int64, device=x.device)
         return self.model(x, timestep, label, zero, zero, [], torch.zeros(0, 2, dtype=torch.int64, device=x.device), low_res)
 
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def export_network(role, model, path, frames):
@@ -143,7 +138,7 @@ def main():
         inputs, net, _ = export_network(manifest_role, model, os.path.join(args.out, file), cfg["frames"])
         if args.keep_torch:
             torch.save(dict(state=model.state_dict(), cfg=cfg, role=role), os.path.join(args.out, f"{manifest_role}.pt"))
-        entry = dict(role=manifest_role, file=file, sha256=sha256(os.path.join(args.out, file)), height=model.height, width=model.width, inputs=inputs, output="velocity")
+        entry = dict(role=manifest_role, file=file, sha256=sha256_of(os.path.join(args.out, file)), height=model.height, width=model.width, inputs=inputs, output="velocity")
         if manifest_role == "cascade-super-resolution":
             entry["lowResUpsample"] = "nearest"
         networks.append(entry)

@@ -16,7 +16,6 @@ it blind to mild noise (docs/metrics-validation.md). Debian's /usr/bin/python3 w
   /usr/bin/python3 training/features.py --net frame --data TRAIN.npz --val VAL.npz --out extractors/shapes-frame-v1.onnx
 """
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -27,6 +26,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from pyramid_bench_models.hashing import sha256_of  # noqa: E402
 
 FEATURES = 64
 FRAMES = 9
@@ -179,8 +181,7 @@ def export(model, net, path):
         dynamic_axes={name: {0: "n"}, "features": {0: "n"}, "logits": {0: "n"}}, opset_version=17, do_constant_folding=True,
     )
     os.replace(tmp, path)
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+    return sha256_of(path)
 
 
 def main():

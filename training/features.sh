@@ -28,11 +28,11 @@ for net in $NETS; do
     motion=training/runs/features/shapes-clip-motion.onnx
     $PY training/features.py --net clip --data "$TRAIN" --val "$VAL" --out "$motion" --threads "$(threads_of clip)"
     $PY training/two_stream.py --frame extractors/shapes-frame-v1.onnx --motion "$motion" --out "$out"
-    $PY - "$motion" "$out" <<'PYEOF'
-import hashlib, json, sys
+    PYTHONPATH=python $PY - "$motion" "$out" <<'PYEOF'
+import json, sys
+from pyramid_bench_models.hashing import sha256_of as sha
 motion, out = sys.argv[1], sys.argv[2]
 record = json.load(open(motion.replace(".onnx", ".training.json")))
-sha = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
 record["motionStream"] = record.pop("sha256")
 record["appearanceStream"] = sha("extractors/shapes-frame-v1.onnx")
 record["sha256"] = sha(out)

@@ -13,7 +13,6 @@ exports folded BatchNorm into the convolutions), so the composite carries exactl
   /usr/bin/python3 training/two_stream.py --frame extractors/shapes-frame-v1.onnx --motion MOTION.onnx --out OUT.onnx
 """
 import argparse
-import hashlib
 import os
 import sys
 
@@ -21,6 +20,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from pyramid_bench_models.hashing import sha256_of  # noqa: E402
 from pyramid_bench_models.onnx_weights import read_graph  # noqa: E402
 
 # the architectures of training/features.py (FrameNet, ClipNet): conv strides, in order
@@ -81,8 +81,7 @@ def main():
             dynamic_axes={"clips": {0: "n"}, "features": {0: "n"}, "logits": {0: "n"}}, opset_version=17, do_constant_folding=True,
         )
     os.replace(tmp, a.out)
-    with open(a.out, "rb") as f:
-        print(hashlib.sha256(f.read()).hexdigest())
+    print(sha256_of(a.out))
 
 
 if __name__ == "__main__":

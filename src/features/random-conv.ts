@@ -96,11 +96,17 @@ export function randomNetworkOnnx(name: RandomNetworkSpec['name']): Uint8Array {
 
 const cacheDir = path.join(HARNESS_ROOT, '.cache', 'features');
 
+/** Each network's content hash, once per process (building the network draws all its weights). */
+const hashes = new Map<RandomNetworkSpec['name'], { hash: string; bytes: Uint8Array }>();
+
 /** Writes the network into .cache/features (named by its content hash) if absent; returns its manifest. */
 export function randomNetworkManifest(name: RandomNetworkSpec['name']): FeatureManifest {
   const spec = SPECS[name];
-  const bytes = randomNetworkOnnx(name);
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  if (!hashes.has(name)) {
+    const bytes = randomNetworkOnnx(name);
+    hashes.set(name, { hash: createHash('sha256').update(bytes).digest('hex').slice(0, 16), bytes });
+  }
+  const { hash, bytes } = hashes.get(name)!;
   const file = path.join(cacheDir, `${name}-${hash}.onnx`);
   if (!existsSync(file)) writeFileAtomic(file, bytes);
   const video = spec.spatialDims === 3;

@@ -2,7 +2,7 @@
  * The feature extractors that can be named: built-ins (raw pixels, seeded random 2D/3D conv nets) by name, and
  * any ONNX network through a manifest file. `openExtractor` is the one entry point.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { sha256Hex } from '../core/hash.ts';
 import path from 'node:path';
 import { HARNESS_ROOT } from '../core/harness-root.ts';
@@ -81,8 +81,20 @@ export function extractorIdentity(reference: string): { name: string; version: s
     return { name: reference, version, sha256: null };
   }
   const manifest = readManifest(manifestFile);
-  const sha256 = manifest.sha256 ?? (existsSync(manifest.model) ? sha256Hex(readFileSync(manifest.model)) : null);
-  return { name: manifest.name, version: manifest.version, sha256 };
+  return { name: manifest.name, version: manifest.version, sha256: manifest.sha256 ?? fileSha256(manifest.model) };
+}
+
+/** An unpinned network's sha256, hashed again only when its file changes (size or modification time). */
+const fileHashes = new Map<string, { stamp: string; sha256: string }>();
+function fileSha256(file: string): string | null {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) return null;
+  const stamp = `${stat.size}:${stat.mtimeMs}`;
+  const known = fileHashes.get(file);
+  if (known?.stamp === stamp) return known.sha256;
+  const sha256 = sha256Hex(readFileSync(file));
+  fileHashes.set(file, { stamp, sha256 });
+  return sha256;
 }
 
 /** Opens a registered extractor by name, or the network a manifest file (.json, .yaml, .yml) describes. */

@@ -1,6 +1,7 @@
 /** Small suites for the runner's tests: tiny analytic presets and few samples. */
 import { parseSuite, type LoadedSuite } from '../../src/suite/suite-schema.ts';
 import { hashValue } from '../../src/core/hash.ts';
+import type { SuiteItem } from '../../src/suite/contract/records.ts';
 
 /** A raw suite object (as YAML would give it) with a few fields replaced. */
 export function rawSuite(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -32,5 +33,17 @@ export function loadedSuite(raw: Record<string, unknown> = rawSuite(), prompts: 
     fileHash: hashValue(raw),
     prompts,
     promptsHash: prompts.length ? hashValue(prompts) : null,
+  };
+}
+
+/** A suite item of class `label` (null: unconditional) at `index`. */
+export function classItem(index: number, label: number | null): SuiteItem {
+  return {
+    index,
+    condition: label === null ? { kind: 'unconditional' } : { kind: 'class', label },
+    conditionKey: label === null ? 'unconditional' : `class:${label}`,
+    label,
+    prompt: null,
+    repeat: null,
   };
 }

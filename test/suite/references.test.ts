@@ -5,16 +5,9 @@ import { PhiloxNoise } from '../../src/core/philox.ts';
 import { analyticModelSet } from '../../src/models/analytic/backend.ts';
 import { analyticPreset } from '../../src/models/analytic/presets.ts';
 import { shapesVideo } from '../../src/data/shapes.ts';
-import type { SuiteItem } from '../../src/suite/contract/records.ts';
+import { classItem } from '../helpers/suites.ts';
 
-const item = (index: number, label: number | null): SuiteItem => ({
-  index,
-  condition: label === null ? { kind: 'unconditional' } : { kind: 'class', label },
-  conditionKey: label === null ? 'unconditional' : `class:${label}`,
-  label,
-  prompt: null,
-  repeat: null,
-});
+const item = classItem;
 
 test('the analytic target: fresh mixture draws for the item, two independent sets, first frames when fewer are asked', () => {
   const preset = analyticPreset('tiny-video');

@@ -23,6 +23,17 @@ const at = (name: string) => path.join(dir, name);
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
 const samplesOf = (file: string) => decodeNpz(readFileSync(file), file).samples.data as Float32Array;
 
+/** The largest |a - b| and the largest |a|. */
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number; scale: number } {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(a[i]));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+  }
+  return { diff, scale };
+}
+
 if (!hasTorch) {
   test('the PyTorch tests need torch', torchMissing);
 } else {
@@ -43,12 +54,7 @@ if (!hasTorch) {
       }
       const [a, b] = out;
       assert.is(a.length, b.length);
-      let scale = 0;
-      let diff = 0;
-      a.forEach((v, i) => {
-        scale = Math.max(scale, Math.abs(v));
-        diff = Math.max(diff, Math.abs(v - b[i]));
-      });
+      const { diff, scale } = maxDifference(a, b);
       console.log(
         `  ${pkg}, ${sampler} sampler, --n 2 --steps ${steps}: max |torch - onnx| / max |onnx| = ${(diff / scale).toExponential(1)}`,
       );
@@ -76,12 +82,7 @@ if (!hasTorch) {
     assert.is(r.status, 0, r.stderr);
     const a = samplesOf(at('shapes-full-onnx.npz'));
     const b = samplesOf(file);
-    let scale = 0;
-    let diff = 0;
-    a.forEach((v, i) => {
-      scale = Math.max(scale, Math.abs(v));
-      diff = Math.max(diff, Math.abs(v - b[i]));
-    });
+    const { diff, scale } = maxDifference(a, b);
     console.log(
       `  shapes-full in bfloat16 against float32 (onnx), --n 2 --steps 6: max relative difference ${(diff / scale).toExponential(1)}`,
     );

@@ -13,10 +13,9 @@ import {
   type ClassAccuracyState,
 } from '../../../src/suite/metrics/shapes-class-accuracy.ts';
 import type { MethodContext, MetricValue, SampleChunk } from '../../../src/suite/contract/plugin.ts';
-import type { SuiteItem } from '../../../src/suite/contract/records.ts';
 import { planRun } from '../../../src/suite/plan.ts';
 import { colourClassifierGraph, writeModel } from '../../helpers/onnx-graphs.ts';
-import { loadedSuite, rawSuite } from '../../helpers/suites.ts';
+import { classItem, loadedSuite, rawSuite } from '../../helpers/suites.ts';
 import { rejects } from '../../helpers/assert.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'class-accuracy-'));
@@ -48,15 +47,6 @@ function stubManifest(kind: 'image' | 'video'): string {
   );
   return file;
 }
-
-const classItem = (index: number, label: number | null): SuiteItem => ({
-  index,
-  condition: label === null ? { kind: 'unconditional' } : { kind: 'class', label },
-  conditionKey: label === null ? 'unconditional' : `class:${label}`,
-  label,
-  prompt: null,
-  repeat: null,
-});
 
 const context = (conditions?: MethodContext['conditions']): MethodContext =>
   ({ id: 'm', shape: [3, 9, 32, 32], ...(conditions ? { conditions } : {}) }) as unknown as MethodContext;
